@@ -1,0 +1,170 @@
+"""The ``papershelf`` command line. With no command it opens the window.
+
+Every error a user can cause ends as one line on stderr and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from papershelf import __version__
+from papershelf.core import paths
+from papershelf.core.library import SORT_COLUMNS, Library, LibraryError
+from papershelf.core.schema import STATUSES
+from papershelf.core.seed_import import import_documents
+
+CSV_FIELDS = [
+    "id",
+    "key",
+    "title",
+    "authors",
+    "affiliations",
+    "published",
+    "category",
+    "has_code",
+    "code_urls",
+    "score",
+    "status",
+    "tags",
+    "note",
+    "abstract",
+    "added",
+    "read_at",
+]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="papershelf", description="A desktop reading list for research papers."
+    )
+    parser.add_argument("--version", action="version", version=f"papershelf {__version__}")
+    parser.add_argument(
+        "--library",
+        metavar="PATH",
+        type=Path,
+        help=f"library file (default: ${paths.LIBRARY_ENV} or the user data folder)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    show = commands.add_parser("list", help="print the papers matching a query")
+    show.add_argument("query", nargs="*", help='query, e.g. cat:CV year:2023 "in-context"')
+    show.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    show.add_argument("--sort", choices=sorted(SORT_COLUMNS), default="added")
+    show.add_argument("--desc", action="store_true", help="sort in descending order")
+    show.add_argument("--limit", type=int, metavar="N")
+
+    status = commands.add_parser("status", help="set a paper's reading status")
+    status.add_argument("paper", metavar="ID", help="numeric id or citation key")
+    status.add_argument("status", choices=STATUSES)
+
+    for name, verb in (("tag", "add tags to"), ("untag", "remove tags from")):
+        sub = commands.add_parser(name, help=f"{verb} a paper")
+        sub.add_argument("paper", metavar="ID", help="numeric id or citation key")
+        sub.add_argument("tags", metavar="TAG", nargs="+")
+
+    note = commands.add_parser("note", help="print or write a paper's Markdown note")
+    note.add_argument("paper", metavar="ID", help="numeric id or citation key")
+    how = note.add_mutually_exclusive_group()
+    how.add_argument("--set", metavar="TEXT", help="replace the note with TEXT")
+    how.add_argument("--append", metavar="TEXT", help="add TEXT as a new paragraph")
+    how.add_argument("--file", metavar="F", type=Path, help="replace the note with file F")
+
+    importer = commands.add_parser("import", help="import seed documents")
+    importer.add_argument("files", metavar="FILE", nargs="+", type=Path)
+    return parser
+
+
+def _print_table(records: Sequence[dict[str, Any]]) -> None:
+    for r in records:
+        authors = ", ".join(r["authors"][:2]) + (" et al." if len(r["authors"]) > 2 else "")
+        title = r["title"] if len(r["title"]) <= 70 else r["title"][:69] + "…"
+        print(f"{r['id']:>5}  {r['status']:<8}  {r['published'] or '':<10}  {title}  ({authors})")
+    print(f"{len(records)} papers", file=sys.stderr)
+
+
+def _print_csv(records: Sequence[dict[str, Any]]) -> None:
+    writer = csv.DictWriter(sys.stdout, fieldnames=CSV_FIELDS, extrasaction="ignore")
+    writer.writeheader()
+    for r in records:
+        row = dict(r)
+        for name in ("authors", "affiliations", "code_urls", "tags"):
+            row[name] = "; ".join(r[name])
+        writer.writerow(row)
+
+
+def _run(args: argparse.Namespace, library: Library) -> int:
+    if args.command == "list":
+        ids = library.search(" ".join(args.query), sort=args.sort, descending=args.desc)
+        if args.limit is not None:
+            ids = ids[: max(args.limit, 0)]
+        records = library.records(ids)
+        if args.format == "json":
+            json.dump(records, sys.stdout, ensure_ascii=False, indent=2)
+            print()
+        elif args.format == "csv":
+            _print_csv(records)
+        else:
+            _print_table(records)
+        return 0
+    if args.command == "import":
+        report = import_documents(library, args.files)
+        for problem in report.problems:
+            print(problem, file=sys.stderr)
+        print(report.summary())
+        return 0 if report.added + report.merged + report.unchanged or not report.problems else 1
+    paper_id = library.resolve(args.paper)
+    if args.command == "status":
+        library.set_status([paper_id], args.status)
+    elif args.command == "tag":
+        library.add_tags([paper_id], args.tags)
+    elif args.command == "untag":
+        library.remove_tags([paper_id], args.tags)
+    elif args.command == "note":
+        return _note(args, library, paper_id)
+    return 0
+
+
+def _note(args: argparse.Namespace, library: Library, paper_id: int) -> int:
+    if args.file is not None:
+        try:
+            body = args.file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise LibraryError(f"cannot read {args.file}: {exc}") from exc
+        library.set_note(paper_id, body)
+    elif args.set is not None:
+        library.set_note(paper_id, args.set)
+    elif args.append is not None:
+        old = library.note(paper_id).rstrip("\n")
+        library.set_note(paper_id, f"{old}\n\n{args.append}" if old else args.append)
+    else:
+        print(library.note(paper_id))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script and ``python -m papershelf``."""
+    args = _parser().parse_args(argv)
+    library_path = args.library or paths.default_library_path()
+    if args.command is None:
+        from papershelf.ui.app import run_app
+
+        return run_app(library_path)
+    try:
+        with Library.open(library_path) as library:
+            return _run(args, library)
+    except LibraryError as exc:
+        print(f"papershelf: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug, but the reader still gets one line, not a traceback
+        print(f"papershelf: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 70

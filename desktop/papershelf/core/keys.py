@@ -1,0 +1,109 @@
+"""Stable citation keys: first author's ASCII surname, year, first significant title word."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from papershelf.core.text import ascii_fold
+
+# Words that say nothing about a paper; Better BibTeX skips a similar list.
+_STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "on",
+        "in",
+        "for",
+        "to",
+        "and",
+        "or",
+        "with",
+        "via",
+        "from",
+        "by",
+        "at",
+        "as",
+        "is",
+        "are",
+        "be",
+        "do",
+        "does",
+        "can",
+        "what",
+        "when",
+        "why",
+        "how",
+        "which",
+        "who",
+        "towards",
+        "toward",
+        "beyond",
+        "into",
+        "onto",
+        "over",
+        "under",
+        "its",
+        "our",
+        "we",
+        "you",
+        "your",
+        "their",
+        "this",
+        "that",
+        "these",
+        "those",
+        "not",
+        "no",
+    ]
+)
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def surname(name: str) -> str:
+    """ASCII surname of a display name ("Ekin Akyürek" -> "akyurek")."""
+    parts = [ascii_fold(p) for p in name.replace(",", " ").split()]
+    parts = [p for p in parts if p and p not in _NAME_SUFFIXES]
+    return parts[-1] if parts else ""
+
+
+def first_significant_word(title: str) -> str:
+    """The first title word that is not a stopword, ASCII-folded."""
+    for raw in re.split(r"[\s\-:/]+", title):
+        word = ascii_fold(raw)
+        if word and word not in _STOPWORDS and not raw.startswith("$"):
+            return word
+    return ""
+
+
+def base_key(first_author: str | None, year: int | None, title: str) -> str:
+    """The key before any suffix that makes it unique."""
+    base = f"{surname(first_author or '')}{year or ''}{first_significant_word(title)}"
+    return base or "paper"
+
+
+def unique_key(base: str, taken: Callable[[str], bool]) -> str:
+    """``base``, or ``base`` plus a, b, ... z, aa, ... when ``taken`` says it is in use."""
+    if not taken(base):
+        return base
+    n = 0
+    while True:
+        suffix = ""
+        m = n
+        while True:
+            suffix = chr(ord("a") + m % 26) + suffix
+            m = m // 26 - 1
+            if m < 0:
+                break
+        if not taken(base + suffix):
+            return base + suffix
+        n += 1
+
+
+def make_key(
+    authors: Sequence[str], year: int | None, title: str, taken: Callable[[str], bool]
+) -> str:
+    """A citation key for a new paper, unique against ``taken``."""
+    return unique_key(base_key(authors[0] if authors else None, year, title), taken)

@@ -1,0 +1,517 @@
+"""The reader's library: one SQLite file, opened, read and written through this class.
+
+Every write is one transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``) and keeps the
+denormalised display columns and the FTS index in step, so readers of the file (the
+window, the command line, a second process) never see half a change.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from papershelf.core import keys, schema
+from papershelf.core.query import CompiledQuery, compile_query
+from papershelf.core.schema import STATUSES
+from papershelf.core.text import fold, latex_to_text
+
+_CHUNK = 500  # SQLite's parameter limit is far above this; it keeps IN lists short.
+
+# Column name -> ORDER BY expression; each has an index of the same shape.
+SORT_COLUMNS: dict[str, str] = {
+    "title": "p.title COLLATE NOCASE",
+    "authors": "p.first_author COLLATE NOCASE",
+    "published": "p.published",
+    "category": "p.category COLLATE NOCASE",
+    "status": "p.status",
+    "tags": "p.tags_text COLLATE NOCASE",
+    "code": "p.has_code",
+    "score": "p.score",
+    "key": "p.key COLLATE NOCASE",
+    "added": "p.added",
+    "read_at": "p.read_at",
+    "year": "p.year",
+}
+
+
+# The narrow row the paper table reads per visible paper.
+SUMMARY_FIELDS: tuple[str, ...] = (
+    "id", "title", "authors_text", "authors_truncated", "published", "date_inferred",
+    "category", "status", "tags_text", "has_code", "score", "key", "added", "read_at",
+)  # fmt: skip
+
+
+class LibraryError(Exception):
+    """A problem the reader can understand and act on; the message says what and where."""
+
+
+def now() -> str:
+    """The current time as ISO 8601 UTC with seconds, the form every stored time has."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+@dataclass
+class PaperFields:
+    """What a reader or an importer says about a paper; ids and keys are the library's."""
+
+    title: str
+    authors: list[str] = field(default_factory=list)
+    affiliations: list[str] = field(default_factory=list)
+    abstract: str = ""
+    published: str | None = None
+    date_inferred: bool = False
+    category: str = ""
+    has_code: bool = False
+    code_urls: list[str] = field(default_factory=list)
+    score: float | None = None
+    authors_truncated: bool = False
+    doi: str | None = None
+    arxiv_id: str | None = None
+    url: str | None = None
+
+    @property
+    def year(self) -> int | None:
+        """The year of ``published``, when it has one."""
+        if self.published and self.published[:4].isdigit():
+            return int(self.published[:4])
+        return None
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+class Library:
+    """An open library file. Not thread-safe: one Library per thread."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        self._depth = 0
+
+    # ---------------------------------------------------------------- opening
+
+    @classmethod
+    def open(cls, path: Path | str, *, seed: bool = True) -> Library:
+        """Open ``path``, creating and (when ``seed``) seeding it when it does not exist."""
+        path = Path(path).expanduser()
+        if path.is_dir():
+            raise LibraryError(f"{path} is a folder, not a library file")
+        created = not path.exists() or path.stat().st_size == 0
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, isolation_level=None, timeout=5.0)
+        except (OSError, sqlite3.Error) as exc:
+            raise LibraryError(f"cannot open the library {path}: {exc}") from exc
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA busy_timeout = 5000")
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            # WAL + NORMAL survives a killed process (not a power cut) without an fsync per note.
+            conn.execute("PRAGMA synchronous = NORMAL")
+            schema.migrate(conn)
+        except schema.SchemaTooNewError as exc:
+            conn.close()
+            raise LibraryError(f"{path}: {exc}") from exc
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise LibraryError(f"{path} is not a readable Papershelf library ({exc})") from exc
+        library = cls(conn, path)
+        if created and seed:
+            from papershelf.core.seed_import import import_bundled_seeds
+
+            import_bundled_seeds(library)
+        return library
+
+    def close(self) -> None:
+        """Close the connection; the WAL is checkpointed by SQLite on the last close."""
+        self.conn.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction around a write; nested calls join the outer transaction."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.conn
+            finally:
+                self._depth -= 1
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise LibraryError(f"the library is busy or read-only: {exc}") from exc
+        self._depth = 1
+        try:
+            yield self.conn
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        finally:
+            self._depth = 0
+
+    def data_version(self) -> int:
+        """Changes when another connection commits: the window polls it to refresh."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    # ---------------------------------------------------------------- reading
+
+    def count(self) -> int:
+        """Number of papers in the library."""
+        return int(self.conn.execute("SELECT count(*) FROM papers").fetchone()[0])
+
+    def search(
+        self,
+        query: str | CompiledQuery = "",
+        *,
+        sort: str = "added",
+        descending: bool = False,
+        limit: int | None = None,
+    ) -> list[int]:
+        """Ids of the papers matching ``query`` in display order.
+
+        Raises LibraryError when the query is malformed (its message says why).
+        """
+        compiled = compile_query(query) if isinstance(query, str) else query
+        if compiled.error:
+            raise LibraryError(f"bad query: {compiled.error}")
+        order = SORT_COLUMNS.get(sort)
+        if order is None:
+            raise LibraryError(f"cannot sort by {sort!r}; use one of {', '.join(SORT_COLUMNS)}")
+        direction = "DESC" if descending else "ASC"
+        sql = (
+            f"SELECT p.id FROM papers p WHERE {compiled.where} "
+            f"ORDER BY {order} {direction}, p.id {direction}"
+        )
+        params: list[object] = list(compiled.params)
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [row[0] for row in self.conn.execute(sql, params)]
+
+    def resolve(self, ref: str | int) -> int:
+        """The id of the paper named by its numeric id or its citation key."""
+        text = str(ref).strip()
+        row = None
+        if text.isdigit():
+            row = self.conn.execute("SELECT id FROM papers WHERE id = ?", (int(text),)).fetchone()
+        if row is None:
+            row = self.conn.execute(
+                "SELECT id FROM papers WHERE key = ? COLLATE NOCASE", (text,)
+            ).fetchone()
+        if row is None:
+            raise LibraryError(f"no paper with id or key {text!r}")
+        return int(row[0])
+
+    def _names(
+        self, link: str, table: str, column: str, ids: Sequence[int]
+    ) -> dict[int, list[str]]:
+        out: dict[int, list[str]] = {i: [] for i in ids}
+        order = "l.position" if link != "paper_tags" else "t.name COLLATE NOCASE"
+        for chunk in _chunks(ids):
+            sql = (
+                f"SELECT l.paper_id, t.name FROM {link} l JOIN {table} t ON t.id = l.{column} "
+                f"WHERE l.paper_id IN ({_marks(len(chunk))}) ORDER BY l.paper_id, {order}"
+            )
+            for paper_id, name in self.conn.execute(sql, list(chunk)):
+                out[paper_id].append(name)
+        return out
+
+    def records(self, ids: Sequence[int]) -> list[dict[str, Any]]:
+        """Full records (the command line's JSON contract) for ``ids``, in that order."""
+        ids = list(ids)
+        authors = self._names("paper_authors", "authors", "author_id", ids)
+        affiliations = self._names("paper_affiliations", "affiliations", "affiliation_id", ids)
+        tags = self._names("paper_tags", "tags", "tag_id", ids)
+        rows: dict[int, dict[str, Any]] = {}
+        for chunk in _chunks(ids):
+            cursor = self.conn.execute(
+                f"SELECT p.*, coalesce(n.body, '') AS note FROM papers p "
+                f"LEFT JOIN notes n ON n.paper_id = p.id WHERE p.id IN ({_marks(len(chunk))})",
+                list(chunk),
+            )
+            names = [d[0] for d in cursor.description]
+            for values in cursor:
+                rows[values[0]] = dict(zip(names, values, strict=True))
+        out = []
+        for paper_id in ids:
+            row = rows.get(paper_id)
+            if row is None:
+                continue
+            out.append(
+                {
+                    "id": row["id"],
+                    "key": row["key"],
+                    "title": row["title"],
+                    "authors": authors[paper_id],
+                    "authors_truncated": bool(row["authors_truncated"]),
+                    "affiliations": affiliations[paper_id],
+                    "published": row["published"],
+                    "year": row["year"],
+                    "date_inferred": bool(row["date_inferred"]),
+                    "category": row["category"] or "",
+                    "has_code": bool(row["has_code"]),
+                    "code_urls": json.loads(row["code_urls"] or "[]"),
+                    "score": row["score"],
+                    "status": row["status"],
+                    "tags": tags[paper_id],
+                    "note": row["note"],
+                    "abstract": row["abstract"] or "",
+                    "added": row["added"],
+                    "modified": row["modified"],
+                    "read_at": row["read_at"],
+                    "doi": row["doi"],
+                    "arxiv_id": row["arxiv_id"],
+                    "url": row["url"],
+                }
+            )
+        return out
+
+    def summary_rows(self, ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
+        """What the table shows of ``ids``: one narrow row each, in SUMMARY_FIELDS order."""
+        out: dict[int, tuple[Any, ...]] = {}
+        for chunk in _chunks(ids):
+            sql = (
+                f"SELECT {', '.join(SUMMARY_FIELDS)} FROM papers WHERE id IN ({_marks(len(chunk))})"
+            )
+            for row in self.conn.execute(sql, list(chunk)):
+                out[row[0]] = row
+        return out
+
+    def record(self, paper_id: int) -> dict[str, Any]:
+        """The full record of one paper."""
+        found = self.records([paper_id])
+        if not found:
+            raise LibraryError(f"no paper with id {paper_id}")
+        return found[0]
+
+    def note(self, paper_id: int) -> str:
+        """The paper's Markdown note, "" when it has none."""
+        row = self.conn.execute("SELECT body FROM notes WHERE paper_id = ?", (paper_id,)).fetchone()
+        return str(row[0]) if row else ""
+
+    def all_tags(self) -> list[str]:
+        """Every tag name, for completion."""
+        return [
+            r[0] for r in self.conn.execute("SELECT name FROM tags ORDER BY name COLLATE NOCASE")
+        ]
+
+    def meta(self, key: str) -> str | None:
+        """A value the library keeps about itself (seed year, settings)."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Store a value the library keeps about itself."""
+        with self.write() as conn:
+            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    # ---------------------------------------------------------------- writing
+
+    def _name_id(self, table: str, name: str) -> int:
+        """Id of the row in ``table`` for ``name``, matched case- and accent-insensitively."""
+        norm = fold(name)
+        row = self.conn.execute(f"SELECT id FROM {table} WHERE name_norm = ?", (norm,)).fetchone()
+        if row:
+            return int(row[0])
+        cursor = self.conn.execute(
+            f"INSERT INTO {table}(name, name_norm) VALUES (?, ?)", (name.strip(), norm)
+        )
+        return int(cursor.lastrowid or 0)
+
+    def _key_taken(self, key: str) -> bool:
+        sql = "SELECT 1 FROM papers WHERE key = ? COLLATE NOCASE"
+        return self.conn.execute(sql, (key,)).fetchone() is not None
+
+    def _set_people(self, paper_id: int, fields: PaperFields) -> None:
+        self.conn.execute("DELETE FROM paper_authors WHERE paper_id = ?", (paper_id,))
+        self.conn.execute("DELETE FROM paper_affiliations WHERE paper_id = ?", (paper_id,))
+        for position, name in enumerate(n for n in fields.authors if n.strip()):
+            self.conn.execute(
+                "INSERT INTO paper_authors(paper_id, position, author_id) VALUES (?, ?, ?)",
+                (paper_id, position, self._name_id("authors", name)),
+            )
+        for position, name in enumerate(n for n in fields.affiliations if n.strip()):
+            self.conn.execute(
+                "INSERT INTO paper_affiliations(paper_id, position, affiliation_id) VALUES (?,?,?)",
+                (paper_id, position, self._name_id("affiliations", name)),
+            )
+
+    def _columns(self, fields: PaperFields) -> dict[str, object]:
+        authors = [n.strip() for n in fields.authors if n.strip()]
+        return {
+            "title": fields.title.strip(),
+            "abstract": fields.abstract,
+            "published": fields.published,
+            "year": fields.year,
+            "date_inferred": int(fields.date_inferred),
+            "category": fields.category,
+            "has_code": int(fields.has_code),
+            "code_urls": json.dumps(fields.code_urls),
+            "score": fields.score,
+            "authors_truncated": int(fields.authors_truncated),
+            "doi": fields.doi,
+            "arxiv_id": fields.arxiv_id,
+            "url": fields.url,
+            "authors_text": ", ".join(authors),
+            "first_author": authors[0] if authors else "",
+        }
+
+    def add_paper(self, fields: PaperFields, *, added: str | None = None) -> int:
+        """Add a paper and return its id; the citation key is made here."""
+        if not fields.title.strip():
+            raise LibraryError("a paper needs a title")
+        with self.write() as conn:
+            columns = self._columns(fields)
+            columns["key"] = keys.make_key(
+                fields.authors, fields.year, fields.title, self._key_taken
+            )
+            columns["added"] = columns["modified"] = added or now()
+            columns["status"] = "new"
+            names = list(columns)
+            cursor = conn.execute(
+                f"INSERT INTO papers({', '.join(names)}) VALUES ({_marks(len(names))})",
+                [columns[n] for n in names],
+            )
+            paper_id = int(cursor.lastrowid or 0)
+            self._set_people(paper_id, fields)
+            self._reindex([paper_id])
+        return paper_id
+
+    def update_paper(self, paper_id: int, fields: PaperFields) -> None:
+        """Replace what is known about a paper; its key, status, tags and note stay."""
+        if not fields.title.strip():
+            raise LibraryError("a paper needs a title")
+        with self.write() as conn:
+            columns = self._columns(fields)
+            columns["modified"] = now()
+            assignments = ", ".join(f"{name} = ?" for name in columns)
+            conn.execute(
+                f"UPDATE papers SET {assignments} WHERE id = ?", [*columns.values(), paper_id]
+            )
+            self._set_people(paper_id, fields)
+            self._reindex([paper_id])
+
+    def delete_papers(self, ids: Iterable[int]) -> None:
+        """Delete papers with everything attached to them (the trigger cascades)."""
+        ids = list(ids)
+        with self.write() as conn:
+            for chunk in _chunks(ids):
+                conn.execute(f"DELETE FROM papers WHERE id IN ({_marks(len(chunk))})", list(chunk))
+
+    def set_status(self, ids: Iterable[int], status: str, *, at: str | None = None) -> None:
+        """Set the reading status of papers, recording the change and ``read_at``."""
+        if status not in STATUSES:
+            raise LibraryError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
+        when = at or now()
+        with self.write() as conn:
+            for paper_id in ids:
+                row = conn.execute("SELECT status FROM papers WHERE id = ?", (paper_id,)).fetchone()
+                if row is None:
+                    raise LibraryError(f"no paper with id {paper_id}")
+                if row[0] == status:
+                    continue
+                conn.execute(
+                    "UPDATE papers SET status = ?, status_changed = ?, modified = ?, "
+                    "read_at = CASE WHEN ? = 'read' THEN ? ELSE read_at END WHERE id = ?",
+                    (status, when, when, status, when, paper_id),
+                )
+                conn.execute(
+                    "INSERT INTO status_history(paper_id, status, changed_at) VALUES (?, ?, ?)",
+                    (paper_id, status, when),
+                )
+
+    def add_tags(self, ids: Iterable[int], names: Iterable[str]) -> None:
+        """Tag papers; names are trimmed and matched case-insensitively."""
+        clean = [n.strip() for n in names if n.strip()]
+        ids = list(ids)
+        with self.write() as conn:
+            tag_ids = [self._name_id("tags", n) for n in clean]
+            for paper_id in ids:
+                for tag_id in tag_ids:
+                    conn.execute(
+                        "INSERT OR IGNORE INTO paper_tags(paper_id, tag_id) VALUES (?, ?)",
+                        (paper_id, tag_id),
+                    )
+            self._refresh_tags(ids)
+
+    def remove_tags(self, ids: Iterable[int], names: Iterable[str]) -> None:
+        """Untag papers; a tag no paper uses any more is forgotten."""
+        norms = [fold(n) for n in names if n.strip()]
+        ids = list(ids)
+        with self.write() as conn:
+            for norm in norms:
+                for chunk in _chunks(ids):
+                    conn.execute(
+                        f"DELETE FROM paper_tags WHERE tag_id = "
+                        f"(SELECT id FROM tags WHERE name_norm = ?) "
+                        f"AND paper_id IN ({_marks(len(chunk))})",
+                        [norm, *chunk],
+                    )
+            conn.execute("DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM paper_tags)")
+            self._refresh_tags(ids)
+
+    def _refresh_tags(self, ids: Sequence[int]) -> None:
+        tags = self._names("paper_tags", "tags", "tag_id", ids)
+        for paper_id, names in tags.items():
+            self.conn.execute(
+                "UPDATE papers SET tags_text = ? WHERE id = ?", (", ".join(names), paper_id)
+            )
+        self._reindex(ids)
+
+    def set_note(self, paper_id: int, body: str) -> None:
+        """Replace the paper's Markdown note (an empty body removes it)."""
+        when = now()
+        with self.write() as conn:
+            if conn.execute("SELECT 1 FROM papers WHERE id = ?", (paper_id,)).fetchone() is None:
+                raise LibraryError(f"no paper with id {paper_id}")
+            if body.strip():
+                conn.execute(
+                    "INSERT INTO notes(paper_id, body, created, updated) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(paper_id) DO UPDATE SET body = excluded.body, "
+                    "updated = excluded.updated",
+                    (paper_id, body, when, when),
+                )
+            else:
+                conn.execute("DELETE FROM notes WHERE paper_id = ?", (paper_id,))
+            self._reindex([paper_id])
+
+    def _reindex(self, ids: Sequence[int]) -> None:
+        """Rewrite the FTS rows of ``ids`` from the papers they index."""
+        for chunk in _chunks(ids):
+            marks = _marks(len(chunk))
+            self.conn.execute(f"DELETE FROM papers_fts WHERE rowid IN ({marks})", list(chunk))
+            rows = self.conn.execute(
+                f"SELECT p.id, p.title, p.authors_text, p.abstract, p.tags_text, "
+                f"coalesce(n.body, '') FROM papers p LEFT JOIN notes n ON n.paper_id = p.id "
+                f"WHERE p.id IN ({marks})",
+                list(chunk),
+            ).fetchall()
+            self.conn.executemany(
+                "INSERT INTO papers_fts(rowid, title, authors, abstract, tags, note) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                # Index what the reader sees: "L∞", not "L_\\infty".
+                [
+                    (i, latex_to_text(t), a, latex_to_text(ab or ""), tg, n)
+                    for i, t, a, ab, tg, n in rows
+                ],
+            )

@@ -1,0 +1,172 @@
+"""The library's SQLite schema and its ordered migrations.
+
+The schema version lives in ``PRAGMA user_version``. Each migration is one function
+run inside one transaction, so a library is always at a whole version. A library
+written by a newer Papershelf is refused rather than guessed at.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+import sqlite_utils
+
+STATUSES: tuple[str, ...] = ("new", "to-read", "reading", "read", "skipped")
+
+
+class SchemaTooNewError(RuntimeError):
+    """The library was written by a newer Papershelf than this one."""
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    db.table("papers").create(
+        {
+            "id": int,
+            "key": str,
+            "title": str,
+            "abstract": str,
+            "published": str,  # YYYY-MM-DD
+            "year": int,
+            "date_inferred": int,  # 1 when the year was taken from the import date
+            "category": str,
+            "has_code": int,
+            "code_urls": str,  # JSON list
+            "score": float,
+            "status": str,
+            "status_changed": str,
+            "read_at": str,
+            "added": str,
+            "modified": str,
+            "authors_truncated": int,
+            "doi": str,
+            "arxiv_id": str,
+            "url": str,
+            # Denormalised for the table and sorting: kept in step by the library.
+            "authors_text": str,
+            "first_author": str,
+            "tags_text": str,
+        },
+        pk="id",
+        not_null={"key", "title", "status", "added", "modified"},
+        defaults={
+            "abstract": "",
+            "status": "new",
+            "has_code": 0,
+            "date_inferred": 0,
+            "authors_truncated": 0,
+            "code_urls": "[]",
+            "authors_text": "",
+            "first_author": "",
+            "tags_text": "",
+        },
+    )
+    db.table("papers").create_index(["key"], unique=True)
+    # One index per sortable column, in the collation the table sorts with, so that
+    # ORDER BY ... LIMIT walks an index instead of sorting a million rows.
+    for column in ("title", "first_author", "tags_text", "category", "key"):
+        db.execute(f"CREATE INDEX idx_papers_sort_{column} ON papers({column} COLLATE NOCASE, id)")
+    for column in ("published", "status", "score", "added", "read_at", "year", "has_code"):
+        db.execute(f"CREATE INDEX idx_papers_sort_{column} ON papers({column}, id)")
+    db.table("papers").create_index(["doi"])
+    db.table("papers").create_index(["arxiv_id"])
+
+    for table in ("authors", "affiliations", "tags"):
+        db.table(table).create(
+            {"id": int, "name": str, "name_norm": str}, pk="id", not_null={"name"}
+        )
+        db.table(table).create_index(["name_norm"], unique=True)
+
+    db.table("paper_authors").create(
+        {"paper_id": int, "position": int, "author_id": int},
+        pk=("paper_id", "position"),
+        foreign_keys=[("paper_id", "papers", "id"), ("author_id", "authors", "id")],
+    )
+    db.table("paper_authors").create_index(["author_id"])
+    db.table("paper_affiliations").create(
+        {"paper_id": int, "position": int, "affiliation_id": int},
+        pk=("paper_id", "position"),
+        foreign_keys=[("paper_id", "papers", "id"), ("affiliation_id", "affiliations", "id")],
+    )
+    db.table("paper_affiliations").create_index(["affiliation_id"])
+    db.table("paper_tags").create(
+        {"paper_id": int, "tag_id": int},
+        pk=("paper_id", "tag_id"),
+        foreign_keys=[("paper_id", "papers", "id"), ("tag_id", "tags", "id")],
+    )
+    db.table("paper_tags").create_index(["tag_id"])
+    db.table("notes").create(
+        {"paper_id": int, "body": str, "created": str, "updated": str},
+        pk="paper_id",
+        foreign_keys=[("paper_id", "papers", "id")],
+    )
+    db.table("status_history").create(
+        {"id": int, "paper_id": int, "status": str, "changed_at": str},
+        pk="id",
+        foreign_keys=[("paper_id", "papers", "id")],
+    )
+    db.table("status_history").create_index(["paper_id"])
+    # A source is one imported document; a listing's header figures are its record.
+    db.table("sources").create(
+        {
+            "id": int,
+            "document": str,
+            "kind": str,
+            "sha256": str,
+            "captured_year": int,
+            "imported_at": str,
+            "header": str,  # JSON
+        },
+        pk="id",
+    )
+    db.table("sources").create_index(["sha256"], unique=True)
+    db.table("paper_sources").create(
+        {"paper_id": int, "source_id": int, "entry_index": int, "line": int},
+        pk=("paper_id", "source_id", "entry_index"),
+        foreign_keys=[("paper_id", "papers", "id"), ("source_id", "sources", "id")],
+    )
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    # Prefix indexes make `word*` queries cheap on large libraries.
+    db.execute(
+        "CREATE VIRTUAL TABLE papers_fts USING fts5("
+        "title, authors, abstract, tags, note, "
+        "tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3')"
+    )
+
+
+def _cascade_triggers(db: sqlite_utils.Database) -> None:
+    """Deleting a paper removes its rows everywhere, including the FTS index."""
+    db.execute(
+        """
+        CREATE TRIGGER papers_delete AFTER DELETE ON papers BEGIN
+            DELETE FROM paper_authors WHERE paper_id = old.id;
+            DELETE FROM paper_affiliations WHERE paper_id = old.id;
+            DELETE FROM paper_tags WHERE paper_id = old.id;
+            DELETE FROM notes WHERE paper_id = old.id;
+            DELETE FROM status_history WHERE paper_id = old.id;
+            DELETE FROM paper_sources WHERE paper_id = old.id;
+            DELETE FROM papers_fts WHERE rowid = old.id;
+        END
+        """
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _cascade_triggers)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the library up to SCHEMA_VERSION; return the version it had before."""
+    found = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if found > SCHEMA_VERSION:
+        raise SchemaTooNewError(
+            f"this library has schema version {found}, but this Papershelf only knows "
+            f"up to {SCHEMA_VERSION}; please update Papershelf"
+        )
+    db = sqlite_utils.Database(conn)
+    for version in range(found, SCHEMA_VERSION):
+        with conn:
+            conn.execute("BEGIN IMMEDIATE")
+            MIGRATIONS[version](db)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+    return found

@@ -1,0 +1,60 @@
+"""Turning the LaTeX that papers carry into readable text, and folding names.
+
+Abstracts are plain prose with inline math (``$L_\\infty$``), so only the ``$...$``
+spans go through pylatexenc: run over the whole text it would treat ``%`` as a
+comment and drop the rest of the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from pylatexenc.latex2text import LatexNodes2Text
+
+_MATH = re.compile(r"\$([^$]{1,2000})\$")
+_SCRIPT = re.compile(r"([_^])(\{[^{}]{1,40}\}|\\[A-Za-z]+|[^\s{}\\])")
+_SUPER = dict(zip("0123456789+-=()nidkTx", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵈᵏᵀˣ", strict=True))
+_SUB = dict(zip("0123456789+-=()aeioxnkstij", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑᵢₒₓₙₖₛₜᵢⱼ", strict=True))
+_converter = LatexNodes2Text(math_mode="text")
+
+
+def _script(match: re.Match[str]) -> str:
+    marker, body = match.group(1), match.group(2)
+    inner = body[1:-1] if body.startswith("{") else body
+    table = _SUPER if marker == "^" else _SUB
+    if inner and all(ch in table for ch in inner):
+        return "".join(table[ch] for ch in inner)
+    if marker == "_":
+        return inner  # L_\infty reads as L∞: there is no subscript infinity
+    return f"^({inner})" if len(inner) > 1 else f"^{inner}"
+
+
+def _math_to_text(match: re.Match[str]) -> str:
+    # Sub- and superscripts first, while their braces still say how far they reach.
+    source = _SCRIPT.sub(_script, match.group(1))
+    try:
+        return str(_converter.latex_to_text(f"${source}$")).strip()
+    except Exception:  # pylatexenc is lenient, but a hostile string must not break display
+        return source
+
+
+@lru_cache(maxsize=4096)
+def latex_to_text(text: str) -> str:
+    """Show the inline LaTeX math of a title or abstract as plain Unicode text."""
+    if "$" not in text:
+        return text
+    return _MATH.sub(_math_to_text, text)
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form used to match names ("HaoChen" == "Haochen")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.casefold().split())
+
+
+def ascii_fold(text: str) -> str:
+    """ASCII letters and digits only, lower case: for citation keys and file names."""
+    return re.sub(r"[^a-z0-9]", "", fold(text).encode("ascii", "ignore").decode())

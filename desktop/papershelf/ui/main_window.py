@@ -1,0 +1,374 @@
+"""MainWindow: filter box, facet sidebar, paper table and details pane.
+
+The filter text is the one source of truth for what the table shows; the sidebar and
+author links only edit it. The window keeps the reader's place (current paper, sort,
+columns, splitters) across filters and restarts.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPoint,
+    QSettings,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from papershelf import __version__
+from papershelf.core.facets import facet_counts, quote_value
+from papershelf.core.filter_text import toggle_term
+from papershelf.core.library import Library, LibraryError
+from papershelf.core.query import compile_query
+from papershelf.core.seed_import import listing_header
+from papershelf.ui.details import DetailsPane
+from papershelf.ui.facet_tree import FacetTree
+from papershelf.ui.status_delegate import StatusDelegate
+from papershelf.ui.table_model import COLUMN_INDEX, COLUMNS, PaperTableModel
+
+_FACET_DELAY_MS = 120  # facets follow once typing pauses; the table follows every key
+
+
+def settings() -> QSettings:
+    """The window's own settings (geometry, columns); the library holds the reader's data."""
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "Papershelf", "window")
+
+
+class MainWindow(QMainWindow):
+    """The reader's window on one library."""
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(f"Papershelf — {library.path.name}")
+        self._author_limit = 50
+        self._build_widgets()
+        self._build_actions()
+        self._restore_state()
+        self._facet_timer = QTimer(self, singleShot=True, interval=_FACET_DELAY_MS)
+        self._facet_timer.timeout.connect(self._refresh_facets)
+        self.filter_edit.textChanged.connect(self._apply_filter)
+        self._apply_filter()
+        self._refresh_facets()
+
+    # ------------------------------------------------------------ building
+
+    def _build_widgets(self) -> None:
+        self.filter_edit = QLineEdit(objectName="filterEdit")
+        self.filter_edit.setPlaceholderText(
+            'Filter: words, "a phrase", author:, tag:, status:, cat:, year:2021..2023, has:code'
+        )
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_error = QLabel(objectName="filterError")
+        self.filter_error.setStyleSheet("color: #c62828;")
+        self.filter_error.hide()
+
+        self.model = PaperTableModel(self.library, self)
+        self.table = QTableView(objectName="paperTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setSortingEnabled(True)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._table_menu)
+        self.table.setItemDelegateForColumn(COLUMN_INDEX["status"], StatusDelegate(self.table))
+        rows = self.table.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(rows.ResizeMode.Fixed)  # never measure a million rows
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
+        for index, width in enumerate((380, 180, 110, 70, 90, 120, 50, 55, 150, 90, 90)):
+            header.resizeSection(index, width)
+        for index, column in enumerate(COLUMNS):
+            header.setSectionHidden(index, column.hidden_by_default)
+        header.setSortIndicator(COLUMN_INDEX["added"], Qt.SortOrder.DescendingOrder)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+
+        self.facets = FacetTree()
+        self.facets.termClicked.connect(self.toggle_filter_term)
+        self.facets.moreAuthorsRequested.connect(self._more_authors)
+        self.details = DetailsPane()
+        self.details.authorClicked.connect(
+            lambda name: self.toggle_filter_term(f"author:{quote_value(name)}", False)
+        )
+
+        top = QWidget()
+        top_layout = QHBoxLayout(top)
+        top_layout.setContentsMargins(6, 6, 6, 2)
+        top_layout.addWidget(self.filter_edit, 1)
+        top_layout.addWidget(self.filter_error)
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.setSpacing(0)
+        centre_layout.addWidget(top)
+        centre_layout.addWidget(self.table, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
+        self.splitter.addWidget(self.facets)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.details)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([230, 760, 380])
+        self.setCentralWidget(self.splitter)
+
+        self.count_label = QLabel(objectName="countLabel")
+        self.statusBar().addPermanentWidget(self.count_label)
+        self.resize(1380, 820)
+
+    def _action(self, text: str, slot: Any, shortcut: Any = None, name: str = "") -> QAction:
+        action = QAction(text, self)
+        if name:
+            action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        self.action_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
+        file_menu.addAction(self.action_quit)
+
+        edit_menu = menus.addMenu("&Edit")
+        self.action_find = self._action("&Find", self.focus_filter, QKeySequence.StandardKey.Find)
+        # Esc in the filter box clears it (an event filter: a line edit eats Esc shortcuts).
+        self.action_clear = self._action("&Clear Filter", self.clear_filter)
+        self.filter_edit.installEventFilter(self)
+        self.action_select_all = self._action(
+            "Select &All", self.table.selectAll, QKeySequence.StandardKey.SelectAll
+        )
+        self.action_select_all.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.table.addAction(self.action_select_all)
+        self.removeAction(self.action_select_all)
+        edit_menu.addActions([self.action_find, self.action_clear, self.action_select_all])
+
+        view_menu = menus.addMenu("&View")
+        self.columns_menu = view_menu.addMenu("&Columns")
+        self.columns_menu.aboutToShow.connect(lambda: self._fill_column_menu(self.columns_menu))
+        self.action_sidebar = self._action("Show &Sidebar", self.facets.setVisible, "Ctrl+Shift+B")
+        self.action_details = self._action("Show &Details", self.details.setVisible, "Ctrl+Shift+D")
+        for action in (self.action_sidebar, self.action_details):
+            action.setCheckable(True)
+            action.setChecked(True)
+            view_menu.addAction(action)
+
+        help_menu = menus.addMenu("&Help")
+        self.action_about = self._action("&About Papershelf", self._about)
+        self.action_about.setMenuRole(QAction.MenuRole.AboutRole)
+        help_menu.addAction(self.action_about)
+
+        toolbar = QToolBar("Main", objectName="mainToolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addAction(self.action_find)
+        self.addToolBar(toolbar)
+
+    # ------------------------------------------------------------ filtering
+
+    def focus_filter(self) -> None:
+        """Ctrl+F: put the cursor in the filter box with its text selected."""
+        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_edit.selectAll()
+
+    def clear_filter(self) -> None:
+        """Show the whole library again."""
+        self.filter_edit.clear()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.filter_edit
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+        ):
+            self.clear_filter()
+            return True
+        return super().eventFilter(watched, event)
+
+    def toggle_filter_term(self, token: str, exclude: bool) -> None:
+        """Add ``token`` to the filter text, or remove it when it is there."""
+        self.filter_edit.setText(toggle_term(self.filter_edit.text(), token, exclude=exclude))
+
+    def _apply_filter(self) -> None:
+        query = compile_query(self.filter_edit.text())
+        if query.error:
+            self._show_filter_error(query.error)
+            return
+        current = self.current_paper_id()
+        try:
+            self.model.set_query(query)
+        except (LibraryError, sqlite3.Error) as exc:
+            self._show_filter_error(f"cannot run this filter: {exc}")
+            return
+        self.filter_error.hide()
+        self._update_count()
+        self._select_paper(current)
+        self._facet_timer.start()
+
+    def _show_filter_error(self, message: str) -> None:
+        self.filter_error.setText(message)
+        self.filter_error.setToolTip("The table still shows the last filter that worked.")
+        self.filter_error.show()
+
+    def _update_count(self) -> None:
+        total = self.library.count()
+        self.count_label.setText(f"{self.model.rowCount():,} of {total:,} papers")
+
+    def _refresh_facets(self) -> None:
+        groups = facet_counts(self.library, self.model.query, author_limit=self._author_limit + 1)
+        authors = groups["Authors"]
+        more = len(authors) > self._author_limit
+        groups["Authors"] = authors[: self._author_limit]
+        self.facets.populate(
+            groups,
+            self.filter_edit.text(),
+            listing_header(self.library),
+            self.library.count(),
+            more,
+        )
+
+    def _more_authors(self) -> None:
+        self._author_limit += 200
+        self._refresh_facets()
+
+    # ------------------------------------------------------------ selection
+
+    def current_paper_id(self) -> int | None:
+        """The paper under the table's cursor, if any."""
+        index = self.table.currentIndex()
+        return self.model.paper_id(index.row()) if index.isValid() else None
+
+    def selected_paper_ids(self) -> list[int]:
+        """The ids of the selected rows, in table order."""
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        return [self.model.paper_id(r) for r in rows]
+
+    def _select_paper(self, paper_id: int | None) -> None:
+        row = -1 if paper_id is None else self.model.row_of(paper_id)
+        if row < 0:
+            self.details.show_empty(0)
+            return
+        index = self.model.index(row, 0)
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.selectionModel().setCurrentIndex(index, flags)
+        self.table.scrollTo(index)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            self.details.show_empty(0)
+            return
+        record = self.library.record(self.model.paper_id(current.row()))
+        self.details.show_paper(record, self.model.query.words)
+
+    def _selection_changed(self) -> None:
+        count = len(self.table.selectionModel().selectedRows())
+        self.statusBar().showMessage(f"{count:,} selected" if count > 1 else "")
+
+    # ------------------------------------------------------------ menus
+
+    def _fill_column_menu(self, menu: QMenu) -> None:
+        menu.clear()
+        header = self.table.horizontalHeader()
+        for index, column in enumerate(COLUMNS):
+            action = menu.addAction(column.header)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(index))
+            action.setEnabled(index != 0)  # the title always shows
+            action.toggled.connect(lambda on, i=index: header.setSectionHidden(i, not on))
+
+    def _column_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        self._fill_column_menu(menu)
+        menu.exec(self.table.horizontalHeader().mapToGlobal(pos))
+
+    def _table_menu(self, pos: QPoint) -> None:
+        if not self.table.indexAt(pos).isValid():
+            return
+        menu = QMenu(self)
+        copy = menu.addAction("Copy Citation Key")
+        copy.triggered.connect(self._copy_keys)
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def _copy_keys(self) -> None:
+        records = self.library.records(self.selected_paper_ids())
+        QApplication.clipboard().setText(", ".join(r["key"] for r in records))
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Papershelf",
+            f"<h3>Papershelf {__version__}</h3><p>A desktop reading list for research papers.</p>"
+            f"<p>Library: {self.library.path}</p>",
+        )
+
+    # ------------------------------------------------------------ state
+
+    def _restore_state(self) -> None:
+        state = settings()
+        geometry = state.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        for key, restore in (
+            ("windowState", self.restoreState),
+            ("splitter", self.splitter.restoreState),
+            ("header", self.table.horizontalHeader().restoreState),
+        ):
+            value = state.value(key)
+            if isinstance(value, QByteArray):
+                restore(value)
+        header = self.table.horizontalHeader()
+        self.model.sort_column = header.sortIndicatorSection()
+        self.model.sort_order = header.sortIndicatorOrder()
+        self.action_sidebar.setChecked(not self.facets.isHidden())
+        self.action_details.setChecked(not self.details.isHidden())
+
+    def save_state(self) -> None:
+        """Remember geometry, splitters and columns for the next start."""
+        state = settings()
+        state.setValue("geometry", self.saveGeometry())
+        state.setValue("windowState", self.saveState())
+        state.setValue("splitter", self.splitter.saveState())
+        state.setValue("header", self.table.horizontalHeader().saveState())
+        state.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        super().closeEvent(event)

@@ -1,0 +1,193 @@
+"""PaperTableModel: the paper table over SQL, after Anki's browser table.
+
+The model holds only the ordered ids of the current result (a compact array, not one
+Python object per paper) and loads the narrow rows of what is on screen in blocks, so
+a million-paper library costs a few megabytes and a filter costs one query.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from papershelf.core.library import SUMMARY_FIELDS, Library
+from papershelf.core.query import CompiledQuery, compile_query
+from papershelf.core.text import latex_to_text
+
+_F = {name: i for i, name in enumerate(SUMMARY_FIELDS)}
+_BLOCK = 128  # rows fetched per cache miss: a screenful or two
+_CACHE_ROWS = 4096
+
+Row = tuple[Any, ...]
+AnyIndex = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+
+
+def _authors(row: Row) -> str:
+    text = str(row[_F["authors_text"]] or "")
+    first, _, rest = text.partition(", ")
+    return f"{first} et al." if rest or row[_F["authors_truncated"]] else first
+
+
+def _published(row: Row) -> str:
+    value = str(row[_F["published"]] or "")
+    return f"{value} (year inferred)" if value and row[_F["date_inferred"]] else value
+
+
+def _score(row: Row) -> str:
+    score = row[_F["score"]]
+    return "" if score is None else f"{score:g}"
+
+
+def _day(field: str) -> Callable[[Row], str]:
+    return lambda row: str(row[_F[field]] or "")[:10]
+
+
+def _plain(field: str) -> Callable[[Row], str]:
+    return lambda row: str(row[_F[field]] or "")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One table column: its header, the SQL sort it maps to, and how a row shows in it."""
+
+    name: str
+    header: str
+    sort: str
+    display: Callable[[Row], str]
+    hidden_by_default: bool = False
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("title", "Title", "title", lambda r: latex_to_text(str(r[_F["title"]]))),
+    Column("authors", "Authors", "authors", _authors),
+    Column("published", "Published", "published", _published),
+    Column("category", "Category", "category", _plain("category")),
+    Column("status", "Status", "status", _plain("status")),
+    Column("tags", "Tags", "tags", _plain("tags_text")),
+    Column("code", "Code", "code", lambda r: "Code" if r[_F["has_code"]] else ""),
+    Column("score", "Score", "score", _score),
+    Column("key", "Key", "key", _plain("key"), hidden_by_default=True),
+    Column("added", "Added", "added", _day("added"), hidden_by_default=True),
+    Column("read_at", "Read on", "read_at", _day("read_at"), hidden_by_default=True),
+)
+COLUMN_INDEX = {c.name: i for i, c in enumerate(COLUMNS)}
+PAPER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+class PaperTableModel(QAbstractTableModel):
+    """Rows are the ids of the current query's result, in SQL order."""
+
+    def __init__(self, library: Library, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.query: CompiledQuery = compile_query("")
+        self.sort_column = COLUMN_INDEX["added"]
+        self.sort_order = Qt.SortOrder.DescendingOrder
+        self._ids = array("q")
+        self._rows: OrderedDict[int, Row] = OrderedDict()
+
+    # ------------------------------------------------------------ the result
+
+    def set_query(self, query: CompiledQuery) -> None:
+        """Show the result of ``query`` (the caller has checked it has no error)."""
+        self.query = query
+        self.reload()
+
+    def reload(self) -> None:
+        """Run the current query and sort again, and forget cached rows."""
+        descending = self.sort_order == Qt.SortOrder.DescendingOrder
+        ids = self.library.search(
+            self.query, sort=COLUMNS[self.sort_column].sort, descending=descending
+        )
+        self.beginResetModel()
+        self._ids = array("q", ids)
+        self._rows.clear()
+        self.endResetModel()
+
+    def refresh_rows(self, ids: Sequence[int] | None = None) -> None:
+        """Forget cached rows (of ``ids``, or all) after an edit, and repaint them."""
+        if ids is None:
+            self._rows.clear()
+        else:
+            for paper_id in ids:
+                self._rows.pop(paper_id, None)
+        if self._ids:
+            last = self.index(len(self._ids) - 1, len(COLUMNS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+
+    def paper_id(self, row: int) -> int:
+        """The id of the paper shown in ``row``."""
+        return int(self._ids[row])
+
+    def row_of(self, paper_id: int) -> int:
+        """The row showing ``paper_id``, or -1 when it is not in the result."""
+        try:
+            return self._ids.index(paper_id)
+        except ValueError:
+            return -1
+
+    def _row(self, row: int) -> Row | None:
+        paper_id = self._ids[row]
+        cached = self._rows.get(paper_id)
+        if cached is not None:
+            return cached
+        start = max(0, row - _BLOCK // 4)
+        block = self._ids[start : start + _BLOCK]
+        self._rows.update(self.library.summary_rows(block))
+        while len(self._rows) > _CACHE_ROWS:
+            self._rows.popitem(last=False)
+        return self._rows.get(paper_id)
+
+    # ------------------------------------------------------------ Qt's model API
+
+    def rowCount(self, parent: AnyIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: AnyIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        if role == PAPER_ID_ROLE:
+            return int(self._ids[index.row()])
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, STATUS_ROLE):
+            return None
+        row = self._row(index.row())
+        if row is None:  # deleted by another writer since the query ran
+            return None
+        if role == STATUS_ROLE:
+            return row[_F["status"]]
+        text = COLUMNS[index.column()].display(row)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return text if index.column() in (0, 1, 5) and text else None
+        return text
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(COLUMNS)
+        ):
+            return COLUMNS[section].header
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        if (column, order) == (self.sort_column, self.sort_order) and self._ids:
+            return
+        self.sort_column, self.sort_order = column, order
+        # A reset, not a layout change: mapping every persistent index of a million-row
+        # selection to its new row would cost more than the sort. The window keeps the
+        # current paper selected across it.
+        self.reload()

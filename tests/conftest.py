@@ -1,0 +1,43 @@
+"""Shared fixtures: every test gets its own real library file, never a mock."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Before any Qt import: tests never need a display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One seeded library per test session; tests get copies of it."""
+    from papershelf.core.library import Library
+
+    path = tmp_path_factory.mktemp("template") / "library.sqlite"
+    Library.open(path).close()
+    return path
+
+
+@pytest.fixture
+def library_path(tmp_path: Path, seeded_template: Path) -> Path:
+    """A fresh seeded library file in this test's temp dir."""
+    path = tmp_path / "library.sqlite"
+    shutil.copyfile(seeded_template, path)
+    return path
+
+
+@pytest.fixture
+def library(library_path: Path):  # type: ignore[no-untyped-def]
+    """The seeded library, opened; closed after the test."""
+    from papershelf.core.library import Library
+
+    lib = Library.open(library_path)
+    yield lib
+    lib.close()
