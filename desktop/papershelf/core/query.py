@@ -318,8 +318,8 @@ def _tokens(text: str) -> list[_Token]:
                 is_or = word == "OR" and not after_not
                 tokens.append((_OR, None) if is_or else (_TERM, _word(word)))
         after_not = False
-        if len(tokens) > MAX_TERMS:
-            raise _QueryError("query too long")
+    if sum(kind == _TERM for kind, _ in tokens) > MAX_TERMS:
+        raise _QueryError("query too long")
     return tokens
 
 

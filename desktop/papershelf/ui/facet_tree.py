@@ -129,7 +129,7 @@ class FacetTree(QTreeWidget):
             ("Field", header.get("field")),
             ("h-index", header.get("h_index")),
             (
-                "Papers in library",
+                "Papers",
                 f"{library_count:,}" + (f" of {listed:,} listed" if listed else ""),
             ),
             ("Citations", header.get("citations")),

@@ -70,10 +70,10 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._restore_state()
         self._facet_timer = QTimer(self, singleShot=True, interval=_FACET_DELAY_MS)
-        self._facet_timer.timeout.connect(self._refresh_facets)
+        self._facet_timer.timeout.connect(self.refresh_facets)
         self.filter_edit.textChanged.connect(self._apply_filter)
         self._apply_filter()
-        self._refresh_facets()
+        self.refresh_facets()
 
     # ------------------------------------------------------------ building
 
@@ -108,11 +108,11 @@ class MainWindow(QMainWindow):
         header.setHighlightSections(False)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
-        for index, width in enumerate((380, 180, 110, 70, 90, 120, 50, 55, 150, 90, 90)):
+        for index, width in enumerate((360, 160, 90, 70, 80, 110, 50, 55, 150, 90, 90)):
             header.resizeSection(index, width)
         for index, column in enumerate(COLUMNS):
             header.setSectionHidden(index, column.hidden_by_default)
-        header.setSortIndicator(COLUMN_INDEX["added"], Qt.SortOrder.DescendingOrder)
+        header.setSortIndicator(COLUMN_INDEX["published"], Qt.SortOrder.DescendingOrder)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
@@ -141,7 +141,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(centre)
         self.splitter.addWidget(self.details)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([230, 760, 380])
+        self.splitter.setSizes([250, 780, 350])
         self.setCentralWidget(self.splitter)
 
         self.count_label = QLabel(objectName="countLabel")
@@ -249,7 +249,8 @@ class MainWindow(QMainWindow):
         total = self.library.count()
         self.count_label.setText(f"{self.model.rowCount():,} of {total:,} papers")
 
-    def _refresh_facets(self) -> None:
+    def refresh_facets(self) -> None:
+        """Recount the sidebar for the current result."""
         groups = facet_counts(self.library, self.model.query, author_limit=self._author_limit + 1)
         authors = groups["Authors"]
         more = len(authors) > self._author_limit
@@ -264,7 +265,7 @@ class MainWindow(QMainWindow):
 
     def _more_authors(self) -> None:
         self._author_limit += 200
-        self._refresh_facets()
+        self.refresh_facets()
 
     # ------------------------------------------------------------ selection
 

@@ -11,9 +11,11 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
 
 from papershelf.core.library import SUMMARY_FIELDS, Library
 from papershelf.core.query import CompiledQuery, compile_query
@@ -34,11 +36,6 @@ def _authors(row: Row) -> str:
     return f"{first} et al." if rest or row[_F["authors_truncated"]] else first
 
 
-def _published(row: Row) -> str:
-    value = str(row[_F["published"]] or "")
-    return f"{value} (year inferred)" if value and row[_F["date_inferred"]] else value
-
-
 def _score(row: Row) -> str:
     score = row[_F["score"]]
     return "" if score is None else f"{score:g}"
@@ -50,6 +47,13 @@ def _day(field: str) -> Callable[[Row], str]:
 
 def _plain(field: str) -> Callable[[Row], str]:
     return lambda row: str(row[_F[field]] or "")
+
+
+@lru_cache(maxsize=1)
+def _italic() -> QFont:
+    font = QFont()  # made on first paint, when the application (and its font) exists
+    font.setItalic(True)
+    return font
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,7 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column("title", "Title", "title", lambda r: latex_to_text(str(r[_F["title"]]))),
     Column("authors", "Authors", "authors", _authors),
-    Column("published", "Published", "published", _published),
+    Column("published", "Published", "published", _plain("published")),
     Column("category", "Category", "category", _plain("category")),
     Column("status", "Status", "status", _plain("status")),
     Column("tags", "Tags", "tags", _plain("tags_text")),
@@ -79,6 +83,16 @@ COLUMNS: tuple[Column, ...] = (
 COLUMN_INDEX = {c.name: i for i, c in enumerate(COLUMNS)}
 PAPER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
+_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.FontRole,
+        STATUS_ROLE,
+    }
+)
+_PUBLISHED = COLUMN_INDEX["published"]
+_AUTHORS = COLUMN_INDEX["authors"]
 
 
 class PaperTableModel(QAbstractTableModel):
@@ -88,7 +102,7 @@ class PaperTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.library = library
         self.query: CompiledQuery = compile_query("")
-        self.sort_column = COLUMN_INDEX["added"]
+        self.sort_column = COLUMN_INDEX["published"]
         self.sort_order = Qt.SortOrder.DescendingOrder
         self._ids = array("q")
         self._rows: OrderedDict[int, Row] = OrderedDict()
@@ -158,17 +172,23 @@ class PaperTableModel(QAbstractTableModel):
             return None
         if role == PAPER_ID_ROLE:
             return int(self._ids[index.row()])
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, STATUS_ROLE):
+        if role not in _ROLES:
             return None
         row = self._row(index.row())
         if row is None:  # deleted by another writer since the query ran
             return None
         if role == STATUS_ROLE:
             return row[_F["status"]]
-        text = COLUMNS[index.column()].display(row)
+        inferred = index.column() == _PUBLISHED and bool(row[_F["date_inferred"]])
+        if role == Qt.ItemDataRole.FontRole:
+            return _italic() if inferred else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            return text if index.column() in (0, 1, 5) and text else None
-        return text
+            if inferred:
+                return "The listing gave no year; it is the year of the first import."
+            if index.column() == _AUTHORS:
+                return str(row[_F["authors_text"]]) or None
+            return COLUMNS[index.column()].display(row) or None if index.column() == 0 else None
+        return COLUMNS[index.column()].display(row)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

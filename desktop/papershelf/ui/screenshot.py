@@ -1,0 +1,37 @@
+"""Render the real window on a fresh seeded library to a PNG, for the README.
+
+QT_QPA_PLATFORM=offscreen uv run python -m papershelf.ui.screenshot resources/screenshot.png
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from papershelf.ui.app import open_main_window
+
+
+def main(out: str, query: str = "") -> None:
+    """Open a temp library with default window settings, select a paper and grab the window."""
+    with tempfile.TemporaryDirectory() as folder:
+        scope = QSettings.Scope.UserScope
+        QSettings.setPath(QSettings.Format.IniFormat, scope, folder)
+        window = open_main_window(Path(folder) / "library.sqlite")
+        window.resize(1400, 820)
+        window.filter_edit.setText(query)
+        window.table.selectRow(2)
+        app = QApplication.instance()
+        for _ in range(30):
+            if app is not None:
+                app.processEvents()
+        window.refresh_facets()
+        window.grab().save(out)
+        window.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "screenshot.png", " ".join(sys.argv[2:]))
