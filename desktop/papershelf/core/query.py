@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeAlias
 
@@ -64,16 +64,13 @@ _EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
 
 _FTS_SUBQUERY = "p.id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)"
 _BLANK = "char(32, 9, 10, 13)"  # a note or abstract of only whitespace counts as none
-_HAS_NOTE = f"p.id IN (SELECT n.paper_id FROM notes n WHERE trim(n.body, {_BLANK}) <> '')"
-_HAS_TAGS = "p.id IN (SELECT pt.paper_id FROM paper_tags pt)"
 _HAS = {
     "code": "p.has_code <> 0",
-    "note": _HAS_NOTE,
-    "notes": _HAS_NOTE,
-    "tags": _HAS_TAGS,
-    "tag": _HAS_TAGS,
+    "note": f"p.id IN (SELECT n.paper_id FROM notes n WHERE trim(n.body, {_BLANK}) <> '')",
+    "tags": "p.id IN (SELECT pt.paper_id FROM paper_tags pt)",
     "abstract": f"trim(p.abstract, {_BLANK}) <> ''",
 }
+_HAS |= {"notes": _HAS["note"], "tag": _HAS["tags"]}
 
 
 @dataclass(frozen=True)
@@ -94,7 +91,7 @@ class _QueryError(Exception):
 @dataclass(frozen=True)
 class _Fts:
     expr: str  # an FTS5 expression in which every piece of user text is quoted
-    words: tuple[str, ...] = field(default=(), compare=False)
+    words: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -165,19 +162,11 @@ def _negate(node: _Node | None) -> _Node | None:
     return node.child if isinstance(node, _Not) else _Not(node)
 
 
-# ---------------------------------------------------------------- terms
-
-
-def _word(text: str) -> _Node | None:
+def _text(text: str, prefix: bool) -> _Node | None:
+    """A word (always a prefix) or a phrase (a prefix only while its quote is open)."""
     if not _has_text(text):
         return None
-    return _Fts(_quote(text) + "*", _shown(text))
-
-
-def _phrase(text: str, closed: bool) -> _Node | None:
-    if not _has_text(text):
-        return None
-    return _Fts(_quote(text) + ("" if closed else "*"), _shown(text))
+    return _Fts(_quote(text) + ("*" if prefix else ""), _shown(text))
 
 
 def _year(value: str) -> _Node:
@@ -237,8 +226,6 @@ def _field(name: str, value: str, quoted: bool, closed: bool) -> _Node | None:
     return _Sql(sql, ("%" + _like_escape(fold(value)) + "%",))
 
 
-# ---------------------------------------------------------------- lexer
-
 _LPAREN, _RPAREN, _OR, _NOT, _TERM = "(", ")", "OR", "-", "term"
 _Token: TypeAlias = tuple[str, _Node | None]
 
@@ -290,7 +277,7 @@ def _tokens(text: str) -> list[_Token]:
             i += 1
         elif ch == '"':
             body, i, closed = _read_quoted(text, i)
-            tokens.append((_TERM, _phrase(body, closed)))
+            tokens.append((_TERM, _text(body, not closed)))
         elif (
             ch == "-"
             and i + 1 < len(text)
@@ -316,14 +303,11 @@ def _tokens(text: str) -> list[_Token]:
                 word, i = _read_word(text, i, opened)
                 # "-OR" means "not the word or", never a dangling operator.
                 is_or = word == "OR" and not after_not
-                tokens.append((_OR, None) if is_or else (_TERM, _word(word)))
+                tokens.append((_OR, None) if is_or else (_TERM, _text(word, True)))
         after_not = False
     if sum(kind == _TERM for kind, _ in tokens) > MAX_TERMS:
         raise _QueryError("query too long")
     return tokens
-
-
-# ---------------------------------------------------------------- parser
 
 
 class _Parser:
@@ -371,9 +355,6 @@ class _Parser:
                 raise _QueryError("missing )")
             self.pos += 1
         return node
-
-
-# ---------------------------------------------------------------- SQL
 
 
 def _fts(node: _Node) -> str | None:
