@@ -34,7 +34,7 @@ def library_path(tmp_path: Path, seeded_template: Path) -> Path:
 
 
 @pytest.fixture
-def library(library_path: Path):  # type: ignore[no-untyped-def]
+def library(library_path: Path):
     """The seeded library, opened; closed after the test."""
     from papershelf.core.library import Library
 

@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from papershelf import __version__
 from papershelf.core import paths
@@ -39,10 +39,18 @@ CSV_FIELDS = [
 ]
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes end as one line on stderr too, like every other error.
+
+    Subcommand parsers are made from the same class, so this covers them as well.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="papershelf", description="A desktop reading list for research papers."
-    )
+    parser = _Parser(prog="papershelf", description="A desktop reading list for research papers.")
     parser.add_argument("--version", action="version", version=f"papershelf {__version__}")
     parser.add_argument(
         "--library",

@@ -21,7 +21,7 @@ def isolated_settings(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def window(qtbot, library_path: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+def window(qtbot, library_path: Path) -> Iterator[MainWindow]:
     """The main window on a fresh seeded library, shown offscreen."""
     win = open_main_window(library_path)
     qtbot.addWidget(win)

@@ -18,7 +18,7 @@ def count_text(win: MainWindow) -> str:
     return win.findChild(QLabel, "countLabel").text()
 
 
-def type_filter(qtbot, win: MainWindow, text: str) -> None:  # type: ignore[no-untyped-def]
+def type_filter(qtbot, win: MainWindow, text: str) -> None:
     edit = win.findChild(QLineEdit, "filterEdit")
     edit.clear()
     qtbot.keyClicks(edit, text)
@@ -43,7 +43,7 @@ def test_contract_widgets_exist(window: MainWindow) -> None:
     assert count_text(window) == "50 of 50 papers"
 
 
-def test_typed_filters_update_table_and_count(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+def test_typed_filters_update_table_and_count(qtbot, window: MainWindow) -> None:
     type_filter(qtbot, window, "cat:CV")
     assert count_text(window) == "7 of 50 papers"
     type_filter(qtbot, window, "year:2023")
@@ -60,7 +60,7 @@ def test_typed_filters_update_table_and_count(qtbot, window: MainWindow) -> None
     assert sorted(titles(window)) == sorted(r["title"] for r in expected)
 
 
-def test_malformed_filter_keeps_last_result_and_says_why(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_filter_keeps_last_result_and_says_why(qtbot, window: MainWindow) -> None:
     type_filter(qtbot, window, "cat:CV")
     before = titles(window)
     window.filter_edit.insert(" year:abc")  # pasted
@@ -74,13 +74,13 @@ def test_malformed_filter_keeps_last_result_and_says_why(qtbot, window: MainWind
     assert count_text(window) == "50 of 50 papers"
 
 
-def test_ctrl_f_focuses_filter(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+def test_ctrl_f_focuses_filter(qtbot, window: MainWindow) -> None:
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.filter_edit.hasFocus()
 
 
-def click_facet(qtbot, win: MainWindow, token: str, ctrl: bool = False) -> None:  # type: ignore[no-untyped-def]
+def click_facet(qtbot, win: MainWindow, token: str, ctrl: bool = False) -> None:
     tree = win.findChild(QTreeWidget, "facetTree")
     item = win.facets.item_for(token)
     assert item is not None, token
@@ -90,7 +90,7 @@ def click_facet(qtbot, win: MainWindow, token: str, ctrl: bool = False) -> None:
     qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, modifier, center)
 
 
-def test_facet_click_toggles_filter_term(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+def test_facet_click_toggles_filter_term(qtbot, window: MainWindow) -> None:
     item = window.facets.item_for("cat:CV")
     assert item is not None and item.text(1) == "7"
     click_facet(qtbot, window, "cat:CV")
@@ -108,7 +108,7 @@ def test_facet_click_toggles_filter_term(qtbot, window: MainWindow) -> None:  # 
     assert count_text(window) == "43 of 50 papers"
 
 
-def test_details_pane_shows_abstract_with_latex_as_text(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+def test_details_pane_shows_abstract_with_latex_as_text(qtbot, window: MainWindow) -> None:
     type_filter(qtbot, window, "recovery nonlinear")
     assert count_text(window) == "1 of 50 papers"
     window.table.selectRow(0)
@@ -119,7 +119,7 @@ def test_details_pane_shows_abstract_with_latex_as_text(qtbot, window: MainWindo
     assert "L∞-recovery" in titles(window)[0]
 
 
-def test_keyboard_navigation_updates_details(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+def test_keyboard_navigation_updates_details(qtbot, window: MainWindow) -> None:
     window.table.setFocus()
     window.table.selectRow(0)
     first = window.details.toPlainText()
@@ -128,7 +128,7 @@ def test_keyboard_navigation_updates_details(qtbot, window: MainWindow) -> None:
     assert titles(window)[1] in window.details.toPlainText()
 
 
-def test_hostile_title_is_shown_as_text(qtbot, library_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_title_is_shown_as_text(qtbot, library_path: Path) -> None:
     with Library.open(library_path) as lib:
         lib.add_paper(
             PaperFields(
@@ -149,7 +149,7 @@ def test_hostile_title_is_shown_as_text(qtbot, library_path: Path) -> None:  # t
     win.close()
 
 
-def test_author_link_filters_by_author(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+def test_author_link_filters_by_author(qtbot, window: MainWindow) -> None:
     type_filter(qtbot, window, "doremi")
     window.table.selectRow(0)
     window.details.authorClicked.emit("Adams Wei Yu")
@@ -157,7 +157,7 @@ def test_author_link_filters_by_author(qtbot, window: MainWindow) -> None:  # ty
     assert count_text(window) == "1 of 50 papers"
 
 
-def test_sort_and_columns_survive_restart(qtbot, library_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_sort_and_columns_survive_restart(qtbot, library_path: Path) -> None:
     win = open_main_window(library_path)
     qtbot.addWidget(win)
     header = win.table.horizontalHeader()
@@ -180,7 +180,7 @@ def test_sort_and_columns_survive_restart(qtbot, library_path: Path) -> None:  #
     again.close()
 
 
-def test_table_model_passes_qtmodeltester(qtmodeltester, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+def test_table_model_passes_qtmodeltester(qtmodeltester, window: MainWindow) -> None:
     qtmodeltester.check(window.model, force_py=True)
     window.filter_edit.setText("cat:CV")
     qtmodeltester.check(window.model, force_py=True)

@@ -32,4 +32,17 @@ def toggle_term(text: str, token: str, *, exclude: bool = False) -> str:
     kept = [t for t in terms if not _same(t.lstrip("-"), token)]
     if len(kept) == len(terms):
         kept.append(f"-{token}" if exclude else token)
-    return " ".join(kept)
+        return " ".join(kept)
+    return " ".join(_without_dangling_or(kept))
+
+
+def _without_dangling_or(terms: list[str]) -> list[str]:
+    """Drop an OR that lost an operand with the removed term ("a OR" is a query error)."""
+    out: list[str] = []
+    for term in terms:
+        if term == "OR" and (not out or out[-1] == "OR"):
+            continue
+        out.append(term)
+    while out and out[-1] == "OR":
+        out.pop()
+    return out

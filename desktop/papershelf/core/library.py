@@ -75,6 +75,26 @@ class PaperFields:
     arxiv_id: str | None = None
     url: str | None = None
 
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> PaperFields:
+        """The fields of a record as Library.record returns it."""
+        return cls(
+            title=record["title"],
+            authors=list(record["authors"]),
+            affiliations=list(record["affiliations"]),
+            abstract=record["abstract"],
+            published=record["published"],
+            date_inferred=record["date_inferred"],
+            category=record["category"],
+            has_code=record["has_code"],
+            code_urls=list(record["code_urls"]),
+            score=record["score"],
+            authors_truncated=record["authors_truncated"],
+            doi=record["doi"],
+            arxiv_id=record["arxiv_id"],
+            url=record["url"],
+        )
+
     @property
     def year(self) -> int | None:
         """The year of ``published``, when it has one."""
@@ -83,12 +103,14 @@ class PaperFields:
         return None
 
 
-def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+def chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    """``ids`` in slices short enough for one IN (...) list."""
     for start in range(0, len(ids), _CHUNK):
         yield ids[start : start + _CHUNK]
 
 
-def _marks(n: int) -> str:
+def marks(n: int) -> str:
+    """``n`` comma-separated SQL parameter marks."""
     return ",".join("?" * n)
 
 
@@ -117,12 +139,13 @@ class Library:
         try:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA busy_timeout = 5000")
+            schema.check(conn)  # before WAL mode, the first thing that writes to the file
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
             # WAL + NORMAL survives a killed process (not a power cut) without an fsync per note.
             conn.execute("PRAGMA synchronous = NORMAL")
             schema.migrate(conn)
-        except schema.SchemaTooNewError as exc:
+        except (schema.SchemaTooNewError, schema.NotALibraryError) as exc:
             conn.close()
             raise LibraryError(f"{path}: {exc}") from exc
         except sqlite3.DatabaseError as exc:
@@ -227,10 +250,10 @@ class Library:
     ) -> dict[int, list[str]]:
         out: dict[int, list[str]] = {i: [] for i in ids}
         order = "l.position" if link != "paper_tags" else "t.name COLLATE NOCASE"
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             sql = (
                 f"SELECT l.paper_id, t.name FROM {link} l JOIN {table} t ON t.id = l.{column} "
-                f"WHERE l.paper_id IN ({_marks(len(chunk))}) ORDER BY l.paper_id, {order}"
+                f"WHERE l.paper_id IN ({marks(len(chunk))}) ORDER BY l.paper_id, {order}"
             )
             for paper_id, name in self.conn.execute(sql, list(chunk)):
                 out[paper_id].append(name)
@@ -243,10 +266,10 @@ class Library:
         affiliations = self._names("paper_affiliations", "affiliations", "affiliation_id", ids)
         tags = self._names("paper_tags", "tags", "tag_id", ids)
         rows: dict[int, dict[str, Any]] = {}
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             cursor = self.conn.execute(
                 f"SELECT p.*, coalesce(n.body, '') AS note FROM papers p "
-                f"LEFT JOIN notes n ON n.paper_id = p.id WHERE p.id IN ({_marks(len(chunk))})",
+                f"LEFT JOIN notes n ON n.paper_id = p.id WHERE p.id IN ({marks(len(chunk))})",
                 list(chunk),
             )
             names = [d[0] for d in cursor.description]
@@ -289,9 +312,9 @@ class Library:
     def summary_rows(self, ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
         """What the table shows of ``ids``: one narrow row each, in SUMMARY_FIELDS order."""
         out: dict[int, tuple[Any, ...]] = {}
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             sql = (
-                f"SELECT {', '.join(SUMMARY_FIELDS)} FROM papers WHERE id IN ({_marks(len(chunk))})"
+                f"SELECT {', '.join(SUMMARY_FIELDS)} FROM papers WHERE id IN ({marks(len(chunk))})"
             )
             for row in self.conn.execute(sql, list(chunk)):
                 out[row[0]] = row
@@ -342,7 +365,8 @@ class Library:
         sql = "SELECT 1 FROM papers WHERE key = ? COLLATE NOCASE"
         return self.conn.execute(sql, (key,)).fetchone() is not None
 
-    def _set_people(self, paper_id: int, fields: PaperFields) -> None:
+    def set_people(self, paper_id: int, fields: PaperFields) -> None:
+        """Replace the ordered authors and affiliations of a paper."""
         self.conn.execute("DELETE FROM paper_authors WHERE paper_id = ?", (paper_id,))
         self.conn.execute("DELETE FROM paper_affiliations WHERE paper_id = ?", (paper_id,))
         for position, name in enumerate(n for n in fields.authors if n.strip()):
@@ -389,11 +413,11 @@ class Library:
             columns["status"] = "new"
             names = list(columns)
             cursor = conn.execute(
-                f"INSERT INTO papers({', '.join(names)}) VALUES ({_marks(len(names))})",
+                f"INSERT INTO papers({', '.join(names)}) VALUES ({marks(len(names))})",
                 [columns[n] for n in names],
             )
             paper_id = int(cursor.lastrowid or 0)
-            self._set_people(paper_id, fields)
+            self.set_people(paper_id, fields)
             self._reindex([paper_id])
         return paper_id
 
@@ -408,15 +432,19 @@ class Library:
             conn.execute(
                 f"UPDATE papers SET {assignments} WHERE id = ?", [*columns.values(), paper_id]
             )
-            self._set_people(paper_id, fields)
+            self.set_people(paper_id, fields)
             self._reindex([paper_id])
 
     def delete_papers(self, ids: Iterable[int]) -> None:
-        """Delete papers with everything attached to them (the trigger cascades)."""
+        """Delete papers with everything attached to them (the trigger cascades).
+
+        A tag no paper uses any more is forgotten, as when it is removed.
+        """
         ids = list(ids)
         with self.write() as conn:
-            for chunk in _chunks(ids):
-                conn.execute(f"DELETE FROM papers WHERE id IN ({_marks(len(chunk))})", list(chunk))
+            for chunk in chunks(ids):
+                conn.execute(f"DELETE FROM papers WHERE id IN ({marks(len(chunk))})", list(chunk))
+            conn.execute("DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM paper_tags)")
 
     def set_status(self, ids: Iterable[int], status: str, *, at: str | None = None) -> None:
         """Set the reading status of papers, recording the change and ``read_at``."""
@@ -452,7 +480,7 @@ class Library:
                         "INSERT OR IGNORE INTO paper_tags(paper_id, tag_id) VALUES (?, ?)",
                         (paper_id, tag_id),
                     )
-            self._refresh_tags(ids)
+            self.refresh_tags(ids)
 
     def remove_tags(self, ids: Iterable[int], names: Iterable[str]) -> None:
         """Untag papers; a tag no paper uses any more is forgotten."""
@@ -460,17 +488,18 @@ class Library:
         ids = list(ids)
         with self.write() as conn:
             for norm in norms:
-                for chunk in _chunks(ids):
+                for chunk in chunks(ids):
                     conn.execute(
                         f"DELETE FROM paper_tags WHERE tag_id = "
                         f"(SELECT id FROM tags WHERE name_norm = ?) "
-                        f"AND paper_id IN ({_marks(len(chunk))})",
+                        f"AND paper_id IN ({marks(len(chunk))})",
                         [norm, *chunk],
                     )
             conn.execute("DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM paper_tags)")
-            self._refresh_tags(ids)
+            self.refresh_tags(ids)
 
-    def _refresh_tags(self, ids: Sequence[int]) -> None:
+    def refresh_tags(self, ids: Sequence[int]) -> None:
+        """Bring tags_text and the FTS rows of ``ids`` in step with their tags."""
         tags = self._names("paper_tags", "tags", "tag_id", ids)
         for paper_id, names in tags.items():
             self.conn.execute(
@@ -497,13 +526,13 @@ class Library:
 
     def _reindex(self, ids: Sequence[int]) -> None:
         """Rewrite the FTS rows of ``ids`` from the papers they index."""
-        for chunk in _chunks(ids):
-            marks = _marks(len(chunk))
-            self.conn.execute(f"DELETE FROM papers_fts WHERE rowid IN ({marks})", list(chunk))
+        for chunk in chunks(ids):
+            qmarks = marks(len(chunk))
+            self.conn.execute(f"DELETE FROM papers_fts WHERE rowid IN ({qmarks})", list(chunk))
             rows = self.conn.execute(
                 f"SELECT p.id, p.title, p.authors_text, p.abstract, p.tags_text, "
                 f"coalesce(n.body, '') FROM papers p LEFT JOIN notes n ON n.paper_id = p.id "
-                f"WHERE p.id IN ({marks})",
+                f"WHERE p.id IN ({qmarks})",
                 list(chunk),
             ).fetchall()
             self.conn.executemany(

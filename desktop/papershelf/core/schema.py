@@ -19,6 +19,10 @@ class SchemaTooNewError(RuntimeError):
     """The library was written by a newer Papershelf than this one."""
 
 
+class NotALibraryError(RuntimeError):
+    """The file is an SQLite database of another program; Papershelf must not change it."""
+
+
 def _v1(db: sqlite_utils.Database) -> None:
     db.table("papers").create(
         {
@@ -155,14 +159,29 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _cascade
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def migrate(conn: sqlite3.Connection) -> int:
-    """Bring the library up to SCHEMA_VERSION; return the version it had before."""
+def check(conn: sqlite3.Connection) -> int:
+    """The file's schema version; refuses a newer library or another program's database.
+
+    Reads only, so it runs before anything (even WAL mode) is written to a file that
+    Papershelf must leave byte for byte as it found it.
+    """
     found = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if found > SCHEMA_VERSION:
         raise SchemaTooNewError(
             f"this library has schema version {found}, but this Papershelf only knows "
             f"up to {SCHEMA_VERSION}; please update Papershelf"
         )
+    if found == 0 and conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():
+        raise NotALibraryError(
+            "this SQLite file holds another program's tables, not a Papershelf library; "
+            "it was left unchanged"
+        )
+    return found
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the library up to SCHEMA_VERSION; return the version it had before."""
+    found = check(conn)
     db = sqlite_utils.Database(conn)
     for version in range(found, SCHEMA_VERSION):
         with conn:

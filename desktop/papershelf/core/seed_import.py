@@ -158,9 +158,26 @@ def _merge(library: Library, paper_id: int, new: PaperFields) -> bool:
     return True
 
 
-def _library_entries(library: Library) -> list[seeds.SeedEntry]:
-    """The library's truncated papers as entries, to match author lists imported alone."""
-    ids = [r[0] for r in library.conn.execute("SELECT id FROM papers WHERE authors_truncated")]
+def _library_entries(
+    library: Library, pairs: Sequence[seeds.AuthorAbstract]
+) -> list[seeds.SeedEntry]:
+    """The library's papers led by a first author of ``pairs``, to match them against.
+
+    Complete papers count too: a document imported again finds the papers it completed
+    the first time (and leaves them unchanged) instead of reporting them missing.
+    """
+    firsts = sorted({fold(p.authors[0]) for p in pairs if p.authors})
+    ids: list[int] = []
+    for start in range(0, len(firsts), 500):
+        chunk = firsts[start : start + 500]
+        ids.extend(
+            r[0]
+            for r in library.conn.execute(
+                "SELECT pa.paper_id FROM paper_authors pa JOIN authors a ON a.id = pa.author_id "
+                f"WHERE pa.position = 0 AND a.name_norm IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+        )
     entries = []
     for record in library.records(ids):
         published = record["published"] or "0000-01-01"
@@ -176,7 +193,7 @@ def _library_entries(library: Library) -> list[seeds.SeedEntry]:
                 has_code=record["has_code"],
                 title=record["title"],
                 authors=record["authors"],
-                authors_truncated=True,
+                authors_truncated=record["authors_truncated"],
                 affiliations=record["affiliations"],
                 abstract=record["abstract"],
             )
@@ -211,7 +228,7 @@ def import_documents(library: Library, documents: Iterable[Path | str]) -> Impor
         entries = [entry for _, offset, entry in _numbered(listings)]
         from_library = not entries
         if from_library and pair_docs:
-            entries = _library_entries(library)
+            entries = _library_entries(library, [p for _, _, pairs in pair_docs for p in pairs])
         full: dict[int, seeds.AuthorAbstract] = {}
         for path, text, pairs in pair_docs:
             _source_id(library, path, "author-abstracts", text, None)
@@ -222,7 +239,10 @@ def import_documents(library: Library, documents: Iterable[Path | str]) -> Impor
             by_id = {e.index: e for e in entries}
             for paper_id, pair in full.items():
                 new = _fields(by_id[paper_id], by_id[paper_id].year or 0, pair)
-                report.merged += _merge(library, paper_id, new)
+                if _merge(library, paper_id, new):
+                    report.merged += 1
+                else:
+                    report.unchanged += 1
         _import_listings(library, listings, full if not from_library else {}, report)
     return report
 
@@ -233,6 +253,8 @@ def _import_listings(
     full: dict[int, seeds.AuthorAbstract],
     report: ImportReport,
 ) -> None:
+    if not listings:
+        return  # nothing imported, so no capture year is fixed yet
     year = _capture_year(library)
     sources: dict[int, int] = {}
     for number, (path, text, listing) in enumerate(listings):

@@ -13,7 +13,9 @@ from functools import lru_cache
 
 from pylatexenc.latex2text import LatexNodes2Text
 
-_MATH = re.compile(r"\$([^$]{1,2000})\$")
+# The closing "$" follows a non-space and precedes no digit, as pandoc reads it:
+# "costs $5 to $10" is prose about money, not math.
+_MATH = re.compile(r"\$([^$]{1,2000})(?<!\s)\$(?!\d)")
 _SCRIPT = re.compile(r"([_^])(\{[^{}]{1,40}\}|\\[A-Za-z]+|[^\s{}\\])")
 _SUPER = dict(zip("0123456789+-=()nidkTx", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵈᵏᵀˣ", strict=True))
 _SUB = dict(zip("0123456789+-=()aeioxnkstij", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑᵢₒₓₙₖₛₜᵢⱼ", strict=True))

@@ -13,12 +13,14 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QPalette
+from PySide6.QtGui import QDesktopServices, QPalette, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from papershelf.core.schema import STATUSES
 from papershelf.core.text import latex_to_text
 
 AUTHOR_SCHEME = "papershelf-author"
+STATUS_SCHEME = "papershelf-status"
 
 
 def highlight(text: str, words: Sequence[str], color: str) -> str:
@@ -38,28 +40,50 @@ def highlight(text: str, words: Sequence[str], color: str) -> str:
     return "".join(out)
 
 
-class DetailsPane(QTextBrowser):
-    """Shows one paper; emits ``authorClicked`` when a reader follows an author link."""
-
-    authorClicked = Signal(str)
+class SafeTextBrowser(QTextBrowser):
+    """Rich text that loads nothing and opens only http(s) links, in the system browser."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("detailsPane")
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self._follow)
-        self.show_empty(0)
 
     def loadResource(self, kind: int, name: QUrl | str) -> Any:
         """Load nothing: an <img> or stylesheet from the data must not reach a file or URL."""
         return None
 
     def _follow(self, url: QUrl) -> None:
+        if url.scheme() in ("http", "https"):
+            QDesktopServices.openUrl(url)
+
+    def show_markdown(self, text: str) -> None:
+        """Render a reader's Markdown; raw HTML in it stays text."""
+        features = (
+            QTextDocument.MarkdownFeature.MarkdownDialectGitHub
+            | QTextDocument.MarkdownFeature.MarkdownNoHTML
+        )
+        self.document().setMarkdown(text, features)
+
+
+class DetailsPane(SafeTextBrowser):
+    """Shows one paper; emits ``authorClicked`` when a reader follows an author link."""
+
+    authorClicked = Signal(str)
+    statusClicked = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("detailsPane")
+        self.show_empty(0)
+
+    def _follow(self, url: QUrl) -> None:
         if url.scheme() == AUTHOR_SCHEME:
             self.authorClicked.emit(unquote(url.path()))
-        elif url.scheme() in ("http", "https"):
-            QDesktopServices.openUrl(url)
+        elif url.scheme() == STATUS_SCHEME:
+            self.statusClicked.emit(url.path())
+        else:
+            super()._follow(url)
 
     def show_empty(self, selected: int) -> None:
         """What the pane says when no single paper is current."""
@@ -89,7 +113,7 @@ class DetailsPane(QTextBrowser):
             facts.append(("Category", html.escape(record["category"])))
         if record["score"] is not None:
             facts.append(("Score", html.escape(f"{record['score']:g}")))
-        facts.append(("Status", html.escape(record["status"])))
+        facts.append(("Status", self._statuses(record["status"])))
         if record["tags"]:
             facts.append(("Tags", text(", ".join(record["tags"]))))
         facts.append(("Key", html.escape(record["key"])))
@@ -115,6 +139,14 @@ class DetailsPane(QTextBrowser):
         if abstract:
             parts.append(f"<h4>Abstract</h4><p>{text(abstract)}</p>")
         self.setHtml("".join(parts))
+
+    @staticmethod
+    def _statuses(current: str) -> str:
+        """The status in bold, the others as links that set it."""
+        return " · ".join(
+            f"<b>{s}</b>" if s == current else f'<a href="{STATUS_SCHEME}:{s}">{s}</a>'
+            for s in STATUSES
+        )
 
     @staticmethod
     def _link(url: str) -> str:

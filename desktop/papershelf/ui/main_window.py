@@ -13,11 +13,13 @@ from typing import Any
 from PySide6.QtCore import (
     QByteArray,
     QEvent,
+    QItemSelection,
     QItemSelectionModel,
     QModelIndex,
     QObject,
     QPoint,
     QSettings,
+    QStringListModel,
     Qt,
     QTimer,
 )
@@ -25,6 +27,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QCompleter,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -45,7 +48,9 @@ from papershelf.core.library import Library, LibraryError
 from papershelf.core.query import compile_query
 from papershelf.core.seed_import import listing_header
 from papershelf.ui.details import DetailsPane
-from papershelf.ui.facet_tree import FacetTree
+from papershelf.ui.facet_tree import TOKEN_ROLE, FacetTree
+from papershelf.ui.note_editor import NotePanel
+from papershelf.ui.paper_actions import PaperActions
 from papershelf.ui.status_delegate import StatusDelegate
 from papershelf.ui.table_model import COLUMN_INDEX, COLUMNS, PaperTableModel
 
@@ -66,7 +71,9 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle(f"Papershelf — {library.path.name}")
         self._author_limit = 50
+        self._total = library.count()
         self._build_widgets()
+        self.paper_actions = PaperActions(self)
         self._build_actions()
         self._restore_state()
         self._facet_timer = QTimer(self, singleShot=True, interval=_FACET_DELAY_MS)
@@ -123,6 +130,9 @@ class MainWindow(QMainWindow):
         self.details.authorClicked.connect(
             lambda name: self.toggle_filter_term(f"author:{quote_value(name)}", False)
         )
+        self.details.statusClicked.connect(lambda status: self.paper_actions.set_status(status))
+        self.facets.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.facets.customContextMenuRequested.connect(self._facet_menu)
 
         top = QWidget()
         top_layout = QHBoxLayout(top)
@@ -139,7 +149,29 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
         self.splitter.addWidget(self.facets)
         self.splitter.addWidget(centre)
-        self.splitter.addWidget(self.details)
+        self.notes = NotePanel(self.library)
+        self.notes.saved.connect(lambda _id: self._facet_timer.start())
+        self.tag_edit = QLineEdit(objectName="tagEdit")
+        self.tag_edit.setPlaceholderText("Add tags to the selection: theory, to-cite…  (Enter)")
+        self.tag_edit.returnPressed.connect(self._add_typed_tags)
+        self.tag_completer = QCompleter(self.library.all_tags(), self.tag_edit)
+        self.tag_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.tag_edit.setCompleter(self.tag_completer)
+        reading = QWidget()
+        reading_layout = QVBoxLayout(reading)
+        reading_layout.setContentsMargins(0, 4, 0, 0)
+        reading_layout.setSpacing(2)
+        tag_row = QHBoxLayout()
+        tag_row.setContentsMargins(6, 0, 6, 0)
+        tag_row.addWidget(QLabel("<b>Tags</b>"))
+        tag_row.addWidget(self.tag_edit, 1)
+        reading_layout.addLayout(tag_row)
+        reading_layout.addWidget(self.notes, 1)
+        self.side_splitter = QSplitter(Qt.Orientation.Vertical, objectName="sideSplitter")
+        self.side_splitter.addWidget(self.details)
+        self.side_splitter.addWidget(reading)
+        self.side_splitter.setSizes([480, 300])
+        self.splitter.addWidget(self.side_splitter)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([250, 780, 350])
         self.setCentralWidget(self.splitter)
@@ -163,6 +195,9 @@ class MainWindow(QMainWindow):
         file_menu = menus.addMenu("&File")
         self.action_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
+        acts = self.paper_actions
+        file_menu.addAction(acts.add)
+        file_menu.addSeparator()
         file_menu.addAction(self.action_quit)
 
         edit_menu = menus.addMenu("&Edit")
@@ -176,7 +211,20 @@ class MainWindow(QMainWindow):
         self.action_select_all.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.table.addAction(self.action_select_all)
         self.removeAction(self.action_select_all)
+        edit_menu.addActions([acts.undo, acts.redo])
+        edit_menu.addSeparator()
         edit_menu.addActions([self.action_find, self.action_clear, self.action_select_all])
+
+        paper_menu = menus.addMenu("&Paper")
+        paper_menu.addActions(list(acts.status.values()))
+        paper_menu.addSeparator()
+        paper_menu.addAction(acts.add_tag)
+        self.remove_tag_menu = paper_menu.addMenu("Remove Ta&g")
+        self.remove_tag_menu.aboutToShow.connect(
+            lambda: self._fill_remove_tags(self.remove_tag_menu)
+        )
+        paper_menu.addSeparator()
+        paper_menu.addActions([acts.edit, acts.add, acts.delete])
 
         view_menu = menus.addMenu("&View")
         self.columns_menu = view_menu.addMenu("&Columns")
@@ -195,8 +243,16 @@ class MainWindow(QMainWindow):
 
         toolbar = QToolBar("Main", objectName="mainToolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addActions([acts.undo, acts.redo])
+        toolbar.addSeparator()
+        for status in ("to-read", "reading", "read", "skipped"):
+            toolbar.addAction(acts.status[status])
+        toolbar.addSeparator()
+        toolbar.addActions([acts.add_tag, acts.edit])
+        toolbar.addSeparator()
         toolbar.addAction(self.action_find)
         self.addToolBar(toolbar)
+        acts.update_enabled(0)
 
     # ------------------------------------------------------------ filtering
 
@@ -246,8 +302,7 @@ class MainWindow(QMainWindow):
         self.filter_error.show()
 
     def _update_count(self) -> None:
-        total = self.library.count()
-        self.count_label.setText(f"{self.model.rowCount():,} of {total:,} papers")
+        self.count_label.setText(f"{self.model.rowCount():,} of {self._total:,} papers")
 
     def refresh_facets(self) -> None:
         """Recount the sidebar for the current result."""
@@ -259,7 +314,7 @@ class MainWindow(QMainWindow):
             groups,
             self.filter_edit.text(),
             listing_header(self.library),
-            self.library.count(),
+            self._total,
             more,
         )
 
@@ -293,15 +348,60 @@ class MainWindow(QMainWindow):
         self.table.scrollTo(index)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if not current.isValid():
+        paper_id = self.model.paper_id(current.row()) if current.isValid() else None
+        self.notes.set_paper(paper_id)
+        self._show_details(paper_id)
+
+    def _show_details(self, paper_id: int | None) -> None:
+        if paper_id is None:
             self.details.show_empty(0)
             return
-        record = self.library.record(self.model.paper_id(current.row()))
-        self.details.show_paper(record, self.model.query.words)
+        self.details.show_paper(self.library.record(paper_id), self.model.query.words)
 
     def _selection_changed(self) -> None:
         count = len(self.table.selectionModel().selectedRows())
         self.statusBar().showMessage(f"{count:,} selected" if count > 1 else "")
+        self.paper_actions.update_enabled(count)
+
+    def show_paper(self, paper_id: int) -> None:
+        """Select ``paper_id``, clearing the filter when it hides the paper."""
+        if self.model.row_of(paper_id) < 0:
+            self.clear_filter()
+        self._select_paper(paper_id)
+
+    def library_changed(self) -> None:
+        """After an edit: rerun the filter, keep the selection, recount, redraw details."""
+        selected = self.selected_paper_ids()
+        current = self.current_paper_id()
+        self._total = self.library.count()
+        self.model.reload()
+        self._reselect(selected, current)
+        self._update_count()
+        self._show_details(self.current_paper_id())
+        self.tag_completer.setModel(QStringListModel(self.library.all_tags(), self.tag_completer))
+        self._facet_timer.start()
+
+    def _reselect(self, ids: list[int], current: int | None) -> None:
+        rows = self.model.rows_of(ids)
+        model = self.table.selectionModel()
+        selection = QItemSelection()
+        for row in rows:
+            selection.select(self.model.index(row, 0), self.model.index(row, len(COLUMNS) - 1))
+        current_row = self.model.row_of(current) if current is not None else -1
+        if current_row >= 0:
+            model.setCurrentIndex(
+                self.model.index(current_row, 0), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+        model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+    def focus_tag_edit(self) -> None:
+        """Ctrl+T: type tags for the selection."""
+        self.tag_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _add_typed_tags(self) -> None:
+        names = self.tag_edit.text().split(",")
+        self.paper_actions.add_tags(names)
+        self.tag_edit.clear()
 
     # ------------------------------------------------------------ menus
 
@@ -323,10 +423,36 @@ class MainWindow(QMainWindow):
     def _table_menu(self, pos: QPoint) -> None:
         if not self.table.indexAt(pos).isValid():
             return
+        acts = self.paper_actions
         menu = QMenu(self)
+        menu.addActions(list(acts.status.values()))
+        menu.addSeparator()
+        menu.addAction(acts.add_tag)
+        self._fill_remove_tags(menu.addMenu("Remove Tag"))
+        menu.addSeparator()
+        menu.addActions([acts.edit, acts.delete])
         copy = menu.addAction("Copy Citation Key")
         copy.triggered.connect(self._copy_keys)
         menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def _fill_remove_tags(self, menu: QMenu) -> None:
+        menu.clear()
+        names = sorted(
+            {t for r in self.library.records(self.selected_paper_ids()[:1000]) for t in r["tags"]},
+            key=str.casefold,
+        )
+        for name in names:
+            menu.addAction(name, lambda n=name: self.paper_actions.remove_tag(n))
+        menu.setEnabled(bool(names))
+
+    def _facet_menu(self, pos: QPoint) -> None:
+        item = self.facets.itemAt(pos)
+        token = item.data(0, TOKEN_ROLE) if item is not None else None
+        if not isinstance(token, str) or not token.startswith("tag:"):
+            return
+        menu = QMenu(self)
+        self.paper_actions.tag_menu(menu, item.text(0))
+        menu.exec(self.facets.viewport().mapToGlobal(pos))
 
     def _copy_keys(self) -> None:
         records = self.library.records(self.selected_paper_ids())
@@ -371,5 +497,9 @@ class MainWindow(QMainWindow):
         state.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        """The window owns its library: closing saves the note and layout, closes the file."""
+        self.notes.detach()
+        self._facet_timer.stop()
         self.save_state()
+        self.library.close()
         super().closeEvent(event)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -146,6 +146,15 @@ class PaperTableModel(QAbstractTableModel):
             return self._ids.index(paper_id)
         except ValueError:
             return -1
+
+    def rows_of(self, ids: Sequence[int]) -> list[int]:
+        """The rows showing ``ids`` (those in the result), in table order."""
+        if len(ids) <= 16:  # a scan per id beats building a map of the whole result
+            rows: Iterable[int] = (self.row_of(i) for i in ids)
+        else:
+            wanted = set(ids)
+            rows = (row for row, i in enumerate(self._ids) if i in wanted)
+        return sorted(r for r in rows if r >= 0)
 
     def _row(self, row: int) -> Row | None:
         paper_id = self._ids[row]
