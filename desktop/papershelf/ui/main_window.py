@@ -115,7 +115,7 @@ class MainWindow(QMainWindow):
         header.setHighlightSections(False)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
-        for index, width in enumerate((360, 160, 90, 70, 80, 110, 50, 55, 150, 90, 90)):
+        for index, width in enumerate((300, 150, 90, 65, 80, 100, 45, 50, 150, 90, 90)):
             header.resizeSection(index, width)
         for index, column in enumerate(COLUMNS):
             header.setSectionHidden(index, column.hidden_by_default)
@@ -173,7 +173,7 @@ class MainWindow(QMainWindow):
         self.side_splitter.setSizes([480, 300])
         self.splitter.addWidget(self.side_splitter)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([250, 780, 350])
+        self.splitter.setSizes([230, 820, 350])
         self.setCentralWidget(self.splitter)
 
         self.count_label = QLabel(objectName="countLabel")
@@ -476,6 +476,7 @@ class MainWindow(QMainWindow):
         for key, restore in (
             ("windowState", self.restoreState),
             ("splitter", self.splitter.restoreState),
+            ("sideSplitter", self.side_splitter.restoreState),
             ("header", self.table.horizontalHeader().restoreState),
         ):
             value = state.value(key)
@@ -493,6 +494,7 @@ class MainWindow(QMainWindow):
         state.setValue("geometry", self.saveGeometry())
         state.setValue("windowState", self.saveState())
         state.setValue("splitter", self.splitter.saveState())
+        state.setValue("sideSplitter", self.side_splitter.saveState())
         state.setValue("header", self.table.horizontalHeader().saveState())
         state.sync()
 

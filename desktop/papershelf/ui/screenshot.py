@@ -12,7 +12,20 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
+from papershelf.core.library import Library
 from papershelf.ui.app import open_main_window
+
+
+def _demo_reading_state(library: Library) -> None:
+    """A reader's first week: some papers triaged, tagged and annotated."""
+    ids = library.search("", sort="published", descending=True)
+    library.set_status(ids[0:2], "to-read")
+    library.set_status(ids[2:3], "reading")
+    library.set_status(ids[3:6], "read")
+    library.set_status(ids[6:7], "skipped")
+    library.add_tags(ids[2:5], ["vision"])
+    library.add_tags(ids[3:4], ["benchmark"])
+    library.set_note(ids[2], "Concept prompts: compare with SAM 2's point prompts.")
 
 
 def main(out: str, query: str = "") -> None:
@@ -21,6 +34,8 @@ def main(out: str, query: str = "") -> None:
         scope = QSettings.Scope.UserScope
         QSettings.setPath(QSettings.Format.IniFormat, scope, folder)
         window = open_main_window(Path(folder) / "library.sqlite")
+        _demo_reading_state(window.library)
+        window.library_changed()
         window.resize(1400, 820)
         window.filter_edit.setText(query)
         window.table.selectRow(2)
