@@ -162,7 +162,6 @@ def test_other_papers_keep_their_listed_names_and_truncation_flag(library: Libra
         if folded(record["authors"]) != folded(entry.names):
             continue  # completed from the second document
         # Names are kept as listed (one spelling per person: "HaoChen" shows as "Haochen").
-        assert folded(record["authors"]) == folded(entry.names), entry.title
         assert record["authors_truncated"] is entry.et_al, entry.title
         truncated += entry.et_al
     assert truncated == 26
@@ -319,7 +318,7 @@ def test_second_document_alone_completes_truncated_lists(empty: Library, library
         ["mixtures"],
     )
     assert doremi["key"] == "xie2023doremi"  # the key does not move
-    assert empty.search("author:Pham") == [doremi["id"]]  # FTS knows the new names
+    assert empty.search('author:"Adams Wei Yu"') == [doremi["id"]]  # FTS has the new names
     # The same result as importing both documents together.
     together = {r["key"]: (r["authors"], r["authors_truncated"]) for r in all_records(library)}
     apart = {r["key"]: (r["authors"], r["authors_truncated"]) for r in all_records(empty)}

@@ -16,6 +16,11 @@ from pylatexenc.latex2text import LatexNodes2Text
 # The closing "$" follows a non-space and precedes no digit, as pandoc reads it:
 # "costs $5 to $10" is prose about money, not math.
 _MATH = re.compile(r"\$([^$]{1,2000})(?<!\s)\$(?!\d)")
+# Prose emphasis outside math ("also known as \\emph{deep matrix factorization}"): the
+# words stay, the markup goes.
+_TEXT_STYLE = re.compile(
+    r"\\(?:emph|textit|textbf|texttt|textsf|textsc|textrm|textup|underline)\{([^{}$]{0,2000})\}"
+)
 _SCRIPT = re.compile(r"([_^])(\{[^{}]{1,40}\}|\\[A-Za-z]+|[^\s{}\\])")
 _SUPER = dict(zip("0123456789+-=()nidkTx", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵈᵏᵀˣ", strict=True))
 _SUB = dict(zip("0123456789+-=()aeioxnkstij", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑᵢₒₓₙₖₛₜᵢⱼ", strict=True))
@@ -44,10 +49,12 @@ def _math_to_text(match: re.Match[str]) -> str:
 
 @lru_cache(maxsize=4096)
 def latex_to_text(text: str) -> str:
-    """Show the inline LaTeX math of a title or abstract as plain Unicode text."""
-    if "$" not in text:
-        return text
-    return _MATH.sub(_math_to_text, text)
+    """Show the inline LaTeX (math, emphasis) of a title or abstract as plain Unicode text."""
+    if "$" in text:
+        text = _MATH.sub(_math_to_text, text)
+    if "\\" in text:
+        text = _TEXT_STYLE.sub(r"\1", text)
+    return text
 
 
 def fold(text: str) -> str:

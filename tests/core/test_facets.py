@@ -1,0 +1,171 @@
+"""The sidebar's facet counts and the filter-text edits a facet click makes."""
+
+from __future__ import annotations
+
+import pytest
+
+from papershelf.core.facets import Facet, facet_counts, quote_value
+from papershelf.core.filter_text import has_term, split_terms, toggle_term
+from papershelf.core.library import Library
+from papershelf.core.query import compile_query
+from papershelf.core.schema import STATUSES
+
+
+def counts(facets: list[Facet]) -> dict[str, int]:
+    return {f.label: f.count for f in facets}
+
+
+def facet(groups: dict[str, list[Facet]], group: str, label: str) -> Facet:
+    found = [f for f in groups[group] if f.label == label]
+    assert len(found) == 1, (group, label)
+    return found[0]
+
+
+# --- counts -------------------------------------------------------------------------------
+
+
+def test_counts_of_the_seeded_library(library: Library) -> None:
+    groups = facet_counts(library, compile_query(""))
+    assert counts(groups["Category"]) == {"LG": 37, "CV": 7, "CL": 5, "LO": 1}
+    assert [f.label for f in groups["Category"]] == ["LG", "CV", "CL", "LO"]  # biggest first
+    years = counts(groups["Year"])
+    assert sum(years.values()) == 50
+    assert years["2022"] == 14
+    assert [f.label for f in groups["Year"]] == sorted(years, reverse=True)  # newest first
+    assert counts(groups["Status"]) == {s: (50 if s == "new" else 0) for s in STATUSES}
+    assert [f.label for f in groups["Status"]] == list(STATUSES)  # every status, in order
+    assert groups["Tags"] == []
+    authors = groups["Authors"]
+    assert authors[0] == Facet("Tengyu Ma", 32, 'author:"Tengyu Ma"')
+    assert [f.count for f in authors] == sorted((f.count for f in authors), reverse=True)
+    assert counts(groups["Affiliations"])["stanford"] == 10
+
+
+def test_one_author_row_for_two_spellings(library: Library) -> None:
+    authors = facet_counts(library, compile_query(""), author_limit=500)["Authors"]
+    haochen = [f for f in authors if f.label.casefold() == "jeff z. haochen"]
+    assert len(haochen) == 1
+    assert haochen[0].count == 4
+
+
+def test_counts_within_a_query(library: Library) -> None:
+    groups = facet_counts(library, compile_query("cat:CV"))
+    assert counts(groups["Category"]) == {"CV": 7}
+    assert sum(counts(groups["Year"]).values()) == 7
+    assert counts(groups["Status"])["new"] == 7
+    assert facet(groups, "Authors", "Tengyu Ma").count == 3
+
+    library.set_status(library.search("cat:CV")[:2], "read")
+    library.add_tags(library.search("cat:CV year:2026"), ["segmentation"])
+    groups = facet_counts(library, compile_query("cat:CV"))
+    assert counts(groups["Status"])["read"] == 2
+    assert counts(groups["Status"])["new"] == 5
+    assert counts(groups["Tags"]) == {"segmentation": 1}
+    everything = facet_counts(library, compile_query(""))
+    assert counts(everything["Status"])["read"] == 2
+    nothing = facet_counts(library, compile_query("cat:XX"))
+    assert nothing["Category"] == [] and nothing["Authors"] == []
+    assert all(f.count == 0 for f in nothing["Status"])
+
+
+def test_author_limit(library: Library) -> None:
+    groups = facet_counts(library, compile_query(""), author_limit=3)
+    assert groups["Authors"][0].label == "Tengyu Ma"
+    assert len(groups["Authors"]) == 3
+
+
+def test_every_token_finds_exactly_its_count(library: Library) -> None:
+    ids = library.search("")
+    library.add_tags(ids[:3], ["to read", "theory"])
+    library.add_tags(ids[3:4], ["C++ & Rust"])
+    library.set_status(ids[:4], "reading")
+    for query in ("", "cat:CV", "year:2022"):
+        base = set(library.search(query))
+        for group, facets in facet_counts(library, compile_query(query), author_limit=500).items():
+            for f in facets:
+                found = set(library.search(f.token))
+                assert len(found & base) == f.count, (query, group, f)
+
+
+def test_tokens_quote_values_with_spaces(library: Library) -> None:
+    library.add_tags(library.search("")[:2], ["to read"])
+    groups = facet_counts(library, compile_query(""))
+    assert facet(groups, "Authors", "Tengyu Ma").token == 'author:"Tengyu Ma"'
+    assert facet(groups, "Tags", "to read").token == 'tag:"to read"'
+    assert facet(groups, "Category", "CV").token == "cat:CV"
+    assert facet(groups, "Year", "2022").token == "year:2022"
+    assert facet(groups, "Status", "to-read").token == "status:to-read"
+    assert facet(groups, "Affiliations", "microsoft-research").token == "aff:microsoft-research"
+
+
+@pytest.mark.parametrize(
+    ("value", "quoted"),
+    [
+        ("LG", "LG"),
+        ("to-read", "to-read"),
+        ("Tengyu Ma", '"Tengyu Ma"'),
+        ("a:b", '"a:b"'),
+        ('say "hi"', '"say hi"'),
+        ("", '""'),
+    ],
+)
+def test_quote_value(value: str, quoted: str) -> None:
+    assert quote_value(value) == quoted
+
+
+# --- filter text edits -------------------------------------------------------------------
+
+
+def test_toggle_adds_then_removes() -> None:
+    assert toggle_term("", "cat:CV") == "cat:CV"
+    assert toggle_term("cat:CV", "cat:CV") == ""
+    assert toggle_term("transformer", "cat:CV") == "transformer cat:CV"
+    assert toggle_term("transformer cat:CV year:2022", "cat:CV") == "transformer year:2022"
+    assert toggle_term("transformer CAT:cv", "cat:CV") == "transformer"  # case-insensitive
+
+
+def test_toggle_exclude() -> None:
+    assert toggle_term("year:2022", "cat:CV", exclude=True) == "year:2022 -cat:CV"
+    assert toggle_term("year:2022 -cat:CV", "cat:CV") == "year:2022"
+    # Excluding what is included takes the term away rather than contradicting it.
+    assert toggle_term("cat:CV", "cat:CV", exclude=True) == ""
+
+
+def test_toggle_quoted_values() -> None:
+    token = 'author:"Tengyu Ma"'
+    text = toggle_term("transformer", token)
+    assert text == 'transformer author:"Tengyu Ma"'
+    assert split_terms(text) == ["transformer", token]
+    assert toggle_term(text, token) == "transformer"
+    assert toggle_term('-author:"Tengyu Ma" x', token) == "x"
+    # Another author whose name starts the same is a different term.
+    assert toggle_term('author:"Tengyu"', token) == f'author:"Tengyu" {token}'
+
+
+def test_removing_an_or_operand_leaves_a_valid_query() -> None:
+    assert toggle_term("cat:CL OR cat:CV", "cat:CV") == "cat:CL"
+    assert toggle_term("cat:CV OR cat:CL year:2022", "cat:CV") == "cat:CL year:2022"
+    assert toggle_term("a OR cat:CV OR b", "cat:CV") == "a OR b"
+    for text in ("cat:CL OR cat:CV", "cat:CV OR cat:CL", "x cat:CV OR"):
+        assert compile_query(toggle_term(text, "cat:CV")).error is None
+
+
+def test_has_term() -> None:
+    token = 'author:"Tengyu Ma"'
+    assert has_term(f"x {token} y", token)
+    assert has_term('author:"tengyu ma"', token)
+    assert has_term(f"-{token}", token)
+    assert not has_term('author:"Tengyu"', token)
+    assert not has_term("cat:CVX", "cat:CV")
+    assert not has_term("", "cat:CV")
+    assert has_term("year:2022 cat:CV", "cat:CV")
+
+
+def test_toggled_text_filters_like_the_count_said(library: Library) -> None:
+    text = "cat:CV"
+    token = facet(facet_counts(library, compile_query(text)), "Authors", "Tengyu Ma").token
+    narrowed = toggle_term(text, token)
+    assert len(library.search(narrowed)) == 3
+    excluded = toggle_term(text, token, exclude=True)
+    assert len(library.search(excluded)) == 4
+    assert toggle_term(narrowed, token) == text
