@@ -41,7 +41,7 @@ from typing import TypeAlias
 
 __all__ = ["CompiledQuery", "compile_query"]
 
-# Kept in step with schema.STATUSES by a test: importing schema would pull in sqlite_utils.
+# Kept in step with schema.STATUSES by a test (query stays free of the schema module).
 STATUSES: tuple[str, ...] = ("new", "to-read", "reading", "read", "skipped")
 FIELDS = frozenset({"title", "author", "aff", "tag", "status", "cat", "key", "year", "has"})
 

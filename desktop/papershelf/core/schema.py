@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:  # imported when a migration runs: it costs a quarter second at start
+    import sqlite_utils
 
 STATUSES: tuple[str, ...] = ("new", "to-read", "reading", "read", "skipped")
 
@@ -182,6 +184,10 @@ def check(conn: sqlite3.Connection) -> int:
 def migrate(conn: sqlite3.Connection) -> int:
     """Bring the library up to SCHEMA_VERSION; return the version it had before."""
     found = check(conn)
+    if found == SCHEMA_VERSION:
+        return found
+    import sqlite_utils
+
     db = sqlite_utils.Database(conn)
     for version in range(found, SCHEMA_VERSION):
         with conn:

@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-
-from pylatexenc.latex2text import LatexNodes2Text
+from typing import Any
 
 # The closing "$" follows a non-space and precedes no digit, as pandoc reads it:
 # "costs $5 to $10" is prose about money, not math.
@@ -24,7 +23,14 @@ _TEXT_STYLE = re.compile(
 _SCRIPT = re.compile(r"([_^])(\{[^{}]{1,40}\}|\\[A-Za-z]+|[^\s{}\\])")
 _SUPER = dict(zip("0123456789+-=()nidkTx", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱᵈᵏᵀˣ", strict=True))
 _SUB = dict(zip("0123456789+-=()aeioxnkstij", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑᵢₒₓₙₖₛₜᵢⱼ", strict=True))
-_converter = LatexNodes2Text(math_mode="text")
+
+
+@lru_cache(maxsize=1)
+def _converter() -> Any:
+    """pylatexenc, imported on first use: it adds a sixth of a second to start-up."""
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text(math_mode="text")
 
 
 def _script(match: re.Match[str]) -> str:
@@ -42,7 +48,7 @@ def _math_to_text(match: re.Match[str]) -> str:
     # Sub- and superscripts first, while their braces still say how far they reach.
     source = _SCRIPT.sub(_script, match.group(1))
     try:
-        return str(_converter.latex_to_text(f"${source}$")).strip()
+        return str(_converter().latex_to_text(f"${source}$")).strip()
     except Exception:  # pylatexenc is lenient, but a hostile string must not break display
         return source
 

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from papershelf import __version__
-from papershelf.core.facets import facet_counts, quote_value
+from papershelf.core.facets import Facet, facet_counts, quote_value
 from papershelf.core.filter_text import toggle_term
 from papershelf.core.library import Library, LibraryError
 from papershelf.core.query import compile_query
@@ -51,10 +51,12 @@ from papershelf.ui.details import DetailsPane
 from papershelf.ui.facet_tree import TOKEN_ROLE, FacetTree
 from papershelf.ui.note_editor import NotePanel
 from papershelf.ui.paper_actions import PaperActions
+from papershelf.ui.query_runner import Job
 from papershelf.ui.status_delegate import StatusDelegate
 from papershelf.ui.table_model import COLUMN_INDEX, COLUMNS, PaperTableModel
 
 _FACET_DELAY_MS = 120  # facets follow once typing pauses; the table follows every key
+_SYNC_FACETS_LIMIT = 20_000  # above this, counting could stall typing: use the query thread
 
 
 def settings() -> QSettings:
@@ -71,16 +73,21 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle(f"Papershelf — {library.path.name}")
         self._author_limit = 50
+        self._facet_generation = 0
         self._total = library.count()
         self._build_widgets()
         self.paper_actions = PaperActions(self)
         self._build_actions()
         self._restore_state()
         self._facet_timer = QTimer(self, singleShot=True, interval=_FACET_DELAY_MS)
-        self._facet_timer.timeout.connect(self.refresh_facets)
+        self._facet_timer.timeout.connect(self._count_facets)
+        self.model.resultApplied.connect(self._result_applied)
+        self.model.queryFailed.connect(self._show_filter_error)
+        self.model.runner.finished.connect(self._facets_counted)
+        self._pending_select: int | None = None
         self.filter_edit.textChanged.connect(self._apply_filter)
         self._apply_filter()
-        self.refresh_facets()
+        self._count_facets()
 
     # ------------------------------------------------------------ building
 
@@ -292,9 +299,19 @@ class MainWindow(QMainWindow):
             self._show_filter_error(f"cannot run this filter: {exc}")
             return
         self.filter_error.hide()
+        self._pending_select = current
+        self._result_applied()
+
+    def _result_applied(self) -> None:
+        """A (first or complete) result is in the table: count it, keep the reader's place."""
         self._update_count()
-        self._select_paper(current)
-        self._facet_timer.start()
+        if self._pending_select is not None and self.model.row_of(self._pending_select) >= 0:
+            self._select_paper(self._pending_select)
+            self._pending_select = None
+        elif self.current_paper_id() is None and not self.model.busy:
+            self.details.show_empty(0)
+        if not self.model.busy:
+            self._facet_timer.start()
 
     def _show_filter_error(self, message: str) -> None:
         self.filter_error.setText(message)
@@ -302,11 +319,34 @@ class MainWindow(QMainWindow):
         self.filter_error.show()
 
     def _update_count(self) -> None:
-        self.count_label.setText(f"{self.model.rowCount():,} of {self._total:,} papers")
+        more = "+" if self.model.busy else ""
+        self.count_label.setText(f"{self.model.rowCount():,}{more} of {self._total:,} papers")
+
+    def _count_facets(self) -> None:
+        """Small libraries count at once; large ones on the query thread."""
+        if self._total <= _SYNC_FACETS_LIMIT:
+            self.refresh_facets()
+            return
+        query, limit = self.model.query, self._author_limit + 1
+        self._facet_generation += 1
+        self.model.runner.submit(
+            Job(
+                "facets",
+                self._facet_generation,
+                lambda lib: facet_counts(lib, query, author_limit=limit),
+            )
+        )
+
+    def _facets_counted(self, kind: str, generation: int, result: object, error: str) -> None:
+        if kind == "facets" and generation == self._facet_generation and isinstance(result, dict):
+            self._populate_facets(result)
 
     def refresh_facets(self) -> None:
-        """Recount the sidebar for the current result."""
-        groups = facet_counts(self.library, self.model.query, author_limit=self._author_limit + 1)
+        """Recount the sidebar for the current result, now."""
+        limit = self._author_limit + 1
+        self._populate_facets(facet_counts(self.library, self.model.query, author_limit=limit))
+
+    def _populate_facets(self, groups: dict[str, list[Facet]]) -> None:
         authors = groups["Authors"]
         more = len(authors) > self._author_limit
         groups["Authors"] = authors[: self._author_limit]
@@ -502,6 +542,7 @@ class MainWindow(QMainWindow):
         """The window owns its library: closing saves the note and layout, closes the file."""
         self.notes.detach()
         self._facet_timer.stop()
+        self.model.close()
         self.save_state()
         self.library.close()
         super().closeEvent(event)

@@ -7,6 +7,8 @@ a million-paper library costs a few megabytes and a filter costs one query.
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -14,14 +16,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 
 from papershelf.core.library import SUMMARY_FIELDS, Library
 from papershelf.core.query import CompiledQuery, compile_query
 from papershelf.core.text import latex_to_text
+from papershelf.ui.query_runner import QueryRunner, ids_job
 
 _F = {name: i for i, name in enumerate(SUMMARY_FIELDS)}
+FIRST_PAGE = 300  # rows shown at once; more than a screenful on any display
+FIRST_PAGE_DEADLINE_S = 0.02  # then the query thread takes over
 _BLOCK = 128  # rows fetched per cache miss: a screenful or two
 _CACHE_ROWS = 4096
 
@@ -96,7 +101,16 @@ _AUTHORS = COLUMN_INDEX["authors"]
 
 
 class PaperTableModel(QAbstractTableModel):
-    """Rows are the ids of the current query's result, in SQL order."""
+    """Rows are the ids of the current query's result, in SQL order.
+
+    A query's first page is asked for on the main thread under a deadline of a few
+    milliseconds; when the result is longer, or the deadline passes, the whole list
+    comes from the QueryRunner's thread and is appended (or swapped in) when ready.
+    ``busy`` says a result is still coming; ``resultApplied`` fires when one is shown.
+    """
+
+    resultApplied = Signal()
+    queryFailed = Signal(str)
 
     def __init__(self, library: Library, parent: Any = None) -> None:
         super().__init__(parent)
@@ -104,8 +118,12 @@ class PaperTableModel(QAbstractTableModel):
         self.query: CompiledQuery = compile_query("")
         self.sort_column = COLUMN_INDEX["published"]
         self.sort_order = Qt.SortOrder.DescendingOrder
+        self.busy = False
+        self._generation = 0
         self._ids = array("q")
         self._rows: OrderedDict[int, Row] = OrderedDict()
+        self.runner = QueryRunner(library.path, self)
+        self.runner.finished.connect(self._finished)
 
     # ------------------------------------------------------------ the result
 
@@ -116,14 +134,68 @@ class PaperTableModel(QAbstractTableModel):
 
     def reload(self) -> None:
         """Run the current query and sort again, and forget cached rows."""
+        self._generation += 1
+        query, sort = self.query, COLUMNS[self.sort_column].sort
         descending = self.sort_order == Qt.SortOrder.DescendingOrder
-        ids = self.library.search(
-            self.query, sort=COLUMNS[self.sort_column].sort, descending=descending
+        first = self._first_page(query, sort, descending)
+        if first is not None and len(first) <= FIRST_PAGE:
+            self.runner.cancel("ids")
+            self.busy = False
+            self._show(array("q", first))
+            return
+        if first is not None:
+            self._show(array("q", first[:FIRST_PAGE]))
+        self.busy = True
+        self.runner.submit(
+            ids_job(
+                self._generation,
+                lambda library: library.search(query, sort=sort, descending=descending),
+            )
         )
+
+    def _first_page(self, query: CompiledQuery, sort: str, descending: bool) -> list[int] | None:
+        """The first rows of the result, or None when SQLite needs longer than the deadline."""
+        deadline = time.perf_counter() + FIRST_PAGE_DEADLINE_S
+        conn = self.library.conn
+        conn.set_progress_handler(lambda: time.perf_counter() > deadline, 1000)
+        try:
+            return self.library.search(
+                query, sort=sort, descending=descending, limit=FIRST_PAGE + 1
+            )
+        except sqlite3.OperationalError as exc:
+            if "interrupt" in str(exc):
+                return None
+            raise
+        finally:
+            conn.set_progress_handler(None, 0)
+
+    def _show(self, ids: array[int]) -> None:
         self.beginResetModel()
-        self._ids = array("q", ids)
+        self._ids = ids
         self._rows.clear()
         self.endResetModel()
+        self.resultApplied.emit()
+
+    def _finished(self, kind: str, generation: int, result: object, error: str) -> None:
+        if kind != "ids" or generation != self._generation:
+            return  # superseded while it ran
+        self.busy = False
+        if error or not isinstance(result, array):
+            self.queryFailed.emit(error or "the query failed")
+            return
+        shown = len(self._ids)
+        if shown and len(result) > shown and result[:shown] == self._ids:
+            # The first page is still right: append the rest, keeping selection and scroll.
+            self.beginInsertRows(QModelIndex(), shown, len(result) - 1)
+            self._ids = result
+            self.endInsertRows()
+            self.resultApplied.emit()
+        else:
+            self._show(result)
+
+    def close(self) -> None:
+        """Stop the query thread (the window is closing)."""
+        self.runner.stop()
 
     def refresh_rows(self, ids: Sequence[int] | None = None) -> None:
         """Forget cached rows (of ``ids``, or all) after an edit, and repaint them."""

@@ -1,0 +1,77 @@
+"""The window on a library larger than one page: results finish on the query thread."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QLineEdit
+
+from papershelf.core.library import Library
+from papershelf.ui import main_window as main_window_module
+from papershelf.ui import open_main_window
+from papershelf.ui.table_model import FIRST_PAGE
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from synthetic import generate  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def big_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("big") / "library.sqlite"
+    generate(path, 2000)
+    return path
+
+
+@pytest.fixture
+def big_window(qtbot, big_template: Path, tmp_path: Path, monkeypatch):
+    path = tmp_path / "library.sqlite"
+    path.write_bytes(big_template.read_bytes())
+    monkeypatch.setattr(main_window_module, "_SYNC_FACETS_LIMIT", 100)
+    win = open_main_window(path)
+    qtbot.addWidget(win)
+    qtbot.waitUntil(lambda: not win.model.busy, timeout=5000)
+    yield win
+    win.close()
+
+
+def expected_ids(path: Path, query: str) -> list[int]:
+    with Library.open(path, seed=False) as library:
+        return library.search(query, sort="published", descending=True)
+
+
+def test_whole_result_arrives_after_first_page(qtbot, big_window) -> None:
+    assert big_window.count_label.text() == "2,000 of 2,000 papers"
+    assert big_window.model.rowCount() == 2000
+    edit = big_window.findChild(QLineEdit, "filterEdit")
+    with qtbot.waitSignal(big_window.model.resultApplied, timeout=5000):
+        edit.setText("the")
+    qtbot.waitUntil(lambda: not big_window.model.busy, timeout=5000)
+    ids = expected_ids(big_window.library.path, "the")
+    assert len(ids) > FIRST_PAGE
+    assert big_window.count_label.text() == f"{len(ids):,} of 2,000 papers"
+    model = big_window.model
+    assert [model.paper_id(r) for r in range(model.rowCount())] == ids
+
+
+def test_superseded_queries_never_show(qtbot, big_window) -> None:
+    edit = big_window.findChild(QLineEdit, "filterEdit")
+    for text in ("t", "th", "the", "the a", "cat:CV"):
+        edit.setText(text)
+    qtbot.waitUntil(lambda: not big_window.model.busy, timeout=5000)
+    qtbot.wait(100)  # any late result of an earlier query would land here
+    ids = expected_ids(big_window.library.path, "cat:CV")
+    model = big_window.model
+    assert [model.paper_id(r) for r in range(model.rowCount())] == ids
+
+
+def test_facets_are_counted_off_the_main_thread(qtbot, big_window) -> None:
+    def counted() -> None:
+        item = big_window.facets.item_for("status:read")
+        assert item is not None
+        assert int(item.text(1).replace(",", "")) == len(
+            expected_ids(big_window.library.path, "status:read")
+        )
+
+    qtbot.waitUntil(counted, timeout=5000)
