@@ -263,3 +263,14 @@ def test_each_status_shortcut(qtbot, window: MainWindow, key: str) -> None:
     digit = getattr(Qt.Key, f"Key_{key[-1]}")
     qtbot.keyClick(window.table, digit, Qt.KeyboardModifier.ControlModifier)
     assert status_cells(window)[3] == expected[key]
+
+
+def test_window_picks_up_command_line_writes(qtbot, window: MainWindow, library_path: Path) -> None:
+    window.table.selectRow(0)
+    paper_id = window.current_paper_id()
+    key = window.library.record(paper_id or 0)["key"]
+    assert cli(["--library", str(library_path), "status", key, "reading"]) == 0
+    assert cli(["--library", str(library_path), "note", key, "--set", "from the shell"]) == 0
+    qtbot.waitUntil(lambda: status_cells(window)[0] == "reading", timeout=1500)
+    assert window.current_paper_id() == paper_id  # the reader's place is kept
+    qtbot.waitUntil(lambda: window.notes.editor.toPlainText() == "from the shell", timeout=1500)

@@ -56,6 +56,7 @@ from papershelf.ui.status_delegate import StatusDelegate
 from papershelf.ui.table_model import COLUMN_INDEX, COLUMNS, PaperTableModel
 
 _FACET_DELAY_MS = 120  # facets follow once typing pauses; the table follows every key
+_WATCH_MS = 700  # outside changes show within a second
 _SYNC_FACETS_LIMIT = 20_000  # above this, counting could stall typing: use the query thread
 
 
@@ -88,6 +89,12 @@ class MainWindow(QMainWindow):
         self.filter_edit.textChanged.connect(self._apply_filter)
         self._apply_filter()
         self._count_facets()
+        # Another process (the command line, a second window) may write the library:
+        # data_version moves only for their commits, so polling it is nearly free.
+        self._data_version = library.data_version()
+        self._watch_timer = QTimer(self, interval=_WATCH_MS)
+        self._watch_timer.timeout.connect(self._check_outside_changes)
+        self._watch_timer.start()
 
     # ------------------------------------------------------------ building
 
@@ -434,6 +441,14 @@ class MainWindow(QMainWindow):
             )
         model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
+    def _check_outside_changes(self) -> None:
+        version = self.library.data_version()
+        if version == self._data_version:
+            return
+        self._data_version = version
+        self.library_changed()
+        self.notes.reload_if_unchanged()
+
     def focus_tag_edit(self) -> None:
         """Ctrl+T: type tags for the selection."""
         self.tag_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -541,6 +556,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """The window owns its library: closing saves the note and layout, closes the file."""
         self.notes.detach()
+        self._watch_timer.stop()
         self._facet_timer.stop()
         self.model.close()
         self.save_state()

@@ -98,6 +98,14 @@ class NotePanel(QWidget):
         if self.preview_button.isChecked():
             self.preview.show_markdown(body)
 
+    def reload_if_unchanged(self) -> None:
+        """Show a note another process wrote, unless the reader is editing this one."""
+        if self.paper_id is None or self._dirty:
+            return
+        body = self.library.note(self.paper_id)
+        if body != self.editor.toPlainText():
+            self.set_paper(self.paper_id)
+
     def _edited(self) -> None:
         if self.paper_id is None:
             return
