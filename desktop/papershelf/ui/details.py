@@ -41,7 +41,7 @@ def highlight(text: str, words: Sequence[str], color: str) -> str:
 
 
 class SafeTextBrowser(QTextBrowser):
-    """Rich text that loads nothing and opens only http(s) links, in the system browser."""
+    """Rich text that loads nothing and opens only http(s) and mailto links, outside."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,7 +54,7 @@ class SafeTextBrowser(QTextBrowser):
         return None
 
     def _follow(self, url: QUrl) -> None:
-        if url.scheme() in ("http", "https"):
+        if url.scheme() in ("http", "https", "mailto"):
             QDesktopServices.openUrl(url)
 
     def show_markdown(self, text: str) -> None:
