@@ -14,7 +14,7 @@ from papershelf.ui import open_main_window
 from papershelf.ui.table_model import FIRST_PAGE
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from synthetic import generate  # noqa: E402
+from synthetic import generate
 
 
 @pytest.fixture(scope="module")
