@@ -52,6 +52,7 @@ from papershelf.ui.facet_tree import TOKEN_ROLE, FacetTree
 from papershelf.ui.note_editor import NotePanel
 from papershelf.ui.paper_actions import PaperActions
 from papershelf.ui.query_runner import Job
+from papershelf.ui.single_instance import InstanceServer
 from papershelf.ui.status_delegate import StatusDelegate
 from papershelf.ui.table_model import COLUMN_INDEX, COLUMNS, PaperTableModel
 
@@ -95,6 +96,8 @@ class MainWindow(QMainWindow):
         self._watch_timer = QTimer(self, interval=_WATCH_MS)
         self._watch_timer.timeout.connect(self._check_outside_changes)
         self._watch_timer.start()
+        self.instance_server = InstanceServer(library.path, self)
+        self.instance_server.raiseRequested.connect(self.bring_to_front)
 
     # ------------------------------------------------------------ building
 
@@ -441,6 +444,14 @@ class MainWindow(QMainWindow):
             )
         model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
+    def bring_to_front(self) -> None:
+        """Another launch on this library asked for this window."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
     def _check_outside_changes(self) -> None:
         version = self.library.data_version()
         if version == self._data_version:
@@ -557,6 +568,7 @@ class MainWindow(QMainWindow):
         """The window owns its library: closing saves the note and layout, closes the file."""
         self.notes.detach()
         self._watch_timer.stop()
+        self.instance_server.close()
         self._facet_timer.stop()
         self.model.close()
         self.save_state()
