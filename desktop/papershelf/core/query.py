@@ -65,7 +65,7 @@ _EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
 _FTS_SUBQUERY = "p.id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)"
 _BLANK = "char(32, 9, 10, 13)"  # a note or abstract of only whitespace counts as none
 _HAS = {
-    "code": "p.has_code <> 0",
+    "code": "p.has_code = 1",
     "note": f"p.id IN (SELECT n.paper_id FROM notes n WHERE trim(n.body, {_BLANK}) <> '')",
     "tags": "p.id IN (SELECT pt.paper_id FROM paper_tags pt)",
     "abstract": f"trim(p.abstract, {_BLANK}) <> ''",

@@ -157,7 +157,26 @@ def _cascade_triggers(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _cascade_triggers)
+def _filter_sort_indexes(db: sqlite_utils.Database) -> None:
+    """Field filters in the default order (newest first) read one index, no sort.
+
+    Without these, ``cat:CV`` on a million papers walks the date index and tests each
+    row's category, or sorts a hundred thousand rows: 200 ms either way.
+    """
+    for name, column in (
+        ("category", "category COLLATE NOCASE"),
+        ("status", "status"),
+        ("has_code", "has_code"),
+        ("year", "year"),
+    ):
+        db.execute(f"CREATE INDEX idx_papers_{name}_published ON papers({column}, published, id)")
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
+    _v1,
+    _cascade_triggers,
+    _filter_sort_indexes,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
