@@ -125,8 +125,12 @@ class Library:
     # ---------------------------------------------------------------- opening
 
     @classmethod
-    def open(cls, path: Path | str, *, seed: bool = True) -> Library:
-        """Open ``path``, creating and (when ``seed``) seeding it when it does not exist."""
+    def open(cls, path: Path | str, *, seed: bool = True, backups: Path | None = None) -> Library:
+        """Open ``path``, creating and (when ``seed``) seeding it when it does not exist.
+
+        A library at an older schema is backed up (to ``backups``, default
+        ``backup.default_backup_folder``) before it is migrated; no backup, no upgrade.
+        """
         path = Path(path).expanduser()
         if path.is_dir():
             raise LibraryError(f"{path} is a folder, not a library file")
@@ -139,7 +143,11 @@ class Library:
         try:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA busy_timeout = 5000")
-            schema.check(conn)  # before WAL mode, the first thing that writes to the file
+            found = schema.check(conn)  # before WAL mode, the first thing that writes to the file
+            if 0 < found < schema.SCHEMA_VERSION:
+                from papershelf.core.backup import backup_before_migration  # imports this module
+
+                backup_before_migration(path, found, backups)
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")
             # WAL + NORMAL survives a killed process (not a power cut) without an fsync per note.
@@ -151,6 +159,9 @@ class Library:
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise LibraryError(f"{path} is not a readable Papershelf library ({exc})") from exc
+        except LibraryError:  # the backup before a migration failed: nothing was changed
+            conn.close()
+            raise
         library = cls(conn, path)
         if created and seed:
             from papershelf.core.seed_import import import_bundled_seeds
@@ -183,8 +194,15 @@ class Library:
         except sqlite3.OperationalError as exc:
             raise LibraryError(f"the library is busy or read-only: {exc}") from exc
         self._depth = 1
+        changes = self.conn.total_changes
         try:
             yield self.conn
+            if self.conn.total_changes != changes:
+                # A new token per change lets backup.needs_backup see it in one lookup.
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES ('last_write', "
+                    "strftime('%Y-%m-%dT%H:%M:%SZ', 'now') || ' ' || lower(hex(randomblob(6))))"
+                )
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
