@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from papershelf import __version__
+from papershelf.cli_exchange import add_export_command, add_import_command, run_export, run_import
 from papershelf.core import paths
 from papershelf.core.library import SORT_COLUMNS, Library, LibraryError
 from papershelf.core.schema import STATUSES
-from papershelf.core.seed_import import import_documents
 
 CSV_FIELDS = [
     "id",
@@ -58,6 +58,15 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help=f"library file (default: ${paths.LIBRARY_ENV} or the user data folder)",
     )
+    desktop = parser.add_mutually_exclusive_group()
+    desktop.add_argument(
+        "--install-desktop-entry",
+        action="store_true",
+        help="Linux: add Papershelf and its icon to this user's application menu",
+    )
+    desktop.add_argument(
+        "--uninstall-desktop-entry", action="store_true", help="remove what the above added"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     show = commands.add_parser("list", help="print the papers matching a query")
@@ -83,8 +92,13 @@ def _parser() -> argparse.ArgumentParser:
     how.add_argument("--append", metavar="TEXT", help="add TEXT as a new paragraph")
     how.add_argument("--file", metavar="F", type=Path, help="replace the note with file F")
 
-    importer = commands.add_parser("import", help="import seed documents")
-    importer.add_argument("files", metavar="FILE", nargs="+", type=Path)
+    add_import_command(commands)
+    add_export_command(commands)
+
+    selftest = commands.add_parser(
+        "selftest", help="check this installation: seed a temp library and build the window"
+    )
+    selftest.add_argument("--screenshot", metavar="PNG", type=Path, help=argparse.SUPPRESS)
     return parser
 
 
@@ -121,11 +135,9 @@ def _run(args: argparse.Namespace, library: Library) -> int:
             _print_table(records)
         return 0
     if args.command == "import":
-        report = import_documents(library, args.files)
-        for problem in report.problems:
-            print(problem, file=sys.stderr)
-        print(report.summary())
-        return 0 if report.added + report.merged + report.unchanged or not report.problems else 1
+        return run_import(args, library)
+    if args.command == "export":
+        return run_export(args, library)
     paper_id = library.resolve(args.paper)
     if args.command == "status":
         library.set_status([paper_id], args.status)
@@ -155,9 +167,29 @@ def _note(args: argparse.Namespace, library: Library, paper_id: int) -> int:
     return 0
 
 
+def _desktop_entry(*, install: bool) -> int:
+    from papershelf.desktop_entry import install_desktop_entry, uninstall_desktop_entry
+
+    try:
+        if install:
+            print(install_desktop_entry().summary())
+        else:
+            print(f"removed {len(uninstall_desktop_entry())} files")
+    except OSError as exc:
+        print(f"papershelf: cannot change the desktop entry: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script and ``python -m papershelf``."""
     args = _parser().parse_args(argv)
+    if args.install_desktop_entry or args.uninstall_desktop_entry:
+        return _desktop_entry(install=args.install_desktop_entry)
+    if args.command == "selftest":
+        from papershelf.ui.selftest import run_selftest
+
+        return run_selftest(args.screenshot)
     library_path = args.library or paths.default_library_path()
     if args.command is None:
         from papershelf.ui.app import run_app

@@ -8,7 +8,9 @@ from papershelf.ui.main_window import MainWindow
 from papershelf.ui.single_instance import ask_running_window, server_name
 
 
-def test_second_launch_reaches_the_running_window(qtbot, window: MainWindow, tmp_path: Path) -> None:
+def test_second_launch_reaches_the_running_window(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
     window.showMinimized()
     with qtbot.waitSignal(window.instance_server.raiseRequested, timeout=2000):
         assert ask_running_window(window.library.path)

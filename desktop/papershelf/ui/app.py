@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -12,7 +13,18 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from papershelf import __version__
 from papershelf.core import paths
 from papershelf.core.library import Library, LibraryError
+from papershelf.ui import crash, fonts
 from papershelf.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+def _app_icon() -> QIcon:
+    """Every drawn size of the icon, so each place (title bar, task switcher) gets a sharp one."""
+    icon = QIcon()
+    for png in sorted((paths.data_dir("resources") / "icons").glob("papershelf-*.png")):
+        icon.addFile(str(png))
+    return icon
 
 
 def application() -> QApplication:
@@ -24,9 +36,9 @@ def application() -> QApplication:
     app.setApplicationName("Papershelf")
     app.setOrganizationName("Papershelf")
     app.setApplicationVersion(__version__)
-    icon = paths.data_dir("resources") / "icons" / "papershelf.png"
-    if icon.exists():
-        app.setWindowIcon(QIcon(str(icon)))
+    app.setDesktopFileName("papershelf")  # Wayland's app id: the installed papershelf.desktop
+    app.setWindowIcon(_app_icon())
+    fonts.ensure_readable_font(app)
     return app
 
 
@@ -39,12 +51,23 @@ def open_main_window(library_path: Path | str) -> MainWindow:
 
 
 def run_app(library_path: Path) -> int:
-    """The window's event loop; a library that cannot be opened is a dialog, not a crash."""
+    """The window's event loop. It logs to the user log folder; an error is a dialog, never a
+    silent exit: a library that cannot be opened says why, and a bug shows its traceback."""
+    log_file = crash.setup_logging()
+    crash.install_qt_message_handler()
     app = application()
+    crash.install_excepthook(app)
+    log.info("Papershelf %s starts on %s (log %s)", __version__, library_path, log_file)
     try:
         window = open_main_window(library_path)
     except LibraryError as exc:
+        log.error("cannot open the library %s: %s", library_path, exc)
         QMessageBox.critical(None, "Papershelf", f"The library could not be opened.\n\n{exc}")
         return 1
+    except Exception as exc:  # a bug while building the window: show it, then stop
+        crash.show_now((type(exc), exc, exc.__traceback__))
+        return 70
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    return app.exec()
+    status = app.exec()
+    log.info("Papershelf exits with status %s", status)
+    return status

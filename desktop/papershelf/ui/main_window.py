@@ -89,6 +89,8 @@ class MainWindow(QMainWindow):
         self._pending_select: int | None = None
         self.filter_edit.textChanged.connect(self._apply_filter)
         self._apply_filter()
+        if self.model.rowCount():
+            self.table.selectRow(0)  # open on a paper to read, not an empty pane
         self._count_facets()
         # Another process (the command line, a second window) may write the library:
         # data_version moves only for their commits, so polling it is nearly free.

@@ -1,0 +1,129 @@
+"""The command line's ``import`` and ``export`` commands, kept apart from ``cli.py``.
+
+They only parse arguments and print; the work is in ``core.importer``,
+``core.export_notes`` and ``core.interchange``, which the window calls too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from papershelf.core.export_notes import JOURNAL_NAME, LAYOUTS, export_notes, render_journal
+from papershelf.core.importer import import_files
+from papershelf.core.interchange import export_bibtex, export_csl_json, export_csv
+from papershelf.core.library import Library, LibraryError
+from papershelf.core.safe_files import atomic_write, ensure_folder
+
+EXPORT_FORMATS = ("notes", "bibtex", "csv", "json")
+
+_EXPORT_HELP = f"""\
+what to export:
+  notes    Markdown. --layout single (default): one reading journal grouped by status;
+           PATH is a .md file, or a folder that gets {JOURNAL_NAME}.
+           --layout per-paper: PATH is a folder that gets one KEY.md per paper, with
+           YAML front matter. Re-exporting rewrites only files Papershelf wrote that
+           were not edited since; edited files and other files are left alone.
+  bibtex   a .bib file keyed by citation key
+  csv      UTF-8 CSV, one row per paper, lists joined with "; "
+  json     CSL-JSON, for pandoc --citeproc, Zotero and other CSL processors
+
+PATH "-" writes to stdout (not for per-paper notes). QUERY picks the papers (default:
+all), as in the list command; put "--" before a query that starts with "-".
+"""
+
+
+def add_import_command(commands: Any) -> None:
+    """``import FILE...``: BibTeX files and seed documents."""
+    importer = commands.add_parser(
+        "import",
+        help="import BibTeX files or seed documents",
+        description="Import BibTeX (.bib) files or Papershelf seed documents. Papers "
+        "already in the library (same DOI, arXiv id, or title and first author) are "
+        "merged, not doubled. Reports added / merged / unchanged / skipped.",
+    )
+    importer.add_argument("files", metavar="FILE", nargs="+", type=Path)
+
+
+def add_export_command(commands: Any) -> None:
+    """``export notes|bibtex|csv|json --out PATH [--layout ...] [QUERY]``."""
+    export = commands.add_parser(
+        "export",
+        help="export notes as Markdown, or references as BibTeX, CSV or CSL-JSON",
+        epilog=_EXPORT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    formats = export.add_subparsers(dest="what", metavar="{notes,bibtex,csv,json}")
+    formats.required = True
+    helps = {
+        "notes": "Markdown: a reading journal, or one KEY.md per paper",
+        "bibtex": "a .bib file",
+        "csv": "a CSV file",
+        "json": "CSL-JSON",
+    }
+    for name in EXPORT_FORMATS:
+        sub = formats.add_parser(
+            name,
+            help=helps[name],
+            epilog=_EXPORT_HELP,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        sub.add_argument("--out", required=True, metavar="PATH", help="file or folder; - = stdout")
+        if name == "notes":
+            sub.add_argument("--layout", choices=LAYOUTS, default="single")
+        sub.add_argument("query", nargs="*", help='query, e.g. status:read tag:"to cite"')
+
+
+def run_import(args: argparse.Namespace, library: Library) -> int:
+    report = import_files(library, args.files)
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    print(report.summary())
+    return 0 if report.added + report.merged + report.unchanged or not report.problems else 1
+
+
+def _papers(count: int) -> str:
+    return f"{count} paper{'' if count == 1 else 's'}"
+
+
+def _write(out: str, text: str) -> None:
+    if out == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    path = Path(out).expanduser()
+    if path.is_dir():
+        raise LibraryError(f"{path} is a folder; give a file name")
+    ensure_folder(path.parent)
+    atomic_write(path, text.encode("utf-8"))
+
+
+def run_export(args: argparse.Namespace, library: Library) -> int:
+    query = " ".join(args.query)
+    if args.what != "notes":
+        records = library.records(library.search(query, sort="key"))
+        render = {"bibtex": export_bibtex, "csv": export_csv, "json": export_csl_json}
+        _write(args.out, render[args.what](records))
+        where = "stdout" if args.out == "-" else args.out
+        print(f"exported {_papers(len(records))} to {where}", file=sys.stderr)
+        return 0
+    layout = args.layout
+    ids = library.search(query, sort="published", descending=True)
+    if args.out == "-":
+        if layout != "single":
+            raise LibraryError("per-paper notes need a folder, not stdout")
+        _write("-", render_journal(library.records(ids)))
+        return 0
+    report = export_notes(library, ids, args.out, layout=layout)
+    for path in report.skipped_edited:
+        print(f"left alone (edited since the last export): {path}", file=sys.stderr)
+    for path in report.foreign:
+        print(f"left alone (not written by Papershelf): {path}", file=sys.stderr)
+    for error in report.errors:
+        print(error, file=sys.stderr)
+    files = [*report.written, *report.unchanged, *report.skipped_edited]
+    where = files[0] if layout == "single" and files else report.folder
+    print(f"notes of {_papers(len(ids))} in {where}: {report.summary()}")
+    return 0

@@ -1,0 +1,253 @@
+"""Reading BibTeX files into the library: bibtexparser splits, Papershelf does the rest.
+
+bibtexparser (v2) only splits a file into blocks, with no middleware: its splitter is
+linear and does not recurse, so hostile files (deep braces, a million newlines, binary
+junk) finish quickly. String macros and ``#`` concatenation are resolved here, with a
+bound on every expansion; ``bibtex_fields`` reads the entries and ``paper_merge``
+completes papers the library already has instead of doubling them. A malformed entry is
+reported with its line and skipped; the others import. An import is one transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bibtexparser import model
+from bibtexparser.entrypoint import parse_string
+
+from papershelf.core.bibtex_fields import BibEntry, interpret
+from papershelf.core.library import Library, LibraryError
+from papershelf.core.paper_merge import add, find_duplicate, merge
+from papershelf.core.seed_import import ImportReport
+
+MAX_BYTES = 100 * 1024 * 1024  # the ACL Anthology's whole .bib is about a quarter of this
+MAX_VALUE_CHARS = 1_000_000  # one field, after @string expansion
+MAX_PROBLEMS = 100  # per file; a count says how many more there were
+
+Progress = Callable[[int, int], object]
+"""Called as ``progress(done, total)``; returning ``False`` cancels. (0, 0): parsing."""
+
+_MONTH_NAMES = {
+    "jan": "January", "feb": "February", "mar": "March", "apr": "April", "may": "May",
+    "jun": "June", "jul": "July", "aug": "August", "sep": "September", "oct": "October",
+    "nov": "November", "dec": "December",
+}  # fmt: skip
+_VALUE_MARK = re.compile(r'(?<!\\)[{}"#]')
+
+logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # we report problems ourselves
+
+
+class ImportCancelled(LibraryError):
+    """The reader cancelled an import; its transaction was rolled back."""
+
+
+@dataclass
+class ParsedBibtex:
+    entries: list[BibEntry] = field(default_factory=list)
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
+
+
+# ------------------------------------------------------------------ reading a file
+
+
+def read_bibtex_file(path: Path) -> tuple[str | None, list[str]]:
+    """The text of a .bib file, or None and why not; encoding problems are named."""
+    try:
+        if path.is_dir():
+            return None, ["is a folder, not a BibTeX file"]
+        if path.stat().st_size > MAX_BYTES:
+            return None, [f"is larger than {MAX_BYTES // 2**20} MB; not imported"]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [f"cannot be read ({exc.strerror or exc})"]
+    return decode_bytes(raw)
+
+
+def decode_bytes(raw: bytes) -> tuple[str | None, list[str]]:
+    """Bytes of a BibTeX file as text: UTF-8, UTF-16 with a BOM, else Windows-1252."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), []
+        except UnicodeDecodeError:
+            return None, ["is not readable text (broken UTF-16)"]
+    sample = raw[:65536]
+    if sample.count(b"\x00") > len(sample) // 10:
+        return None, ["is a binary file, not BibTeX"]
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        text = raw.decode("cp1252", errors="replace")
+        return text, [f"line {line}: not UTF-8; read as Windows-1252 (check accented letters)"]
+
+
+# ------------------------------------------------------------------ parsing
+
+
+def _resolve(raw: str, strings: dict[str, str]) -> str:
+    """A raw field value ('{A} # name # "B"') as the string it stands for."""
+    parts: list[str] = []
+    depth = 0
+    in_quotes = False
+    start = 0
+    for match in _VALUE_MARK.finditer(raw):
+        mark = match.group(0)
+        if mark == "{":
+            depth += 1
+        elif mark == "}":
+            depth = max(depth - 1, 0)
+        elif mark == '"' and depth == 0:
+            in_quotes = not in_quotes
+        elif mark == "#" and depth == 0 and not in_quotes:
+            parts.append(raw[start : match.start()])
+            start = match.end()
+    parts.append(raw[start:])
+    out: list[str] = []
+    size = 0
+    for part in parts:
+        text = part.strip()
+        if len(text) >= 2 and text[0] + text[-1] in ("{}", '""'):
+            text = text[1:-1]
+        elif text.lower() in strings:
+            text = strings[text.lower()]
+        elif text.lower() in _MONTH_NAMES:
+            text = _MONTH_NAMES[text.lower()]
+        size += len(text)
+        if size > MAX_VALUE_CHARS:
+            break
+        out.append(text)
+    return "".join(out)[:MAX_VALUE_CHARS]
+
+
+def _failure(block: model.ParsingFailedBlock) -> str:
+    error = block.error
+    reason = getattr(error, "abort_reason", None) or str(error) or type(error).__name__
+    reason = " ".join(str(reason).replace("`", "'").split())
+    head = (block.raw or "").split(",", 1)[0].strip()[:60]
+    return f"malformed entry {head!r} skipped: {reason}"
+
+
+def parse_bibtex(text: str) -> ParsedBibtex:
+    """Entries of a BibTeX text, in file order, and (line, message) for each problem."""
+    result = ParsedBibtex()
+    try:
+        library = parse_string(text.replace("\x00", ""), parse_stack=[])
+    except Exception as exc:  # the splitter raises only on its own bugs; say so, once
+        result.problems.append((1, f"the BibTeX parser failed: {type(exc).__name__}: {exc}"))
+        return result
+    strings: dict[str, str] = {}
+    for block in library.blocks:
+        line = (block.start_line or 0) + 1
+        if isinstance(block, model.String):
+            strings[block.key.strip().lower()] = _resolve(block.value, strings)
+            continue
+        if isinstance(block, model.DuplicateFieldKeyBlock | model.DuplicateBlockKeyBlock):
+            if isinstance(block, model.DuplicateFieldKeyBlock):
+                names = ", ".join(sorted(block.duplicate_keys))
+                result.problems.append((line, f"repeated field {names}: the first one is used"))
+            inner = block.ignore_error_block
+            if inner is None:
+                continue
+            block = inner
+        elif isinstance(block, model.ParsingFailedBlock):
+            result.problems.append((line, _failure(block)))
+            continue
+        if not isinstance(block, model.Entry):
+            continue  # comments and @preamble
+        fields: dict[str, str] = {}
+        for item in block.fields:
+            name = item.key.strip().lower()
+            if name not in fields:
+                fields[name] = _resolve(item.value, strings)
+        result.entries.append(BibEntry(line, block.entry_type.lower(), block.key.strip(), fields))
+    return result
+
+
+# ------------------------------------------------------------------ importing
+
+
+def _add_problems(report: ImportReport, name: str, problems: Iterable[tuple[int, str]]) -> None:
+    problems = list(problems)
+    for line, message in problems[:MAX_PROBLEMS]:
+        report.problems.append(f"{name}:{line}: {message}")
+    if len(problems) > MAX_PROBLEMS:
+        report.problems.append(f"{name}: {len(problems) - MAX_PROBLEMS} more problems not shown")
+
+
+def read_bibtex(
+    paths: Iterable[Path | str], report: ImportReport
+) -> list[tuple[str, list[BibEntry]]]:
+    """Read and parse files (no database access), reporting what cannot be used.
+
+    Kept apart from :func:`apply_bibtex` so that parsing a large file does not hold the
+    library's write lock while the window wants to save a note.
+    """
+    parsed: list[tuple[str, list[BibEntry]]] = []
+    for given in paths:
+        path = Path(given)
+        text, problems = read_bibtex_file(path)
+        if text is None:
+            report.problems.extend(f"{path}: {p}" for p in problems)
+            continue
+        report.problems.extend(f"{path.name}: {p}" for p in problems)
+        result = parse_bibtex(text)
+        _add_problems(report, path.name, result.problems)
+        report.skipped += sum(1 for _, m in result.problems if m.startswith("malformed"))
+        if not result.entries:
+            report.problems.append(f"{path}: no BibTeX entries found; nothing imported")
+        parsed.append((path.name, result.entries))
+    return parsed
+
+
+def apply_bibtex(
+    library: Library,
+    parsed: Sequence[tuple[str, Sequence[BibEntry]]],
+    report: ImportReport,
+    progress: Progress | None = None,
+) -> None:
+    """Add or merge parsed entries, in one transaction (joining the caller's, if any)."""
+    total = sum(len(entries) for _, entries in parsed)
+    done = 0
+    with library.write():
+        for name, entries in parsed:
+            skipped: list[tuple[int, str]] = []
+            for entry in entries:
+                paper = interpret(entry)
+                if isinstance(paper, str):
+                    skipped.append((entry.line, f"entry {entry.key!r}: {paper}"))
+                    report.skipped += 1
+                else:
+                    existing = find_duplicate(library, paper.fields)
+                    if existing is None:
+                        add(library, paper)
+                        report.added += 1
+                    elif merge(library, existing, paper):
+                        report.merged += 1
+                    else:
+                        report.unchanged += 1
+                done += 1
+                if progress is not None and progress(done, total) is False:
+                    raise ImportCancelled("import cancelled; the library was not changed")
+            _add_problems(report, name, skipped)
+
+
+def import_bibtex(
+    library: Library,
+    paths: Iterable[Path | str],
+    *,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import BibTeX files in one transaction; a file that cannot be read adds nothing.
+
+    ``progress(done, total)`` is called per entry (first ``(0, 0)`` while files are
+    parsed); when it returns ``False`` the import is rolled back and ImportCancelled raised.
+    """
+    report = ImportReport()
+    if progress is not None:
+        progress(0, 0)
+    apply_bibtex(library, read_bibtex(paths, report), report, progress)
+    return report

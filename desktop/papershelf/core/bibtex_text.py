@@ -1,0 +1,176 @@
+"""BibTeX field text: LaTeX in, readable text out, and back again without loss.
+
+Import turns ``{\\"u}``, ``\\&``, ``--`` and protective braces into text with
+pylatexenc, but keeps ``$...$`` math verbatim: the library stores math as LaTeX (as the
+seed abstracts do) and the window shows it through ``text.latex_to_text``. Export
+escapes every character LaTeX would read as markup, so re-importing a file Papershelf
+wrote gives back exactly the text it had (``decode(encode(s)) == s``; the tests check
+it for generated strings).
+
+pylatexenc recurses once per brace level and is slow on megabytes, so hostile values
+(thousands of nested braces, huge fields) take a plain, linear path instead.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Any
+
+from pylatexenc import latex2text
+
+MAX_LATEX_DEPTH = 40  # pylatexenc overflows Python's stack a little past 300
+MAX_LATEX_CHARS = 100_000  # about 0.1 s of pylatexenc; abstracts are a few thousand
+
+# Math spans: "$", then no "$", then "$". In BibTeX text "\$" is a dollar sign instead.
+_MATH = re.compile(r"\$([^$]+)\$")
+_MATH_IN_LATEX = re.compile(r"(?<!\\)\$([^$]+)\$")
+_BRACE = re.compile(r"(?<!\\)[{}]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# BibTeX reads "%" and "&" literally in a field; LaTeX would read a comment and a tab.
+_BARE_PERCENT_AMP = re.compile(r"(?<!\\)([%&])")
+_LIGATURES: tuple[tuple[str, str], ...] = (
+    ("---", "\u2014"), ("--", "\u2013"), ("``", "\u201c"), ("''", "\u201d"),
+    ("?`", "\u00bf"), ("!`", "\u00a1"), ("~", "\u00a0"),
+)  # fmt: skip
+_SIMPLE_ESCAPE = re.compile(r"\\([{}%&#_$])")
+
+# Export: what each character LaTeX treats specially is written as.
+_ESCAPES = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "%": r"\%",
+    "&": r"\&",
+    "#": r"\#",
+    "_": r"\_",
+    "$": r"\$",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "\u00a0": "~",
+}
+_ESCAPE_TABLE = str.maketrans(_ESCAPES)
+# Pairs LaTeX would join into one glyph ("--" is an en dash): an empty group splits them.
+_LIGATURE_PAIR = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[?!])(?=`)")
+# Words with a capital after their first letter (SAM, GPT-3, HaoChen): bibliography
+# styles that change a title's case leave them alone only inside braces.
+_CASED_WORD = re.compile(r"(?<![\\\w{])([A-Za-z][A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*)(?![\w}])")
+# "@" opening a line would start a new entry for BibTeX parsers.
+_LINE_AT = re.compile(r"^([ \t]*)@", re.MULTILINE)
+
+
+@lru_cache(maxsize=1)
+def _converter() -> Any:
+    """pylatexenc with two fixes: ``\\textasciicircum`` and ``\\textasciitilde`` are ASCII."""
+    db = latex2text.get_default_latex_context_db()
+    db.add_context_category(
+        "papershelf",
+        macros=[
+            latex2text.MacroTextSpec("textasciicircum", "^"),
+            latex2text.MacroTextSpec("textasciitilde", "~"),
+        ],
+        prepend=True,
+    )
+    return latex2text.LatexNodes2Text(latex_context=db, math_mode="verbatim")
+
+
+def clean_text(text: str) -> str:
+    """One kind of line end, no control characters other than newline and tab."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text)
+
+
+def _depth(text: str) -> int:
+    depth = deepest = 0
+    for match in _BRACE.finditer(text):
+        depth += 1 if match.group(0) == "{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _plain(text: str) -> str:
+    """Braces and simple escapes removed, ligatures joined: for text without macros."""
+    for source, target in _LIGATURES:
+        text = text.replace(source, target)
+    text = _BRACE.sub("", text)
+    return _SIMPLE_ESCAPE.sub(r"\1", text).replace(r"\textbackslash", "\\")
+
+
+def _decode_text(text: str) -> str:
+    """A stretch of LaTeX text (no math) as Unicode."""
+    if "\\" not in text or len(text) > MAX_LATEX_CHARS or _depth(text) > MAX_LATEX_DEPTH:
+        return _plain(text)
+    try:
+        return str(_converter().latex_to_text(_BARE_PERCENT_AMP.sub(r"\\\1", text)))
+    except (RecursionError, Exception):  # pylatexenc is lenient; hostile input is not
+        return _plain(text)
+
+
+def decode(value: str) -> str:
+    """A BibTeX field value (enclosing braces already removed) as display text."""
+    value = clean_text(value)
+    if not any(ch in value for ch in "\\{}~$-`'?!"):
+        return value  # most values: nothing to decode, and decoding is the slow part
+    out: list[str] = []
+    position = 0
+    for match in _MATH_IN_LATEX.finditer(value):
+        out.append(_decode_text(value[position : match.start()]))
+        out.append(match.group(0))
+        position = match.end()
+    out.append(_decode_text(value[position:]))
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def _math_is_verbatim(body: str) -> bool:
+    """Whether ``$body$`` survives export and import untouched."""
+    if body.endswith("\\") or _depth(body) > MAX_LATEX_DEPTH or _LINE_AT.search(body):
+        return False
+    depth = 0
+    for match in _BRACE.finditer(body):
+        depth += 1 if match.group(0) == "{" else -1
+        if depth < 0:
+            return False
+    return depth == 0 and "\\$" not in body
+
+
+def _encode_text(text: str, protect_case: bool) -> str:
+    escaped = _LIGATURE_PAIR.sub("{}", text.translate(_ESCAPE_TABLE))
+    if protect_case:
+        escaped = _CASED_WORD.sub(r"{\1}", escaped)
+    return _LINE_AT.sub(r"\1{@}", escaped)
+
+
+def encode(text: str, *, protect_case: bool = False) -> str:
+    """``text`` as a BibTeX field value (to be wrapped in braces); ``decode`` inverts it.
+
+    ``protect_case`` braces acronyms and camel-case words, as titles need.
+    """
+    text = unicodedata.normalize("NFC", clean_text(text))
+    out: list[str] = []
+    position = 0
+    for match in _MATH.finditer(text):
+        if not _math_is_verbatim(match.group(1)):
+            continue
+        before = _encode_text(text[position : match.start()], protect_case)
+        if before:
+            out.append(before)
+        # An empty group keeps a "$" just written from pairing with this one as "$$".
+        if out and out[-1].endswith("$"):
+            out.append("{}")
+        out.append(match.group(0))
+        position = match.end()
+    out.append(_encode_text(text[position:], protect_case))
+    return "".join(out)
+
+
+def encode_verbatim(text: str) -> str:
+    """A URL or DOI as a BibTeX value: unchanged but for braces, which must balance."""
+    return clean_text(text).replace("{", "%7B").replace("}", "%7D").replace("\n", " ").strip()
+
+
+def decode_verbatim(value: str) -> str:
+    """A URL, DOI or identifier field: braces and the usual escapes removed, no LaTeX."""
+    value = " ".join(clean_text(value).split())
+    value = _SIMPLE_ESCAPE.sub(r"\1", value)
+    return _BRACE.sub("", value.replace(r"\url", "")).strip()

@@ -1,0 +1,162 @@
+"""The built app in ``dist/papershelf/``, run as a user would: no Python, an empty environment.
+
+Skipped until the app is built (``uv run pyinstaller --noconfirm build.spec``), so that
+``uv run pytest`` stays fast; ``.ci/run`` builds it and then runs these.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+APP_DIR = REPO / "dist" / "papershelf"
+EXECUTABLE = APP_DIR / ("papershelf.exe" if sys.platform == "win32" else "papershelf")
+BUDGET_MB = 140
+
+pytestmark = pytest.mark.skipif(
+    not EXECUTABLE.is_file(),
+    reason="no frozen build: run `uv run pyinstaller --noconfirm build.spec` first",
+)
+
+
+def _run(
+    *args: str, home: Path, extra: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The frozen app with nothing inherited: a fresh HOME, a UTF-8 locale, no display."""
+    env = {"HOME": str(home), "LANG": "C.UTF-8", "QT_QPA_PLATFORM": "offscreen", **(extra or {})}
+    if sys.platform == "win32":
+        env["SYSTEMROOT"] = os.environ.get("SYSTEMROOT", r"C:\Windows")
+    cwd = home / "elsewhere"  # any working directory: the app must not depend on it
+    cwd.mkdir(parents=True, exist_ok=True)
+    run = subprocess.run(
+        [str(EXECUTABLE), *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+    assert "Traceback" not in run.stdout + run.stderr, run.stderr
+    return run
+
+
+def test_selftest_passes_in_an_empty_environment(tmp_path: Path) -> None:
+    run = _run("selftest", home=tmp_path)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("papershelf selftest: ok: 50 papers shown")
+
+
+def test_list_json_seeds_a_new_library_from_the_bundled_documents(tmp_path: Path) -> None:
+    run = _run("--library", str(tmp_path / "x.sqlite"), "list", "--format", "json", home=tmp_path)
+    assert run.returncode == 0, run.stderr
+    papers = json.loads(run.stdout)
+    assert len(papers) == 50
+    assert {"id", "key", "title", "authors", "status", "tags", "note"} <= set(papers[0])
+
+
+def test_the_default_library_lives_in_the_user_data_folder(tmp_path: Path) -> None:
+    run = _run("list", "--limit", "1", "--format", "json", home=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert len(json.loads(run.stdout)) == 1
+    assert list(tmp_path.rglob("library.sqlite"))
+
+
+def test_version_comes_from_the_bundled_metadata(tmp_path: Path) -> None:
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    run = _run("--version", home=tmp_path)
+    assert run.stdout.strip() == f"papershelf {project['version']}"
+
+
+def test_errors_stay_one_line(tmp_path: Path) -> None:
+    library = str(tmp_path / "x.sqlite")
+    run = _run("--library", library, "status", "nosuchpaper", "read", home=tmp_path)
+    assert run.returncode != 0
+    assert len(run.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="closes descriptors with a POSIX shell")
+def test_runs_with_no_stdout_and_no_stderr(tmp_path: Path) -> None:
+    """As from a menu or a file manager: Python then sees sys.stdout and sys.stderr as None."""
+    library = tmp_path / "x.sqlite"
+    closed = ["/bin/sh", "-c", 'exec "$0" "$@" >&- 2>&-', str(EXECUTABLE)]
+    run = subprocess.run(
+        [*closed, "--library", str(library), "list", "--format", "json"],
+        env={"HOME": str(tmp_path), "LANG": "C.UTF-8"},
+        timeout=120,
+    )
+    assert run.returncode == 0
+    assert library.is_file()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fontconfig is Linux's")
+def test_text_is_readable_on_a_system_without_fonts(tmp_path: Path) -> None:
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd">'
+        f"<fontconfig><cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>",
+        encoding="utf-8",
+    )
+    run = _run("selftest", home=tmp_path, extra={"FONTCONFIG_FILE": str(config)})
+    assert run.returncode == 0, run.stderr
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="desktop entries are Linux's")
+def test_install_desktop_entry_points_at_the_frozen_executable(tmp_path: Path) -> None:
+    xdg = tmp_path / "share"
+    run = _run("--install-desktop-entry", home=tmp_path, extra={"XDG_DATA_HOME": str(xdg)})
+    assert run.returncode == 0, run.stderr
+    entry = (xdg / "applications" / "papershelf.desktop").read_text(encoding="utf-8")
+    assert f"\nExec={EXECUTABLE.resolve()}\n" in entry
+    assert (xdg / "icons" / "hicolor" / "256x256" / "apps" / "papershelf.png").is_file()
+
+
+def _bundle_megabytes() -> float:
+    total = sum(p.lstat().st_size for p in APP_DIR.rglob("*") if p.is_file() and not p.is_symlink())
+    return total / 2**20
+
+
+def test_the_folder_stays_within_its_size_budget() -> None:
+    assert _bundle_megabytes() <= BUDGET_MB
+
+
+def test_the_bundle_carries_what_the_app_needs_and_not_what_it_does_not() -> None:
+    internal = APP_DIR / "_internal"
+    for needed in (
+        "seeds/000_028a7e986f3da8b4.txt",
+        "resources/fonts/DejaVuSans.ttf",
+        "resources/fonts/LICENSE",
+        "resources/icons/papershelf-256.png",
+        "resources/papershelf.desktop",
+    ):
+        assert (internal / needed).is_file(), needed
+    assert list(internal.glob("papershelf-*.dist-info/METADATA"))
+    names = [p.name for p in internal.rglob("*")]
+    unwanted = re.compile(r"Qt6?(Qml|Quick|Pdf|WebEngine|3D|Multimedia|VirtualKeyboard)|\.qm$")
+    assert not [n for n in names if unwanted.search(n)]
+    assert not [n for n in names if n.endswith(".py") and n != "__init__.py"]
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or shutil.which("objdump") is None,
+    reason="reads ELF headers with objdump",
+)
+def test_every_qt_library_a_bundled_binary_links_to_is_bundled() -> None:
+    """Filtering plugins must not strand a library: each libQt6* that is linked is shipped."""
+    bundled = {p.name for p in APP_DIR.rglob("*")}
+    binaries = [
+        p for p in APP_DIR.rglob("*") if p.is_file() and not p.is_symlink() and ".so" in p.name
+    ]
+    missing = {}
+    for binary in binaries:
+        dump = subprocess.run(["objdump", "-p", str(binary)], capture_output=True, text=True)
+        for line in dump.stdout.splitlines():
+            kind, _, library = line.strip().partition(" ")
+            library = library.strip()
+            if kind == "NEEDED" and library.startswith("libQt6") and library not in bundled:
+                missing.setdefault(binary.name, []).append(library)
+    assert not missing
