@@ -15,8 +15,9 @@ from typing import Any, NoReturn
 
 from papershelf import __version__
 from papershelf.cli_exchange import add_export_command, add_import_command, run_export, run_import
-from papershelf.core import paths
+from papershelf.core import backup, paths
 from papershelf.core.library import SORT_COLUMNS, Library, LibraryError
+from papershelf.core.recovery import open_or_recover
 from papershelf.core.schema import STATUSES
 
 CSV_FIELDS = [
@@ -94,6 +95,16 @@ def _parser() -> argparse.ArgumentParser:
 
     add_import_command(commands)
     add_export_command(commands)
+
+    commands.add_parser("backup", help="make a verified backup of the library now")
+    restore = commands.add_parser("restore", help="replace the library with a backup")
+    restore.add_argument(
+        "file",
+        metavar="FILE",
+        nargs="?",
+        type=Path,
+        help="backup file (default: the newest good one)",
+    )
 
     selftest = commands.add_parser(
         "selftest", help="check this installation: seed a temp library and build the window"
@@ -181,6 +192,27 @@ def _desktop_entry(*, install: bool) -> int:
     return 0
 
 
+def _backup_command(args: argparse.Namespace, library_path: Path) -> int:
+    """``backup`` makes a verified copy; ``restore`` puts one back (the newest by default)."""
+    folder = backup.default_backup_folder(library_path)
+    if args.command == "backup":
+        if not library_path.is_file():
+            raise LibraryError(f"there is no library at {library_path} to back up")
+        print(backup.backup_now(library_path, folder))
+        return 0
+    chosen = args.file
+    if chosen is None:
+        newest = backup.newest_good_backup(folder, library_path)
+        if newest is None:
+            raise LibraryError(f"no good backup of {library_path.name} in {folder}")
+        chosen = newest.path
+    kept = backup.restore(library_path, chosen)
+    print(f"restored {library_path} from {chosen}")
+    if kept is not None:
+        print(f"the library it replaced was kept as {kept}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script and ``python -m papershelf``."""
     args = _parser().parse_args(argv)
@@ -196,7 +228,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_app(library_path)
     try:
-        with Library.open(library_path) as library:
+        if args.command in ("backup", "restore"):
+            return _backup_command(args, library_path)
+        library, recovered = open_or_recover(library_path)
+        if recovered:
+            print(f"papershelf: {recovered}", file=sys.stderr)
+        with library:
             return _run(args, library)
     except LibraryError as exc:
         print(f"papershelf: {exc}", file=sys.stderr)

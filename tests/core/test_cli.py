@@ -317,7 +317,7 @@ ERRORS: dict[str, tuple[list[str], str]] = {
     "note file is a folder": (["--library", "{lib}", "note", "1", "--file", "{tmp}"], "{tmp}"),
     "note file not utf-8": (["--library", "{lib}", "note", "1", "--file", "{binary}"], "note.bin"),
     "library is a folder": (["--library", "{tmp}", "list"], "is a folder"),
-    "junk library": (["--library", "{junk}", "list"], "not a readable Papershelf library"),
+    "junk library": (["--library", "{junk}", "list"], "is damaged"),
     "another program's database": (["--library", "{foreign}", "list"], "not a Papershelf"),
     "newer library": (["--library", "{newer}", "list"], "update Papershelf"),
     "nothing importable": (["--library", "{lib}", "import", "{tmp}/missing.txt"], "missing.txt"),

@@ -12,9 +12,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from papershelf import __version__
 from papershelf.core import paths
-from papershelf.core.library import Library, LibraryError
+from papershelf.core.library import LibraryError
+from papershelf.core.recovery import open_or_recover
 from papershelf.ui import crash, fonts
 from papershelf.ui.main_window import MainWindow
+from papershelf.ui.single_instance import ask_running_window
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +45,19 @@ def application() -> QApplication:
 
 
 def open_main_window(library_path: Path | str) -> MainWindow:
-    """Open (creating and seeding when missing) a library and show its window."""
+    """Open (creating and seeding when missing) a library and show its window.
+
+    A damaged library is replaced by its newest good backup first; the window then
+    says so in a dialog (``recovered`` holds the message).
+    """
     application()
-    window = MainWindow(Library.open(library_path))
+    library, recovered = open_or_recover(library_path)
+    window = MainWindow(library)
     window.show()
+    if recovered:
+        log.warning("%s", recovered)
+        window.recovered = recovered
+        QMessageBox.information(window, "Library restored", recovered)
     return window
 
 
@@ -58,6 +69,9 @@ def run_app(library_path: Path) -> int:
     app = application()
     crash.install_excepthook(app)
     log.info("Papershelf %s starts on %s (log %s)", __version__, library_path, log_file)
+    if ask_running_window(library_path):
+        log.info("a window already has %s open; it was brought to the front", library_path)
+        return 0
     try:
         window = open_main_window(library_path)
     except LibraryError as exc:
@@ -68,6 +82,7 @@ def run_app(library_path: Path) -> int:
         crash.show_now((type(exc), exc, exc.__traceback__))
         return 70
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    window.backups.start()
     status = app.exec()
     log.info("Papershelf exits with status %s", status)
     return status

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QCompleter,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -42,11 +43,13 @@ from PySide6.QtWidgets import (
 )
 
 from papershelf import __version__
+from papershelf.core import backup
 from papershelf.core.facets import Facet, facet_counts, quote_value
 from papershelf.core.filter_text import toggle_term
 from papershelf.core.library import Library, LibraryError
 from papershelf.core.query import compile_query
 from papershelf.core.seed_import import listing_header
+from papershelf.ui.backups import BackupScheduler
 from papershelf.ui.details import DetailsPane
 from papershelf.ui.facet_tree import TOKEN_ROLE, FacetTree
 from papershelf.ui.note_editor import NotePanel
@@ -75,6 +78,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle(f"Papershelf — {library.path.name}")
         self._author_limit = 50
+        self.recovered: str | None = None  # set when the library came back from a backup
         self._facet_generation = 0
         self._total = library.count()
         self._build_widgets()
@@ -100,6 +104,8 @@ class MainWindow(QMainWindow):
         self._watch_timer.start()
         self.instance_server = InstanceServer(library.path, self)
         self.instance_server.raiseRequested.connect(self.bring_to_front)
+        self.backups = BackupScheduler(library.path, self)
+        self.backups.finished.connect(lambda message: self.statusBar().showMessage(message, 8000))
 
     # ------------------------------------------------------------ building
 
@@ -216,6 +222,10 @@ class MainWindow(QMainWindow):
         self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
         acts = self.paper_actions
         file_menu.addAction(acts.add)
+        file_menu.addSeparator()
+        self.action_restore = self._action("&Restore from Backup…", self.restore_from_backup)
+        self.action_restore.setObjectName("actionRestoreBackup")
+        file_menu.addAction(self.action_restore)
         file_menu.addSeparator()
         file_menu.addAction(self.action_quit)
 
@@ -446,6 +456,49 @@ class MainWindow(QMainWindow):
             )
         model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
+    def restore_from_backup(self) -> None:
+        """Choose a backup, then reopen the library from it in a new window."""
+        choices = self.backups.choices()
+        if not choices:
+            QMessageBox.information(self, "Restore from Backup", "There are no backups yet.")
+            return
+        labels = [f"{b.label}  ({b.size / 1e6:.1f} MB)" for b in choices]
+        label, ok = QInputDialog.getItem(
+            self, "Restore from Backup", "Replace the library with the backup of:", labels, 0, False
+        )
+        if not ok:
+            return
+        chosen = choices[labels.index(label)]
+        self.notes.save()
+        path = self.library.path
+        self._release_library()
+        try:
+            kept = backup.restore(path, chosen.path)
+        except LibraryError as exc:
+            QMessageBox.warning(self, "Restore from Backup", f"Nothing was changed: {exc}")
+            kept = None
+        replacement = MainWindow(Library.open(path))
+        replacement.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if self.backups.running:
+            replacement.backups.start()
+        replacement.show()
+        if kept is not None:
+            replacement.statusBar().showMessage(
+                f"Restored the backup of {chosen.label}; the replaced library is kept as "
+                f"{kept.name}",
+                15000,
+            )
+        self.close()
+
+    def _release_library(self) -> None:
+        """Let go of every connection to the file (restoring needs it to ourselves)."""
+        self.notes.detach()
+        self._watch_timer.stop()
+        self._facet_timer.stop()
+        self.instance_server.close()
+        self.model.close()
+        self.library.close()
+
     def bring_to_front(self) -> None:
         """Another launch on this library asked for this window."""
         if self.isMinimized():
@@ -568,11 +621,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """The window owns its library: closing saves the note and layout, closes the file."""
-        self.notes.detach()
-        self._watch_timer.stop()
-        self.instance_server.close()
-        self._facet_timer.stop()
-        self.model.close()
+        self._release_library()
         self.save_state()
-        self.library.close()
+        self.hide()
+        self.backups.at_quit()
         super().closeEvent(event)

@@ -73,14 +73,16 @@ class NotePanel(QWidget):
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.save)
+        self._attached = app is not None
         self.set_paper(None)
 
     def detach(self) -> None:
         """Save, then let go of the library (its window is closing)."""
         self.save()
         app = QApplication.instance()
-        if app is not None:
+        if app is not None and self._attached:
             app.aboutToQuit.disconnect(self.save)
+        self._attached = False
         self.paper_id = None
 
     def set_paper(self, paper_id: int | None) -> None:

@@ -107,6 +107,8 @@ class QueryRunner(QObject):
                         self._running = None
                 self.finished.emit(job.kind, job.generation, result, error)
         finally:
+            with self._lock:
+                self._conn = None
             library.close()
 
 

@@ -1,0 +1,36 @@
+"""`papershelf backup` and `papershelf restore` from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from papershelf.cli import main as cli
+from papershelf.core.library import Library
+
+
+def test_backup_then_restore_the_newest(library_path: Path, capsys) -> None:
+    assert cli(["--library", str(library_path), "status", "2", "read"]) == 0
+    assert cli(["--library", str(library_path), "backup"]) == 0
+    made = Path(capsys.readouterr().out.strip())
+    assert made.is_file() and made.parent == library_path.parent / "backups"
+    assert cli(["--library", str(library_path), "status", "2", "skipped"]) == 0
+    assert cli(["--library", str(library_path), "restore"]) == 0
+    out = capsys.readouterr().out
+    assert str(made) in out and "kept as" in out
+    with Library.open(library_path) as lib:
+        assert lib.record(2)["status"] == "read"
+
+
+def test_restore_without_backups_is_one_clear_line(library_path: Path, capsys) -> None:
+    assert cli(["--library", str(library_path), "restore"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no good backup" in err[0]
+
+
+def test_restore_refuses_a_damaged_backup(library_path: Path, tmp_path: Path, capsys) -> None:
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"not a database" * 100)
+    before = library_path.read_bytes()
+    assert cli(["--library", str(library_path), "restore", str(junk)]) == 1
+    assert "Traceback" not in capsys.readouterr().err
+    assert library_path.read_bytes() == before
