@@ -16,12 +16,12 @@ import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings, Qt, QTimer  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
-from papershelf.core.schema import STATUSES  # noqa: E402
-from papershelf.ui import open_main_window  # noqa: E402
+from papershelf.core.schema import STATUSES
+from papershelf.ui import open_main_window
 
 TEXT = "".join(f"w{i:04d} " for i in range(5000))
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from stress_kill import stress  # noqa: E402
+from stress_kill import stress
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
