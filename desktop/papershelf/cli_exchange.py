@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from papershelf.core.export_notes import JOURNAL_NAME, LAYOUTS, export_notes, render_journal
-from papershelf.core.importer import import_files
 from papershelf.core.interchange import export_bibtex, export_csl_json, export_csv
 from papershelf.core.library import Library, LibraryError
 from papershelf.core.safe_files import atomic_write, ensure_folder
@@ -77,6 +76,8 @@ def add_export_command(commands: Any) -> None:
 
 
 def run_import(args: argparse.Namespace, library: Library) -> int:
+    from papershelf.core.importer import import_files  # bibtexparser: only when needed
+
     report = import_files(library, args.files)
     for problem in report.problems:
         print(problem, file=sys.stderr)

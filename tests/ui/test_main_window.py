@@ -184,3 +184,14 @@ def test_table_model_passes_qtmodeltester(qtmodeltester, window: MainWindow) -> 
     qtmodeltester.check(window.model, force_py=True)
     window.filter_edit.setText("cat:CV")
     qtmodeltester.check(window.model, force_py=True)
+
+
+def test_about_names_version_and_library(window: MainWindow, monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from papershelf import __version__
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: shown.append(text))
+    window.menus.about()
+    assert __version__ in shown[0] and window.library.path.name in shown[0]

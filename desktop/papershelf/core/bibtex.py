@@ -47,6 +47,8 @@ class ImportCancelled(LibraryError):
 
 @dataclass
 class ParsedBibtex:
+    """A parsed file: its entries, and what could not be read, by line."""
+
     entries: list[BibEntry] = field(default_factory=list)
     problems: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
 
@@ -116,11 +118,12 @@ def _resolve(raw: str, strings: dict[str, str]) -> str:
             text = strings[text.lower()]
         elif text.lower() in _MONTH_NAMES:
             text = _MONTH_NAMES[text.lower()]
-        size += len(text)
-        if size > MAX_VALUE_CHARS:
+        room = MAX_VALUE_CHARS - size
+        out.append(text[:room])  # a value past the bound is cut, not dropped
+        size += len(out[-1])
+        if len(text) > room:
             break
-        out.append(text)
-    return "".join(out)[:MAX_VALUE_CHARS]
+    return "".join(out)
 
 
 def _failure(block: model.ParsingFailedBlock) -> str:

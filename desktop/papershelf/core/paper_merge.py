@@ -53,9 +53,12 @@ def find_duplicate(library: Library, paper: PaperFields) -> int | None:
     first = paper.authors[0] if paper.authors else ""
     surname = keys.surname(first)
     for paper_id in _title_candidates(library, paper.title):
-        row = conn.execute("SELECT title, first_author FROM papers WHERE id = ?", (paper_id,))
-        found_title, found_first = row.fetchone()
-        if _match_title(found_title) == title and keys.surname(found_first or "") == surname:
+        row = conn.execute(
+            "SELECT title, first_author FROM papers WHERE id = ?", (paper_id,)
+        ).fetchone()
+        if row is None:
+            continue  # an index row whose paper is gone
+        if _match_title(row[0]) == title and keys.surname(row[1] or "") == surname:
             return paper_id
     return None
 

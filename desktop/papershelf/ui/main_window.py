@@ -8,6 +8,7 @@ columns, splitters) across filters and restarts.
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -17,32 +18,34 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QObject,
-    QPoint,
     QSettings,
     QStringListModel,
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeyEvent,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCompleter,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QSplitter,
     QTableView,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
-from papershelf import __version__
 from papershelf.core import backup
 from papershelf.core.facets import Facet, facet_counts, quote_value
 from papershelf.core.filter_text import toggle_term
@@ -51,13 +54,15 @@ from papershelf.core.query import compile_query
 from papershelf.core.seed_import import listing_header
 from papershelf.ui.backups import BackupScheduler
 from papershelf.ui.details import DetailsPane
-from papershelf.ui.facet_tree import TOKEN_ROLE, FacetTree
+from papershelf.ui.exchange import Exchange
+from papershelf.ui.facet_tree import FacetTree
 from papershelf.ui.note_editor import NotePanel
 from papershelf.ui.paper_actions import PaperActions
 from papershelf.ui.query_runner import Job
 from papershelf.ui.single_instance import InstanceServer
 from papershelf.ui.status_delegate import StatusDelegate
 from papershelf.ui.table_model import COLUMN_INDEX, COLUMNS, PaperTableModel
+from papershelf.ui.window_menus import WindowMenus
 
 _FACET_DELAY_MS = 120  # facets follow once typing pauses; the table follows every key
 _WATCH_MS = 700  # outside changes show within a second
@@ -81,9 +86,12 @@ class MainWindow(QMainWindow):
         self.recovered: str | None = None  # set when the library came back from a backup
         self._facet_generation = 0
         self._total = library.count()
+        self.menus = WindowMenus(self)
         self._build_widgets()
         self.paper_actions = PaperActions(self)
-        self._build_actions()
+        self.exchange = Exchange(self)
+        self.setAcceptDrops(True)  # drop .bib files or seed documents to import them
+        self.menus.build()
         self._restore_state()
         self._facet_timer = QTimer(self, singleShot=True, interval=_FACET_DELAY_MS)
         self._facet_timer.timeout.connect(self._count_facets)
@@ -129,7 +137,7 @@ class MainWindow(QMainWindow):
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.table.customContextMenuRequested.connect(self._table_menu)
+        self.table.customContextMenuRequested.connect(self.menus.table_menu)
         self.table.setItemDelegateForColumn(COLUMN_INDEX["status"], StatusDelegate(self.table))
         rows = self.table.verticalHeader()
         rows.hide()
@@ -139,7 +147,7 @@ class MainWindow(QMainWindow):
         header.setSectionsMovable(True)
         header.setHighlightSections(False)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        header.customContextMenuRequested.connect(self._column_menu)
+        header.customContextMenuRequested.connect(self.menus.column_menu)
         for index, width in enumerate((300, 150, 90, 65, 80, 100, 45, 50, 150, 90, 90)):
             header.resizeSection(index, width)
         for index, column in enumerate(COLUMNS):
@@ -157,7 +165,7 @@ class MainWindow(QMainWindow):
         )
         self.details.statusClicked.connect(lambda status: self.paper_actions.set_status(status))
         self.facets.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.facets.customContextMenuRequested.connect(self._facet_menu)
+        self.facets.customContextMenuRequested.connect(self.menus.facet_menu)
 
         top = QWidget()
         top_layout = QHBoxLayout(top)
@@ -205,7 +213,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.count_label)
         self.resize(1380, 820)
 
-    def _action(self, text: str, slot: Any, shortcut: Any = None, name: str = "") -> QAction:
+    def add_action(self, text: str, slot: Any, shortcut: Any = None, name: str = "") -> QAction:
         action = QAction(text, self)
         if name:
             action.setObjectName(name)
@@ -214,74 +222,6 @@ class MainWindow(QMainWindow):
         action.triggered.connect(slot)
         self.addAction(action)
         return action
-
-    def _build_actions(self) -> None:
-        menus = self.menuBar()
-        file_menu = menus.addMenu("&File")
-        self.action_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
-        self.action_quit.setMenuRole(QAction.MenuRole.QuitRole)
-        acts = self.paper_actions
-        file_menu.addAction(acts.add)
-        file_menu.addSeparator()
-        self.action_restore = self._action("&Restore from Backup…", self.restore_from_backup)
-        self.action_restore.setObjectName("actionRestoreBackup")
-        file_menu.addAction(self.action_restore)
-        file_menu.addSeparator()
-        file_menu.addAction(self.action_quit)
-
-        edit_menu = menus.addMenu("&Edit")
-        self.action_find = self._action("&Find", self.focus_filter, QKeySequence.StandardKey.Find)
-        # Esc in the filter box clears it (an event filter: a line edit eats Esc shortcuts).
-        self.action_clear = self._action("&Clear Filter", self.clear_filter)
-        self.filter_edit.installEventFilter(self)
-        self.action_select_all = self._action(
-            "Select &All", self.table.selectAll, QKeySequence.StandardKey.SelectAll
-        )
-        self.action_select_all.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.table.addAction(self.action_select_all)
-        self.removeAction(self.action_select_all)
-        edit_menu.addActions([acts.undo, acts.redo])
-        edit_menu.addSeparator()
-        edit_menu.addActions([self.action_find, self.action_clear, self.action_select_all])
-
-        paper_menu = menus.addMenu("&Paper")
-        paper_menu.addActions(list(acts.status.values()))
-        paper_menu.addSeparator()
-        paper_menu.addAction(acts.add_tag)
-        self.remove_tag_menu = paper_menu.addMenu("Remove Ta&g")
-        self.remove_tag_menu.aboutToShow.connect(
-            lambda: self._fill_remove_tags(self.remove_tag_menu)
-        )
-        paper_menu.addSeparator()
-        paper_menu.addActions([acts.edit, acts.add, acts.delete])
-
-        view_menu = menus.addMenu("&View")
-        self.columns_menu = view_menu.addMenu("&Columns")
-        self.columns_menu.aboutToShow.connect(lambda: self._fill_column_menu(self.columns_menu))
-        self.action_sidebar = self._action("Show &Sidebar", self.facets.setVisible, "Ctrl+Shift+B")
-        self.action_details = self._action("Show &Details", self.details.setVisible, "Ctrl+Shift+D")
-        for action in (self.action_sidebar, self.action_details):
-            action.setCheckable(True)
-            action.setChecked(True)
-            view_menu.addAction(action)
-
-        help_menu = menus.addMenu("&Help")
-        self.action_about = self._action("&About Papershelf", self._about)
-        self.action_about.setMenuRole(QAction.MenuRole.AboutRole)
-        help_menu.addAction(self.action_about)
-
-        toolbar = QToolBar("Main", objectName="mainToolbar")
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        toolbar.addActions([acts.undo, acts.redo])
-        toolbar.addSeparator()
-        for status in ("to-read", "reading", "read", "skipped"):
-            toolbar.addAction(acts.status[status])
-        toolbar.addSeparator()
-        toolbar.addActions([acts.add_tag, acts.edit])
-        toolbar.addSeparator()
-        toolbar.addAction(self.action_find)
-        self.addToolBar(toolbar)
-        acts.update_enabled(0)
 
     # ------------------------------------------------------------ filtering
 
@@ -526,67 +466,6 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ menus
 
-    def _fill_column_menu(self, menu: QMenu) -> None:
-        menu.clear()
-        header = self.table.horizontalHeader()
-        for index, column in enumerate(COLUMNS):
-            action = menu.addAction(column.header)
-            action.setCheckable(True)
-            action.setChecked(not header.isSectionHidden(index))
-            action.setEnabled(index != 0)  # the title always shows
-            action.toggled.connect(lambda on, i=index: header.setSectionHidden(i, not on))
-
-    def _column_menu(self, pos: QPoint) -> None:
-        menu = QMenu(self)
-        self._fill_column_menu(menu)
-        menu.exec(self.table.horizontalHeader().mapToGlobal(pos))
-
-    def _table_menu(self, pos: QPoint) -> None:
-        if not self.table.indexAt(pos).isValid():
-            return
-        acts = self.paper_actions
-        menu = QMenu(self)
-        menu.addActions(list(acts.status.values()))
-        menu.addSeparator()
-        menu.addAction(acts.add_tag)
-        self._fill_remove_tags(menu.addMenu("Remove Tag"))
-        menu.addSeparator()
-        menu.addActions([acts.edit, acts.delete])
-        copy = menu.addAction("Copy Citation Key")
-        copy.triggered.connect(self._copy_keys)
-        menu.exec(self.table.viewport().mapToGlobal(pos))
-
-    def _fill_remove_tags(self, menu: QMenu) -> None:
-        menu.clear()
-        names = sorted(
-            {t for r in self.library.records(self.selected_paper_ids()[:1000]) for t in r["tags"]},
-            key=str.casefold,
-        )
-        for name in names:
-            menu.addAction(name, lambda n=name: self.paper_actions.remove_tag(n))
-        menu.setEnabled(bool(names))
-
-    def _facet_menu(self, pos: QPoint) -> None:
-        item = self.facets.itemAt(pos)
-        token = item.data(0, TOKEN_ROLE) if item is not None else None
-        if not isinstance(token, str) or not token.startswith("tag:"):
-            return
-        menu = QMenu(self)
-        self.paper_actions.tag_menu(menu, item.text(0))
-        menu.exec(self.facets.viewport().mapToGlobal(pos))
-
-    def _copy_keys(self) -> None:
-        records = self.library.records(self.selected_paper_ids())
-        QApplication.clipboard().setText(", ".join(r["key"] for r in records))
-
-    def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About Papershelf",
-            f"<h3>Papershelf {__version__}</h3><p>A desktop reading list for research papers.</p>"
-            f"<p>Library: {self.library.path}</p>",
-        )
-
     # ------------------------------------------------------------ state
 
     def _restore_state(self) -> None:
@@ -618,6 +497,16 @@ class MainWindow(QMainWindow):
         state.setValue("sideSplitter", self.side_splitter.saveState())
         state.setValue("header", self.table.horizontalHeader().saveState())
         state.sync()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            self.exchange.import_paths(files)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """The window owns its library: closing saves the note and layout, closes the file."""
