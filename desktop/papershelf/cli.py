@@ -6,7 +6,6 @@ Every error a user can cause ends as one line on stderr and a non-zero exit code
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from collections.abc import Sequence
@@ -16,28 +15,10 @@ from typing import Any, NoReturn
 from papershelf import __version__
 from papershelf.cli_exchange import add_export_command, add_import_command, run_export, run_import
 from papershelf.core import backup, paths
+from papershelf.core.interchange import export_csv
 from papershelf.core.library import SORT_COLUMNS, Library, LibraryError
 from papershelf.core.recovery import open_or_recover
 from papershelf.core.schema import STATUSES
-
-CSV_FIELDS = [
-    "id",
-    "key",
-    "title",
-    "authors",
-    "affiliations",
-    "published",
-    "category",
-    "has_code",
-    "code_urls",
-    "score",
-    "status",
-    "tags",
-    "note",
-    "abstract",
-    "added",
-    "read_at",
-]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -121,16 +102,6 @@ def _print_table(records: Sequence[dict[str, Any]]) -> None:
     print(f"{len(records)} papers", file=sys.stderr)
 
 
-def _print_csv(records: Sequence[dict[str, Any]]) -> None:
-    writer = csv.DictWriter(sys.stdout, fieldnames=CSV_FIELDS, extrasaction="ignore")
-    writer.writeheader()
-    for r in records:
-        row = dict(r)
-        for name in ("authors", "affiliations", "code_urls", "tags"):
-            row[name] = "; ".join(r[name])
-        writer.writerow(row)
-
-
 def _run(args: argparse.Namespace, library: Library) -> int:
     if args.command == "list":
         ids = library.search(" ".join(args.query), sort=args.sort, descending=args.desc)
@@ -141,7 +112,7 @@ def _run(args: argparse.Namespace, library: Library) -> int:
             json.dump(records, sys.stdout, ensure_ascii=False, indent=2)
             print()
         elif args.format == "csv":
-            _print_csv(records)
+            sys.stdout.write(export_csv(records))
         else:
             _print_table(records)
         return 0

@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from papershelf.core.library import Library, LibraryError
+from papershelf.core.safe_files import sync_folder
 
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
@@ -113,22 +114,6 @@ def check_problem(conn: sqlite3.Connection, *, quick: bool = False) -> str | Non
     lines = [line for row in rows for line in row.splitlines() if not line.startswith("***")]
     text = "; ".join(lines) or "the check failed"
     return text if len(text) <= 200 else text[:199] + "…"
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make a rename durable; only POSIX can open a folder to sync it."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # ------------------------------------------------------------------------------ listing
@@ -319,7 +304,7 @@ def _make_backup(
         raise BackupError(
             f"the backup of {library_path} failed ({exc}); the older backups were kept"
         ) from exc
-    _fsync_folder(folder)
+    sync_folder(folder)
     return final
 
 
@@ -468,7 +453,7 @@ def copy_in(backup_path: Path, library_path: Path) -> None:
     except (sqlite3.Error, OSError) as exc:
         temporary.unlink(missing_ok=True)
         raise BackupError(f"cannot copy {backup_path} to {library_path}: {exc}") from exc
-    _fsync_folder(library_path.parent)
+    sync_folder(library_path.parent)
 
 
 def restore(

@@ -144,10 +144,10 @@ def atomic_write(path: Path, data: bytes) -> None:
         if temp is not None:
             with contextlib.suppress(OSError):  # the folder may have vanished with it
                 os.unlink(temp)
-    _sync_folder(folder)
+    sync_folder(folder)
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     """Make the rename itself durable (POSIX only; Windows has no directory handles)."""
     if os.name != "posix":
         return
