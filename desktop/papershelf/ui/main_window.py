@@ -58,7 +58,7 @@ from papershelf.ui.exchange import Exchange
 from papershelf.ui.facet_tree import FacetTree
 from papershelf.ui.note_editor import NotePanel
 from papershelf.ui.paper_actions import PaperActions
-from papershelf.ui.query_runner import Job
+from papershelf.ui.query_runner import Job, QueryRunner
 from papershelf.ui.single_instance import InstanceServer
 from papershelf.ui.status_delegate import StatusDelegate
 from papershelf.ui.table_model import COLUMN_INDEX, COLUMNS, PaperTableModel
@@ -66,7 +66,7 @@ from papershelf.ui.window_menus import WindowMenus
 
 _FACET_DELAY_MS = 120  # facets follow once typing pauses; the table follows every key
 _WATCH_MS = 700  # outside changes show within a second
-_SYNC_FACETS_LIMIT = 20_000  # above this, counting could stall typing: use the query thread
+_SYNC_FACETS_LIMIT = 5_000  # above this, counting would stall typing: use a thread
 
 
 def settings() -> QSettings:
@@ -97,7 +97,9 @@ class MainWindow(QMainWindow):
         self._facet_timer.timeout.connect(self._count_facets)
         self.model.resultApplied.connect(self._result_applied)
         self.model.queryFailed.connect(self._show_filter_error)
-        self.model.runner.finished.connect(self._facets_counted)
+        # Counts get a thread of their own: a keystroke's query never waits behind them.
+        self.facet_runner = QueryRunner(library.path, self)
+        self.facet_runner.finished.connect(self._facets_counted)
         self._pending_select: int | None = None
         self.filter_edit.textChanged.connect(self._apply_filter)
         self._apply_filter()
@@ -255,6 +257,8 @@ class MainWindow(QMainWindow):
             self._show_filter_error(query.error)
             return
         current = self.current_paper_id()
+        self._facet_timer.stop()  # counts for a result the reader has moved past are wasted
+        self.facet_runner.cancel("facets")
         try:
             self.model.set_query(query)
         except (LibraryError, sqlite3.Error) as exc:
@@ -291,7 +295,7 @@ class MainWindow(QMainWindow):
             return
         query, limit = self.model.query, self._author_limit + 1
         self._facet_generation += 1
-        self.model.runner.submit(
+        self.facet_runner.submit(
             Job(
                 "facets",
                 self._facet_generation,
@@ -437,6 +441,7 @@ class MainWindow(QMainWindow):
         self._facet_timer.stop()
         self.instance_server.close()
         self.model.close()
+        self.facet_runner.stop()
         self.library.close()
 
     def bring_to_front(self) -> None:

@@ -1,0 +1,323 @@
+"""Timing an action to the paint that shows its result, shared by the window and naive runs.
+
+Waiting is always a real ``QEventLoop.exec()``: ``QTest.qWait`` and ``processEvents``
+loops keep the GIL, which starves a model's Python query thread and would measure a
+window that never gets its result.
+
+A step is timed from just before its event (key press, header click, scroll) to the
+end of the next paint of the table's viewport after the result is applied: when the
+model says it is ``busy`` after the event, the clock waits for ``resultApplied`` with
+``busy`` false, then for the paint. A step that leaves the table unchanged (a filter
+still being typed that gives an error message) is timed to the filter box's paint.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QEvent, QEventLoop, QObject, Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLineEdit, QTableView, QWidget
+
+STEP_TIMEOUT_S = 60.0
+Action = Callable[[], object]
+Prepare = Callable[[dict[str, Any]], Action | None]  # readies a step; None skips it
+
+
+class Waiter(QObject):
+    """Runs an event loop until ``wake()`` or a timeout; ``wait`` says which happened."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._loop: QEventLoop | None = None
+        self._woken = False
+        self._timer = QTimer(self, singleShot=True)
+        self._timer.timeout.connect(self._quit)
+
+    def reset(self) -> None:
+        self._woken = False
+
+    def wake(self) -> None:
+        self._woken = True
+        self._quit()
+
+    def _quit(self) -> None:
+        if self._loop is not None:
+            self._loop.quit()
+
+    def wait(self, timeout_s: float) -> bool:
+        """True when woken (now or before), False after ``timeout_s`` without a wake."""
+        if self._woken:
+            return True
+        self._loop = QEventLoop()
+        self._timer.start(max(1, int(timeout_s * 1000)))
+        self._loop.exec()
+        self._timer.stop()
+        self._loop = None
+        return self._woken
+
+
+def idle(ms: int) -> None:
+    """Let the event loop (and the model's threads) run for ``ms`` milliseconds."""
+    Waiter().wait(ms / 1000)
+
+
+class PaintClock(QObject):
+    """Records when watched widgets paint; ``wait_paint`` waits for the end of the next one."""
+
+    def __init__(self, widgets: list[QWidget]) -> None:
+        super().__init__()
+        self._widgets = widgets
+        self.starts: list[list[float]] = [[] for _ in widgets]
+        self._armed: int | None = None
+        self._token = 0
+        self.end: float | None = None
+        self._waiter = Waiter()
+        for widget in widgets:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            for i, widget in enumerate(self._widgets):
+                if watched is widget:
+                    self.starts[i].append(time.perf_counter())
+                    if self._armed == i:
+                        self._armed = None
+                        token = self._token
+                        # Runs once this paint (and the flush it belongs to) is over.
+                        QTimer.singleShot(0, lambda token=token: self._painted(token))
+        return False
+
+    def _painted(self, token: int) -> None:
+        if token == self._token:
+            self.end = time.perf_counter()
+            self._waiter.wake()
+
+    def arm(self, widget: int) -> None:
+        """Count only paints of ``widgets[widget]`` from now on."""
+        self._token += 1
+        self._armed = widget
+        self.end = None
+        self._waiter.reset()
+
+    def wait_paint(self, timeout_s: float) -> float | None:
+        """End time of the armed widget's next paint, or None on timeout."""
+        self._waiter.wait(timeout_s)
+        self._armed = None
+        return self.end
+
+
+class StallMeter(QObject):
+    """A 5 ms timer; the largest gap between its timeouts is the main thread's worst stall."""
+
+    def __init__(self, interval_ms: int = 5) -> None:
+        super().__init__()
+        self.label = ""
+        self.gaps: list[tuple[float, str]] = []
+        self.largest = 0.0
+        self._last = 0.0
+        self._timer = QTimer(self, interval=interval_ms)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        self.gaps.clear()
+        self.largest = 0.0
+        self._last = time.perf_counter()
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._tick()
+        self._timer.stop()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        gap = now - self._last
+        self._last = now
+        self.largest = max(self.largest, gap)
+        if gap > 0.02:  # stalls worth naming
+            self.gaps.append((gap, self.label))
+
+    def worst(self, count: int = 5) -> list[dict[str, Any]]:
+        """The ``count`` longest gaps, with the step that was running when each ended."""
+        top = sorted(self.gaps, key=lambda g: -g[0])[:count]
+        return [{"ms": round(g * 1000, 2), "step": label} for g, label in top]
+
+    def max_ms(self) -> float:
+        return round(self.largest * 1000, 2)
+
+
+@dataclass
+class Subject:
+    """What a session drives: a filter box and a table over a model."""
+
+    edit: QLineEdit
+    table: QTableView
+    busy: Callable[[], bool] = lambda: False
+    applied: Any = None  # the model's resultApplied signal, when it has one
+    actions: dict[str, Prepare] = field(default_factory=dict)
+
+    @property
+    def model(self) -> QAbstractItemModel:
+        return self.table.model()
+
+
+class StepTimer:
+    """Times actions on a Subject to the paint that shows their result."""
+
+    def __init__(self, subject: Subject) -> None:
+        self.subject = subject
+        self.clock = PaintClock([subject.table.viewport(), subject.edit])
+        self._changed = False
+        self._applied = Waiter()
+        self.applied_at: float | None = None
+        model = subject.model
+        for signal in (
+            model.modelReset,
+            model.layoutChanged,
+            model.rowsInserted,
+            model.rowsRemoved,
+            model.dataChanged,
+        ):
+            signal.connect(self._mark_changed)
+        if subject.applied is not None:
+            subject.applied.connect(self._on_applied)
+
+    def _mark_changed(self, *_: Any) -> None:
+        self._changed = True
+
+    def _on_applied(self) -> None:
+        self._changed = True
+        if not self.subject.busy():
+            self.applied_at = time.perf_counter()
+            self._applied.wake()
+
+    def time(self, action: Action, table_paint: bool | None = None) -> dict[str, Any]:
+        """Run ``action``; milliseconds to the paint after its result, and what happened.
+
+        ``table_paint`` None: wait for the table when the model changed, else for the
+        filter box; True: always the table (scrolling changes no model).
+        """
+        busy = self.subject.busy
+        self._changed = False
+        self._applied.reset()
+        self.applied_at = None
+        first_index = len(self.clock.starts[0])
+        t0 = time.perf_counter()
+        action()
+        returned = time.perf_counter()
+        timed_out = False
+        was_busy = busy()
+        if was_busy:  # a first page may have been applied already: wait for the whole result
+            self._applied.reset()
+            self.applied_at = None
+            timed_out = not self._applied.wait(STEP_TIMEOUT_S)
+        applied = self.applied_at or returned
+        on_table = self._changed if table_paint is None else table_paint
+        self.clock.arm(0 if on_table else 1)
+        end = None if timed_out else self.clock.wait_paint(STEP_TIMEOUT_S)
+        timed_out = timed_out or end is None
+        paints = self.clock.starts[0][first_index:]
+        return {
+            "ms": round(((end or time.perf_counter()) - t0) * 1000, 3),
+            "event_ms": round((returned - t0) * 1000, 3),
+            "applied_ms": round((applied - t0) * 1000, 3),
+            "first_paint_ms": round((paints[0] - t0) * 1000, 3) if paints else None,
+            "async": was_busy,
+            "table_updated": on_table,
+            "timed_out": timed_out,
+            "rows": self.subject.model.rowCount(),
+        }
+
+
+def _key_action(edit: QLineEdit, step: dict[str, Any]) -> Action | None:
+    kind = step["kind"]
+    if kind == "key":
+        return lambda: QTest.keyClick(edit, step["key"])
+    if kind == "backspace":
+        return lambda: QTest.keyClick(edit, Qt.Key.Key_Backspace)
+    if kind == "escape":
+        return lambda: QTest.keyClick(edit, Qt.Key.Key_Escape)
+    return None
+
+
+def run_session(
+    timer: StepTimer, steps: list[dict[str, Any]], stall: StallMeter, pause_ms: int
+) -> list[dict[str, Any]]:
+    """Play ``steps`` into the timer's subject; one record per step that is not a pause.
+
+    ``subject.actions`` maps other step kinds (a facet click) to a function that gets
+    the step ready (waiting, untimed, for what it needs) and returns the action to time,
+    or None to skip it.
+    """
+    subject = timer.subject
+    edit = subject.edit
+    edit.setFocus()
+    records: list[dict[str, Any]] = []
+    stall.start()
+    for index, step in enumerate(steps):
+        kind = step["kind"]
+        if kind == "pause":
+            stall.label = f"pause after #{index - 1} {edit.text()!r}"
+            idle(pause_ms)
+            continue
+        prepare = subject.actions.get(kind)
+        action = prepare(step) if prepare is not None else _key_action(edit, step)
+        before = edit.text()
+        if action is None:
+            records.append({"index": index, "kind": kind, "skipped": True, "text": before})
+            continue
+        stall.label = f"#{index} {kind} {step.get('key', '')!r} on {before!r}"
+        record = timer.time(action)
+        text = edit.text()
+        record.update(index=index, kind=kind, band=step.get("band", kind), text=text)
+        if "key" in step:
+            record["key"] = step["key"]
+        if step.get("expect") is not None and step["expect"] != text:
+            record["unexpected_text"] = step["expect"]
+        records.append(record)
+    stall.stop()
+    return records
+
+
+def time_sorts(
+    timer: StepTimer, stall: StallMeter, before: Callable[[], None] = lambda: None
+) -> dict[str, Any]:
+    """Sort by each visible column both ways (a header click), each timed to its paint.
+
+    ``before`` runs untimed before each click (the window waits for its sidebar), so a
+    sort is measured on a quiet window. The original sort is restored afterwards.
+    """
+    table = timer.subject.table
+    header, model = table.horizontalHeader(), timer.subject.model
+    up, down = Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder
+    original = (header.sortIndicatorSection(), header.sortIndicatorOrder())
+    columns: dict[str, dict[str, Any]] = {}
+    stall.start()
+    for visual in range(header.count()):
+        col = header.logicalIndex(visual)
+        if header.isSectionHidden(col):
+            continue
+        name = str(model.headerData(col, Qt.Orientation.Horizontal))
+        current = (header.sortIndicatorSection(), header.sortIndicatorOrder())
+        entry: dict[str, Any] = {"column": col}
+        for order in (down, up) if current == (col, up) else (up, down):
+            before()
+            label = "asc" if order == up else "desc"
+            stall.label = f"sort {name} {label}"
+            entry[label] = timer.time(partial(header.setSortIndicator, col, order))
+        columns[name] = entry
+    stall.stop()
+    before()
+    timer.time(lambda: header.setSortIndicator(*original))
+    times = [entry[o]["ms"] for entry in columns.values() for o in ("asc", "desc")]
+    return {
+        "columns": columns,
+        "max_ms": max(times, default=0.0),
+        "stall_max_ms": stall.max_ms(),
+        "stalls": stall.worst(3),
+    }

@@ -1,0 +1,230 @@
+"""Headline figures, ratios, budgets and the Markdown table of one benchmark run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# key, label, unit; the getter for each approach's section is in ``headline``.
+METRICS: tuple[tuple[str, str, str], ...] = (
+    ("cold_start_s", "cold start to first painted rows", "s"),
+    ("filter_p50_ms", "keystroke to repainted table, p50", "ms"),
+    ("filter_p95_ms", "keystroke to repainted table, p95", "ms"),
+    ("filter_max_ms", "keystroke to repainted table, max", "ms"),
+    ("stall_ms", "longest main-thread stall while typing", "ms"),
+    ("sort_max_ms", "sort by a column (slowest column)", "ms"),
+    ("jump_ms", "jump to the last row", "ms"),
+    ("rss_mb", "peak RSS", "MB"),
+)
+# design.md / issue 7, offscreen on the 2-core machine: (100k papers, 1M papers)
+BUDGETS: dict[str, tuple[float, float]] = {
+    "cold_start_s": (0.8, 1.0),
+    "filter_p95_ms": (30, 50),
+    "filter_max_ms": (100, 150),
+    "stall_ms": (100, 100),
+    "sort_max_ms": (100, 300),
+    "rss_mb": (200, 300),
+}
+
+
+def headline(section: dict[str, Any] | None) -> dict[str, float | None]:
+    """The figures of one approach's section (None where it has no such figure)."""
+    if not section or "skipped" in section:
+        return {key: None for key, _, _ in METRICS}
+    filt, stall = section.get("filter", {}), section.get("stall")
+    return {
+        "cold_start_s": section.get("cold_start_s"),
+        "filter_p50_ms": filt.get("p50_ms"),
+        "filter_p95_ms": filt.get("p95_ms"),
+        "filter_max_ms": filt.get("max_ms"),
+        "stall_ms": stall.get("max_ms") if stall else None,
+        "sort_max_ms": section.get("sort", {}).get("max_ms"),
+        "jump_ms": section.get("jump_to_last", {}).get("ms"),
+        "rss_mb": section.get("peak_rss_mb"),
+    }
+
+
+def ratios(result: dict[str, Any]) -> dict[str, dict[str, float | None]]:
+    """Papershelf's figure divided by the naive and bare-SQL figures (below 1: better)."""
+    ours = headline(result["papershelf"])
+    out: dict[str, dict[str, float | None]] = {}
+    for other in ("naive", "sql"):
+        theirs = headline(result.get(other))
+        for key, value in ours.items():
+            base = theirs.get(key)
+            ratio = round(value / base, 3) if value is not None and base else None
+            out.setdefault(key, {})[other] = ratio
+    return out
+
+
+def budgets(result: dict[str, Any]) -> dict[str, Any]:
+    """Each budget at this library's scale, and whether the window kept it."""
+    scale = 1 if result["library"]["papers"] >= 500_000 else 0
+    ours = headline(result["papershelf"])
+    checks = {}
+    for key, limits in BUDGETS.items():
+        value = ours.get(key)
+        checks[key] = {
+            "budget": limits[scale],
+            "ok": value is not None and value <= limits[scale],
+        }
+    return {"scale": ("100k", "1M")[scale], "checks": checks}
+
+
+NONE = "\u2013"  # an en dash: this approach has no such figure
+TIMES = "\u00d7"
+
+
+def _num(value: float | None, unit: str) -> str:
+    if value is None:
+        return NONE
+    if unit == "s":
+        return f"{value:.2f} s"
+    if unit == "MB":
+        return f"{value:,.0f} MB"
+    digits = 0 if value >= 100 else 1 if value >= 10 else 2
+    return f"{value:,.{digits}f} ms"
+
+
+def _ratio(value: float | None) -> str:
+    if value is None:
+        return NONE
+    digits = ".0f" if value >= 100 else ".1f" if value >= 10 else ".2g"
+    return f"{value:{digits}}{TIMES}"
+
+
+def _machine_line(m: dict[str, Any]) -> str:
+    git = m.get("git", {})
+    commit = f"{git.get('commit') or '?'}{' + local changes' if git.get('dirty') else ''}"
+    return (
+        f"{m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM; {m['os']}; "
+        f"Python {m['python']}, Qt {m.get('qt', '?')} (PySide6 {m.get('pyside6', '?')}), "
+        f"SQLite {m['sqlite']}; QT_QPA_PLATFORM={m['qt_platform']}; "
+        f"load average {m['load_average'][0]} at start, "
+        f"{m.get('load_average_end', ['?'])[0]} at end; commit {commit}"
+    )
+
+
+def _sort_rows(result: dict[str, Any]) -> list[str]:
+    ours = result["papershelf"]["sort"]["columns"]
+    naive = (result.get("naive") or {}).get("sort", {}).get("columns", {})
+    sql = result["sql"]["sort"]["columns"]
+
+    def pair(entry: dict[str, Any] | None) -> str:
+        if not entry:
+            return NONE
+        return f"{_num(entry['asc']['ms'], 'ms')} / {_num(entry['desc']['ms'], 'ms')}"
+
+    lines = ["| column | Papershelf asc / desc | naive Qt | bare SQL |", "|---|---|---|---|"]
+    for name, entry in ours.items():
+        lines.append(
+            f"| {name} | {pair(entry)} | {pair(naive.get(name))} | {pair(sql.get(name))} |"
+        )
+    return lines
+
+
+def markdown(result: dict[str, Any]) -> str:
+    """The run as Markdown: the headline table, sorts, and where keystroke time went."""
+    lib, ours = result["library"], result["papershelf"]
+    naive = result.get("naive") or {}
+    rat, bud = result["ratios"], result["budgets"]
+    session = result["session"]
+    words = session["words"]
+    lines = [
+        f"### Papershelf benchmark: {lib['papers']:,} papers",
+        "",
+        f"Command: `{result['command']}`  ",
+        f"Machine: {_machine_line(result['machine'])}  ",
+        f"Session: {ours['filter']['keystrokes']} keystrokes and "
+        f"{ours['filter']['facet_clicks']} facet clicks; common {', '.join(words['common'])}; "
+        f"mid {', '.join(words['mid'])}; rare {', '.join(words['rare'])}; non-word "
+        f"{words['non_word']}; fields, phrase, author, backspaces, Esc.",
+    ]
+    if lib.get("migrated_from"):
+        lines.append(
+            f"Library: migrated from schema {lib['migrated_from']} to {lib['schema']} before "
+            f"measuring (untimed, {lib['migration_s']} s, as the app's first open would)."
+        )
+    if "skipped" in naive:
+        lines.append(f"Naive Qt: not run ({naive['skipped']}).")
+    elif naive.get("limit"):
+        lines.append(
+            f"Naive Qt: **loaded only {naive['papers']:,} of {lib['papers']:,} papers** "
+            f"(--naive-limit); its figures are for that smaller table."
+        )
+    lines += [
+        "",
+        f"| | Papershelf | naive Qt | ÷ naive | bare SQL | ÷ SQL | budget ({bud['scale']}) |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    figures = {name: headline(result.get(name)) for name in ("papershelf", "naive", "sql")}
+    for key, label, unit in METRICS:
+        check = bud["checks"].get(key)
+        budget = "" if check is None else (
+            f"{_num(check['budget'], unit)} {'✅' if check['ok'] else '❌'}"
+        )  # fmt: skip
+        lines.append(
+            f"| {label} | {_num(figures['papershelf'][key], unit)} "
+            f"| {_num(figures['naive'][key], unit)} | {_ratio(rat[key]['naive'])} "
+            f"| {_num(figures['sql'][key], unit)} | {_ratio(rat[key]['sql'])} | {budget} |"
+        )
+    filt = ours["filter"]
+    lines += [
+        "",
+        "÷ columns: Papershelf's figure divided by the other's (below 1: Papershelf is faster "
+        "or smaller). Keystrokes are timed from the key event to the end of the table's next "
+        "paint after the whole result is applied; naive and bare SQL replay the same texts. "
+        f"Cold start: median of {len(ours['cold_start_runs'])} runs "
+        f"({', '.join(f'{r:.2f}' for r in ours['cold_start_runs'])} s); "
+        f"first rows painted after a key: p50 {_num(filt['first_paint']['p50_ms'], 'ms')}, "
+        f"p95 {_num(filt['first_paint']['p95_ms'], 'ms')}, "
+        f"max {_num(filt['first_paint']['max_ms'], 'ms')}.",
+        "",
+        *_sort_rows(result),
+        "",
+        "| keystrokes by kind | count | p50 | p95 | max |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for band, d in filt["by_band"].items():
+        lines.append(
+            f"| {band} | {d['count']} | {_num(d['p50_ms'], 'ms')} | {_num(d['p95_ms'], 'ms')} "
+            f"| {_num(d['max_ms'], 'ms')} |"
+        )
+    lines += [
+        "",
+        "| slowest steps | filter text after | ms | first paint | rows |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for s in filt["slowest"]:
+        lines.append(
+            f"| #{s['index']} {s['kind']} {s.get('key') or ''!r} | `{s['text']}` | "
+            f"{_num(s['ms'], 'ms')} | {_num(s['first_paint_ms'], 'ms')} | {s['rows']:,} |"
+        )
+    phases = filt["phases"]
+    lines += [
+        "",
+        "| where a keystroke's time goes | p50 | p95 | max |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, label in (
+        ("event", "key event handler (main thread blocked)"),
+        ("wait", "waiting for the result (query thread)"),
+        ("paint", "repaint after the result is applied"),
+    ):
+        d = phases[name]
+        lines.append(
+            f"| {label} | {_num(d['p50_ms'], 'ms')} | {_num(d['p95_ms'], 'ms')} "
+            f"| {_num(d['max_ms'], 'ms')} |"
+        )
+    stalls = "; ".join(f"{s['ms']:.0f} ms in {s['step']}" for s in ours["stall"]["worst"][:3])
+    sidebar = ours.get("sidebar_ms") or []
+    lines += [
+        "",
+        f"Longest stalls while typing: {stalls or 'none over 20 ms'}.  ",
+        f"Sidebar counts shown after a result: median "
+        f"{_num(sidebar[len(sidebar) // 2] if sidebar else None, 'ms')}, max "
+        f"{_num(max(sidebar) if sidebar else None, 'ms')} (includes the 120 ms debounce).  ",
+        f"Anomalies: {filt['timeouts']} timeouts, {filt['unexpected_text']} unexpected texts, "
+        f"{filt['no_table_change']} steps that left the table unchanged (timed to the filter "
+        f"box's paint), {filt['async_steps']} steps whose result came from the query thread.",
+    ]
+    return "\n".join(lines) + "\n"

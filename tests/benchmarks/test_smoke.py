@@ -1,0 +1,66 @@
+"""The benchmark harness end to end on 1,000 synthetic papers, so it never rots.
+
+Same code paths as a real run (cold starts, the window's session, sorts, jump, the
+naive model and bare SQL), with one word per frequency band (``--quick``).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SECTIONS = ("papershelf", "naive", "sql")
+
+
+def _positive(value: object) -> bool:
+    return isinstance(value, int | float) and value > 0
+
+
+def test_harness_measures_every_section(tmp_path: Path) -> None:
+    library = tmp_path / "bench.sqlite"
+    subprocess.run(
+        [sys.executable, str(HERE / "synthetic.py"), "1000", str(library)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    out, table = tmp_path / "bench.json", tmp_path / "bench.md"
+    command = [
+        sys.executable, str(HERE / "run.py"), "--library", str(library), "--quick",
+        "--pause-ms", "150", "--out", str(out), "--markdown", str(table),
+    ]  # fmt: skip
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=240)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["library"]["papers"] == 1000
+    for key in ("cpu", "cores", "ram_gb", "python", "qt", "sqlite"):
+        assert result["machine"][key], key
+    ours = result["papershelf"]
+    assert len(ours["cold_start_runs"]) == 3
+    assert ours["filter"]["keystrokes"] >= 100
+    assert ours["filter"]["facet_clicks"] >= 3
+    assert ours["filter"]["timeouts"] == 0
+    assert ours["filter"]["unexpected_text"] == 0
+    for name in SECTIONS:
+        section = result[name]
+        assert _positive(section["cold_start_s"]), name
+        for figure in ("p50_ms", "p95_ms", "max_ms"):
+            assert _positive(section["filter"][figure]), (name, figure)
+        assert _positive(section["sort"]["max_ms"]), name
+        assert section["sort"]["columns"], name
+        for entry in section["sort"]["columns"].values():
+            assert _positive(entry["asc"]["ms"]) and _positive(entry["desc"]["ms"]), name
+        assert _positive(section["jump_to_last"]["ms"]), name
+        assert _positive(section["peak_rss_mb"]), name
+    for name in ("papershelf", "naive"):
+        assert _positive(result[name]["stall"]["max_ms"]), name
+    for ratios in result["ratios"].values():
+        assert all(r is None or r > 0 for r in ratios.values())
+    assert result["ratios"]["filter_p95_ms"]["naive"] is not None
+    assert result["ratios"]["filter_p95_ms"]["sql"] is not None
+    markdown = table.read_text(encoding="utf-8")
+    assert "| peak RSS |" in markdown and markdown in proc.stdout

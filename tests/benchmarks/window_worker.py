@@ -1,0 +1,166 @@
+"""The Papershelf window, measured in a process of its own (so its peak RSS is its own).
+
+    python tests/benchmarks/window_worker.py LIBRARY PLAN.json OUT.json SETTINGS_DIR PAUSE_MS
+
+Plays the plan's typing session into ``filterEdit`` while a 5 ms timer watches for
+stalls, then sorts by every visible column, jumps to the last row and reports the
+peak RSS. Writes the filter text after every step, which the naive and SQL runs replay.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from stats import filter_summary, peak_rss_mb, worker_main_guard, write_json
+
+worker_main_guard()
+
+import PySide6  # noqa: E402
+from PySide6.QtCore import QSettings, qVersion  # noqa: E402
+from qt_timing import (  # noqa: E402
+    Action,
+    StallMeter,
+    StepTimer,
+    Subject,
+    Waiter,
+    idle,
+    run_session,
+    time_sorts,
+)
+
+from papershelf.core.filter_text import has_term  # noqa: E402
+from papershelf.ui import open_main_window  # noqa: E402
+from papershelf.ui.facet_tree import MORE_AUTHORS, TOKEN_ROLE  # noqa: E402
+from papershelf.ui.table_model import COLUMNS  # noqa: E402
+
+SETTLE_TIMEOUT_S = 180.0
+
+
+class Sidebar:
+    """Knows whether the facet tree has been counted since the table's result last changed."""
+
+    def __init__(self, window: Any) -> None:
+        self.window = window
+        self.fresh = False
+        self.changed_at = time.perf_counter()
+        self.delays_ms: list[float] = []
+        self._waiter = Waiter()
+        model = window.model
+        for signal in (model.modelReset, model.rowsInserted, model.layoutChanged):
+            signal.connect(self._result_changed)
+        window.facets.model().rowsInserted.connect(self._counted)
+
+    def _result_changed(self, *_: Any) -> None:
+        self.fresh = False
+        self.changed_at = time.perf_counter()
+        self._waiter.reset()
+
+    def _counted(self, *_: Any) -> None:
+        if not self.fresh:
+            self.fresh = True
+            self.delays_ms.append(round((time.perf_counter() - self.changed_at) * 1000, 2))
+            self._waiter.wake()
+
+    def wait(self) -> bool:
+        """Wait (untimed) until the sidebar shows counts for the current result."""
+        return self.fresh or self._waiter.wait(SETTLE_TIMEOUT_S)
+
+    def token(self, group: str, index: int) -> str | None:
+        """The ``index``-th token of ``group`` that is not already in the filter."""
+        tree, text = self.window.facets, self.window.filter_edit.text()
+        for g in range(tree.topLevelItemCount()):
+            top = tree.topLevelItem(g)
+            if top.text(0) != group:
+                continue
+            tokens = [top.child(c).data(0, TOKEN_ROLE) for c in range(top.childCount())]
+            usable = [
+                t for t in tokens if isinstance(t, str) and t and t != MORE_AUTHORS
+                and not has_term(text, t)
+            ]  # fmt: skip
+            return usable[min(index, len(usable) - 1)] if usable else None
+        return None
+
+
+def _busy(model: Any) -> bool:
+    return bool(getattr(model, "busy", False))
+
+
+def settle(window: Any, sidebar: Sidebar) -> None:
+    """Wait (untimed) until the result is complete and the sidebar counted, then idle."""
+    deadline = time.perf_counter() + SETTLE_TIMEOUT_S
+    while _busy(window.model) and time.perf_counter() < deadline:
+        idle(20)
+    sidebar.wait()
+    idle(50)
+
+
+def main() -> None:
+    library, plan_path, out = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+    settings_dir, pause_ms = sys.argv[4], int(sys.argv[5])
+    plan = json.loads(plan_path.read_text(encoding="utf-8"))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_dir)
+    started = time.perf_counter()
+    window = open_main_window(library)
+    sidebar = Sidebar(window)
+    model = window.model
+    subject = Subject(
+        edit=window.filter_edit,
+        table=window.table,
+        busy=lambda: _busy(model),
+        applied=getattr(model, "resultApplied", None),
+    )
+
+    def facet(step: dict[str, Any]) -> Action | None:
+        sidebar.wait()
+        token = sidebar.token(step["group"], step.get("index", 0))
+        step["token"] = token
+        return None if token is None else lambda: window.toggle_filter_term(token, False)
+
+    subject.actions["facet"] = facet
+    timer = StepTimer(subject)
+    settle(window, sidebar)
+    ready_s = time.perf_counter() - started
+    stall = StallMeter()
+    records = run_session(timer, plan["steps"], stall, pause_ms)
+    for record in records:  # what the sidebar click added, for the replays
+        record["token"] = plan["steps"][record["index"]].get("token")
+    session_stall = {"max_ms": stall.max_ms(), "worst": stall.worst()}
+    if window.filter_edit.text():
+        timer.time(window.filter_edit.clear)
+    sorts = time_sorts(timer, stall, before=lambda: settle(window, sidebar))
+    for entry in sorts["columns"].values():  # the ORDER BY each column maps to, for bare SQL
+        col = entry["column"]
+        entry["sort_key"] = COLUMNS[col].sort if col < len(COLUMNS) else None
+    settle(window, sidebar)
+    jump = timer.time(window.table.scrollToBottom, table_paint=True)
+    result = {
+        "papers": model.rowCount(),
+        "ready_s": round(ready_s, 3),
+        "steps": records,
+        "filter": filter_summary(records),
+        "stall": session_stall,
+        "sidebar_ms": sorted(sidebar.delays_ms),
+        "sort": sorts,
+        "jump_to_last": jump,
+        "peak_rss_mb": peak_rss_mb(),
+        "versions": {
+            "pyside6": PySide6.__version__,
+            "qt": qVersion(),
+            "sqlite": sqlite3.sqlite_version,
+        },
+        "model_has_busy": hasattr(model, "busy"),
+    }
+    write_json(out, result)
+    window.close()
+    sys.stdout.flush()
+    os._exit(0)  # skip interpreter teardown of Qt objects: nothing is left to measure
+
+
+if __name__ == "__main__":
+    main()
