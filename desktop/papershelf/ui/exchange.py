@@ -126,7 +126,12 @@ class Exchange:
     def _counts(self) -> dict[str, int]:
         return {
             "library": self.window.library.count(),
-            "filter": len(self._ids("filter")),
+            # The table already holds the filter's result unless it is still coming.
+            "filter": (
+                self.window.model.rowCount()
+                if not self.window.model.busy
+                else len(self._ids("filter"))
+            ),
             "selection": len(self.window.selected_paper_ids()),
         }
 
