@@ -8,12 +8,14 @@ the window can show the new state.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
 
 from PySide6.QtGui import QUndoCommand
+from PySide6.QtWidgets import QMessageBox
 
 from papershelf.core import snapshots, tags
-from papershelf.core.library import Library, PaperFields
+from papershelf.core.library import Library, LibraryError, PaperFields
 
 Changed = Callable[[], None]
 
@@ -36,12 +38,26 @@ class LibraryCommand(QUndoCommand):
     def _revert(self) -> None:
         raise NotImplementedError
 
-    def redo(self) -> None:
+    def apply_first(self) -> None:
+        """Do the command before it goes on the stack, so a failure never reaches it."""
         self._apply()
         self.changed()
+        self._pushed_after_apply = True
+
+    def redo(self) -> None:
+        if getattr(self, "_pushed_after_apply", False):
+            self._pushed_after_apply = False  # QUndoStack.push redoes once: already done
+            return
+        self._run(self._apply, "redone")
 
     def undo(self) -> None:
-        self._revert()
+        self._run(self._revert, "undone")
+
+    def _run(self, step: Callable[[], None], done: str) -> None:
+        try:
+            step()
+        except (LibraryError, sqlite3.Error) as exc:
+            QMessageBox.warning(None, "Papershelf", f"“{self.text()}” could not be {done}: {exc}")
         self.changed()
 
 

@@ -68,6 +68,11 @@ class NotePanel(QWidget):
 
         self._timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         self._timer.timeout.connect(self.save)
+        # Notes that could not be written (library locked, read-only, disk full) wait
+        # here, shown when their paper is, and are retried until they are written.
+        self._unsaved: dict[int, str] = {}
+        self._retry = QTimer(self, singleShot=True, interval=2000)
+        self._retry.timeout.connect(self._flush)
         self.editor.textChanged.connect(self._edited)
         self.editor.installEventFilter(self)
         app = QApplication.instance()
@@ -89,20 +94,24 @@ class NotePanel(QWidget):
         """Save the note being edited, then show ``paper_id``'s note."""
         self.save()
         self.paper_id = paper_id
-        body = self.library.note(paper_id) if paper_id is not None else ""
+        pending = paper_id in self._unsaved
+        if paper_id is None:
+            body = ""
+        else:
+            body = self._unsaved[paper_id] if pending else self.library.note(paper_id)
         self.editor.blockSignals(True)
         self.editor.setPlainText(body)
         self.editor.blockSignals(False)
         self.editor.setReadOnly(paper_id is None)
-        self.editor.document().setModified(False)
         self._dirty = False
-        self.state.setText("" if paper_id is None else ("Saved" if body else ""))
+        if not pending:
+            self.state.setText("" if paper_id is None else ("Saved" if body else ""))
         if self.preview_button.isChecked():
             self.preview.show_markdown(body)
 
     def reload_if_unchanged(self) -> None:
         """Show a note another process wrote, unless the reader is editing this one."""
-        if self.paper_id is None or self._dirty:
+        if self.paper_id is None or self._dirty or self.paper_id in self._unsaved:
             return
         body = self.library.note(self.paper_id)
         if body != self.editor.toPlainText():
@@ -117,21 +126,32 @@ class NotePanel(QWidget):
             self._timer.start()
 
     def save(self) -> None:
-        """Write the note now if it changed; a failure is shown and the text kept."""
+        """Write the edited note now; one that cannot be written is kept and retried."""
         self._timer.stop()
-        if not self._dirty or self.paper_id is None:
-            return
-        try:
-            self.library.set_note(self.paper_id, self.editor.toPlainText())
-        except (LibraryError, sqlite3.Error) as exc:
-            self.state.setText("Not saved")
-            self.state.setToolTip(f"The note could not be saved: {exc}. It is kept here.")
-            self._timer.start(2000)  # try again; the text stays in the editor
-            return
-        self._dirty = False
-        self.state.setText("Saved")
-        self.state.setToolTip("")
-        self.saved.emit(self.paper_id)
+        if self._dirty and self.paper_id is not None:
+            self._unsaved[self.paper_id] = self.editor.toPlainText()
+            self._dirty = False
+        self._flush()
+
+    def _flush(self) -> None:
+        """Write every note waiting to be saved (a locked or read-only library delays them)."""
+        for paper_id, body in list(self._unsaved.items()):
+            try:
+                self.library.set_note(paper_id, body)
+            except (LibraryError, sqlite3.Error) as exc:
+                self.state.setText("Not saved")
+                self.state.setToolTip(f"The note could not be saved: {exc}. It is kept here.")
+                self._retry.start()
+                return
+            del self._unsaved[paper_id]
+            self.saved.emit(paper_id)
+        if self.paper_id is not None and not self._dirty:
+            self.state.setText("Saved")
+            self.state.setToolTip("")
+
+    def has_unsaved(self) -> bool:
+        """True while a note typed here is not yet in the library."""
+        return self._dirty or bool(self._unsaved)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.editor and event.type() == QEvent.Type.FocusOut:

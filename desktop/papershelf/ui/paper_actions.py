@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
 from papershelf.core import tags
@@ -82,10 +82,11 @@ class PaperActions(QObject):
             action.setEnabled(selected > 0)
         self.edit.setEnabled(selected == 1)
 
-    def push(self, make: Callable[[], QUndoCommand]) -> None:
+    def push(self, make: Callable[[], commands.LibraryCommand]) -> None:
         """Create a command and run it; a problem is a message, never a traceback."""
         try:
             command = make()
+            command.apply_first()
             self.undo_stack.push(command)
         except (LibraryError, sqlite3.Error) as exc:
             QMessageBox.warning(self.window, "Papershelf", f"That did not work: {exc}")

@@ -1,0 +1,56 @@
+"""Another process holds the library's write lock: the reader is told, and nothing typed
+is lost (the note is kept and saved once the lock is gone)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from PySide6.QtWidgets import QMessageBox
+
+from papershelf.ui.main_window import MainWindow
+
+
+def test_locked_library_keeps_the_note_and_says_so(
+    qtbot, window: MainWindow, library_path: Path, monkeypatch
+) -> None:
+    window.library.conn.execute("PRAGMA busy_timeout = 200")  # fail fast for the test
+    paper_id = window.current_paper_id()
+    assert paper_id is not None
+    other = sqlite3.connect(library_path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        window.notes.editor.setFocus()
+        qtbot.keyClicks(window.notes.editor, "written while locked")
+        qtbot.waitUntil(lambda: window.notes.state.text() == "Not saved", timeout=3000)
+        assert "could not be saved" in window.notes.state.toolTip()
+        assert window.notes.editor.toPlainText() == "written while locked"
+
+        warnings: list[str] = []
+        monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+        window.paper_actions.set_status("read")
+        assert warnings and "busy" in warnings[0]
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    qtbot.waitUntil(lambda: window.notes.state.text() == "Saved", timeout=5000)
+    assert window.library.note(paper_id) == "written while locked"
+    assert window.library.record(paper_id)["status"] == "new"
+
+
+def test_a_failed_action_is_not_left_on_the_undo_stack(
+    window: MainWindow, library_path: Path, monkeypatch
+) -> None:
+    window.library.conn.execute("PRAGMA busy_timeout = 100")
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: None)
+    other = sqlite3.connect(library_path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        window.paper_actions.set_status("read")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert window.paper_actions.undo_stack.count() == 0
+    window.paper_actions.set_status("read")
+    assert window.paper_actions.undo_stack.count() == 1
+    assert window.library.record(window.current_paper_id() or 0)["status"] == "read"
