@@ -54,3 +54,29 @@ def test_a_failed_action_is_not_left_on_the_undo_stack(
     window.paper_actions.set_status("read")
     assert window.paper_actions.undo_stack.count() == 1
     assert window.library.record(window.current_paper_id() or 0)["status"] == "read"
+
+
+def test_closing_with_an_unsaved_note_asks_first(
+    qtbot, window: MainWindow, library_path: Path, monkeypatch
+) -> None:
+    window.library.conn.execute("PRAGMA busy_timeout = 100")
+    other = sqlite3.connect(library_path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    asked: list[str] = []
+
+    def keep_open(*args: object, **kwargs: object) -> QMessageBox.StandardButton:
+        asked.append(str(args[2]))
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", keep_open)
+    try:
+        window.notes.editor.setPlainText("must not vanish")
+        window.close()
+        assert asked and "could not be saved" in asked[0]
+        assert window.isVisible()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    window.close()
+    assert not window.isVisible()
+    assert len(asked) == 1  # saved on the second try, so no question

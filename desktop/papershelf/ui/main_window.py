@@ -515,6 +515,18 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """The window owns its library: closing saves the note and layout, closes the file."""
+        self.notes.save()
+        if self.notes.has_unsaved():
+            answer = QMessageBox.question(
+                self,
+                "Papershelf",
+                "A note could not be saved: "
+                f"{self.notes.state.toolTip() or 'the library cannot be written'}\n\n"
+                "Close anyway and lose it?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
         self._release_library()
         self.save_state()
         self.hide()
