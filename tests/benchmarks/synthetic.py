@@ -15,7 +15,8 @@ import sys
 import time
 from pathlib import Path
 
-from papershelf.core.library import Library, PaperFields
+from papershelf.core.library import Library
+from papershelf.core.paper_fields import PaperFields
 from papershelf.core.schema import STATUSES
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"

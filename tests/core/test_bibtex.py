@@ -26,7 +26,8 @@ from papershelf.core.interchange import (
     export_csv,
     split_name,
 )
-from papershelf.core.library import Library, PaperFields
+from papershelf.core.library import Library
+from papershelf.core.paper_fields import PaperFields
 
 SEEDS = Path(__file__).parents[2] / "seeds"
 COMPARED = (

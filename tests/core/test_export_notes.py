@@ -24,7 +24,8 @@ from papershelf.core.export_notes import (
     export_notes,
     render_paper,
 )
-from papershelf.core.library import Library, LibraryError, PaperFields
+from papershelf.core.library import Library, LibraryError
+from papershelf.core.paper_fields import PaperFields
 from papershelf.core.safe_files import MAX_NAME_BYTES, safe_filename
 
 FORBIDDEN = set('/\\:*?"<>|') | {chr(c) for c in range(32)}

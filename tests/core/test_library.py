@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from papershelf.core import schema
-from papershelf.core.library import SORT_COLUMNS, Library, LibraryError, PaperFields
+from papershelf.core.library import SORT_COLUMNS, Library, LibraryError
+from papershelf.core.paper_fields import PaperFields
 
 T1 = "2024-01-01T10:00:00+00:00"
 T2 = "2024-01-02T10:00:00+00:00"

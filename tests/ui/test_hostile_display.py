@@ -8,7 +8,8 @@ import pytest
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 
-from papershelf.core.library import Library, PaperFields
+from papershelf.core.library import Library
+from papershelf.core.paper_fields import PaperFields
 from papershelf.ui import open_main_window
 from papershelf.ui.details import SafeTextBrowser
 

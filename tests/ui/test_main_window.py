@@ -8,7 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QTableView, QTextBrowser, QTreeWidget
 
-from papershelf.core.library import Library, PaperFields
+from papershelf.core.library import Library
+from papershelf.core.paper_fields import PaperFields
 from papershelf.ui import open_main_window
 from papershelf.ui.main_window import MainWindow
 from papershelf.ui.table_model import COLUMN_INDEX

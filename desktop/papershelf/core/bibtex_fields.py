@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from papershelf.core import bibtex_text
-from papershelf.core.library import PaperFields
+from papershelf.core.paper_fields import PaperFields
 from papershelf.core.seed_import import code_urls
 from papershelf.core.text import fold
 

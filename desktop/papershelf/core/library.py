@@ -11,12 +11,12 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from papershelf.core import keys, schema
+from papershelf.core.paper_fields import PaperFields
 from papershelf.core.query import CompiledQuery, compile_query
 from papershelf.core.schema import STATUSES
 from papershelf.core.text import fold, latex_to_text
@@ -54,53 +54,6 @@ class LibraryError(Exception):
 def now() -> str:
     """The current time as ISO 8601 UTC with seconds, the form every stored time has."""
     return datetime.now(UTC).replace(microsecond=0).isoformat()
-
-
-@dataclass
-class PaperFields:
-    """What a reader or an importer says about a paper; ids and keys are the library's."""
-
-    title: str
-    authors: list[str] = field(default_factory=list)
-    affiliations: list[str] = field(default_factory=list)
-    abstract: str = ""
-    published: str | None = None
-    date_inferred: bool = False
-    category: str = ""
-    has_code: bool = False
-    code_urls: list[str] = field(default_factory=list)
-    score: float | None = None
-    authors_truncated: bool = False
-    doi: str | None = None
-    arxiv_id: str | None = None
-    url: str | None = None
-
-    @classmethod
-    def from_record(cls, record: dict[str, Any]) -> PaperFields:
-        """The fields of a record as Library.record returns it."""
-        return cls(
-            title=record["title"],
-            authors=list(record["authors"]),
-            affiliations=list(record["affiliations"]),
-            abstract=record["abstract"],
-            published=record["published"],
-            date_inferred=record["date_inferred"],
-            category=record["category"],
-            has_code=record["has_code"],
-            code_urls=list(record["code_urls"]),
-            score=record["score"],
-            authors_truncated=record["authors_truncated"],
-            doi=record["doi"],
-            arxiv_id=record["arxiv_id"],
-            url=record["url"],
-        )
-
-    @property
-    def year(self) -> int | None:
-        """The year of ``published``, when it has one."""
-        if self.published and self.published[:4].isdigit():
-            return int(self.published[:4])
-        return None
 
 
 def chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 
 from papershelf.core import keys
 from papershelf.core.bibtex_fields import BibPaper
-from papershelf.core.library import Library, PaperFields
+from papershelf.core.library import Library
+from papershelf.core.paper_fields import PaperFields
 from papershelf.core.text import fold, latex_to_text
 
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_:.+\-/]{0,99}")

@@ -16,7 +16,8 @@ from datetime import date
 from pathlib import Path
 
 from papershelf.core import paths, seeds
-from papershelf.core.library import Library, LibraryError, PaperFields, now
+from papershelf.core.library import Library, LibraryError, now
+from papershelf.core.paper_fields import PaperFields
 from papershelf.core.text import fold
 
 _CODE_URL = re.compile(r"https?://(?:www\.)?(?:github\.com|gitlab\.com)/[^\s)\]>\"']+")

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from papershelf.core.library import Library, PaperFields, chunks, marks
+from papershelf.core.library import Library, chunks, marks
+from papershelf.core.paper_fields import PaperFields
 
 _CHILDREN = ("notes", "status_history", "paper_sources")
 

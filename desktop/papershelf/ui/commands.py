@@ -15,7 +15,8 @@ from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QMessageBox
 
 from papershelf.core import snapshots, tags
-from papershelf.core.library import Library, LibraryError, PaperFields
+from papershelf.core.library import Library, LibraryError
+from papershelf.core.paper_fields import PaperFields
 
 Changed = Callable[[], None]
 

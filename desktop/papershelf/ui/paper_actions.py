@@ -15,7 +15,8 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
 from papershelf.core import tags
-from papershelf.core.library import LibraryError, PaperFields
+from papershelf.core.library import LibraryError
+from papershelf.core.paper_fields import PaperFields
 from papershelf.ui import commands
 from papershelf.ui.paper_dialog import PaperDialog
 
