@@ -416,3 +416,22 @@ def test_split_name_takes_the_last_word_as_family_name() -> None:
     assert split_name("Ekin Akyürek") == ("Ekin", "Akyürek", "")
     assert split_name("Martin Luther King Jr.") == ("Martin Luther", "King", "Jr.")
     assert split_name("Plato") == ("", "Plato", "")
+
+
+def test_a_paper_twice_in_one_file_is_added_once(tmp_path) -> None:
+    from papershelf.core.importer import import_files
+    from papershelf.core.library import Library
+
+    bib = tmp_path / "twice.bib"
+    bib.write_text(
+        "@article{a1, title={Deep Nets}, author={Doe, Jane}, year={2020}}\n"
+        "@article{a2, title={Deep nets.}, author={Jane Doe}, year={2020}, keywords={x}}\n"
+        "@article{b1, title={One}, author={Roe, Ann}, doi={10.1/abc}}\n"
+        "@article{b2, title={One, revised}, author={Roe, Ann}, doi={10.1/ABC}}\n",
+        encoding="utf-8",
+    )
+    with Library.open(tmp_path / "lib.sqlite", seed=False) as library:
+        report = import_files(library, [bib])
+        assert (report.added, report.merged + report.unchanged) == (2, 2)
+        assert library.count() == 2
+        assert library.search("tag:x") == library.search('title:"deep nets"')

@@ -19,9 +19,9 @@ from pathlib import Path
 from bibtexparser import model
 from bibtexparser.entrypoint import parse_string
 
-from papershelf.core.bibtex_fields import BibEntry, interpret
+from papershelf.core.bibtex_fields import BibEntry, BibPaper, interpret
 from papershelf.core.library import Library, LibraryError
-from papershelf.core.paper_merge import add, find_duplicate, merge
+from papershelf.core.paper_merge import add_all, find_duplicate, identity, merge
 from papershelf.core.seed_import import ImportReport
 
 MAX_BYTES = 100 * 1024 * 1024  # the ACL Anthology's whole .bib is about a quarter of this
@@ -39,6 +39,8 @@ _MONTH_NAMES = {
 _VALUE_MARK = re.compile(r'(?<!\\)[{}"#]')
 
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # we report problems ourselves
+
+_BATCH = 1000  # papers added per statement batch
 
 
 class ImportCancelled(LibraryError):
@@ -215,6 +217,16 @@ def apply_bibtex(
     """Add or merge parsed entries, in one transaction (joining the caller's, if any)."""
     total = sum(len(entries) for _, entries in parsed)
     done = 0
+    # New papers are added a batch at a time; an entry that may repeat one still in
+    # the batch flushes it first, so the duplicate check sees it.
+    batch: list[BibPaper] = []
+    batch_ids: set[str] = set()
+
+    def flush() -> None:
+        add_all(library, batch)
+        batch.clear()
+        batch_ids.clear()
+
     with library.write():
         for name, entries in parsed:
             skipped: list[tuple[int, str]] = []
@@ -224,10 +236,16 @@ def apply_bibtex(
                     skipped.append((entry.line, f"entry {entry.key!r}: {paper}"))
                     report.skipped += 1
                 else:
+                    marks = identity(paper.fields)
+                    if marks & batch_ids:
+                        flush()
                     existing = find_duplicate(library, paper.fields)
                     if existing is None:
-                        add(library, paper)
+                        batch.append(paper)
+                        batch_ids.update(marks)
                         report.added += 1
+                        if len(batch) >= _BATCH:
+                            flush()
                     elif merge(library, existing, paper):
                         report.merged += 1
                     else:
@@ -236,6 +254,7 @@ def apply_bibtex(
                 if progress is not None and progress(done, total) is False:
                     raise ImportCancelled("import cancelled; the library was not changed")
             _add_problems(report, name, skipped)
+        flush()
 
 
 def import_bibtex(

@@ -19,7 +19,7 @@ from papershelf.core import keys, schema
 from papershelf.core.paper_fields import PaperFields
 from papershelf.core.query import CompiledQuery, compile_query
 from papershelf.core.schema import STATUSES
-from papershelf.core.text import fold, latex_to_text
+from papershelf.core.text import fold, latex_to_text, title_key
 
 _CHUNK = 500  # SQLite's parameter limit is far above this; it keeps IN lists short.
 
@@ -355,6 +355,7 @@ class Library:
         authors = [n.strip() for n in fields.authors if n.strip()]
         return {
             "title": fields.title.strip(),
+            "title_norm": title_key(fields.title),
             "abstract": fields.abstract,
             "published": fields.published,
             "year": fields.year,
@@ -381,6 +382,8 @@ class Library:
         Imports and the synthetic benchmark libraries go through here: a million
         papers one ``add_paper`` at a time would take an hour.
         """
+        if not papers:
+            return []
         if any(not f.title.strip() for f in papers):
             raise LibraryError("a paper needs a title")
         when = added or now()

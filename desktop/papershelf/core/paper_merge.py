@@ -8,27 +8,20 @@ importing the same file again changes nothing.
 
 from __future__ import annotations
 
-import contextlib
 import re
-import sqlite3
 from collections.abc import Sequence
 
 from papershelf.core import keys
 from papershelf.core.bibtex_fields import BibPaper
 from papershelf.core.library import Library
 from papershelf.core.paper_fields import PaperFields
-from papershelf.core.text import fold, latex_to_text
+from papershelf.core.text import fold, title_key
 
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_:.+\-/]{0,99}")
-_WORDS = re.compile(r"[^\W_]+")  # tokens as FTS5's unicode61 tokenizer cuts them
 
 
 def _arxiv_base(identifier: str) -> str:
     return re.sub(r"v\d+$", "", identifier)
-
-
-def _match_title(title: str) -> str:
-    return " ".join(re.sub(r"[\W_]+", " ", fold(title)).split())
 
 
 def find_duplicate(library: Library, paper: PaperFields) -> int | None:
@@ -50,43 +43,15 @@ def find_duplicate(library: Library, paper: PaperFields) -> int | None:
         ):
             if _arxiv_base(found) == base:
                 return int(paper_id)
-    title = _match_title(paper.title)
-    first = paper.authors[0] if paper.authors else ""
-    surname = keys.surname(first)
-    for paper_id in _title_candidates(library, paper.title):
-        row = conn.execute(
-            "SELECT title, first_author FROM papers WHERE id = ?", (paper_id,)
-        ).fetchone()
-        if row is None:
-            continue  # an index row whose paper is gone
-        if _match_title(row[0]) == title and keys.surname(row[1] or "") == surname:
-            return paper_id
+    surname = keys.surname(paper.authors[0] if paper.authors else "")
+    rows = conn.execute(
+        "SELECT id, first_author FROM papers WHERE title_norm = ? ORDER BY id",
+        (title_key(paper.title),),
+    )
+    for paper_id, first_author in rows:
+        if keys.surname(first_author or "") == surname:
+            return int(paper_id)
     return None
-
-
-def _title_candidates(library: Library, title: str) -> list[int]:
-    """Papers that may have the same title: the same text, or the same words in order.
-
-    The full-text index finds titles that differ only in case, accents or punctuation
-    ("In-Context" / "in-context", a trailing period) without scanning the library, and
-    at a cost that does not grow with the number of papers by one author.
-    """
-    conn = library.conn
-    found = [
-        r[0] for r in conn.execute("SELECT id FROM papers WHERE title = ? COLLATE NOCASE", (title,))
-    ]
-    words = _WORDS.findall(fold(latex_to_text(title)))[:60]
-    if words:
-        # An odd title the index cannot take still has the exact match above.
-        with contextlib.suppress(sqlite3.Error):
-            found += [
-                r[0]
-                for r in conn.execute(
-                    "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? LIMIT 200",
-                    (f'title : "{" ".join(words)}"',),
-                )
-            ]
-    return sorted(set(found))
 
 
 def _completes(old: Sequence[str], new: Sequence[str]) -> bool:
@@ -150,12 +115,24 @@ def _keep_key(library: Library, paper_id: int, key: str) -> None:
         conn.execute("UPDATE papers SET key = ? WHERE id = ?", (key, paper_id))
 
 
-def add(library: Library, paper: BibPaper) -> int:
-    """Add an entry's paper, with its key, tags and note."""
-    paper_id = library.add_paper(paper.fields)
-    _keep_key(library, paper_id, paper.key)
-    if paper.tags:
-        library.add_tags([paper_id], paper.tags)
-    if paper.note.strip():
-        library.set_note(paper_id, paper.note)
-    return paper_id
+def add_all(library: Library, papers: Sequence[BibPaper]) -> list[int]:
+    """Add entries' papers in one batch, each with its key, tags and note."""
+    ids = library.add_papers([p.fields for p in papers])
+    for paper_id, paper in zip(ids, papers, strict=True):
+        _keep_key(library, paper_id, paper.key)
+        if paper.tags:
+            library.add_tags([paper_id], paper.tags)
+        if paper.note.strip():
+            library.set_note(paper_id, paper.note)
+    return ids
+
+
+def identity(paper: PaperFields) -> set[str]:
+    """What makes two entries the same paper, for entries not yet in the library."""
+    first = keys.surname(paper.authors[0]) if paper.authors else ""
+    found = {f"title:{title_key(paper.title)}:{first}"}
+    if paper.doi:
+        found.add(f"doi:{paper.doi.lower()}")
+    if paper.arxiv_id:
+        found.add(f"arxiv:{_arxiv_base(paper.arxiv_id)}")
+    return found

@@ -80,6 +80,12 @@ def fold(text: str) -> str:
     return " ".join(stripped.casefold().split())
 
 
+def title_key(title: str) -> str:
+    """A title reduced to its words, to find the same paper under another spelling:
+    case, accents and punctuation ("In-Context Learning." / "in context learning")."""
+    return " ".join(re.sub(r"[\W_]+", " ", fold(title)).split())
+
+
 def ascii_fold(text: str) -> str:
     """ASCII letters and digits only, lower case: for citation keys and file names."""
     return re.sub(r"[^a-z0-9]", "", fold(text).encode("ascii", "ignore").decode())
