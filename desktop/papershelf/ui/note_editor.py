@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -163,8 +163,3 @@ class NotePanel(QWidget):
             self.preview.show_markdown(self.editor.toPlainText())
         self.stack.setCurrentWidget(self.preview if on else self.editor)
         self.preview_button.setText("Edit" if on else "Preview")
-
-    def focus_editor(self) -> None:
-        """Show the editor (not the preview) and put the cursor in it."""
-        self.preview_button.setChecked(False)
-        self.editor.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -197,17 +197,6 @@ class PaperTableModel(QAbstractTableModel):
         """Stop the query thread (the window is closing)."""
         self.runner.stop()
 
-    def refresh_rows(self, ids: Sequence[int] | None = None) -> None:
-        """Forget cached rows (of ``ids``, or all) after an edit, and repaint them."""
-        if ids is None:
-            self._rows.clear()
-        else:
-            for paper_id in ids:
-                self._rows.pop(paper_id, None)
-        if self._ids:
-            last = self.index(len(self._ids) - 1, len(COLUMNS) - 1)
-            self.dataChanged.emit(self.index(0, 0), last)
-
     def paper_id(self, row: int) -> int:
         """The id of the paper shown in ``row``."""
         return int(self._ids[row])
