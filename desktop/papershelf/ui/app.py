@@ -71,6 +71,11 @@ def run_app(library_path: Path) -> int:
     log.info("Papershelf %s starts on %s (log %s)", __version__, library_path, log_file)
     if ask_running_window(library_path):
         log.info("a window already has %s open; it was brought to the front", library_path)
+        if sys.stderr is not None:
+            print(
+                f"papershelf: {library_path} is already open; its window was raised",
+                file=sys.stderr,
+            )
         return 0
     try:
         window = open_main_window(library_path)
