@@ -80,3 +80,24 @@ def test_closing_with_an_unsaved_note_asks_first(
     window.close()
     assert not window.isVisible()
     assert len(asked) == 1  # saved on the second try, so no question
+
+
+def test_read_only_library_keeps_the_note_and_says_so(
+    qtbot, window: MainWindow, monkeypatch
+) -> None:
+    # query_only makes SQLite refuse writes exactly as for a read-only file (which root,
+    # who runs CI, cannot make: chmod does not stop root).
+    window.library.conn.execute("PRAGMA query_only = ON")
+    paper_id = window.current_paper_id() or 0
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+    window.notes.editor.setFocus()
+    qtbot.keyClicks(window.notes.editor, "kept")
+    qtbot.waitUntil(lambda: window.notes.state.text() == "Not saved", timeout=2000)
+    assert "readonly" in window.notes.state.toolTip().replace("-", "").replace(" ", "")
+    window.paper_actions.set_status("read")
+    assert warnings and "readonly" in warnings[0].replace(" ", "")
+    assert window.paper_actions.undo_stack.count() == 0
+    window.library.conn.execute("PRAGMA query_only = OFF")
+    qtbot.waitUntil(lambda: window.notes.state.text() == "Saved", timeout=5000)
+    assert window.library.note(paper_id) == "kept"
