@@ -157,8 +157,16 @@ class Library:
                     "strftime('%Y-%m-%dT%H:%M:%SZ', 'now') || ' ' || lower(hex(randomblob(6))))"
                 )
             self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            # A full disk or a read-only file: SQLite may have rolled back already.
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise LibraryError(
+                f"could not write the library ({exc}); the change was not saved"
+            ) from exc
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise
         finally:
             self._depth = 0
