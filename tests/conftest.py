@@ -15,6 +15,12 @@ REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
 
 
+@pytest.fixture(autouse=True)
+def _no_library_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's PAPERSHELF_LIBRARY must never be what a test reads or writes."""
+    monkeypatch.delenv("PAPERSHELF_LIBRARY", raising=False)
+
+
 @pytest.fixture(scope="session")
 def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One seeded library per test session; tests get copies of it."""

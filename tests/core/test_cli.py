@@ -44,12 +44,6 @@ CONTRACT = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _no_library_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Only tests that set PAPERSHELF_LIBRARY themselves may depend on it."""
-    monkeypatch.delenv(paths.LIBRARY_ENV, raising=False)
-
-
 def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
     """Run the command line in-process; usage errors exit through SystemExit like a shell."""
     try:

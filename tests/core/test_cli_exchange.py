@@ -14,14 +14,8 @@ import pytest
 import yaml
 
 from papershelf import cli
-from papershelf.core import paths
 from papershelf.core.export_notes import JOURNAL_NAME, MANIFEST_NAME
 from papershelf.core.library import Library
-
-
-@pytest.fixture(autouse=True)
-def _no_library_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(paths.LIBRARY_ENV, raising=False)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
