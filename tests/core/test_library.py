@@ -13,6 +13,7 @@ import pytest
 from papershelf.core import schema
 from papershelf.core.library import SORT_COLUMNS, Library, LibraryError
 from papershelf.core.paper_fields import PaperFields
+from papershelf.core.schema import STATUSES
 
 T1 = "2024-01-01T10:00:00+00:00"
 T2 = "2024-01-02T10:00:00+00:00"
@@ -385,7 +386,7 @@ SORT_VALUES: dict[str, tuple[Callable[[dict[str, Any]], Any], Callable[[Any], An
     "authors": (lambda r: r["authors"][0] if r["authors"] else "", _nocase),
     "published": (lambda r: r["published"], _plain),
     "category": (lambda r: r["category"], _nocase),
-    "status": (lambda r: r["status"], _plain),
+    "status": (lambda r: STATUSES.index(r["status"]), _plain),  # the reading lifecycle
     "tags": (lambda r: ", ".join(r["tags"]), _nocase),
     "code": (lambda r: r["has_code"], _plain),
     "score": (lambda r: r["score"], _plain),

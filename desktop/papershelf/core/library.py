@@ -29,7 +29,7 @@ SORT_COLUMNS: dict[str, str] = {
     "authors": "p.first_author COLLATE NOCASE",
     "published": "p.published",
     "category": "p.category COLLATE NOCASE",
-    "status": "p.status",
+    "status": schema.STATUS_RANK,
     "tags": "p.tags_text COLLATE NOCASE",
     "code": "p.has_code",
     "score": "p.score",
