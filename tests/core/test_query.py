@@ -293,15 +293,6 @@ def test_words_for_highlighting() -> None:
     assert compile_query("in-context").words == ("in-context",)
 
 
-def test_statuses_match_schema() -> None:
-    assert query_module.STATUSES == schema.STATUSES
-
-
-@given(st.text(max_size=40))
-def test_fold_matches_the_library(value: str) -> None:
-    assert query_module.fold(value) == text.fold(value)
-
-
 FTS_AND_LANGUAGE = [
     "OR", "or", "AND", "NOT", "NEAR", "NEAR(", "-", "--", "(", ")", '"', '""', "*", "^", "+",
     ":", "{", "}", "title:", "author:", "aff:", "tag:", "status:", "cat:", "key:", "year:",

@@ -25,27 +25,29 @@ TEXT = "".join(f"w{i:04d} " for i in range(5000))
 PROMISE_S = 0.5
 
 
-def one_round(library: Path, settings: Path, round_: int, run_for: float) -> dict[str, int]:
-    """Run the typist for ``run_for`` seconds, kill it, and check what survived."""
+def run_and_kill(script: Path, args: list[str], run_for: float) -> tuple[list[list[str]], float]:
+    """Run a typist script, SIGKILL it ``run_for`` seconds after it says "ready", and
+    return the fields of each line it printed (its last field is a monotonic time)
+    and the moment of the kill."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     child = subprocess.Popen(
-        [sys.executable, str(TYPIST), str(library), str(settings), str(round_)],
+        [sys.executable, str(script), *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env=env,
     )
     assert child.stdout is not None
-    steps: list[tuple[str, int, str, float]] = []
+    lines: list[list[str]] = []
     started = None
     try:
         for line in child.stdout:
-            kind, paper, value, stamp = line.split()
-            if kind == "ready":
-                started = float(stamp)
+            fields = line.split()
+            if fields[0] == "ready":
+                started = float(fields[-1])
                 continue
-            steps.append((kind, int(paper), value, float(stamp)))
-            if started is not None and float(stamp) - started >= run_for:
+            lines.append(fields)
+            if started is not None and float(fields[-1]) - started >= run_for:
                 break
         child.send_signal(signal.SIGKILL)
         killed_at = time.monotonic()
@@ -57,6 +59,14 @@ def one_round(library: Path, settings: Path, round_: int, run_for: float) -> dic
         raise AssertionError(
             f"the window never started: {child.stderr.read() if child.stderr else ''}"
         )
+    assert child.returncode == -signal.SIGKILL
+    return lines, killed_at
+
+
+def one_round(library: Path, settings: Path, round_: int, run_for: float) -> dict[str, int]:
+    """Run the typist for ``run_for`` seconds, kill it, and check what survived."""
+    lines, killed_at = run_and_kill(TYPIST, [str(library), str(settings), str(round_)], run_for)
+    steps = [(kind, int(paper), value, float(stamp)) for kind, paper, value, stamp in lines]
     safe = [s for s in steps if s[3] <= killed_at - PROMISE_S]
     with sqlite3.connect(library) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -18,7 +18,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-from pylatexenc import latex2text, latexwalker
+from papershelf.core.text import latex_context
 
 MAX_LATEX_DEPTH = 40  # pylatexenc overflows Python's stack a little past 300
 MAX_LATEX_CHARS = 100_000  # about 0.1 s of pylatexenc; abstracts are a few thousand
@@ -83,6 +83,8 @@ _LINE_AT = re.compile(r"^([ \t]*)@", re.MULTILINE)
 @lru_cache(maxsize=1)
 def _converter() -> Any:
     """pylatexenc with two fixes: ``\\textasciicircum`` and ``\\textasciitilde`` are ASCII."""
+    from pylatexenc import latex2text  # on first use: it is slow to import at start-up
+
     db = latex2text.get_default_latex_context_db()
     db.add_context_category(
         "papershelf",
@@ -93,11 +95,6 @@ def _converter() -> Any:
         prepend=True,
     )
     return latex2text.LatexNodes2Text(latex_context=db, math_mode="verbatim")
-
-
-@lru_cache(maxsize=1)
-def _walker_context() -> Any:
-    return latexwalker.get_default_latex_context_db()
 
 
 def clean_text(text: str) -> str:
@@ -166,7 +163,7 @@ def _latex(text: str) -> str:
     try:
         protected = _BARE_PERCENT_AMP.sub(r"\\\1", text)
         # A walker builds pylatexenc's default context on every call unless given one.
-        return str(_converter().latex_to_text(protected, latex_context=_walker_context()))
+        return str(_converter().latex_to_text(protected, latex_context=latex_context()))
     except (RecursionError, Exception):  # pylatexenc is lenient; hostile input is not
         return _plain(text)
 

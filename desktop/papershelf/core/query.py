@@ -34,15 +34,15 @@ ANDed together share one ``MATCH``, which matters on a library of a million pape
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeAlias
 
+from papershelf.core.schema import STATUSES
+from papershelf.core.text import fold
+
 __all__ = ["CompiledQuery", "compile_query"]
 
-# Kept in step with schema.STATUSES by a test (query stays free of the schema module).
-STATUSES: tuple[str, ...] = ("new", "to-read", "reading", "read", "skipped")
 FIELDS = frozenset({"title", "author", "aff", "tag", "status", "cat", "key", "year", "has"})
 
 # SQLite's parser stack overflows near 14 levels of the SQL we generate per nesting
@@ -116,13 +116,6 @@ class _Or:
 
 
 _Node: TypeAlias = _Fts | _Sql | _Not | _And | _Or
-
-
-def fold(text: str) -> str:
-    """Case- and accent-free form, the same as ``text.fold`` that fills ``name_norm``."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.casefold().split())
 
 
 def _quote(text: str) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 from papershelf.core import paths, seeds
 from papershelf.core.library import Library, LibraryError, now
 from papershelf.core.paper_fields import PaperFields
-from papershelf.core.text import fold
+from papershelf.core.text import fold, title_key
 
 _CODE_URL = re.compile(r"https?://(?:www\.)?(?:github\.com|gitlab\.com)/[^\s)\]>\"']+")
 _MAX_BYTES = 50 * 1024 * 1024  # a seed page is tens of kB; anything this big is not one
@@ -95,11 +95,12 @@ def _capture_year(library: Library) -> int:
 
 
 def _existing(library: Library, title: str, first_author: str) -> int | None:
+    # The same normalised title as every other import uses (title_norm, indexed).
     rows = library.conn.execute(
-        "SELECT id, title, first_author FROM papers WHERE title = ? COLLATE NOCASE", (title,)
+        "SELECT id, first_author FROM papers WHERE title_norm = ?", (title_key(title),)
     ).fetchall()
-    for paper_id, found_title, found_author in rows:
-        if fold(found_title) == fold(title) and fold(found_author) == fold(first_author):
+    for paper_id, found_author in rows:
+        if fold(found_author) == fold(first_author):
             return int(paper_id)
     return None
 

@@ -26,7 +26,7 @@ _SUB = dict(zip("0123456789+-=()aeioxnkstij", "₀₁₂₃₄₅₆₇₈₉₊
 
 
 @lru_cache(maxsize=1)
-def _walker_context() -> Any:
+def latex_context() -> Any:
     """The parser's macro table, built once: pylatexenc rebuilds it on every call otherwise."""
     from pylatexenc import latexwalker
 
@@ -56,9 +56,7 @@ def _math_to_text(match: re.Match[str]) -> str:
     # Sub- and superscripts first, while their braces still say how far they reach.
     source = _SCRIPT.sub(_script, match.group(1))
     try:
-        return str(
-            _converter().latex_to_text(f"${source}$", latex_context=_walker_context())
-        ).strip()
+        return str(_converter().latex_to_text(f"${source}$", latex_context=latex_context())).strip()
     except Exception:  # pylatexenc is lenient, but a hostile string must not break display
         return source
 

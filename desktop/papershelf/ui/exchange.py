@@ -29,9 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from papershelf.core.bibtex import ImportCancelled
 from papershelf.core.export_notes import export_notes
-from papershelf.core.importer import import_files
 from papershelf.core.interchange import export_bibtex, export_csl_json, export_csv
 from papershelf.core.library import LibraryError
 from papershelf.core.safe_files import atomic_write, describe_os_error
@@ -246,6 +244,10 @@ class Exchange:
 
     def import_paths(self, paths: Sequence[Path]) -> None:
         """Import files (also from a drop) in one transaction, then report."""
+        # bibtexparser is imported here, not at start-up: most sessions import nothing.
+        from papershelf.core.bibtex import ImportCancelled
+        from papershelf.core.importer import import_files
+
         self.window.notes.save()
         progress, step = self._progress("Importing…")
         try:
