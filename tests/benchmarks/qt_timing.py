@@ -5,10 +5,13 @@ loops keep the GIL, which starves a model's Python query thread and would measur
 window that never gets its result.
 
 A step is timed from just before its event (key press, header click, scroll) to the
-end of the next paint of the table's viewport after the result is applied: when the
-model says it is ``busy`` after the event, the clock waits for ``resultApplied`` with
-``busy`` false, then for the paint. A step that leaves the table unchanged (a filter
-still being typed that gives an error message) is timed to the filter box's paint.
+end of the next paint of the table's viewport after the new result's rows are shown:
+when the model says it is ``stale`` after the event (still showing the previous
+result), the clock waits for ``resultApplied`` with ``stale`` false, then for the
+paint. While the model is ``busy`` after that (the complete list, and so the exact
+count, is still coming from its query thread) the step waits for it too, untimed for
+the paint but recorded as ``complete_ms``. A step that leaves the table unchanged (a
+filter still being typed that gives an error message) is timed to the filter box's paint.
 """
 
 from __future__ import annotations
@@ -158,6 +161,7 @@ class Subject:
     edit: QLineEdit
     table: QTableView
     busy: Callable[[], bool] = lambda: False
+    stale: Callable[[], bool] = lambda: False
     applied: Any = None  # the model's resultApplied signal, when it has one
     actions: dict[str, Prepare] = field(default_factory=dict)
 
@@ -192,9 +196,17 @@ class StepTimer:
 
     def _on_applied(self) -> None:
         self._changed = True
-        if not self.subject.busy():
-            self.applied_at = time.perf_counter()
-            self._applied.wake()
+        self.applied_at = time.perf_counter()
+        self._applied.wake()
+
+    def _wait_applied(self, done: Callable[[], bool], deadline: float) -> float | None:
+        """When ``resultApplied`` last fired once ``done()`` holds; None on timeout."""
+        while not done():
+            self._applied.reset()
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0 or not self._applied.wait(remaining):
+                return None
+        return self.applied_at
 
     def time(self, action: Action, table_paint: bool | None = None) -> dict[str, Any]:
         """Run ``action``; milliseconds to the paint after its result, and what happened.
@@ -202,32 +214,34 @@ class StepTimer:
         ``table_paint`` None: wait for the table when the model changed, else for the
         filter box; True: always the table (scrolling changes no model).
         """
-        busy = self.subject.busy
+        busy, stale = self.subject.busy, self.subject.stale
         self._changed = False
-        self._applied.reset()
         self.applied_at = None
         first_index = len(self.clock.starts[0])
         t0 = time.perf_counter()
+        deadline = t0 + STEP_TIMEOUT_S
         action()
         returned = time.perf_counter()
-        timed_out = False
-        was_busy = busy()
-        if was_busy:  # a first page may have been applied already: wait for the whole result
-            self._applied.reset()
-            self.applied_at = None
-            timed_out = not self._applied.wait(STEP_TIMEOUT_S)
-        applied = self.applied_at or returned
+        was_busy, was_stale = busy(), stale()
+        shown = self._wait_applied(lambda: not stale(), deadline) if was_stale else returned
+        timed_out = shown is None
         on_table = self._changed if table_paint is None else table_paint
         self.clock.arm(0 if on_table else 1)
         end = None if timed_out else self.clock.wait_paint(STEP_TIMEOUT_S)
         timed_out = timed_out or end is None
+        complete = end
+        if not timed_out and busy():
+            complete = self._wait_applied(lambda: not busy(), deadline)
+            timed_out = complete is None
         paints = self.clock.starts[0][first_index:]
         return {
             "ms": round(((end or time.perf_counter()) - t0) * 1000, 3),
+            "complete_ms": round(((complete or time.perf_counter()) - t0) * 1000, 3),
             "event_ms": round((returned - t0) * 1000, 3),
-            "applied_ms": round((applied - t0) * 1000, 3),
+            "applied_ms": round(((shown or returned) - t0) * 1000, 3),
             "first_paint_ms": round((paints[0] - t0) * 1000, 3) if paints else None,
             "async": was_busy,
+            "stale": was_stale,
             "table_updated": on_table,
             "timed_out": timed_out,
             "rows": self.subject.model.rowCount(),

@@ -62,12 +62,15 @@ def filter_summary(records: list[dict[str, Any]]) -> dict[str, Any]:
         "keystrokes": sum(1 for r in timed if r["kind"] in ("key", "backspace", "escape")),
         "facet_clicks": sum(1 for r in timed if r["kind"] in ("facet", "set_text")),
         "first_paint": distribution(first_paints),
+        # The complete result (exact count, whole scroll range), after the first page.
+        "complete": distribution([r.get("complete_ms", r["ms"]) for r in timed]),
         "by_band": {band: distribution(values) for band, values in sorted(by_band.items())},
         "slowest": [
             {k: r.get(k) for k in ("index", "kind", "key", "text", "ms", "first_paint_ms", "rows")}
             for r in slowest
         ],
         "async_steps": sum(1 for r in timed if r.get("async")),
+        "stale_steps": sum(1 for r in timed if r.get("stale")),
         "timeouts": sum(1 for r in timed if r.get("timed_out")),
         "no_table_change": sum(1 for r in timed if not r.get("table_updated", True)),
         "unexpected_text": sum(1 for r in timed if "unexpected_text" in r),

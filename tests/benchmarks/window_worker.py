@@ -113,6 +113,7 @@ def main() -> None:
         edit=window.filter_edit,
         table=window.table,
         busy=lambda: _busy(model),
+        stale=lambda: bool(getattr(model, "stale", False)),
         applied=getattr(model, "resultApplied", None),
     )
 

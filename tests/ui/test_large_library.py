@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtWidgets import QLineEdit
 
 from papershelf.core.library import Library
+from papershelf.core.paper_fields import PaperFields
 from papershelf.ui import main_window as main_window_module
 from papershelf.ui import open_main_window
 from papershelf.ui.table_model import FIRST_PAGE
@@ -75,3 +76,36 @@ def test_facets_are_counted_off_the_main_thread(qtbot, big_window) -> None:
         )
 
     qtbot.waitUntil(counted, timeout=5000)
+
+
+def test_a_common_word_shows_its_first_page_at_once_then_the_exact_count(
+    qtbot, big_window
+) -> None:
+    model = big_window.model
+    qtbot.waitUntil(lambda: model._vocabulary is not None, timeout=5000)
+    ids = expected_ids(big_window.library.path, "learn")
+    assert len(ids) > FIRST_PAGE
+    big_window.findChild(QLineEdit, "filterEdit").setText("learn")
+    # Before any event is processed: the right top rows, marked as more to come.
+    assert not model.stale and model.busy
+    assert [model.paper_id(r) for r in range(model.rowCount())] == ids[:FIRST_PAGE]
+    assert big_window.count_label.text() == f"{FIRST_PAGE:,}+ of 2,000 papers"
+    qtbot.waitUntil(lambda: not model.busy, timeout=5000)
+    assert [model.paper_id(r) for r in range(model.rowCount())] == ids
+    assert big_window.count_label.text() == f"{len(ids):,} of 2,000 papers"
+
+
+def test_a_paper_added_after_the_terms_were_read_still_shows(qtbot, big_window) -> None:
+    model = big_window.model
+    qtbot.waitUntil(lambda: model._vocabulary is not None, timeout=5000)
+    with Library.open(big_window.library.path, seed=False) as other:
+        [new_id] = other.add_papers(
+            [PaperFields(title="Learnification of everything", published="2099-01-01")]
+        )
+    big_window.library_changed()
+    big_window.findChild(QLineEdit, "filterEdit").setText("learn")
+    qtbot.waitUntil(lambda: not model.busy, timeout=5000)
+    assert model.paper_id(0) == new_id  # newest first, whatever the terms snapshot said
+    assert [model.paper_id(r) for r in range(model.rowCount())] == expected_ids(
+        big_window.library.path, "learn"
+    )

@@ -20,7 +20,7 @@ from bibtexparser import model
 from bibtexparser.entrypoint import parse_string
 
 from papershelf.core.bibtex_fields import BibEntry, BibPaper, interpret
-from papershelf.core.library import Library, LibraryError
+from papershelf.core.library import LARGE_IMPORT, Library, LibraryError
 from papershelf.core.paper_merge import add_all, find_duplicate, identity, merge
 from papershelf.core.seed_import import ImportReport
 
@@ -272,4 +272,6 @@ def import_bibtex(
     if progress is not None:
         progress(0, 0)
     apply_bibtex(library, read_bibtex(paths, report), report, progress)
+    if report.added >= LARGE_IMPORT:
+        library.merge_search_index()
     return report

@@ -15,7 +15,7 @@ from typing import Literal
 
 from papershelf.core import seeds
 from papershelf.core.bibtex import Progress, apply_bibtex, decode_bytes, read_bibtex
-from papershelf.core.library import Library
+from papershelf.core.library import LARGE_IMPORT, Library
 from papershelf.core.seed_import import ImportReport, import_documents
 
 BIBTEX_SUFFIXES = frozenset({".bib", ".bibtex"})
@@ -78,4 +78,6 @@ def import_files(
             report.skipped += seeds_report.skipped
             report.problems.extend(seeds_report.problems)
         apply_bibtex(library, parsed, report, progress)
+    if report.added >= LARGE_IMPORT:
+        library.merge_search_index()
     return report

@@ -380,7 +380,7 @@ class MainWindow(QMainWindow):
         selected = self.selected_paper_ids()
         current = self.current_paper_id()
         self._total = self.library.count()
-        self.model.reload()
+        self.model.library_changed()
         self._reselect(selected, current)
         self._update_count()
         self._show_details(self.current_paper_id())

@@ -8,7 +8,7 @@ a million-paper library costs a few megabytes and a filter costs one query.
 from __future__ import annotations
 
 import sqlite3
-import time
+import threading
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -16,9 +16,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QFont
 
+from papershelf.core.first_page import Vocabulary, first_page
 from papershelf.core.library import SUMMARY_FIELDS, Library
 from papershelf.core.query import CompiledQuery, compile_query
 from papershelf.core.text import latex_to_text
@@ -26,7 +34,10 @@ from papershelf.ui.query_runner import QueryRunner, ids_job
 
 _F = {name: i for i, name in enumerate(SUMMARY_FIELDS)}
 FIRST_PAGE = 300  # rows shown at once; more than a screenful on any display
-FIRST_PAGE_DEADLINE_S = 0.008  # then the query thread takes over; a third of the budget
+# Past this the query thread takes over, so typing never stalls for long.
+FIRST_PAGE_DEADLINE_S = 0.06
+VOCABULARY_START_MS = 1000
+VOCABULARY_DELAY_MS = 5000
 _BLOCK = 128  # rows fetched per cache miss: a screenful or two
 _CACHE_ROWS = 4096
 
@@ -103,10 +114,12 @@ _AUTHORS = COLUMN_INDEX["authors"]
 class PaperTableModel(QAbstractTableModel):
     """Rows are the ids of the current query's result, in SQL order.
 
-    A query's first page is asked for on the main thread under a deadline of a few
-    milliseconds; when the result is longer, or the deadline passes, the whole list
-    comes from the QueryRunner's thread and is appended (or swapped in) when ready.
-    ``busy`` says a result is still coming; ``resultApplied`` fires when one is shown.
+    A query's first page is found on the main thread under a deadline (``first_page``
+    does not list the whole result); when the result is longer, or the deadline
+    passes, the whole list comes from the QueryRunner's thread and is appended (or
+    swapped in) when ready. ``stale`` says the rows shown are still the previous
+    query's; ``busy`` says the complete result is still coming; ``resultApplied``
+    fires whenever rows are shown.
     """
 
     resultApplied = Signal()
@@ -119,11 +132,20 @@ class PaperTableModel(QAbstractTableModel):
         self.sort_column = COLUMN_INDEX["published"]
         self.sort_order = Qt.SortOrder.DescendingOrder
         self.busy = False
+        self.stale = False
         self._generation = 0
+        self._vocabulary: Vocabulary | None = None
+        self._vocabulary_lock = threading.Lock()
+        self._vocabulary_wanted = False
+        # Edits come in bursts (a tag on a hundred papers); read the terms once after.
+        self._vocabulary_timer = QTimer(self, singleShot=True, interval=VOCABULARY_DELAY_MS)
+        self._vocabulary_timer.timeout.connect(self.refresh_vocabulary)
         self._ids = array("q")
         self._rows: OrderedDict[int, Row] = OrderedDict()
         self.runner = QueryRunner(library.path, self)
         self.runner.finished.connect(self._finished)
+        # After the first rows are painted: reading the terms takes seconds at 1M papers.
+        QTimer.singleShot(VOCABULARY_START_MS, self.refresh_vocabulary)
 
     # ------------------------------------------------------------ the result
 
@@ -137,15 +159,25 @@ class PaperTableModel(QAbstractTableModel):
         self._generation += 1
         query, sort = self.query, COLUMNS[self.sort_column].sort
         descending = self.sort_order == Qt.SortOrder.DescendingOrder
-        first = self._first_page(query, sort, descending)
+        first = first_page(
+            self.library.conn,
+            query,
+            sort,
+            descending,
+            FIRST_PAGE + 1,
+            self._vocabulary,
+            FIRST_PAGE_DEADLINE_S,
+        )
         if first is not None and len(first) <= FIRST_PAGE:
             self.runner.cancel("ids")
             self.busy = False
             self._show(array("q", first))
             return
+        self.busy = True
         if first is not None:
             self._show(array("q", first[:FIRST_PAGE]))
-        self.busy = True
+        else:
+            self.stale = True
         self.runner.submit(
             ids_job(
                 self._generation,
@@ -153,23 +185,35 @@ class PaperTableModel(QAbstractTableModel):
             )
         )
 
-    def _first_page(self, query: CompiledQuery, sort: str, descending: bool) -> list[int] | None:
-        """The first rows of the result, or None when SQLite needs longer than the deadline."""
-        deadline = time.perf_counter() + FIRST_PAGE_DEADLINE_S
-        conn = self.library.conn
-        conn.set_progress_handler(lambda: time.perf_counter() > deadline, 1000)
+    def library_changed(self) -> None:
+        """The library was written: run the query again, and soon re-read the terms."""
+        self._vocabulary_timer.start()
+        self.reload()
+
+    def refresh_vocabulary(self) -> None:
+        """Read the full-text index's terms again (after writes), on a thread of its own."""
+        with self._vocabulary_lock:
+            if self._vocabulary_wanted:
+                return  # a read that has not started yet will see the latest writes
+            self._vocabulary_wanted = True
+        threading.Thread(
+            target=self._load_vocabulary, name="papershelf-vocabulary", daemon=True
+        ).start()
+
+    def _load_vocabulary(self) -> None:
+        with self._vocabulary_lock:
+            self._vocabulary_wanted = False
         try:
-            return self.library.search(
-                query, sort=sort, descending=descending, limit=FIRST_PAGE + 1
-            )
-        except sqlite3.OperationalError as exc:
-            if "interrupt" in str(exc):
-                return None
-            raise
-        finally:
-            conn.set_progress_handler(None, 0)
+            conn = sqlite3.connect(self.library.path.resolve().as_uri() + "?mode=ro", uri=True)
+            try:
+                self._vocabulary = Vocabulary.load(conn)
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            pass  # first pages then leave long prefixes to FTS5: slower, still exact
 
     def _show(self, ids: array[int]) -> None:
+        self.stale = False
         self.beginResetModel()
         self._ids = ids
         self._rows.clear()
@@ -179,7 +223,7 @@ class PaperTableModel(QAbstractTableModel):
     def _finished(self, kind: str, generation: int, result: object, error: str) -> None:
         if kind != "ids" or generation != self._generation:
             return  # superseded while it ran
-        self.busy = False
+        self.busy = self.stale = False
         if error or not isinstance(result, array):
             self.queryFailed.emit(error or "the query failed")
             return

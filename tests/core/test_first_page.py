@@ -1,0 +1,169 @@
+"""first_page: the top rows of a filter, found without listing the whole result.
+
+Every plan must give exactly the first rows ``Library.search`` gives; the planner must
+walk the sort index for common words and list the matches for rare ones.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+from papershelf.core.first_page import Vocabulary, _plans, expand_prefixes, first_page
+from papershelf.core.library import SORT_COLUMNS, SORT_INDEXES, Library
+from papershelf.core.paper_fields import PaperFields
+from papershelf.core.query import compile_query
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from synthetic import generate
+
+PAGE = 50
+QUERIES = [
+    "",
+    "l",  # a one-letter prefix: nearly every paper, through the prefix index
+    "lear",  # a long prefix: spelled out from the vocabulary
+    "learning",
+    "model c",
+    "learning -ablation",
+    "-model",
+    "ablation",  # a few percent of the papers
+    "trajectories",
+    "wqzxv",  # nothing
+    '"deep learning"',
+    "title:learn",
+    "author:a",
+    "learning status:read",
+    "model year:2020",
+    "learning year:2000..2010",
+    "model OR ablation",
+    "learn has:code",
+    "tag:theory learning",
+]
+
+
+@pytest.fixture(scope="module")
+def synthetic_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("first-page") / "library.sqlite"
+    generate(path, 3000)
+    return path
+
+
+@pytest.fixture(scope="module")
+def vocabulary(synthetic_library: Path) -> Vocabulary:
+    conn = sqlite3.connect(synthetic_library)
+    try:
+        return Vocabulary.load(conn)
+    finally:
+        conn.close()
+
+
+def _expected(path: Path, text: str, sort: str, descending: bool) -> list[int]:
+    with Library.open(path, seed=False) as library:
+        return library.search(text, sort=sort, descending=descending, limit=PAGE)
+
+
+@pytest.mark.parametrize("text", QUERIES)
+@pytest.mark.parametrize("with_vocabulary", [True, False])
+def test_first_page_is_the_top_of_the_full_result(
+    synthetic_library: Path, vocabulary: Vocabulary, text: str, with_vocabulary: bool
+) -> None:
+    query = compile_query(text)
+    assert query.error is None
+    with Library.open(synthetic_library, seed=False) as library:
+        for sort in ("published", "title", "status", "score", "authors"):
+            for descending in (True, False):
+                expected = library.search(query, sort=sort, descending=descending, limit=PAGE)
+                found = first_page(
+                    library.conn,
+                    query,
+                    sort,
+                    descending,
+                    PAGE,
+                    vocabulary if with_vocabulary else None,
+                    deadline_s=60,
+                )
+                assert found == expected, (text, sort, descending)
+
+
+def test_common_words_walk_the_sort_index_and_rare_words_list_their_matches(
+    synthetic_library: Path, vocabulary: Vocabulary
+) -> None:
+    with Library.open(synthetic_library, seed=False) as library:
+        common = _plans(library.conn, compile_query("learning"), vocabulary, PAGE)
+        rare = _plans(library.conn, compile_query("trajectories"), vocabulary, PAGE)
+        plain = _plans(library.conn, compile_query("status:read"), vocabulary, PAGE)
+    assert common[0].walk and "EXISTS" in common[0].where
+    assert not common[-1].walk  # and the match-driven plan if the walk takes too long
+    assert len(rare) == 1 and not rare[0].walk and "EXISTS" not in rare[0].where
+    assert len(plain) == 1 and not plain[0].walk
+
+
+def test_a_long_prefix_is_spelled_out_as_its_terms_most_common_first(
+    vocabulary: Vocabulary,
+) -> None:
+    terms = vocabulary.starting_with("learn")
+    assert "learning" in terms and "learned" in terms
+    assert all(t.startswith("learn") for t in terms)
+    counts = dict(zip(vocabulary.terms, vocabulary.papers, strict=True))
+    assert [counts[t] for t in terms] == sorted((counts[t] for t in terms), reverse=True)
+    expanded, cheap = expand_prefixes('("lear"* AND "c"*)', vocabulary)
+    assert cheap and '"learning"' in expanded and '"c"*' in expanded and '"lear"*' not in expanded
+    # Without a vocabulary, or for text that may not be one plain token, FTS5 merges it.
+    assert expand_prefixes('"lear"*', None) == ('"lear"*', False)
+    assert expand_prefixes('"léar"*', vocabulary) == ('"léar"*', False)
+    assert expand_prefixes('"le"*', None) == ('"le"*', True)  # the prefix index has it
+
+
+def test_a_term_written_after_the_snapshot_is_found_by_the_full_result(
+    synthetic_library: Path, vocabulary: Vocabulary, tmp_path: Path
+) -> None:
+    path = tmp_path / "library.sqlite"
+    path.write_bytes(synthetic_library.read_bytes())
+    with Library.open(path, seed=False) as library:
+        [new_id] = library.add_papers(
+            [PaperFields(title="Learnification at scale", published="2030-01-01")]
+        )
+        query = compile_query("learnif")
+        assert library.search(query, sort="published", descending=True) == [new_id]
+        # The stale snapshot has no such term, so the prefix is left to FTS5: still found.
+        assert vocabulary.starting_with("learnif") == []
+        found = first_page(library.conn, query, "published", True, PAGE, vocabulary, 60)
+        assert found == [new_id]
+
+
+def test_past_the_deadline_there_is_no_page(synthetic_library: Path) -> None:
+    with Library.open(synthetic_library, seed=False) as library:
+        found = first_page(library.conn, compile_query("l"), "title", False, PAGE, None, 0)
+    assert found is None
+
+
+def test_every_sort_has_its_index(library: Library) -> None:
+    indexes = {
+        row[0]
+        for row in library.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+    }
+    assert set(SORT_INDEXES) == set(SORT_COLUMNS)
+    assert set(SORT_INDEXES.values()) <= indexes
+
+
+def test_merging_the_search_index_leaves_one_segment_and_the_same_results(
+    synthetic_library: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "library.sqlite"
+    path.write_bytes(synthetic_library.read_bytes())
+    with Library.open(path, seed=False) as library:
+        library.add_papers([PaperFields(title=f"Extra paper {i}") for i in range(30)])
+        library.add_papers([PaperFields(title=f"Another paper {i}") for i in range(30)])
+
+        def segments() -> int:
+            sql = "SELECT count(DISTINCT segid) FROM papers_fts_idx"
+            return int(library.conn.execute(sql).fetchone()[0])
+
+        before = [library.search(q) for q in ("paper", "learning", "extra")]
+        assert segments() > 1
+        library.merge_search_index()
+        assert segments() == 1
+        assert [library.search(q) for q in ("paper", "learning", "extra")] == before
