@@ -28,12 +28,11 @@ import time
 from dataclasses import dataclass
 
 from papershelf.core.library import SORT_COLUMNS, SORT_INDEXES
-from papershelf.core.query import CompiledQuery
+from papershelf.core.query import MATCH_SUBQUERY, CompiledQuery
 
 __all__ = ["Vocabulary", "expand_prefixes", "first_page"]
 
-# How the query compiler spells a full-text match: "<head>?)".
-_MATCH_HEAD = "(SELECT rowid FROM papers_fts WHERE papers_fts MATCH "
+_MATCH_HEAD = MATCH_SUBQUERY.removesuffix("?)")  # what precedes a MATCH parameter
 _IN_HEAD = "p.id IN " + _MATCH_HEAD
 _NOT_IN_HEAD = "p.id NOT IN " + _MATCH_HEAD
 _MATCH_EXISTS = "EXISTS (SELECT 1 FROM papers_fts WHERE papers_fts MATCH ? AND rowid = p.id)"
@@ -43,8 +42,8 @@ _LONE_PREFIX = re.compile(r'"([A-Za-z0-9]{4,})"\*')
 _INDEXED_PREFIX = 3  # the FTS table's prefix = '1 2 3'
 MAX_EXPANSION = 64  # more terms than this: the prefix merge is the cheaper way
 
-# Costs measured on the 2-core machine (tests/benchmarks): one EXISTS test per paper
-# scanned, and one match listed for the match-driven plan, in seconds.
+# Costs measured on the 2-core machine (tests/benchmarks), in seconds: one EXISTS test
+# of a paper, one match listed by the match-driven plan, one row read by the walk.
 _TEST_COST_S = 25e-6
 _MATCH_COST_S = 1.3e-6
 _ROW_COST_S = 2.5e-6
