@@ -78,9 +78,7 @@ def test_facets_are_counted_off_the_main_thread(qtbot, big_window) -> None:
     qtbot.waitUntil(counted, timeout=5000)
 
 
-def test_a_common_word_shows_its_first_page_at_once_then_the_exact_count(
-    qtbot, big_window
-) -> None:
+def test_a_common_word_shows_its_first_page_at_once_then_the_exact_count(qtbot, big_window) -> None:
     model = big_window.model
     qtbot.waitUntil(lambda: model._vocabulary is not None, timeout=5000)
     ids = expected_ids(big_window.library.path, "learn")
