@@ -2,7 +2,8 @@
 
 The model holds only the ordered ids of the current result (a compact array, not one
 Python object per paper) and loads the narrow rows of what is on screen in blocks, so
-a million-paper library costs a few megabytes and a filter costs one query.
+a million-paper library costs a few megabytes. A filter shows its first page at once
+(core/first_page.py) and its complete list when the query thread has it.
 """
 
 from __future__ import annotations
