@@ -12,6 +12,7 @@ from papershelf.core.library import Library
 from papershelf.core.paper_fields import PaperFields
 from papershelf.ui import main_window as main_window_module
 from papershelf.ui import open_main_window
+from papershelf.ui import table_model as table_model_module
 from papershelf.ui.table_model import FIRST_PAGE
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -107,3 +108,20 @@ def test_a_paper_added_after_the_terms_were_read_still_shows(qtbot, big_window) 
     assert [model.paper_id(r) for r in range(model.rowCount())] == expected_ids(
         big_window.library.path, "learn"
     )
+
+
+def test_past_the_deadline_the_query_thread_finds_the_first_page(
+    qtbot, big_window, monkeypatch
+) -> None:
+    monkeypatch.setattr(table_model_module, "FIRST_PAGE_DEADLINE_S", 0.0)
+    model = big_window.model
+    pages: list[tuple[bool, list[int]]] = []
+    model.resultApplied.connect(
+        lambda: pages.append((model.busy, [model.paper_id(r) for r in range(model.rowCount())]))
+    )
+    ids = expected_ids(big_window.library.path, "learning")
+    big_window.findChild(QLineEdit, "filterEdit").setText("learning")
+    assert model.stale and model.busy  # the previous rows, until the thread answers
+    qtbot.waitUntil(lambda: not model.busy, timeout=5000)
+    assert pages[0] == (True, ids[:FIRST_PAGE])  # the first page, marked as more to come
+    assert pages[-1] == (False, ids)

@@ -22,12 +22,14 @@ from PySide6.QtCore import QObject, Signal
 
 from papershelf.core.library import Library, LibraryError
 
+_PRIORITY = ("page", "ids")
+
 
 @dataclass(frozen=True)
 class Job:
     """One query: ``run`` gets the thread's Library and returns the result."""
 
-    kind: str  # "ids" or "facets": a new job interrupts a running job of its kind
+    kind: str  # "page", "ids" or "facets": a new job interrupts a running job of its kind
     generation: int
     run: Callable[[Library], Any]
 
@@ -80,8 +82,9 @@ class QueryRunner(QObject):
                 self._lock.wait()
             if self._stopped:
                 return None
-            # Results the reader is waiting to see come before the sidebar's counts.
-            kind = "ids" if "ids" in self._pending else next(iter(self._pending))
+            # What the reader is waiting to see comes first: the first rows, then the
+            # complete list, then the sidebar's counts.
+            kind = next((k for k in _PRIORITY if k in self._pending), next(iter(self._pending)))
             self._running = self._pending.pop(kind)
             return self._running
 

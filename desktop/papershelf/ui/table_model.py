@@ -31,12 +31,15 @@ from papershelf.core.first_page import Vocabulary, first_page
 from papershelf.core.library import SUMMARY_FIELDS, Library
 from papershelf.core.query import CompiledQuery, compile_query
 from papershelf.core.text import latex_to_text
-from papershelf.ui.query_runner import QueryRunner, ids_job
+from papershelf.ui.query_runner import Job, QueryRunner, ids_job
 
 _F = {name: i for i, name in enumerate(SUMMARY_FIELDS)}
-FIRST_PAGE = 300  # rows shown at once; more than a screenful on any display
-# Past this the query thread takes over, so typing never stalls for long.
+# Rows shown at once: a maximised window on a 4K display shows about 90. Finding
+# them costs one full-text test per row for a common word, so no more than needed.
+FIRST_PAGE = 120
+# Past this the query thread finds the first page, so typing never stalls for long.
 FIRST_PAGE_DEADLINE_S = 0.06
+THREAD_PAGE_DEADLINE_S = 30.0
 VOCABULARY_START_MS = 1000
 VOCABULARY_DELAY_MS = 5000
 _BLOCK = 128  # rows fetched per cache miss: a screenful or two
@@ -160,25 +163,27 @@ class PaperTableModel(QAbstractTableModel):
         self._generation += 1
         query, sort = self.query, COLUMNS[self.sort_column].sort
         descending = self.sort_order == Qt.SortOrder.DescendingOrder
-        first = first_page(
-            self.library.conn,
-            query,
-            sort,
-            descending,
-            FIRST_PAGE + 1,
-            self._vocabulary,
-            FIRST_PAGE_DEADLINE_S,
-        )
+        vocabulary = self._vocabulary
+
+        def page(conn: sqlite3.Connection, deadline_s: float) -> list[int] | None:
+            return first_page(conn, query, sort, descending, FIRST_PAGE + 1, vocabulary, deadline_s)
+
+        self.runner.cancel("ids")  # a complete list of the last query is no use now
+        first = page(self.library.conn, FIRST_PAGE_DEADLINE_S)
         if first is not None and len(first) <= FIRST_PAGE:
-            self.runner.cancel("ids")
+            self.runner.cancel("page")
             self.busy = False
             self._show(array("q", first))
             return
         self.busy = True
         if first is not None:
+            self.runner.cancel("page")
             self._show(array("q", first[:FIRST_PAGE]))
-        else:
+        else:  # the thread finds the first page, then the complete list
             self.stale = True
+            self.runner.submit(
+                Job("page", self._generation, lambda lib: page(lib.conn, THREAD_PAGE_DEADLINE_S))
+            )
         self.runner.submit(
             ids_job(
                 self._generation,
@@ -222,8 +227,17 @@ class PaperTableModel(QAbstractTableModel):
         self.resultApplied.emit()
 
     def _finished(self, kind: str, generation: int, result: object, error: str) -> None:
-        if kind != "ids" or generation != self._generation:
+        if generation != self._generation:
             return  # superseded while it ran
+        if kind == "page":
+            if self.stale and isinstance(result, list):
+                if len(result) <= FIRST_PAGE:  # the whole result, after all
+                    self.runner.cancel("ids")
+                    self.busy = False
+                self._show(array("q", result[:FIRST_PAGE]))
+            return
+        if kind != "ids":
+            return
         self.busy = self.stale = False
         if error or not isinstance(result, array):
             self.queryFailed.emit(error or "the query failed")
