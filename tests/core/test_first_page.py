@@ -95,10 +95,14 @@ def test_common_words_walk_the_sort_index_and_rare_words_list_their_matches(
         common = _plans(library.conn, compile_query("learning"), vocabulary, PAGE)
         rare = _plans(library.conn, compile_query("trajectories"), vocabulary, PAGE)
         plain = _plans(library.conn, compile_query("status:read"), vocabulary, PAGE)
+        both = _plans(library.conn, compile_query("learning status:reading"), vocabulary, PAGE)
     assert common[0].walk and "EXISTS" in common[0].where
     assert not common[-1].walk  # and the match-driven plan if the walk takes too long
     assert len(rare) == 1 and not rare[0].walk and "EXISTS" not in rare[0].where
     assert len(plain) == 1 and not plain[0].walk
+    # Another condition with an index of its own: SQLite's plan first, briefly.
+    assert not both[0].walk and "EXISTS" in both[0].where and both[0].give_up_s < 1
+    assert not both[-1].walk and "EXISTS" not in both[-1].where
 
 
 def test_a_long_prefix_is_spelled_out_as_its_terms_most_common_first(
