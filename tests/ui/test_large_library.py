@@ -122,6 +122,7 @@ def test_past_the_deadline_the_query_thread_finds_the_first_page(
     ids = expected_ids(big_window.library.path, "learning")
     big_window.findChild(QLineEdit, "filterEdit").setText("learning")
     assert model.stale and model.busy  # the previous rows, until the thread answers
+    assert big_window.count_label.text() == "Searching 2,000 papers…"
     qtbot.waitUntil(lambda: not model.busy, timeout=5000)
     assert pages[0] == (True, ids[:FIRST_PAGE])  # the first page, marked as more to come
     assert pages[-1] == (False, ids)

@@ -285,6 +285,9 @@ class MainWindow(QMainWindow):
         self.filter_error.show()
 
     def _update_count(self) -> None:
+        if self.model.stale:  # the rows are the last filter's: their count would mislead
+            self.count_label.setText(f"Searching {self._total:,} papers…")
+            return
         more = "+" if self.model.busy else ""
         self.count_label.setText(f"{self.model.rowCount():,}{more} of {self._total:,} papers")
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from papershelf.ui.table_model import STATUS_ROLE
@@ -19,7 +19,15 @@ STATUS_COLORS = {
 
 
 class StatusDelegate(QStyledItemDelegate):
-    """Paints the status column; other roles (selection, focus) stay the style's."""
+    """Paints the status column; other roles (selection, focus) stay the style's.
+
+    A badge is drawn once per status, font and screen and then copied: the table
+    repaints after every keystroke in the filter box.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._badges: dict[tuple[str, str, float, int], QPixmap] = {}
 
     def paint(
         self,
@@ -31,27 +39,38 @@ class StatusDelegate(QStyledItemDelegate):
         if not status:
             super().paint(painter, option, index)
             return
-        style = option.widget.style() if option.widget else None
-        plain = QStyleOptionViewItem(option)
-        self.initStyleOption(plain, index)
-        plain.text = ""
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, plain, painter, option.widget)
-        color = STATUS_COLORS.get(status, QColor(140, 140, 140))
+        widget = option.widget
+        style = widget.style() if widget is not None else None
+        if style is not None:  # the cell's background, selection and focus, without text
+            style.drawPrimitive(
+                QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget
+            )
+        ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
+        badge = self._badge(status, option, ratio)
+        size = badge.deviceIndependentSize()
+        top = option.rect.y() + (option.rect.height() - size.height()) / 2
+        painter.drawPixmap(QPointF(option.rect.x() + 4, top), badge)
+
+    def _badge(self, status: str, option: QStyleOptionViewItem, ratio: float) -> QPixmap:
         metrics = option.fontMetrics
-        width = metrics.horizontalAdvance(status) + 14
+        width = min(metrics.horizontalAdvance(status) + 14, max(option.rect.width() - 8, 1))
+        key = (status, option.font.key(), ratio, width)
+        badge = self._badges.get(key)
+        if badge is not None:
+            return badge
         height = metrics.height() + 2
-        rect = QRectF(
-            option.rect.x() + 4,
-            option.rect.y() + (option.rect.height() - height) / 2,
-            min(width, option.rect.width() - 8),
-            height,
-        )
-        painter.save()
+        badge = QPixmap(int(width * ratio), int(height * ratio))
+        badge.setDevicePixelRatio(ratio)
+        badge.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(badge)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setFont(option.font)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(color)
+        painter.setBrush(STATUS_COLORS.get(status, QColor(140, 140, 140)))
+        rect = QRectF(0, 0, width, height)
         painter.drawRoundedRect(rect, height / 2, height / 2)
         painter.setPen(QColor(255, 255, 255))
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, status)
-        painter.restore()
+        painter.end()
+        self._badges[key] = badge
+        return badge
