@@ -33,6 +33,8 @@ QUERIES = [
     "trajectories",
     "wqzxv",  # nothing
     '"deep learning"',
+    '"the lea',  # a phrase still being typed
+    '"in-context lear',
     "title:learn",
     "author:a",
     "learning status:read",
@@ -119,6 +121,9 @@ def test_a_long_prefix_is_spelled_out_as_its_terms_most_common_first(
     assert expand_prefixes('"lear"*', None) == ('"lear"*', False)
     assert expand_prefixes('"léar"*', vocabulary) == ('"léar"*', False)
     assert expand_prefixes('"le"*', None) == ('"le"*', True)  # the prefix index has it
+    # A phrase being typed: its last word is spelled out as whole phrases.
+    phrase, cheap = expand_prefixes('"in-context lear"*', vocabulary)
+    assert cheap and '"in-context learning"' in phrase and 'lear"*' not in phrase
 
 
 def test_a_term_written_after_the_snapshot_is_found_by_the_full_result(

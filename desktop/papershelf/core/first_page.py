@@ -92,7 +92,7 @@ def _prefix_terms(word: str, vocabulary: Vocabulary | None) -> list[str] | None:
 
 
 def expand_prefixes(match: str, vocabulary: Vocabulary | None) -> tuple[str, bool]:
-    """``match`` with long single-word prefixes spelled out as ORs of terms.
+    """``match`` with long prefixes spelled out as ORs of terms (or of phrases).
 
     Returns the expression and whether it is cheap to test paper by paper: False when
     a long prefix is left for FTS5 to merge (no vocabulary yet, a prefix that is not
@@ -102,7 +102,9 @@ def expand_prefixes(match: str, vocabulary: Vocabulary | None) -> tuple[str, boo
 
     def spell_out(found: re.Match[str]) -> str:
         nonlocal cheap
-        word = found.group(1).replace('""', '"').lower()
+        # A phrase still being typed ("neural netw"*) ends in the prefix: only that
+        # last word is spelled out, as the phrases it can complete to.
+        head, _, word = found.group(1).replace('""', '"').lower().rpartition(" ")
         if len(word) <= _INDEXED_PREFIX:
             return found.group(0)
         terms = _prefix_terms(word, vocabulary)
@@ -111,7 +113,7 @@ def expand_prefixes(match: str, vocabulary: Vocabulary | None) -> tuple[str, boo
             return found.group(0)
         if not terms:  # in no paper when the snapshot was read: FTS5's merge is cheap
             return found.group(0)
-        return "(" + " OR ".join(_quote(t) for t in terms) + ")"
+        return "(" + " OR ".join(_quote(f"{head} {t}".lstrip()) for t in terms) + ")"
 
     return _PREFIX_TERM.sub(spell_out, match), cheap
 
