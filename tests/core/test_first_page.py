@@ -34,6 +34,7 @@ QUERIES = [
     "wqzxv",  # nothing
     '"deep learning"',
     '"the lea',  # a phrase still being typed
+    '"this ',
     '"in-context lear',
     "title:learn",
     "author:a",
@@ -124,6 +125,8 @@ def test_a_long_prefix_is_spelled_out_as_its_terms_most_common_first(
     # A phrase being typed: its last word is spelled out as whole phrases.
     phrase, cheap = expand_prefixes('"in-context lear"*', vocabulary)
     assert cheap and '"in-context learning"' in phrase and 'lear"*' not in phrase
+    phrase, cheap = expand_prefixes('"learning "*', vocabulary)  # the space just typed
+    assert cheap and phrase.startswith('("learning"')
 
 
 def test_a_term_written_after_the_snapshot_is_found_by_the_full_result(

@@ -104,7 +104,7 @@ def expand_prefixes(match: str, vocabulary: Vocabulary | None) -> tuple[str, boo
         nonlocal cheap
         # A phrase still being typed ("neural netw"*) ends in the prefix: only that
         # last word is spelled out, as the phrases it can complete to.
-        head, _, word = found.group(1).replace('""', '"').lower().rpartition(" ")
+        head, _, word = found.group(1).replace('""', '"').lower().strip().rpartition(" ")
         if len(word) <= _INDEXED_PREFIX:
             return found.group(0)
         terms = _prefix_terms(word, vocabulary)
