@@ -179,3 +179,32 @@ def test_merging_the_search_index_leaves_one_segment_and_the_same_results(
         library.merge_search_index()
         assert segments() == 1
         assert [library.search(q) for q in ("paper", "learning", "extra")] == before
+
+
+@pytest.mark.parametrize(
+    ("text", "condition"),
+    [
+        ("year:2020", "year = 2020"),
+        ("year:>=2020", "year >= 2020"),
+        ("year:>2020", "year > 2020"),
+        ("year:<2000", "year < 2000"),
+        ("year:2000..2010", "year BETWEEN 2000 AND 2010"),
+        ("year:2010..", "year >= 2010"),
+        ("-year:2020..2022", "NOT coalesce(year BETWEEN 2020 AND 2022, 0)"),
+    ],
+)
+def test_year_filters_mean_the_year_whatever_dates_they_add(
+    synthetic_library: Path, tmp_path: Path, text: str, condition: str
+) -> None:
+    path = tmp_path / "library.sqlite"
+    path.write_bytes(synthetic_library.read_bytes())
+    with Library.open(path, seed=False) as library:
+        odd = [
+            PaperFields(title="Undated"),
+            PaperFields(title="Ancient", published="0999-01-01"),
+            PaperFields(title="Year only", published="2020"),
+        ]
+        library.add_papers(odd)
+        sql = f"SELECT id FROM papers WHERE {condition} ORDER BY published DESC, id DESC"
+        expected = [row[0] for row in library.conn.execute(sql)]
+        assert library.search(text, sort="published", descending=True) == expected

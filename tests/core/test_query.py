@@ -56,10 +56,12 @@ def _insert(conn: sqlite3.Connection) -> None:
         return name_ids[table, norm]
 
     for pid, title, authors, abstract, year, cat, code, status, key, tags, affs, note in PAPERS:
+        published = None if year is None else f"{year}-06-01"  # year is always published's
         conn.execute(
-            "INSERT INTO papers(id, key, title, abstract, year, category, has_code, status, "
-            "added, modified, authors_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '2024', '2024', ?)",
-            (pid, key, title, abstract, year, cat, code, status, authors),
+            "INSERT INTO papers(id, key, title, abstract, published, year, category, has_code, "
+            "status, added, modified, authors_text) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '2024', '2024', ?)",
+            (pid, key, title, abstract, published, year, cat, code, status, authors),
         )
         for tag in tags:
             conn.execute("INSERT INTO paper_tags VALUES (?, ?)", (pid, name_id("tags", tag)))

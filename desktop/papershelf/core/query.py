@@ -168,8 +168,9 @@ def _year(value: str) -> _Node:
     value = value.strip()
     match = _YEAR_CMP.fullmatch(value)
     if match:
-        op = match.group(1) or "="
-        return _Sql(f"p.year {op} ?", (int(match.group(2)),))
+        op, year = match.group(1) or "=", int(match.group(2))
+        least = {"=": year, ">=": year, ">": year + 1}.get(op)
+        return _dated(f"p.year {op} ?", (year,), least, year if op == "=" else None)
     match = _YEAR_RANGE.fullmatch(value)
     if not match or not (match.group(1) or match.group(2)):
         raise _QueryError(YEAR_ERROR)
@@ -177,9 +178,25 @@ def _year(value: str) -> _Node:
     if low is None:
         return _Sql("p.year <= ?", (int(high),))
     if high is None:
-        return _Sql("p.year >= ?", (int(low),))
+        return _dated("p.year >= ?", (int(low),), int(low), None)
     first, last = sorted((int(low), int(high)))
-    return _Sql("(p.year BETWEEN ? AND ?)", (first, last))
+    return _dated("(p.year BETWEEN ? AND ?)", (first, last), first, last)
+
+
+def _dated(sql: str, params: tuple[object, ...], low: int | None, high: int | None) -> _Node:
+    """A year condition, with the range of dates it implies stated alongside.
+
+    ``year`` is the first four digits of ``published``, so from a four-digit lower
+    bound on the year follow bounds on the date, which let a walk along the date index
+    start at the right year instead of crossing every later one. Redundant, so exact;
+    never an upper bound alone: a three-digit year sorts after "2020" as text.
+    """
+    if low is None or not 1000 <= low <= 9998:
+        return _Sql(sql, params)
+    if high is None or high > 9998:
+        return _Sql(f"({sql} AND p.published >= ?)", (*params, str(low)))
+    hint = "p.published >= ? AND p.published < ?"
+    return _Sql(f"({sql} AND {hint})", (*params, str(low), str(high + 1)))
 
 
 def _field(name: str, value: str, quoted: bool, closed: bool) -> _Node | None:
