@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from papershelf.core.first_page import Vocabulary, _plans, expand_prefixes, first_page
+from papershelf.core import first_page as first_page_module
+from papershelf.core.first_page import Page, Vocabulary, _plans, expand_prefixes, first_page
 from papershelf.core.library import SORT_COLUMNS, SORT_INDEXES, Library
 from papershelf.core.paper_fields import PaperFields
 from papershelf.core.query import compile_query
@@ -88,7 +89,7 @@ def test_first_page_is_the_top_of_the_full_result(
                     vocabulary if with_vocabulary else None,
                     deadline_s=60,
                 )
-                assert found == expected, (text, sort, descending)
+                assert found == Page(expected, cut=False), (text, sort, descending)
 
 
 def test_common_words_walk_the_sort_index_and_rare_words_list_their_matches(
@@ -143,13 +144,40 @@ def test_a_term_written_after_the_snapshot_is_found_by_the_full_result(
         # The stale snapshot has no such term, so the prefix is left to FTS5: still found.
         assert vocabulary.starting_with("learnif") == []
         found = first_page(library.conn, query, "published", True, PAGE, vocabulary, 60)
-        assert found == [new_id]
+        assert found == Page([new_id], cut=False)
 
 
 def test_past_the_deadline_there_is_no_page(synthetic_library: Path) -> None:
     with Library.open(synthetic_library, seed=False) as library:
         found = first_page(library.conn, compile_query("l"), "title", False, PAGE, None, 0)
     assert found is None
+
+
+def test_out_of_time_the_rows_found_so_far_are_the_start_of_the_page(
+    synthetic_library: Path, vocabulary: Vocabulary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = [0.0]
+
+    def tick() -> float:  # every look at the clock costs 1 ms: deterministic time
+        clock[0] += 0.001
+        return clock[0]
+
+    monkeypatch.setattr(first_page_module.time, "perf_counter", tick)
+    query = compile_query("learning")
+    with Library.open(synthetic_library, seed=False) as library:
+        expected = library.search(query, sort="title", limit=PAGE)
+        outcomes = set()
+        for deadline in [ms / 1000 for ms in range(1, 40)]:
+            found = first_page(library.conn, query, "title", False, PAGE, vocabulary, deadline, 10)
+            if found is None:
+                outcomes.add("none")
+            elif found.cut:
+                outcomes.add("cut")
+                assert 10 <= len(found.ids) < PAGE and found.ids == expected[: len(found.ids)]
+            else:
+                outcomes.add("whole")
+                assert found.ids == expected
+    assert {"cut", "whole"} <= outcomes
 
 
 def test_every_sort_has_its_index(library: Library) -> None:

@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QLineEdit
 
+from papershelf.core.first_page import Page
 from papershelf.core.library import Library
 from papershelf.core.paper_fields import PaperFields
 from papershelf.ui import main_window as main_window_module
 from papershelf.ui import open_main_window
 from papershelf.ui import table_model as table_model_module
-from papershelf.ui.table_model import FIRST_PAGE
+from papershelf.ui.table_model import FIRST_PAGE, SCREENFUL
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from synthetic import generate
@@ -126,3 +127,27 @@ def test_past_the_deadline_the_query_thread_finds_the_first_page(
     qtbot.waitUntil(lambda: not model.busy, timeout=5000)
     assert pages[0] == (True, ids[:FIRST_PAGE])  # the first page, marked as more to come
     assert pages[-1] == (False, ids)
+
+
+def test_a_screenful_found_in_time_shows_then_grows_to_the_page_and_the_list(
+    qtbot, big_window, monkeypatch
+) -> None:
+    real = table_model_module.first_page
+
+    def short_of_time(conn, query, sort, descending, page, vocabulary, deadline_s, at_least=0):
+        found = real(conn, query, sort, descending, page, vocabulary, deadline_s, at_least)
+        if at_least and found is not None:  # the main thread's call: time ran out midway
+            return Page(found.ids[:at_least], cut=True)
+        return found
+
+    monkeypatch.setattr(table_model_module, "first_page", short_of_time)
+    model = big_window.model
+    sizes: list[int] = []
+    model.resultApplied.connect(lambda: sizes.append(model.rowCount()))
+    ids = expected_ids(big_window.library.path, "learning")
+    big_window.findChild(QLineEdit, "filterEdit").setText("learning")
+    assert not model.stale and model.busy
+    assert [model.paper_id(r) for r in range(model.rowCount())] == ids[:SCREENFUL]
+    qtbot.waitUntil(lambda: not model.busy, timeout=5000)
+    assert sizes == [SCREENFUL, FIRST_PAGE, len(ids)]
+    assert [model.paper_id(r) for r in range(model.rowCount())] == ids

@@ -26,11 +26,12 @@ import re
 import sqlite3
 import time
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from papershelf.core.library import SORT_COLUMNS, SORT_INDEXES
 from papershelf.core.query import MATCH_SUBQUERY, CompiledQuery
 
-__all__ = ["Vocabulary", "expand_prefixes", "first_page"]
+__all__ = ["Page", "Vocabulary", "expand_prefixes", "first_page"]
 
 _MATCH_HEAD = MATCH_SUBQUERY.removesuffix("?)")  # what precedes a MATCH parameter
 _IN_HEAD = "p.id IN " + _MATCH_HEAD
@@ -240,6 +241,13 @@ def _index_driven(
     return _Plan("".join(sql), params, float("inf"))
 
 
+class Page(NamedTuple):
+    """Ids in display order, exactly the first rows of the full result."""
+
+    ids: list[int]
+    cut: bool  # stopped short of the page asked for: more rows may follow
+
+
 def first_page(
     conn: sqlite3.Connection,
     query: CompiledQuery,
@@ -248,11 +256,14 @@ def first_page(
     page: int,
     vocabulary: Vocabulary | None,
     deadline_s: float,
-) -> list[int] | None:
+    at_least: int = 0,
+) -> Page | None:
     """The first ``page`` ids of ``query`` in ``sort`` order, or None past the deadline.
 
     ``sort`` is a key of SORT_COLUMNS. The ids are exactly the first rows of the full
-    result (``Library.search``); only the way of finding them differs.
+    result (``Library.search``); only the way of finding them differs. SQLite hands
+    rows over in their final order, so when time runs out after ``at_least`` (>0) rows
+    they are returned, ``cut``: a screenful shown early beats a page shown late.
     """
     order = SORT_COLUMNS[sort]
     deadline = time.perf_counter() + deadline_s
@@ -260,7 +271,7 @@ def first_page(
     give_up = deadline
     conn.set_progress_handler(lambda: time.perf_counter() > give_up, 1000)
     try:
-        for plan in _plans(conn, query, vocabulary, page):
+        for plan in _plans(conn, query, vocabulary, at_least or page):
             give_up = min(deadline, time.perf_counter() + plan.give_up_s)
             # The index walk must follow the sort, not an index for another condition.
             table = f"papers p INDEXED BY {SORT_INDEXES[sort]}" if plan.walk else "papers p"
@@ -268,11 +279,16 @@ def first_page(
                 f"SELECT p.id FROM {table} WHERE {plan.where} "
                 f"ORDER BY {order} {direction}, p.id {direction} LIMIT ?"
             )
+            ids: list[int] = []
             try:
-                return [row[0] for row in conn.execute(sql, [*plan.params, page])]
+                for row in conn.execute(sql, [*plan.params, page]):
+                    ids.append(row[0])  # one by one: kept if time runs out midway
+                return Page(ids, cut=False)
             except sqlite3.OperationalError as exc:
                 if "interrupt" not in str(exc):
                     raise
+            if at_least and len(ids) >= at_least:
+                return Page(ids, cut=True)
             if time.perf_counter() >= deadline:
                 break
         return None

@@ -27,7 +27,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
-from papershelf.core.first_page import Vocabulary, first_page
+from papershelf.core.first_page import Page, Vocabulary, first_page
 from papershelf.core.library import SUMMARY_FIELDS, Library
 from papershelf.core.query import CompiledQuery, compile_query
 from papershelf.core.text import latex_to_text
@@ -40,6 +40,8 @@ FIRST_PAGE = 120
 # Past this the query thread finds the first page, so typing never stalls for long.
 FIRST_PAGE_DEADLINE_S = 0.06
 THREAD_PAGE_DEADLINE_S = 30.0
+# Past the deadline, this many rows found are shown at once (a full-HD screenful).
+SCREENFUL = 50
 VOCABULARY_START_MS = 1000
 VOCABULARY_DELAY_MS = 5000
 _BLOCK = 128  # rows fetched per cache miss: a screenful or two
@@ -165,25 +167,29 @@ class PaperTableModel(QAbstractTableModel):
         descending = self.sort_order == Qt.SortOrder.DescendingOrder
         vocabulary = self._vocabulary
 
-        def page(conn: sqlite3.Connection, deadline_s: float) -> list[int] | None:
-            return first_page(conn, query, sort, descending, FIRST_PAGE + 1, vocabulary, deadline_s)
+        def page(conn: sqlite3.Connection, deadline_s: float, at_least: int = 0) -> Page | None:
+            return first_page(
+                conn, query, sort, descending, FIRST_PAGE + 1, vocabulary, deadline_s, at_least
+            )
 
         self.runner.cancel("ids")  # a complete list of the last query is no use now
-        first = page(self.library.conn, FIRST_PAGE_DEADLINE_S)
-        if first is not None and len(first) <= FIRST_PAGE:
+        first = page(self.library.conn, FIRST_PAGE_DEADLINE_S, SCREENFUL)
+        if first is not None and not first.cut and len(first.ids) <= FIRST_PAGE:
             self.runner.cancel("page")
             self.busy = False
-            self._show(array("q", first))
+            self._show(array("q", first.ids))
             return
         self.busy = True
-        if first is not None:
-            self.runner.cancel("page")
-            self._show(array("q", first[:FIRST_PAGE]))
-        else:  # the thread finds the first page, then the complete list
+        if first is None:
             self.stale = True
+        else:
+            self._show(array("q", first.ids[:FIRST_PAGE]))
+        if first is None or first.cut:  # the thread finds the page, then the whole list
             self.runner.submit(
                 Job("page", self._generation, lambda lib: page(lib.conn, THREAD_PAGE_DEADLINE_S))
             )
+        else:
+            self.runner.cancel("page")
         self.runner.submit(
             ids_job(
                 self._generation,
@@ -230,11 +236,8 @@ class PaperTableModel(QAbstractTableModel):
         if generation != self._generation:
             return  # superseded while it ran
         if kind == "page":
-            if self.stale and isinstance(result, list):
-                if len(result) <= FIRST_PAGE:  # the whole result, after all
-                    self.runner.cancel("ids")
-                    self.busy = False
-                self._show(array("q", result[:FIRST_PAGE]))
+            if isinstance(result, Page) and not result.cut:
+                self._page_found(array("q", result.ids))
             return
         if kind != "ids":
             return
@@ -244,13 +247,30 @@ class PaperTableModel(QAbstractTableModel):
             return
         shown = len(self._ids)
         if shown and len(result) > shown and result[:shown] == self._ids:
-            # The first page is still right: append the rest, keeping selection and scroll.
-            self.beginInsertRows(QModelIndex(), shown, len(result) - 1)
-            self._ids = result
-            self.endInsertRows()
-            self.resultApplied.emit()
+            self._append(result)  # the first page is still right
         else:
             self._show(result)
+
+    def _page_found(self, ids: array[int]) -> None:
+        """The query thread's first page: shown, or the start already shown extended."""
+        if len(ids) <= FIRST_PAGE:  # the whole result, after all
+            self.runner.cancel("ids")
+            self.busy = False
+        ids = ids[:FIRST_PAGE]
+        shown = len(self._ids)
+        if self.stale or ids[:shown] != self._ids:
+            self._show(ids)
+        elif len(ids) > shown:
+            self._append(ids)
+        elif not self.busy:
+            self.resultApplied.emit()  # nothing more: the count loses its "+"
+
+    def _append(self, ids: array[int]) -> None:
+        """Rows after those shown (which ``ids`` starts with), keeping selection and scroll."""
+        self.beginInsertRows(QModelIndex(), len(self._ids), len(ids) - 1)
+        self._ids = ids
+        self.endInsertRows()
+        self.resultApplied.emit()
 
     def close(self) -> None:
         """Stop the query thread (the window is closing)."""
