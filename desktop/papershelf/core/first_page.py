@@ -1,15 +1,21 @@
-"""The first screenful of a filter, in display order, without listing the whole result.
+"""The first page of a filter, in display order, without listing the whole result.
 
 Listing every match of a common word in order costs SQLite more than a second at a
 million papers: FTS5 must build the whole match set before ``ORDER BY ... LIMIT`` can
 stop. The table only needs the top rows at once (the full list follows on a thread),
-so ``first_page`` picks between two exact plans by a cheap density estimate:
+so ``first_page`` tries exact plans in the order a cheap density sample predicts:
 
-* *index-driven*: walk the sort column's index and test each paper against the
-  full-text match (``EXISTS ... rowid = p.id``, one doclist seek). It stops after a
-  page, so a word in most papers costs a few hundred seeks, whatever the library's size.
+* *SQLite's own*, when another condition (a year, a status) may have an index that
+  gives papers in order: each is tested against the full-text match
+  (``EXISTS ... rowid = p.id``, one doclist seek). Tried briefly.
+* *the walk*: along the sort column's index, testing each paper the same way. It
+  stops after a page, so a word in most papers costs a few hundred seeks, whatever
+  the library's size.
 * *match-driven*: the ordinary query with a ``LIMIT``. Its cost grows with the number
   of matches, so it is the plan for rare words.
+
+SQLite hands rows over in their final order, so rows found when time runs out are
+the start of the page (``Page.cut``).
 
 FTS5 answers a prefix query (``"lear"*``) by merging the doclists of every term with
 that prefix in full, each time it is asked; per-paper tests would repeat that merge
@@ -190,7 +196,7 @@ def _plans(
     tests = page / max(density, 1e-9)
     per_test = _TEST_COST_S * (1 + 2 * (1 - density) * (terms - 1))
     walk_cost = tests * per_test + tests / max(rest, 1e-9) * _ROW_COST_S
-    tested = _index_driven(pieces, query.params, params, slots, vocabulary)
+    tested = _tested_per_paper(pieces, query.params, params, slots, vocabulary)
     plans = []
     if rest < 1 and tests * per_test < match_cost:
         # Other conditions (a year, a status, a category) may have an index that gives
@@ -217,7 +223,7 @@ def _tests(typed: str, expanded: str, vocabulary: Vocabulary | None) -> list[str
     return [_quote(terms[0]), f"({rest})"]
 
 
-def _index_driven(
+def _tested_per_paper(
     pieces: list[str],
     typed: tuple[object, ...],
     expanded: list[object],
