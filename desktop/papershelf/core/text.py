@@ -73,11 +73,10 @@ def latex_to_text(text: str) -> str:
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form used to match names ("HaoChen" == "Haochen")."""
-    if text.isascii():  # nothing to decompose: most names and titles, on every import
-        return " ".join(text.casefold().split())
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.casefold().split())
+    if not text.isascii():  # ASCII has nothing to decompose: most names and titles
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(text.casefold().split())
 
 
 def title_key(title: str) -> str:

@@ -444,7 +444,6 @@ class MainWindow(QMainWindow):
         self._facet_timer.stop()
         self.instance_server.close()
         self.model.close()
-        self._facet_generation += 1  # counts already on their way are for a closed file
         self.facet_runner.stop()
         self.library.close()
 

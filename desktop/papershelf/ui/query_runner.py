@@ -38,6 +38,7 @@ class QueryRunner(QObject):
     """Runs Jobs on a worker thread; ``finished(kind, generation, result, error)``."""
 
     finished = Signal(str, int, object, str)
+    _done = Signal(str, int, object, str)  # from the thread; queued to the owner's thread
 
     def __init__(self, path: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -47,6 +48,7 @@ class QueryRunner(QObject):
         self._running: Job | None = None
         self._conn: sqlite3.Connection | None = None
         self._stopped = False
+        self._done.connect(self._deliver)
         self._thread = threading.Thread(target=self._loop, name="papershelf-queries", daemon=True)
         self._thread.start()
 
@@ -76,6 +78,11 @@ class QueryRunner(QObject):
             self._lock.notify()
         self._thread.join(timeout=2)
 
+    def _deliver(self, kind: str, generation: int, result: object, error: str) -> None:
+        # A result queued before stop() must not reach a window whose library is closed.
+        if not self._stopped:
+            self.finished.emit(kind, generation, result, error)
+
     def _next(self) -> Job | None:
         with self._lock:
             while not self._pending and not self._stopped:
@@ -92,7 +99,7 @@ class QueryRunner(QObject):
         try:
             library = Library.open(self._path, seed=False)
         except LibraryError as exc:
-            self.finished.emit("error", 0, None, str(exc))
+            self._done.emit("error", 0, None, str(exc))
             return
         self._conn = library.conn
         try:
@@ -108,7 +115,7 @@ class QueryRunner(QObject):
                 finally:
                     with self._lock:
                         self._running = None
-                self.finished.emit(job.kind, job.generation, result, error)
+                self._done.emit(job.kind, job.generation, result, error)
         finally:
             with self._lock:
                 self._conn = None

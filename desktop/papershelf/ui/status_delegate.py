@@ -45,7 +45,8 @@ class StatusDelegate(QStyledItemDelegate):
             style.drawPrimitive(
                 QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget
             )
-        ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
+        device = painter.device()
+        ratio = device.devicePixelRatioF() if device is not None else 1.0
         badge = self._badge(status, option, ratio)
         size = badge.deviceIndependentSize()
         top = option.rect.y() + (option.rect.height() - size.height()) / 2

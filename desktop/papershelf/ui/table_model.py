@@ -274,7 +274,6 @@ class PaperTableModel(QAbstractTableModel):
 
     def close(self) -> None:
         """Stop the query thread (the window is closing)."""
-        self._generation += 1  # results already on their way are for a closed file
         self.runner.stop()
 
     def paper_id(self, row: int) -> int:
