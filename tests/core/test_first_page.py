@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from papershelf.core import first_page as first_page_module
-from papershelf.core.first_page import Page, Vocabulary, _plans, expand_prefixes, first_page
+from papershelf.core.first_page import (
+    Page,
+    Vocabulary,
+    _Budget,
+    _Plan,
+    _plans,
+    expand_prefixes,
+    first_page,
+)
 from papershelf.core.library import SORT_COLUMNS, SORT_INDEXES, Library
 from papershelf.core.paper_fields import PaperFields
 from papershelf.core.query import compile_query
@@ -92,21 +101,57 @@ def test_first_page_is_the_top_of_the_full_result(
                 assert found == Page(expected, cut=False), (text, sort, descending)
 
 
-def test_common_words_walk_the_sort_index_and_rare_words_list_their_matches(
-    synthetic_library: Path, vocabulary: Vocabulary
+@pytest.fixture(scope="module")
+def planned_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Large enough that the right plan is faster by several times, not by noise."""
+    path = tmp_path_factory.mktemp("planned") / "library.sqlite"
+    generate(path, 20_000)
+    return path
+
+
+def _kind(plan: _Plan) -> str:
+    if not plan.walk:
+        return "own, tested" if "EXISTS" in plan.where else "match-driven"
+    return "test walk" if "EXISTS" in plan.where else "set walk"
+
+
+def test_each_band_of_words_has_its_plan_first(planned_library: Path) -> None:
+    with Library.open(planned_library, seed=False) as library:
+        vocabulary = Vocabulary.load(library.conn)
+
+        def kinds(text: str) -> list[str]:
+            budget = _Budget(time.perf_counter() + 60)
+            plans = _plans(library.conn, compile_query(text), vocabulary, PAGE, budget)
+            assert plans[-1].give_up_s == float("inf")  # the last one always finishes
+            assert all(p.give_up_s < 1 for p in plans[:-1])  # the others give way
+            return [_kind(plan) for plan in plans]
+
+        shares = dict(zip(vocabulary.terms, vocabulary.papers, strict=True))
+        assert shares["learning"] > 0.8 * 20_000  # a few papers tested, one by one
+        assert kinds("learning")[0] == "test walk"
+        assert 0.05 < shares["vision"] / 20_000 < 0.15  # its matches as a set, then walk
+        assert kinds("vision")[0] == "set walk"
+        assert kinds("stores zeroth")[0] == "match-driven"  # a handful: list and sort them
+        assert kinds("status:read") == ["match-driven"]  # no full-text match to plan for
+        # Another condition with an index of its own: SQLite's plan first, briefly.
+        both = kinds("learning status:reading")
+        assert both[0] == "own, tested" and len(both) == 4
+
+
+def test_a_slow_sample_leaves_the_page_to_the_listed_matches(
+    synthetic_library: Path, vocabulary: Vocabulary, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(first_page_module, "_SAMPLE_S", -1.0)  # every sample runs out
+    query = compile_query("learning")
     with Library.open(synthetic_library, seed=False) as library:
-        common = _plans(library.conn, compile_query("learning"), vocabulary, PAGE)
-        rare = _plans(library.conn, compile_query("trajectories"), vocabulary, PAGE)
-        plain = _plans(library.conn, compile_query("status:read"), vocabulary, PAGE)
-        both = _plans(library.conn, compile_query("learning status:reading"), vocabulary, PAGE)
-    assert common[0].walk and "EXISTS" in common[0].where
-    assert not common[-1].walk  # and the match-driven plan if the walk takes too long
-    assert len(rare) == 1 and not rare[0].walk and "EXISTS" not in rare[0].where
-    assert len(plain) == 1 and not plain[0].walk
-    # Another condition with an index of its own: SQLite's plan first, briefly.
-    assert not both[0].walk and "EXISTS" in both[0].where and both[0].give_up_s < 1
-    assert not both[-1].walk and "EXISTS" not in both[-1].where
+        budget = _Budget(time.perf_counter() + 60)
+        library.conn.set_progress_handler(budget.expired, 1)
+        plans = _plans(library.conn, query, vocabulary, PAGE, budget)
+        library.conn.set_progress_handler(None, 0)
+        assert [_kind(plan) for plan in plans] == ["match-driven"]
+        expected = library.search(query, sort="title", limit=PAGE)
+        found = first_page(library.conn, query, "title", False, PAGE, vocabulary, 60)
+        assert found == Page(expected, cut=False)
 
 
 def test_a_long_prefix_is_spelled_out_as_its_terms_most_common_first(
@@ -218,6 +263,10 @@ def test_merging_the_search_index_leaves_one_segment_and_the_same_results(
         ("year:<2000", "year < 2000"),
         ("year:2000..2010", "year BETWEEN 2000 AND 2010"),
         ("year:2010..", "year >= 2010"),
+        ("year:..2010", "year <= 2010"),
+        ("year:<=999", "year <= 999"),
+        ("year:2..2020", "year BETWEEN 2 AND 2020"),  # typing 2022 as the lower bound
+        ("year:0", "year = 0"),
         ("-year:2020..2022", "NOT coalesce(year BETWEEN 2020 AND 2022, 0)"),
     ],
 )
@@ -230,6 +279,7 @@ def test_year_filters_mean_the_year_whatever_dates_they_add(
         odd = [
             PaperFields(title="Undated"),
             PaperFields(title="Ancient", published="0999-01-01"),
+            PaperFields(title="Year zero", published="0000-06-01"),
             PaperFields(title="Year only", published="2020"),
         ]
         library.add_papers(odd)

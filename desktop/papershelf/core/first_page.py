@@ -1,21 +1,26 @@
 """The first page of a filter, in display order, without listing the whole result.
 
 Listing every match of a common word in order costs SQLite more than a second at a
-million papers: FTS5 must build the whole match set before ``ORDER BY ... LIMIT`` can
-stop. The table only needs the top rows at once (the full list follows on a thread),
-so ``first_page`` tries exact plans in the order a cheap density sample predicts:
+million papers: it reads each match's row to sort them. The table only needs the top
+rows at once (the full list follows on a thread), so ``first_page`` tries exact plans
+in the order their expected costs say, from a sample of the highest-numbered matches
+(how many there are, and how long FTS5 takes to list them):
 
-* *SQLite's own*, when another condition (a year, a status) may have an index that
-  gives papers in order: each is tested against the full-text match
-  (``EXISTS ... rowid = p.id``, one doclist seek). Tried briefly.
-* *the walk*: along the sort column's index, testing each paper the same way. It
-  stops after a page, so a word in most papers costs a few hundred seeks, whatever
-  the library's size.
-* *match-driven*: the ordinary query with a ``LIMIT``. Its cost grows with the number
-  of matches, so it is the plan for rare words.
+* *the test walk*: along the sort column's index, testing each paper against the
+  match (``EXISTS ... rowid = p.id``, a doclist seek each). It stops after a page,
+  so a word in most papers costs a few hundred seeks, whatever the library's size.
+* *the set walk*: the matches listed once into a set, then the same index walked,
+  each paper looked up in the set. For words in a few percent of the papers: too
+  many seeks for the test walk, too many rows to read for SQLite's own plan.
+* *match-driven*: the ordinary query with a ``LIMIT`` (SQLite's plan). Its cost grows
+  with the number of matches, so it is the plan for rare words.
+* *SQLite's own, tested*, when another condition (a year, a status) may have an
+  index that gives papers in order: each is tested against the match. Tried briefly.
 
-SQLite hands rows over in their final order, so rows found when time runs out are
-the start of the page (``Page.cut``).
+A plan that runs past twice its expected time gives way to the next; one expected
+to take far longer than the deadline allows is not begun (the caller's thread has
+more time). SQLite hands rows over in their final order, so rows found when time
+runs out are the start of the page (``Page.cut``).
 
 FTS5 answers a prefix query (``"lear"*``) by merging the doclists of every term with
 that prefix in full, each time it is asked; per-paper tests would repeat that merge
@@ -31,7 +36,7 @@ import bisect
 import re
 import sqlite3
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from papershelf.core.library import SORT_COLUMNS, SORT_INDEXES
@@ -49,12 +54,20 @@ _LONE_PREFIX = re.compile(r'"([A-Za-z0-9]{4,})"\*')
 _INDEXED_PREFIX = 3  # the FTS table's prefix = '1 2 3'
 MAX_EXPANSION = 64  # more terms than this: the prefix merge is the cheaper way
 
-# Costs measured on the 2-core machine (tests/benchmarks), in seconds: one EXISTS test
-# of a paper, one match listed by the match-driven plan, one row read by the walk.
+# Costs measured at a million papers on the 2-core machine, in seconds: one EXISTS
+# test of a paper; one paper's row read; FTS5 listing one match (the least: phrases
+# cost more, which the sample measures); one match put in a set; one index entry
+# crossed and looked up in that set; one match's row read and sorted.
 _TEST_COST_S = 6e-6
-_MATCH_COST_S = 1.3e-6
 _ROW_COST_S = 2.5e-6
+_LIST_COST_S = 0.03e-6
+_SET_COST_S = 0.1e-6
+_SCAN_COST_S = 0.06e-6
+_LOOKUP_COST_S = 1.5e-6
 _OWN_PLAN_S = 0.01  # the least time SQLite's own plan gets before the walk is tried
+_SAMPLE_S = 0.005  # the most the density sample may take
+_SLACK_S = 0.002  # on top of twice the expected time, before a plan gives way
+_HOPELESS = 1.5  # expected to take this many times the time left: not tried
 _SAMPLE = 128
 
 
@@ -125,23 +138,69 @@ def expand_prefixes(match: str, vocabulary: Vocabulary | None) -> tuple[str, boo
     return _PREFIX_TERM.sub(spell_out, match), cheap
 
 
-def _density(conn: sqlite3.Connection, match: str, id_span: int) -> float:
-    """The share of papers matching ``match``, from its highest-numbered matches."""
-    rows = conn.execute(
-        "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
-        (match, _SAMPLE),
-    ).fetchall()
-    if len(rows) < _SAMPLE:
-        return len(rows) / max(id_span, 1)
-    return _SAMPLE / max(int(rows[0][0]) - int(rows[-1][0]) + 1, _SAMPLE)
+class _Budget:
+    """When the running statement must stop: at the deadline, or sooner when limited."""
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.until = deadline
+
+    def expired(self) -> bool:
+        return time.perf_counter() > self.until
+
+    def limit(self, seconds: float) -> None:
+        self.until = min(self.deadline, time.perf_counter() + seconds)
+
+    def stopped(self, exc: sqlite3.OperationalError) -> bool:
+        """Whether ``exc`` is this budget's doing (a full-text index being opened when
+        time ran out fails with "vtable constructor failed", not "interrupted")."""
+        return "interrupt" in str(exc) or self.expired()
+
+
+def _sample(
+    conn: sqlite3.Connection, match: str, id_span: int, budget: _Budget
+) -> tuple[float, float] | None:
+    """The share of papers matching ``match`` and the time listing all of them takes.
+
+    Both read from its highest-numbered matches: FTS5 lists matches in rowid order, so
+    the time per rowid crossed, past the first few (the fixed cost of the query), is
+    the time per rowid of the whole list. That covers phrases and negations too, whose
+    cost is not in their number of matches. None when even that is slow: few matches
+    among many candidates (``learning -a``), which only listing them finds.
+    """
+    rows: list[int] = []
+    start = mark = time.perf_counter()
+    budget.limit(_SAMPLE_S)
+    try:
+        cursor = conn.execute(
+            "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
+            (match, _SAMPLE),
+        )
+        for row in cursor:
+            rows.append(row[0])
+            if len(rows) == _SAMPLE // 8:
+                mark = time.perf_counter()
+    except sqlite3.OperationalError as exc:
+        if not budget.stopped(exc) or time.perf_counter() > budget.deadline:
+            raise
+        return None
+    finally:
+        budget.limit(float("inf"))
+    spent = time.perf_counter()
+    if len(rows) < _SAMPLE:  # the whole list, already
+        return len(rows) / max(id_span, 1), spent - start
+    density = _SAMPLE / max(rows[0] - rows[-1] + 1, _SAMPLE)
+    crossed = max(rows[_SAMPLE // 8 - 1] - rows[-1], 1)
+    return density, max((spent - mark) / crossed * id_span, density * id_span * _LIST_COST_S)
 
 
 @dataclass(frozen=True)
 class _Plan:
     where: str
     params: list[object]
-    give_up_s: float  # a plan that may be slow gives way to the next after this long
-    walk: bool = False  # along the sort's index, testing each paper
+    expected_s: float
+    walk: bool = False  # along the sort's index
+    give_up_s: float = float("inf")  # past this, a plan gives way to the next
 
 
 def _rest_density(
@@ -171,42 +230,70 @@ def _rest_density(
 
 
 def _plans(
-    conn: sqlite3.Connection, query: CompiledQuery, vocabulary: Vocabulary | None, page: int
+    conn: sqlite3.Connection,
+    query: CompiledQuery,
+    vocabulary: Vocabulary | None,
+    page: int,
+    budget: _Budget,
 ) -> list[_Plan]:
     """Exact plans for the first ``page`` rows, the one expected to be fastest first."""
     pieces = query.where.split("?")
     slots = [i for i in range(len(query.params)) if pieces[i].endswith(_MATCH_HEAD)]
     if not slots:
-        return [_Plan(query.where, list(query.params), float("inf"))]
+        return [_Plan(query.where, list(query.params), 0.0)]
     params = list(query.params)
     cheap = True
     for i in slots:
         params[i], ok = expand_prefixes(str(params[i]), vocabulary)
         cheap = cheap and ok
-    match_driven = _Plan(query.where, params, float("inf"))
     if not cheap:
-        return [match_driven]
+        return [_Plan(query.where, params, 0.0)]
     id_span = int(conn.execute("SELECT coalesce(max(id), 0) FROM papers").fetchone()[0])
-    density = _density(conn, str(params[slots[0]]), id_span)
-    match_cost = density * id_span * _MATCH_COST_S
+    passing, listing, read = 1.0, 0.0, float(id_span)
+    for i in slots:
+        sampled = _sample(conn, str(params[i]), id_span, budget)
+        if sampled is None:
+            return [_Plan(query.where, params, 0.0)]
+        share, seconds = sampled
+        listing += seconds
+        if pieces[i].endswith(_NOT_IN_HEAD):
+            passing *= 1 - share
+        else:
+            passing *= share
+            read = min(read, share * id_span)
     rest = _rest_density(conn, pieces, params, slots, id_span)
-    # Papers that fail a cheap condition cost a row read; the others a full-text test,
-    # which for a paper that fails it costs a doclist seek per term.
+    # A walk crosses this many papers in sort order before it has a page. Each costs an
+    # index entry, and a row read when other conditions need the row.
+    crossed = min(page / max(passing * rest, 1e-9), id_span)
+    # The per-paper test costs a doclist seek per term for a paper that fails it.
     terms = sum(len(_QUOTED.findall(str(params[i]))) for i in slots)
-    tests = page / max(density, 1e-9)
-    per_test = _TEST_COST_S * (1 + 2 * (1 - density) * (terms - 1))
-    walk_cost = tests * per_test + tests / max(rest, 1e-9) * _ROW_COST_S
+    per_test = _TEST_COST_S * (1 + 2 * (1 - passing) * (terms - 1))
+    tests = crossed * rest
+    row_cost = _ROW_COST_S if rest < 1 else 0.0
+    test_walk = tests * per_test + crossed * row_cost
+    # The matches listed once into a set, which each paper crossed is looked up in.
+    set_walk = listing + read * _SET_COST_S + crossed * _SCAN_COST_S + tests * row_cost
+    # SQLite's own plan reads every match's row to sort them.
+    match_cost = listing + read * _LOOKUP_COST_S
     tested = _tested_per_paper(pieces, query.params, params, slots, vocabulary)
-    plans = []
-    if rest < 1 and tests * per_test < match_cost:
+    plans = sorted(
+        [
+            _Plan(tested.where, tested.params, test_walk, walk=True),
+            _Plan(query.where, params, set_walk, walk=True),
+            _Plan(query.where, params, match_cost),
+        ],
+        key=lambda plan: plan.expected_s,
+    )
+    plans = [replace(plan, give_up_s=2 * plan.expected_s + _SLACK_S) for plan in plans[:-1]] + [
+        replace(plans[-1], give_up_s=float("inf"))
+    ]
+    if rest < 1 and tests * per_test < plans[0].expected_s:
         # Other conditions (a year, a status, a category) may have an index that gives
         # the papers in sort order, which beats any walk: SQLite knows, so ask it first,
         # briefly, since for a range it may test every paper in the range instead.
-        own = min(match_cost, max(4 * tests * per_test, _OWN_PLAN_S))
-        plans.append(_Plan(tested.where, tested.params, own))
-    if walk_cost < match_cost:
-        plans.append(_Plan(tested.where, tested.params, match_cost, walk=True))
-    return [*plans, match_driven]
+        own = max(4 * tests * per_test, _OWN_PLAN_S)
+        plans.insert(0, _Plan(tested.where, tested.params, tests * per_test, give_up_s=own))
+    return plans
 
 
 def _tests(typed: str, expanded: str, vocabulary: Vocabulary | None) -> list[str]:
@@ -244,7 +331,7 @@ def _tested_per_paper(
         either = " OR ".join([_MATCH_EXISTS] * len(tests))
         sql.append(("NOT " if negated else "") + f"({either})" + pieces[i + 1][1:])
         params.extend(tests)
-    return _Plan("".join(sql), params, float("inf"))
+    return _Plan("".join(sql), params, 0.0)
 
 
 class Page(NamedTuple):
@@ -272,13 +359,16 @@ def first_page(
     they are returned, ``cut``: a screenful shown early beats a page shown late.
     """
     order = SORT_COLUMNS[sort]
-    deadline = time.perf_counter() + deadline_s
     direction = "DESC" if descending else "ASC"
-    give_up = deadline
-    conn.set_progress_handler(lambda: time.perf_counter() > give_up, 1000)
+    budget = _Budget(time.perf_counter() + deadline_s)
+    conn.set_progress_handler(budget.expired, 1000)
     try:
-        for plan in _plans(conn, query, vocabulary, at_least or page):
-            give_up = min(deadline, time.perf_counter() + plan.give_up_s)
+        plans = _plans(conn, query, vocabulary, at_least or page, budget)
+        left = budget.deadline - time.perf_counter()
+        if min(plan.expected_s for plan in plans) > _HOPELESS * left:
+            return None  # leave it at once to a caller with more time
+        for plan in plans:
+            budget.limit(plan.give_up_s)
             # The index walk must follow the sort, not an index for another condition.
             table = f"papers p INDEXED BY {SORT_INDEXES[sort]}" if plan.walk else "papers p"
             sql = (
@@ -291,15 +381,15 @@ def first_page(
                     ids.append(row[0])  # one by one: kept if time runs out midway
                 return Page(ids, cut=False)
             except sqlite3.OperationalError as exc:
-                if "interrupt" not in str(exc):
+                if not budget.stopped(exc):
                     raise
             if at_least and len(ids) >= at_least:
                 return Page(ids, cut=True)
-            if time.perf_counter() >= deadline:
+            if time.perf_counter() >= budget.deadline:
                 break
         return None
     except sqlite3.OperationalError as exc:  # interrupted while planning
-        if "interrupt" not in str(exc):
+        if not budget.stopped(exc):
             raise
         return None
     finally:

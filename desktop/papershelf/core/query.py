@@ -169,34 +169,40 @@ def _year(value: str) -> _Node:
     match = _YEAR_CMP.fullmatch(value)
     if match:
         op, year = match.group(1) or "=", int(match.group(2))
-        least = {"=": year, ">=": year, ">": year + 1}.get(op)
-        return _dated(f"p.year {op} ?", (year,), least, year if op == "=" else None)
+        low = {"=": year, ">=": year, ">": year + 1}.get(op)
+        high = {"=": year, "<=": year, "<": year - 1}.get(op)
+        return _dated(f"p.year {op} ?", (year,), low, high)
     match = _YEAR_RANGE.fullmatch(value)
     if not match or not (match.group(1) or match.group(2)):
         raise _QueryError(YEAR_ERROR)
-    low, high = match.group(1), match.group(2)
-    if low is None:
-        return _Sql("p.year <= ?", (int(high),))
-    if high is None:
-        return _dated("p.year >= ?", (int(low),), int(low), None)
-    first, last = sorted((int(low), int(high)))
+    start, end = match.group(1), match.group(2)
+    if start is None:
+        return _dated("p.year <= ?", (int(end),), None, int(end))
+    if end is None:
+        return _dated("p.year >= ?", (int(start),), int(start), None)
+    first, last = sorted((int(start), int(end)))
     return _dated("(p.year BETWEEN ? AND ?)", (first, last), first, last)
 
 
 def _dated(sql: str, params: tuple[object, ...], low: int | None, high: int | None) -> _Node:
     """A year condition, with the range of dates it implies stated alongside.
 
-    ``year`` is the first four digits of ``published``, so from a four-digit lower
-    bound on the year follow bounds on the date, which let a walk along the date index
-    start at the right year instead of crossing every later one. Redundant, so exact;
-    never an upper bound alone: a three-digit year sorts after "2020" as text.
+    ``year`` is only ever read from the first four characters of ``published`` when
+    they are digits ("0999-01-01" is year 999), so a year bound is a bound on the date
+    as text. Redundant, so exact; it lets a walk along the date index start and stop
+    at the right years instead of crossing every other one.
     """
-    if low is None or not 1000 <= low <= 9998:
+    hints: list[str] = []
+    values: list[object] = []
+    if low is not None and 0 < low <= 9999:
+        hints.append("p.published >= ?")
+        values.append(f"{low:04d}")
+    if high is not None and 0 <= high < 9999:
+        hints.append("p.published < ?")
+        values.append(f"{high + 1:04d}")
+    if not hints:
         return _Sql(sql, params)
-    if high is None or high > 9998:
-        return _Sql(f"({sql} AND p.published >= ?)", (*params, str(low)))
-    hint = "p.published >= ? AND p.published < ?"
-    return _Sql(f"({sql} AND {hint})", (*params, str(low), str(high + 1)))
+    return _Sql(f"({sql} AND {' AND '.join(hints)})", (*params, *values))
 
 
 def _field(name: str, value: str, quoted: bool, closed: bool) -> _Node | None:
