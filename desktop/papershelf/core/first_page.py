@@ -17,7 +17,8 @@ in the order their expected costs say, from a sample of the highest-numbered mat
 * *SQLite's own, tested*, when another condition (a year, a status) may have an
   index that gives papers in order: each is tested against the match. Tried briefly.
 
-A plan that runs past twice its expected time gives way to the next; one expected
+A plan that runs past twice its expected time (and the next one's) gives way to the
+next; one expected
 to take far longer than the deadline allows is not begun (the caller's thread has
 more time). SQLite hands rows over in their final order, so rows found when time
 runs out are the start of the page (``Page.cut``).
@@ -33,6 +34,7 @@ the full result, which never uses the snapshot, replaces it a moment later.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import sqlite3
 import time
@@ -265,8 +267,9 @@ def _plans(
     # A walk crosses this many papers in sort order before it has a page. Each costs an
     # index entry, and a row read when other conditions need the row.
     crossed = min(page / max(passing * rest, 1e-9), id_span)
-    # The per-paper test costs a doclist seek per term for a paper that fails it.
-    terms = sum(len(_QUOTED.findall(str(params[i]))) for i in slots)
+    # The per-paper test costs a doclist seek per word (of each term or phrase) for a
+    # paper that fails it.
+    terms = sum(len(term.split()) for i in slots for term in _QUOTED.findall(str(params[i])))
     per_test = _TEST_COST_S * (1 + 2 * (1 - passing) * (terms - 1))
     tests = crossed * rest
     row_cost = _ROW_COST_S if rest < 1 else 0.0
@@ -284,9 +287,12 @@ def _plans(
         ],
         key=lambda plan: plan.expected_s,
     )
-    plans = [replace(plan, give_up_s=2 * plan.expected_s + _SLACK_S) for plan in plans[:-1]] + [
-        replace(plans[-1], give_up_s=float("inf"))
-    ]
+    # A plan gives way once it has taken twice its expected time, and as long as the
+    # next is expected to take: tiny expectations are mostly fixed costs and noise.
+    plans = [
+        replace(plan, give_up_s=max(2 * plan.expected_s + _SLACK_S, after.expected_s))
+        for plan, after in itertools.pairwise(plans)
+    ] + [replace(plans[-1], give_up_s=float("inf"))]
     if rest < 1 and tests * per_test < plans[0].expected_s:
         # Other conditions (a year, a status, a category) may have an index that gives
         # the papers in sort order, which beats any walk: SQLite knows, so ask it first,
