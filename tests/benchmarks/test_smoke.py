@@ -64,3 +64,22 @@ def test_harness_measures_every_section(tmp_path: Path) -> None:
     assert result["ratios"]["filter_p95_ms"]["sql"] is not None
     markdown = table.read_text(encoding="utf-8")
     assert "| peak RSS |" in markdown and markdown in proc.stdout
+
+
+def test_bibtex_import_benchmark_imports_every_paper(tmp_path: Path) -> None:
+    library = tmp_path / "bench.sqlite"
+    subprocess.run(
+        [sys.executable, str(HERE / "synthetic.py"), "300", str(library)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    out = tmp_path / "bibtex.json"
+    command = [sys.executable, str(HERE / "bibtex_import.py"), "--library", str(library)]
+    proc = subprocess.run([*command, "--json", str(out)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert figures["entries"] == figures["added"] == figures["papers_after"] == 300
+    for phase in ("parse_s", "add_s", "merge_index_s"):
+        assert 0 <= figures[phase] <= figures["total_s"], phase
+    assert "per 100k" in proc.stdout

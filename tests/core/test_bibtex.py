@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import random
+import re
 import time
 import unicodedata
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from papershelf.core import bibtex_text
+from papershelf.core import bibtex_fields, bibtex_text
 from papershelf.core.bibtex import ImportCancelled, import_bibtex, parse_bibtex
 from papershelf.core.bibtex_fields import parse_names
 from papershelf.core.importer import detect_kind, import_files
@@ -435,3 +436,39 @@ def test_a_paper_twice_in_one_file_is_added_once(tmp_path) -> None:
         assert (report.added, report.merged + report.unchanged) == (2, 2)
         assert library.count() == 2
         assert library.search("tag:x") == library.search('title:"deep nets"')
+
+
+name_bits = st.sampled_from(
+    [" and ", " AND ", "  and\n", ",", ", ", " ", "-", "'", "others", "Ann", "van", "Jr", "é", "x"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(name_bits, max_size=25).map("".join))
+def test_plain_author_lists_read_the_same_by_the_quick_split(value: str) -> None:
+    quick = parse_names(value)
+    plain = bibtex_fields._NO_GROUPS
+    bibtex_fields._NO_GROUPS = re.compile(r"(?!)")  # every value through the brace-aware scan
+    try:
+        assert parse_names(value) == quick
+    finally:
+        bibtex_fields._NO_GROUPS = plain
+
+
+def test_an_entry_keeps_its_own_key_unless_another_paper_has_it(tmp_path: Path) -> None:
+    bib = write(
+        tmp_path,
+        "@article{Doe2020deep, title={Deep Nets}, author={Doe, Jane}, year={2020}}\n"
+        "@article{taken, title={Other}, author={Roe, Ann}, year={2021}}\n"
+        "@article{doe2020deep, title={Deeper Nets}, author={Doe, Jane}, year={2020}}\n",
+    )
+    with Library.open(tmp_path / "lib.sqlite", seed=False) as library:
+        library.add_papers([PaperFields(title="First")], cite_keys=["taken"])
+        report = import_bibtex(library, [bib])
+        assert report.added == 3
+        keys = {row[1]: row[0] for row in library.conn.execute("SELECT key, title FROM papers")}
+    assert keys["First"] == "taken"  # the paper that had it keeps it
+    assert keys["Deep Nets"] == "Doe2020deep"
+    assert keys["Other"] not in ("taken", "") and keys["Other"].startswith("roe2021")
+    # Keys are unique whatever their case: the second spelling gets a generated one.
+    assert keys["Deeper Nets"].lower() != "doe2020deep"

@@ -9,15 +9,20 @@ from pathlib import Path
 import pytest
 
 from papershelf.cli import main as cli
+from papershelf.core import bibtex
 from papershelf.core.importer import import_files
 from papershelf.core.library import Library, LibraryError
 
 
-@pytest.mark.parametrize("suffix", [".bib", ".txt"])
-def test_a_100_mb_file_is_refused_quickly(library: Library, tmp_path: Path, suffix: str) -> None:
+@pytest.mark.parametrize(
+    ("suffix", "size"), [(".bib", bibtex.MAX_BYTES + 1), (".txt", 100 * 1024 * 1024 + 1)]
+)
+def test_a_file_past_the_size_limit_is_refused_quickly(
+    library: Library, tmp_path: Path, suffix: str, size: int
+) -> None:
     big = tmp_path / f"huge{suffix}"
     with big.open("wb") as out:
-        out.truncate(100 * 1024 * 1024 + 1)  # sparse: 100 MB without writing them
+        out.truncate(size)  # sparse: hundreds of MB without writing them
     before = library.count()
     started = time.monotonic()
     report = import_files(library, [big])

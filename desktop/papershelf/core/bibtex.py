@@ -24,7 +24,7 @@ from papershelf.core.library import LARGE_IMPORT, Library, LibraryError
 from papershelf.core.paper_merge import add_all, find_duplicate, identity, merge
 from papershelf.core.seed_import import ImportReport
 
-MAX_BYTES = 100 * 1024 * 1024  # the ACL Anthology's whole .bib is about a quarter of this
+MAX_BYTES = 256 * 1024 * 1024  # 100,000 entries with abstracts are about 125 MB
 MAX_VALUE_CHARS = 1_000_000  # one field, after @string expansion
 MAX_PROBLEMS = 100  # per file; a count says how many more there were
 

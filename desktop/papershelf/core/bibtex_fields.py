@@ -22,6 +22,8 @@ MAX_TITLE_CHARS = 2000
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _NAME_MARK = re.compile(r"(?<!\\)[{},]|\s+and\s+", re.IGNORECASE)
 _LIST_MARK = re.compile(r"(?<!\\)[{},;]")
+_NO_GROUPS = re.compile(r"[^{}\\]*")
+_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _ISO_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 _ARXIV_ID = re.compile(
@@ -68,11 +70,16 @@ def parse_names(value: str) -> tuple[list[str], bool]:
     """Display names ("First Last") of a BibTeX name list, and whether it ends "and others"."""
     names: list[str] = []
     truncated = False
-    for raw in split_top_level(value, _NAME_MARK, "")[:MAX_AUTHORS]:
+    # Without braces or escapes every "and" and comma is at the top level: str.split
+    # does what the brace-aware scan would, many times faster (imports of 100,000).
+    plain = _NO_GROUPS.fullmatch(value) is not None
+    raws = _AND.split(value) if plain else split_top_level(value, _NAME_MARK, "")
+    for raw in raws[:MAX_AUTHORS]:
         if raw.strip().lower() == "others":
             truncated = True
             continue
-        parts = [_one_line(p) for p in split_top_level(raw, _LIST_MARK, ",")]
+        pieces = raw.split(",") if plain else split_top_level(raw, _LIST_MARK, ",")
+        parts = [_one_line(p) for p in pieces]
         if len(parts) >= 3:  # "von Last, Jr, First"
             name = f"{parts[2]} {parts[0]} {parts[1]}"
         elif len(parts) == 2:  # "von Last, First"

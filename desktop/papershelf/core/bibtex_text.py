@@ -28,6 +28,8 @@ _MATH = re.compile(r"\$([^$]+)\$")
 _MATH_IN_LATEX = re.compile(r"(?<!\\)\$([^$]+)\$")
 _BRACE = re.compile(r"(?<!\\)[{}]")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Text that decodes to itself: no LaTeX, ligatures, line ends or control characters.
+_AS_IS = re.compile(r"[^\\{}~$\-`'?!\x00-\x08\x0b-\x1f\x7f-\x9f]*")
 # BibTeX reads "%" and "&" literally in a field; LaTeX would read a comment and a tab.
 _BARE_PERCENT_AMP = re.compile(r"(?<!\\)([%&])")
 _LIGATURES = {
@@ -170,9 +172,9 @@ def _latex(text: str) -> str:
 
 def decode(value: str) -> str:
     """A BibTeX field value (enclosing braces already removed) as display text."""
-    value = clean_text(value)
-    if not any(ch in value for ch in "\\{}~$-`'?!"):
+    if _AS_IS.fullmatch(value):
         return value  # most values: nothing to decode, and decoding is the slow part
+    value = clean_text(value)
     out: list[str] = []
     position = 0
     for match in _MATH_IN_LATEX.finditer(value):

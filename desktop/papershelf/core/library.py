@@ -84,6 +84,9 @@ class Library:
         self.conn = conn
         self.path = path
         self._depth = 0
+        # Author and affiliation ids looked up in this transaction (they are never
+        # deleted): an import of 100,000 papers names the same people many times.
+        self._people: dict[str, dict[str, int]] = {"authors": {}, "affiliations": {}}
 
     # ---------------------------------------------------------------- opening
 
@@ -180,6 +183,8 @@ class Library:
             raise
         finally:
             self._depth = 0
+            for known in self._people.values():
+                known.clear()
 
     def data_version(self) -> int:
         """Changes when another connection commits: the window polls it to refresh."""
@@ -404,21 +409,28 @@ class Library:
         with self.write() as conn:
             conn.execute("INSERT INTO papers_fts(papers_fts) VALUES ('optimize')")
 
-    def add_papers(self, papers: Sequence[PaperFields], *, added: str | None = None) -> list[int]:
+    def add_papers(
+        self,
+        papers: Sequence[PaperFields],
+        *,
+        added: str | None = None,
+        cite_keys: Sequence[str | None] = (),
+    ) -> list[int]:
         """Add papers in one transaction with one statement per table, not per paper.
 
         Imports and the synthetic benchmark libraries go through here: a million
-        papers one ``add_paper`` at a time would take an hour.
+        papers one ``add_paper`` at a time would take an hour. ``cite_keys`` (one per
+        paper, or none) are keys to keep when free, as a BibTeX entry's own; the
+        others get a key made from author, year and title.
         """
         if not papers:
             return []
         if any(not f.title.strip() for f in papers):
             raise LibraryError("a paper needs a title")
         when = added or now()
-        people: dict[str, dict[str, int]] = {"authors": {}, "affiliations": {}}
 
         def name_id(table: str, name: str) -> int:
-            cache = people[table]
+            cache = self._people[table]
             norm = fold(name)
             if norm not in cache:
                 cache[norm] = self._name_id(table, name)
@@ -433,9 +445,13 @@ class Library:
             first = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM papers").fetchone()[0])
             ids = list(range(first, first + len(papers)))
             rows, authors, affiliations, fts = [], [], [], []
-            for paper_id, fields in zip(ids, papers, strict=True):
+            wanted = cite_keys or [None] * len(papers)
+            for paper_id, fields, cite_key in zip(ids, papers, wanted, strict=True):
                 columns = self._columns(fields)
-                key = keys.make_key(fields.authors, fields.year, fields.title, taken)
+                if cite_key is None or taken(cite_key):
+                    key = keys.make_key(fields.authors, fields.year, fields.title, taken)
+                else:
+                    key = cite_key
                 batch_keys.add(key.casefold())
                 columns.update(id=paper_id, key=key, added=when, modified=when, status="new")
                 rows.append(columns)

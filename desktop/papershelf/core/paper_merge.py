@@ -100,26 +100,15 @@ def merge(library: Library, paper_id: int, new: BibPaper) -> bool:
     return changed or bool(missing)
 
 
-def _keep_key(library: Library, paper_id: int, key: str) -> None:
-    """Give a new paper the entry's own citation key when it is well-formed and free.
-
-    LaTeX documents already cite these keys; a generated one would break them.
-    """
-    if not _KEY.fullmatch(key):
-        return
-    conn = library.conn
-    taken = conn.execute(
-        "SELECT 1 FROM papers WHERE key = ? COLLATE NOCASE AND id != ?", (key, paper_id)
-    ).fetchone()
-    if taken is None:
-        conn.execute("UPDATE papers SET key = ? WHERE id = ?", (key, paper_id))
-
-
 def add_all(library: Library, papers: Sequence[BibPaper]) -> list[int]:
-    """Add entries' papers in one batch, each with its key, tags and note."""
-    ids = library.add_papers([p.fields for p in papers])
+    """Add entries' papers in one batch, each with its key, tags and note.
+
+    An entry's own citation key is kept when well-formed and free: LaTeX documents
+    already cite it, and a generated one would break them.
+    """
+    cite_keys = [p.key if _KEY.fullmatch(p.key) else None for p in papers]
+    ids = library.add_papers([p.fields for p in papers], cite_keys=cite_keys)
     for paper_id, paper in zip(ids, papers, strict=True):
-        _keep_key(library, paper_id, paper.key)
         if paper.tags:
             library.add_tags([paper_id], paper.tags)
         if paper.note.strip():

@@ -1,0 +1,81 @@
+"""Time a BibTeX import of a whole synthetic library into an empty one.
+
+    uv run python tests/benchmarks/bibtex_import.py --library /tmp/b100k.sqlite
+
+Exports every paper of ``--library`` as one .bib file (untimed), then imports it into
+a new library with ``import_bibtex``, as File > Import does, and prints the phases:
+reading and splitting the file (bibtexparser), interpreting and adding the entries,
+and merging the search index. ``--json`` writes them for tools.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from stats import machine  # noqa: E402
+
+from papershelf.core.bibtex import import_bibtex  # noqa: E402
+from papershelf.core.interchange import export_bibtex  # noqa: E402
+from papershelf.core.library import Library  # noqa: E402
+
+BUDGET_PER_100K_S = 20.0
+
+
+def measure(library: Path, work: Path) -> dict[str, float | int]:
+    """Export ``library`` to ``work``/all.bib and import that into a new library there."""
+    bib = work / "all.bib"
+    with Library.open(library, seed=False) as source:
+        records = source.records(source.search(""))
+    bib.write_text(export_bibtex(records), encoding="utf-8")
+    marks: list[float] = []
+
+    def progress(done: int, total: int) -> None:
+        if done <= 1 or done == total:  # the start, the first entry, the last one
+            marks.append(time.perf_counter())
+
+    with Library.open(work / "imported.sqlite", seed=False) as target:
+        start = time.perf_counter()
+        report = import_bibtex(target, [bib], progress=progress)
+        end = time.perf_counter()
+        papers = target.count()
+    parsed, added = marks[1], marks[-1]
+    return {
+        "entries": len(records),
+        "papers_after": papers,
+        "added": report.added,
+        "file_mb": round(bib.stat().st_size / 2**20, 1),
+        "total_s": end - start,
+        "parse_s": parsed - start,
+        "add_s": added - parsed,
+        "merge_index_s": end - added,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--library", type=Path, required=True, help="a synthetic library")
+    parser.add_argument("--json", type=Path, help="write the figures here too")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as work:
+        figures = measure(args.library, Path(work))
+    per_100k = figures["total_s"] * 100_000 / max(int(figures["entries"]), 1)
+    print(
+        f"BibTeX import of {figures['entries']:,} entries ({figures['file_mb']} MB): "
+        f"{figures['total_s']:.1f} s = parse {figures['parse_s']:.1f} s + add "
+        f"{figures['add_s']:.1f} s + merge index {figures['merge_index_s']:.1f} s; "
+        f"{per_100k:.1f} s per 100k (budget {BUDGET_PER_100K_S:.0f} s)"
+    )
+    if args.json:
+        args.json.write_text(json.dumps({"machine": machine(), **figures}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
