@@ -19,14 +19,15 @@ def _positive(value: object) -> bool:
     return isinstance(value, int | float) and value > 0
 
 
-def test_harness_measures_every_section(tmp_path: Path) -> None:
+def _synthetic(tmp_path: Path, papers: int) -> Path:
     library = tmp_path / "bench.sqlite"
-    subprocess.run(
-        [sys.executable, str(HERE / "synthetic.py"), "1000", str(library)],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    command = [sys.executable, str(HERE / "synthetic.py"), str(papers), str(library)]
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
+    return library
+
+
+def test_harness_measures_every_section(tmp_path: Path) -> None:
+    library = _synthetic(tmp_path, 1000)
     out, table = tmp_path / "bench.json", tmp_path / "bench.md"
     command = [
         sys.executable, str(HERE / "run.py"), "--library", str(library), "--quick",
@@ -67,13 +68,7 @@ def test_harness_measures_every_section(tmp_path: Path) -> None:
 
 
 def test_bibtex_import_benchmark_imports_every_paper(tmp_path: Path) -> None:
-    library = tmp_path / "bench.sqlite"
-    subprocess.run(
-        [sys.executable, str(HERE / "synthetic.py"), "300", str(library)],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    library = _synthetic(tmp_path, 300)
     out = tmp_path / "bibtex.json"
     command = [sys.executable, str(HERE / "bibtex_import.py"), "--library", str(library)]
     proc = subprocess.run([*command, "--json", str(out)], capture_output=True, text=True)
