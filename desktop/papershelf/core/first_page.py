@@ -18,10 +18,9 @@ in the order their expected costs say, from a sample of the highest-numbered mat
   index that gives papers in order: each is tested against the match. Tried briefly.
 
 A plan that runs past twice its expected time (and the next one's) gives way to the
-next; one expected
-to take far longer than the deadline allows is not begun (the caller's thread has
-more time). SQLite hands rows over in their final order, so rows found when time
-runs out are the start of the page (``Page.cut``).
+next; one expected to take far longer than the deadline allows is not begun (the
+caller's thread has more time). SQLite hands rows over in their final order, so rows
+found when time runs out are the start of the page (``Page.cut``).
 
 FTS5 answers a prefix query (``"lear"*``) by merging the doclists of every term with
 that prefix in full, each time it is asked; per-paper tests would repeat that merge
