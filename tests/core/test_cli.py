@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_runner import run
 
-from papershelf import cli
 from papershelf.core import paths, schema
 from papershelf.core.library import Library
 from papershelf.core.schema import STATUSES
@@ -42,16 +42,6 @@ CONTRACT = (
     "added",
     "read_at",
 )
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    """Run the command line in-process; usage errors exit through SystemExit like a shell."""
-    try:
-        code = cli.main([str(a) for a in argv])
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def run_ok(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> str:

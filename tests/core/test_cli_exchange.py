@@ -12,20 +12,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from cli_runner import run
 
-from papershelf import cli
 from papershelf.core.export_notes import JOURNAL_NAME, MANIFEST_NAME
 from papershelf.core.library import Library
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    try:
-        code = cli.main([str(a) for a in argv])
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
 
 
 def ok(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[str, str]:
