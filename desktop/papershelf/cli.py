@@ -16,9 +16,9 @@ from papershelf import __version__
 from papershelf.cli_exchange import add_export_command, add_import_command, run_export, run_import
 from papershelf.core import backup, paths
 from papershelf.core.interchange import export_csv
-from papershelf.core.library import SORT_COLUMNS, Library, LibraryError
+from papershelf.core.library import Library, LibraryError
 from papershelf.core.recovery import open_or_recover
-from papershelf.core.schema import STATUSES
+from papershelf.core.schema import SORT_COLUMNS, STATUSES
 
 
 class _Parser(argparse.ArgumentParser):

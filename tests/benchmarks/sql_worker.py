@@ -79,8 +79,8 @@ def best_of(conn: sqlite3.Connection, sql: str, params: Any = ()) -> tuple[list[
 
 def sorts(conn: sqlite3.Connection, columns: dict[str, str | None]) -> dict[str, Any]:
     """Every id of the library in each column's order, both ways."""
-    from papershelf.core.library import SORT_COLUMNS
     from papershelf.core.query import compile_query
+    from papershelf.core.schema import SORT_COLUMNS
 
     where = compile_query("").where
     out: dict[str, Any] = {}

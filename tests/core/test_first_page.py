@@ -23,9 +23,10 @@ from papershelf.core.first_page import (
     expand_prefixes,
     first_page,
 )
-from papershelf.core.library import SORT_COLUMNS, SORT_INDEXES, Library
+from papershelf.core.library import Library
 from papershelf.core.paper_fields import PaperFields
 from papershelf.core.query import compile_query
+from papershelf.core.schema import SORT_COLUMNS, SORT_INDEXES
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from synthetic import generate

@@ -40,8 +40,8 @@ import time
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
-from papershelf.core.library import SORT_COLUMNS, SORT_INDEXES
 from papershelf.core.query import MATCH_SUBQUERY, CompiledQuery
+from papershelf.core.schema import SORT_COLUMNS, SORT_INDEXES
 
 __all__ = ["Page", "Vocabulary", "expand_prefixes", "first_page"]
 

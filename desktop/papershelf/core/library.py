@@ -18,37 +18,11 @@ from typing import Any
 from papershelf.core import keys, schema
 from papershelf.core.paper_fields import PaperFields
 from papershelf.core.query import CompiledQuery, compile_query
-from papershelf.core.schema import STATUSES
+from papershelf.core.schema import SORT_COLUMNS, STATUSES
 from papershelf.core.text import fold, latex_to_text, title_key
 
 _CHUNK = 500  # SQLite's parameter limit is far above this; it keeps IN lists short.
 LARGE_IMPORT = 1000  # papers added at once after which the search index is merged
-
-# Column name -> ORDER BY expression; each has an index of the same shape.
-SORT_COLUMNS: dict[str, str] = {
-    "title": "p.title COLLATE NOCASE",
-    "authors": "p.first_author COLLATE NOCASE",
-    "published": "p.published",
-    "category": "p.category COLLATE NOCASE",
-    "status": schema.STATUS_RANK,
-    "tags": "p.tags_text COLLATE NOCASE",
-    "code": "p.has_code",
-    "score": "p.score",
-    "key": "p.key COLLATE NOCASE",
-    "added": "p.added",
-    "read_at": "p.read_at",
-    "year": "p.year",
-}
-# The index that walks each sort in order (schema.py creates them).
-SORT_INDEXES: dict[str, str] = {
-    sort: f"idx_papers_sort_{column}"
-    for sort, column in {
-        "title": "title", "authors": "first_author", "published": "published",
-        "category": "category", "tags": "tags_text", "code": "has_code", "score": "score",
-        "key": "key", "added": "added", "read_at": "read_at", "year": "year",
-    }.items()
-} | {"status": "idx_papers_status_rank"}  # fmt: skip
-
 
 # The narrow row the paper table reads per visible paper.
 SUMMARY_FIELDS: tuple[str, ...] = (

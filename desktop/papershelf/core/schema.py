@@ -193,6 +193,32 @@ STATUS_RANK = (
 )
 
 
+# Column name -> ORDER BY expression; each has an index of the same shape.
+SORT_COLUMNS: dict[str, str] = {
+    "title": "p.title COLLATE NOCASE",
+    "authors": "p.first_author COLLATE NOCASE",
+    "published": "p.published",
+    "category": "p.category COLLATE NOCASE",
+    "status": STATUS_RANK,
+    "tags": "p.tags_text COLLATE NOCASE",
+    "code": "p.has_code",
+    "score": "p.score",
+    "key": "p.key COLLATE NOCASE",
+    "added": "p.added",
+    "read_at": "p.read_at",
+    "year": "p.year",
+}
+# The index that walks each sort in order (the migrations above create them).
+SORT_INDEXES: dict[str, str] = {
+    sort: f"idx_papers_sort_{column}"
+    for sort, column in {
+        "title": "title", "authors": "first_author", "published": "published",
+        "category": "category", "tags": "tags_text", "code": "has_code", "score": "score",
+        "key": "key", "added": "added", "read_at": "read_at", "year": "year",
+    }.items()
+} | {"status": "idx_papers_status_rank"}  # fmt: skip
+
+
 def _status_order(db: sqlite_utils.Database) -> None:
     """Sorting by status follows the reading lifecycle, through an index of its own."""
     db.execute(f"CREATE INDEX idx_papers_status_rank ON papers(({STATUS_RANK}), id)")
