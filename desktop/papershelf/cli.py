@@ -142,8 +142,7 @@ def _note(args: argparse.Namespace, library: Library, paper_id: int) -> int:
     elif args.set is not None:
         library.set_note(paper_id, args.set)
     elif args.append is not None:
-        old = library.note(paper_id).rstrip("\n")
-        library.set_note(paper_id, f"{old}\n\n{args.append}" if old else args.append)
+        library.append_note(paper_id, args.append)
     else:
         print(library.note(paper_id))
     return 0

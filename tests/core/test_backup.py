@@ -7,6 +7,7 @@ real files, found by SQLite itself.
 from __future__ import annotations
 
 import hashlib
+import shutil
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,6 +26,7 @@ from papershelf.core.backup import (
     rotate,
 )
 from papershelf.core.library import Library, LibraryError
+from papershelf.core.paper_fields import PaperFields
 from papershelf.core.recovery import open_or_recover
 
 T0 = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
@@ -200,6 +202,9 @@ def test_rotation_keeps_seven_daily_and_four_weekly(small_library: Path, folder:
         # the weeks of the 23rd and the 16th already have theirs among the days.
         "library-2026-11-15T180000Z.sqlite",
         "library-2026-11-08T180000Z.sqlite",
+        # A run deletes at most one backup (it made one), so this morning's waits for
+        # the next run while the day's older ones went in earlier runs.
+        "library-2026-11-28T090000Z.sqlite",
     ]
     assert names(folder) == sorted(expected)
 
@@ -500,3 +505,81 @@ def test_missing_library_is_created_and_seeded(tmp_path: Path, folder: Path) -> 
     with lib:
         assert message is None
         assert lib.count() == 50
+
+
+# --- a library that lost its data (issue 13, item 2) -----------------------------------
+
+
+def test_rotation_keeps_the_newest_backup_that_differs_from_the_library(
+    library_path: Path, folder: Path
+) -> None:
+    holding = backup_now(library_path, folder, now=T1)
+    with Library.open(library_path) as lib:  # the data is lost after the backup
+        lib.delete_papers(lib.search(""))
+    for hour in range(1, 6):  # the same day: the rules would keep only the newest
+        backup_now(library_path, folder, now=T1 + timedelta(hours=hour))
+    kept = list_backups(folder, library_path)
+    assert holding in [b.path for b in kept]
+    with Library.open(holding) as copy:
+        assert copy.count() == 50
+    # Near miss: once the library changes again, that backup is no longer the newest
+    # that differs, and the same-day rule may take it.
+    with Library.open(library_path) as lib:
+        lib.add_paper(PaperFields(title="A new start"))
+    backup_now(library_path, folder, now=T1 + timedelta(hours=7))
+    backup_now(library_path, folder, now=T1 + timedelta(hours=8))
+    assert holding not in [b.path for b in list_backups(folder, library_path)]
+
+
+def test_a_backup_run_never_leaves_fewer_backups(small_library: Path, folder: Path) -> None:
+    start = datetime(2026, 11, 2, tzinfo=UTC)
+    for day in range(30):
+        backup_now(small_library, folder, now=start + timedelta(days=day))
+    before = len(list_backups(folder, small_library))
+    # Many same-day backups made by hand (or by an older Papershelf): one run deletes one.
+    extra = start + timedelta(days=40)
+    for minute in range(5):
+        _make_backup_file(small_library, folder, extra + timedelta(minutes=minute))
+    count = len(list_backups(folder, small_library))
+    assert count == before + 5
+    backup_now(small_library, folder, now=extra + timedelta(hours=1))
+    assert len(list_backups(folder, small_library)) == count
+
+
+def _make_backup_file(library: Path, folder: Path, when: datetime) -> None:
+    shutil.copyfile(library, folder / f"library-{backup.stamp(when)}.sqlite")
+
+
+def test_an_emptied_library_file_is_damage_when_it_has_backups(
+    library_path: Path, folder: Path
+) -> None:
+    with Library.open(library_path) as lib:
+        lib.set_note(lib.resolve("akyurek2022learning"), "only in the backup")
+    backup_now(library_path, folder, now=T1)
+    library_path.write_bytes(b"")  # : > library.sqlite
+    lib, message = open_or_recover(library_path, folder, now=T2)
+    with lib:
+        assert message is not None and "restored from the backup" in message
+        assert lib.note(lib.resolve("akyurek2022learning")) == "only in the backup"
+    aside = list(library_path.parent.glob("library.sqlite.damaged-*"))
+    assert len(aside) == 1 and aside[0].stat().st_size == 0
+
+
+def test_an_empty_file_without_backups_becomes_a_new_library(tmp_path: Path, folder: Path) -> None:
+    path = tmp_path / "library.sqlite"
+    path.write_bytes(b"")  # touch library.sqlite: the reader wants a library there
+    lib, message = open_or_recover(path, folder)
+    with lib:
+        assert message is None and lib.count() == 50
+
+
+def test_an_emptied_library_without_a_good_backup_is_left_as_it_is(
+    library_path: Path, folder: Path
+) -> None:
+    made = backup_now(library_path, folder, now=T1)
+    damage(made, "header")
+    library_path.write_bytes(b"")
+    with pytest.raises(LibraryError, match="no good backup"):
+        open_or_recover(library_path, folder, now=T2)
+    assert library_path.stat().st_size == 0
+    assert not list(library_path.parent.glob("*.damaged-*"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from papershelf.cli import main as cli
@@ -34,3 +35,30 @@ def test_restore_refuses_a_damaged_backup(library_path: Path, tmp_path: Path, ca
     assert cli(["--library", str(library_path), "restore", str(junk)]) == 1
     assert "Traceback" not in capsys.readouterr().err
     assert library_path.read_bytes() == before
+
+
+def test_an_emptied_library_comes_back_and_its_backup_survives(
+    library_path: Path, tmp_path: Path, capsys
+) -> None:
+    # Issue 13, item 2: `P import x.bib; P backup; : > L; P list; P backup`.
+    bib = tmp_path / "x.bib"
+    bib.write_text("@article{only2024here, title={Only In The Import}, author={Ann Smith}}\n")
+    lib = ["--library", str(library_path)]
+    assert cli([*lib, "import", str(bib)]) == 0
+    assert cli([*lib, "backup"]) == 0
+    first = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    assert first.is_file()
+    library_path.write_bytes(b"")
+    assert cli([*lib, "list", "title:only"]) == 0
+    out, err = capsys.readouterr()
+    assert "Only In The Import" in out
+    assert len(err.splitlines()) == 2 and "restored from the backup" in err.splitlines()[0]
+    assert cli([*lib, "backup"]) == 0
+    # Every backup left holds the import (today it was rotated away for the re-seeded one).
+    backups = sorted(first.parent.glob("library-*.sqlite"))
+    assert backups
+    for path in backups:
+        copy = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        sql = "SELECT count(*) FROM papers WHERE title = 'Only In The Import'"
+        assert copy.execute(sql).fetchone()[0] == 1
+        copy.close()

@@ -411,7 +411,9 @@ def test_hostile_sizes_are_fast() -> None:
         listing = parse_listing(text)
         parse_author_abstracts(text)
         detect_kind(text)
-        assert time.perf_counter() - start < 2.0
+        # Linear work ends in milliseconds; a quadratic scan of these would take minutes.
+        # The bound is the for any hostile input, far from a timing measurement.
+        assert time.perf_counter() - start < 30
         assert len(listing.problems) <= 101
     assert len(parse_listing(texts[1]).entries) == 50
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from papershelf.core.connection import connect_reader
 from papershelf.core.library import Library, LibraryError
 from papershelf.core.safe_files import sync_folder
 
@@ -94,8 +95,9 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
 
     Unlike a read-write one, its close never checkpoints a ``-wal`` into the file, so
     looking at a damaged library leaves it as it was (SQLite may add empty companions).
+    It reads on a full disk and in a read-only folder too.
     """
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
+    return connect_reader(path)
 
 
 def _user_version(conn: sqlite3.Connection) -> int:
@@ -168,7 +170,7 @@ def backup_problem(path: Path | str) -> str | None:
             return "it is not a Papershelf library"
         schema.check(conn)
         return check_problem(conn)
-    except (schema.SchemaTooNewError, schema.NotALibraryError) as exc:
+    except schema.SchemaError as exc:
         return str(exc)
     except sqlite3.Error as exc:
         return str(exc)
@@ -223,16 +225,8 @@ def needs_backup(library: Library | Path | str, folder: Path | str | None = None
         if isinstance(library, Library):
             mine = _fingerprint(library.conn)
         else:
-            conn = connect_readonly(path)
-            try:
-                mine = _fingerprint(conn)
-            finally:
-                conn.close()
-        theirs_conn = connect_readonly(backups[0].path)
-        try:
-            theirs = _fingerprint(theirs_conn)
-        finally:
-            theirs_conn.close()
+            mine = _read_fingerprint(path)
+        theirs = _read_fingerprint(backups[0].path)
     except sqlite3.Error:
         return True
     return mine != theirs
@@ -340,13 +334,19 @@ def rotate(
     daily: int = KEEP_DAILY,
     weekly: int = KEEP_WEEKLY,
 ) -> list[Path]:
-    """Delete the regular backups no rule keeps; return the deleted paths.
+    """Delete at most one regular backup that no rule keeps; return the deleted paths.
 
     Kept: the newest backup of each of the ``daily`` most recent UTC days that have
     backups, the newest of each of the ``weekly`` most recent ISO weeks that have
-    backups, the newest backup of all, and ``keep``. Days and weeks without backups do
-    not count, so a library left alone for months keeps its last backups. Pre-upgrade
-    copies are never rotated.
+    backups, the newest backup of all, ``keep``, and the newest backup whose content
+    differs from the library's now. Days and weeks without backups do not count, so a
+    library left alone for months keeps its last backups. Pre-upgrade copies are never
+    rotated.
+
+    The last two rules are for a library that lost its data since its last good
+    backup (emptied, replaced): the backup made of it now must not push out the only
+    copy that still holds the data. And since a run makes one new backup and deletes
+    at most one, a run never leaves fewer good backups than it found.
     """
     backups = [b for b in list_backups(folder, library_path) if b.before_version is None]
     kept = {Path(p) for p in keep}
@@ -363,16 +363,41 @@ def rotate(
         if week not in weeks and len(weeks) < weekly:
             weeks.append(week)
             kept.add(info.path)
-    removed: list[Path] = []
-    for info in backups:
-        if info.path in kept:
-            continue
+    unkept = [info for info in backups if info.path not in kept]
+    if not unkept:
+        return []
+    differing = _newest_differing(backups, Path(library_path).expanduser())
+    unkept = [info for info in unkept if info.path != differing]
+    for info in reversed(unkept):  # the oldest first
         try:
             info.path.unlink()
         except OSError:
             continue  # keeping one too many is harmless
-        removed.append(info.path)
-    return removed
+        return [info.path]
+    return []
+
+
+def _newest_differing(backups: list[BackupInfo], library_path: Path) -> Path | None:
+    """The newest backup whose fingerprint is not the library's now (None if all match)."""
+    try:
+        mine = _read_fingerprint(library_path)
+    except sqlite3.Error:
+        return None  # the library cannot be read: no backup counts as the same as it
+    for info in backups:
+        try:
+            if _read_fingerprint(info.path) != mine:
+                return info.path
+        except sqlite3.Error:
+            continue
+    return None
+
+
+def _read_fingerprint(path: Path) -> tuple[object, ...]:
+    conn = connect_readonly(path)
+    try:
+        return _fingerprint(conn)
+    finally:
+        conn.close()
 
 
 # ----------------------------------------------------------------------- restoring

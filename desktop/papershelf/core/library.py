@@ -8,6 +8,8 @@ window, the command line, a second process) never see half a change.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -16,6 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from papershelf.core import keys, schema
+from papershelf.core.connection import (
+    cannot_write_beside,
+    connect_reader,
+    connect_writer,
+    primary_code,
+    wal_has_changes,
+)
 from papershelf.core.paper_fields import PaperFields
 from papershelf.core.query import CompiledQuery, compile_query
 from papershelf.core.schema import SORT_COLUMNS, STATUSES
@@ -51,12 +60,60 @@ def marks(n: int) -> str:
     return ",".join("?" * n)
 
 
+def _check_file(path: Path) -> int:
+    """The schema version of an existing file, looked at without writing a byte to it."""
+    try:
+        conn = connect_reader(path)
+    except sqlite3.Error as exc:
+        raise _open_error(path, exc) from exc
+    try:
+        return schema.check(conn)
+    except (sqlite3.Error, schema.SchemaError) as exc:
+        raise _open_error(path, exc) from exc
+    finally:
+        conn.close()
+
+
+def _open_error(path: Path, exc: BaseException) -> LibraryError:
+    """The one line a reader gets when a library cannot be opened."""
+    if isinstance(exc, schema.SchemaError):
+        return LibraryError(f"{path}: {exc}")
+    if isinstance(exc, sqlite3.DatabaseError) and primary_code(exc) in (11, 26):
+        return LibraryError(f"{path} is not a readable Papershelf library ({exc})")
+    if cannot_write_beside(exc):
+        return LibraryError(f"cannot open the library {path}: {exc} ({_why_unwritable(path, exc)})")
+    return LibraryError(f"cannot open the library {path}: {exc}")
+
+
+def _why_unwritable(path: Path, exc: BaseException) -> str:
+    """Full disk or read-only place, in the reader's words."""
+    try:
+        if shutil.disk_usage(path.parent).free < 64 * 1024:
+            return "the disk is full"
+    except OSError:
+        pass
+    if not os.access(path.parent, os.W_OK):
+        return f"the folder {path.parent} cannot be written"
+    return str(exc)
+
+
+def _write_problem(exc: sqlite3.Error) -> str:
+    code = primary_code(exc)
+    if code == 13:  # SQLITE_FULL
+        return "the disk is full"
+    if code == 8:  # SQLITE_READONLY
+        return "the library file or its folder is read-only"
+    return str(exc)
+
+
 class Library:
     """An open library file. Not thread-safe: one Library per thread."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
+        # Why nothing can be written (full disk, read-only folder), or None when it can.
+        self.read_only: str | None = None
         self._depth = 0
         # Author and affiliation ids looked up in this transaction (they are never
         # deleted): an import of 100,000 papers names the same people many times.
@@ -70,20 +127,20 @@ class Library:
 
         A library at an older schema is backed up (to ``backups``, default
         ``backup.default_backup_folder``) before it is migrated; no backup, no upgrade.
+        Another program's database is refused before anything touches it. A library
+        that can be read but not written (full disk, read-only folder) opens read-only:
+        its writes fail with a message that says why.
         """
         path = Path(path).expanduser()
         if path.is_dir():
             raise LibraryError(f"{path} is a folder, not a library file")
         created = not path.exists() or path.stat().st_size == 0
+        found = 0 if created else _check_file(path)
+        conn: sqlite3.Connection | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(path, isolation_level=None, timeout=5.0)
-        except (OSError, sqlite3.Error) as exc:
-            raise LibraryError(f"cannot open the library {path}: {exc}") from exc
-        try:
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA busy_timeout = 5000")
-            found = schema.check(conn)  # before WAL mode, the first thing that writes to the file
+            conn = connect_writer(path)
+            schema.check(conn)  # again: the file may have changed since it was looked at
             if 0 < found < schema.SCHEMA_VERSION:
                 from papershelf.core.backup import backup_before_migration  # imports this module
 
@@ -93,20 +150,37 @@ class Library:
             # WAL + NORMAL survives a killed process (not a power cut) without an fsync per note.
             conn.execute("PRAGMA synchronous = NORMAL")
             schema.migrate(conn)
-        except (schema.SchemaTooNewError, schema.NotALibraryError) as exc:
-            conn.close()
-            raise LibraryError(f"{path}: {exc}") from exc
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise LibraryError(f"{path} is not a readable Papershelf library ({exc})") from exc
+        except (OSError, sqlite3.Error, schema.SchemaError) as exc:
+            if conn is not None:
+                conn.close()
+            if not created and found == schema.SCHEMA_VERSION and cannot_write_beside(exc):
+                return cls._open_read_only(path, exc)
+            raise _open_error(path, exc) from exc
         except LibraryError:  # the backup before a migration failed: nothing was changed
-            conn.close()
+            if conn is not None:
+                conn.close()
             raise
         library = cls(conn, path)
         if created and seed:
             from papershelf.core.seed_import import import_bundled_seeds
 
             import_bundled_seeds(library)
+        return library
+
+    @classmethod
+    def _open_read_only(cls, path: Path, cause: BaseException) -> Library:
+        try:
+            conn = connect_reader(path)
+        except sqlite3.Error as exc:
+            if wal_has_changes(path):
+                raise LibraryError(
+                    f"cannot read the library {path}: its latest changes are in "
+                    f"{path.name}-wal, which cannot be read without writing beside it "
+                    f"({_why_unwritable(path, cause)})"
+                ) from exc
+            raise _open_error(path, exc) from exc
+        library = cls(conn, path)
+        library.read_only = _why_unwritable(path, cause)
         return library
 
     def close(self) -> None:
@@ -129,6 +203,10 @@ class Library:
             finally:
                 self._depth -= 1
             return
+        if self.read_only is not None:
+            raise LibraryError(
+                f"the library can only be read here ({self.read_only}); nothing was changed"
+            )
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
@@ -149,7 +227,7 @@ class Library:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise LibraryError(
-                f"could not write the library ({exc}); the change was not saved"
+                f"could not write the library ({_write_problem(exc)}); the change was not saved"
             ) from exc
         except BaseException:
             if self.conn.in_transaction:
@@ -562,6 +640,18 @@ class Library:
             else:
                 conn.execute("DELETE FROM notes WHERE paper_id = ?", (paper_id,))
             self._reindex([paper_id])
+
+    def append_note(self, paper_id: int, text: str) -> str:
+        """Add ``text`` as a new paragraph of the paper's note; return the whole note.
+
+        The old note is read inside the write transaction: read before it, a second
+        writer's append that commits in between would be overwritten.
+        """
+        with self.write():
+            old = self.note(paper_id).rstrip("\n")
+            body = f"{old}\n\n{text}" if old else text
+            self.set_note(paper_id, body)
+        return body
 
     def _reindex(self, ids: Sequence[int]) -> None:
         """Rewrite the FTS rows of ``ids`` from the papers they index."""

@@ -21,9 +21,11 @@ from papershelf.core.backup import (
     copy_in,
     default_backup_folder,
     is_damage,
+    list_backups,
     move_aside,
     newest_good_backup,
 )
+from papershelf.core.connection import wal_has_changes
 from papershelf.core.library import Library, LibraryError
 
 
@@ -41,6 +43,8 @@ def damage(path: Path | str, *, quick_check: bool = True) -> str | None:
     try:
         conn = connect_readonly(path)
     except sqlite3.Error as exc:
+        if is_damage(exc):
+            return str(exc)
         raise LibraryError(f"cannot open the library {path}: {exc}") from exc
     try:
         schema.check(conn)
@@ -48,7 +52,9 @@ def damage(path: Path | str, *, quick_check: bool = True) -> str | None:
             return check_problem(conn, quick=True)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # reads the schema
         return None
-    except (schema.SchemaTooNewError, schema.NotALibraryError) as exc:
+    except schema.DamagedLibraryError as exc:
+        return str(exc)
+    except schema.SchemaError as exc:
         raise LibraryError(f"{path}: {exc}") from exc
     except sqlite3.Error as exc:
         if is_damage(exc):
@@ -106,8 +112,16 @@ def open_or_recover(
         if backups_folder is not None
         else default_backup_folder(path)
     )
-    if not path.is_file() or path.stat().st_size == 0:
+    if not path.is_file():
         return Library.open(path, backups=folder), None
+    if path.stat().st_size == 0:
+        # Empty: a file the reader made for a new library, or one that was a library
+        # until something truncated it. Backups (or a -wal) say which; re-seeding a
+        # truncated library would hide the loss, and its next backup would rotate the
+        # good ones away.
+        if not list_backups(folder, path) and not wal_has_changes(path):
+            return Library.open(path, backups=folder), None
+        return _recovered(path, folder, "the file is empty (0 bytes)", now)
     if quick_check is None:
         # quick_check reads every page: 0.8 s at 100k papers, 7 s at a million. Past
         # the limit, damage is still caught when opening or reading fails.
@@ -118,8 +132,17 @@ def open_or_recover(
             return Library.open(path, backups=folder), None
         except LibraryError as exc:
             # Damage quick_check skipped (or that appeared since) shows up while opening.
-            if exc.__cause__ is None or not is_damage(exc.__cause__):
+            cause = exc.__cause__
+            if cause is None or not (
+                is_damage(cause) or isinstance(cause, schema.DamagedLibraryError)
+            ):
                 raise
-            problem = str(exc.__cause__)
+            problem = str(cause)
+    return _recovered(path, folder, problem, now)
+
+
+def _recovered(
+    path: Path, folder: Path, problem: str, now: datetime | None
+) -> tuple[Library, str | None]:
     message = recover(path, folder, problem, now=now)
     return Library.open(path, backups=folder), message

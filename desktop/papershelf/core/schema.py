@@ -17,12 +17,33 @@ if TYPE_CHECKING:  # imported when a migration runs: it costs a quarter second a
 STATUSES: tuple[str, ...] = ("new", "to-read", "reading", "read", "skipped")
 
 
-class SchemaTooNewError(RuntimeError):
+class SchemaError(RuntimeError):
+    """The file is not a library this Papershelf may open as it is."""
+
+
+class SchemaTooNewError(SchemaError):
     """The library was written by a newer Papershelf than this one."""
 
 
-class NotALibraryError(RuntimeError):
+class NotALibraryError(SchemaError):
     """The file is an SQLite database of another program; Papershelf must not change it."""
+
+
+class DamagedLibraryError(SchemaError):
+    """The file is a Papershelf library that lost tables it must have: restore a backup."""
+
+
+# ``PRAGMA application_id`` of every library ("PSHF"): another program's database
+# that happens to have a user_version is never taken for ours.
+APPLICATION_ID = 0x50534846
+# What every version of the schema has; an unmarked file without them is not ours.
+CORE_TABLES = frozenset(
+    {
+        "papers", "authors", "affiliations", "tags", "paper_authors", "paper_affiliations",
+        "paper_tags", "notes", "status_history", "sources", "paper_sources", "meta",
+        "papers_fts",
+    }
+)  # fmt: skip
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -224,12 +245,18 @@ def _status_order(db: sqlite_utils.Database) -> None:
     db.execute(f"CREATE INDEX idx_papers_status_rank ON papers(({STATUS_RANK}), id)")
 
 
+def _application_id(db: sqlite_utils.Database) -> None:
+    """Mark the file as a Papershelf library in its header (see ``check``)."""
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v1,
     _cascade_triggers,
     _filter_sort_indexes,
     _title_keys,
     _status_order,
+    _application_id,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -238,19 +265,32 @@ def check(conn: sqlite3.Connection) -> int:
     """The file's schema version; refuses a newer library or another program's database.
 
     Reads only, so it runs before anything (even WAL mode) is written to a file that
-    Papershelf must leave byte for byte as it found it.
+    Papershelf must leave byte for byte as it found it. A file is ours when its header
+    carries our application id, or (libraries made before the id) when it has a schema
+    version and every table a library has; an empty file is a new library.
     """
     found = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    application = int(conn.execute("PRAGMA application_id").fetchone()[0])
+    tables = {
+        str(row[0])
+        for row in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+    }
+    missing = CORE_TABLES - tables
+    foreign = application not in (0, APPLICATION_ID) or (
+        application == 0 and (bool(missing) if found else bool(tables))
+    )
+    if foreign:
+        raise NotALibraryError(
+            "this SQLite file is another program's database, not a Papershelf library; "
+            "it was left unchanged"
+        )
     if found > SCHEMA_VERSION:
         raise SchemaTooNewError(
             f"this library has schema version {found}, but this Papershelf only knows "
             f"up to {SCHEMA_VERSION}; please update Papershelf"
         )
-    if found == 0 and conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():
-        raise NotALibraryError(
-            "this SQLite file holds another program's tables, not a Papershelf library; "
-            "it was left unchanged"
-        )
+    if application == APPLICATION_ID and missing:
+        raise DamagedLibraryError(f"the library lost its tables {', '.join(sorted(missing))}")
     return found
 
 
