@@ -101,6 +101,12 @@ class MainWindow(QMainWindow):
         self.facet_runner = QueryRunner(library.path, self)
         self.facet_runner.finished.connect(self._facets_counted)
         self._pending_select: int | None = None
+        # The paper the details, note and tag panes show: always the table's current one.
+        self._current_paper: int | None = None
+        self._refreshing = False
+        # A reset (new filter, sort, refresh) clears the table's current index without
+        # a currentRowChanged signal: the panes must follow it there too.
+        self.model.modelReset.connect(self._follow_table)
         self.filter_edit.textChanged.connect(self._apply_filter)
         self._apply_filter()
         if self.model.rowCount():
@@ -274,8 +280,6 @@ class MainWindow(QMainWindow):
         if self._pending_select is not None and self.model.row_of(self._pending_select) >= 0:
             self._select_paper(self._pending_select)
             self._pending_select = None
-        elif self.current_paper_id() is None and not self.model.busy:
-            self.details.show_empty(0)
         if not self.model.busy:
             self._facet_timer.start()
 
@@ -346,7 +350,6 @@ class MainWindow(QMainWindow):
     def _select_paper(self, paper_id: int | None) -> None:
         row = -1 if paper_id is None else self.model.row_of(paper_id)
         if row < 0:
-            self.details.show_empty(0)
             return
         index = self.model.index(row, 0)
         flags = (
@@ -357,9 +360,18 @@ class MainWindow(QMainWindow):
         self.table.scrollTo(index)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        paper_id = self.model.paper_id(current.row()) if current.isValid() else None
-        self.notes.set_paper(paper_id)
-        self._show_details(paper_id)
+        self._follow_table()
+
+    def _follow_table(self) -> None:
+        """Give the reading panes to the table's current paper (none: empty, read-only)."""
+        if self._refreshing:
+            return
+        paper_id = self.current_paper_id()
+        if paper_id != self._current_paper:
+            self._current_paper = paper_id
+            self.notes.set_paper(paper_id)
+            self._show_details(paper_id)
+        self._selection_changed()
 
     def _show_details(self, paper_id: int | None) -> None:
         if paper_id is None:
@@ -371,6 +383,7 @@ class MainWindow(QMainWindow):
         count = len(self.table.selectionModel().selectedRows())
         self.statusBar().showMessage(f"{count:,} selected" if count > 1 else "")
         self.paper_actions.update_enabled(count)
+        self.tag_edit.setEnabled(count > 0)
 
     def show_paper(self, paper_id: int) -> None:
         """Select ``paper_id``, clearing the filter when it hides the paper."""
@@ -383,8 +396,15 @@ class MainWindow(QMainWindow):
         selected = self.selected_paper_ids()
         current = self.current_paper_id()
         self._total = self.library.count()
-        self.model.library_changed()
-        self._reselect(selected, current)
+        # The panes wait for the reselection: a paper that stays current keeps its
+        # note editor (cursor, undo) instead of being reloaded.
+        self._refreshing = True
+        try:
+            self.model.library_changed()
+            self._reselect(selected, current)
+        finally:
+            self._refreshing = False
+        self._follow_table()
         self._update_count()
         self._show_details(self.current_paper_id())
         self.tag_completer.setModel(QStringListModel(self.library.all_tags(), self.tag_completer))
