@@ -2,10 +2,13 @@
 
 bibtexparser (v2) only splits a file into blocks, with no middleware: its splitter is
 linear and does not recurse, so hostile files (deep braces, a million newlines, binary
-junk) finish quickly. String macros and ``#`` concatenation are resolved here, with a
-bound on every expansion; ``bibtex_fields`` reads the entries and ``paper_merge``
-completes papers the library already has instead of doubling them. A malformed entry is
-reported with its line and skipped; the others import. An import is one transaction.
+junk) finish quickly. String macros and ``#`` concatenation are resolved here, where
+their size is known before anything is built: the text a file gives literally is kept
+whole however long (the file's size bounds it), but what ``@string`` macros add has a
+budget per entry and per file, so a few doubling macros cannot make gigabytes. An entry
+past a budget, like a malformed one, is reported with its line and skipped; the others
+import. ``bibtex_fields`` reads the entries and ``paper_merge`` completes papers the
+library already has instead of doubling them. An import is one transaction.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from bibtexparser import model
 from bibtexparser.entrypoint import parse_string
@@ -25,7 +29,10 @@ from papershelf.core.paper_merge import add_all, find_duplicate, identity, merge
 from papershelf.core.seed_import import ImportReport
 
 MAX_BYTES = 256 * 1024 * 1024  # 100,000 entries with abstracts are about 125 MB
-MAX_VALUE_CHARS = 1_000_000  # one field, after @string expansion
+# What @string macros may add: no real entry gets more than a few hundred characters
+# from them (journal names), and a 100,000-entry file a few million in all.
+MAX_ENTRY_EXPANSION = 1_000_000  # characters macros add to one entry (or one @string)
+MIN_FILE_EXPANSION = 8_000_000  # ... to a whole file, or the file's own length if larger
 MAX_PROBLEMS = 100  # per file; a count says how many more there were
 
 Progress = Callable[[int, int], object]
@@ -37,6 +44,7 @@ _MONTH_NAMES = {
     "nov": "November", "dec": "December",
 }  # fmt: skip
 _VALUE_MARK = re.compile(r'(?<!\\)[{}"#]')
+_HASH = re.compile(r"(?<!\\)#")
 
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # we report problems ourselves
 
@@ -53,6 +61,7 @@ class ParsedBibtex:
 
     entries: list[BibEntry] = field(default_factory=list)
     problems: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
+    skipped: int = 0  # entries found but not read (malformed, or past a budget)
 
 
 # ------------------------------------------------------------------ reading a file
@@ -92,8 +101,74 @@ def decode_bytes(raw: bytes) -> tuple[str | None, list[str]]:
 # ------------------------------------------------------------------ parsing
 
 
-def _resolve(raw: str, strings: dict[str, str]) -> str:
-    """A raw field value ('{A} # name # "B"') as the string it stands for."""
+class _Expansion(NamedTuple):
+    """A raw value as the pieces it stands for, not yet joined (so not yet paid for)."""
+
+    pieces: list[str]
+    from_macros: int  # characters the @string macros among the pieces add
+    too_large: tuple[str, str] | None  # (macro, why) of a macro too large to define
+
+
+@dataclass
+class _Macros:
+    """The file's @string macros so far, and what they have added to it."""
+
+    budget: int  # characters macros may add to the whole file
+    values: dict[str, str] = field(default_factory=dict)
+    too_large: dict[str, str] = field(default_factory=dict)  # name: the budget it would pass
+    added: int = 0
+
+    def expand(self, raw: str) -> _Expansion:
+        """A raw field value ('{A} # name # "B"') as the pieces it stands for."""
+        pieces: list[str] = []
+        from_macros = 0
+        too_large = None
+        for part in _concatenated(raw):
+            text = part.strip()
+            name = text.lower()
+            if len(text) >= 2 and text[0] + text[-1] in ("{}", '""'):
+                text = text[1:-1]
+            elif name in self.values:
+                text = self.values[name]
+                from_macros += len(text)
+            elif name in self.too_large:
+                too_large = too_large or (text, self.too_large[name])
+            elif name in _MONTH_NAMES:
+                text = _MONTH_NAMES[name]  # at most three times what the file spells out
+            pieces.append(text)
+        return _Expansion(pieces, from_macros, too_large)
+
+    def past_budget(self, expansion: _Expansion, entry_added: int) -> str | None:
+        """The budget an expansion would pass ("over N characters to ..."), if any.
+
+        ``entry_added``: what macros add to its entry (or @string) so far, this included.
+        """
+        if expansion.too_large is not None:
+            return expansion.too_large[1]
+        if entry_added > MAX_ENTRY_EXPANSION:
+            return f"over {MAX_ENTRY_EXPANSION:,} characters to one entry"
+        if self.added + entry_added > self.budget:
+            return f"over {self.budget:,} characters to the file"
+        return None
+
+    def define(self, name: str, raw: str) -> None:
+        """``@string{name = raw}``; one past a budget is marked, and entries using it skipped."""
+        name = name.strip().lower()
+        expansion = self.expand(raw)
+        self.values.pop(name, None)
+        self.too_large.pop(name, None)
+        why = self.past_budget(expansion, expansion.from_macros)
+        if why is not None:
+            self.too_large[name] = why
+        else:
+            self.values[name] = "".join(expansion.pieces)
+            self.added += expansion.from_macros
+
+
+def _concatenated(raw: str) -> list[str]:
+    """The parts of a raw value joined by ``#`` outside braces and quotes, unstripped."""
+    if _HASH.search(raw) is None:
+        return [raw]  # most values, and every one Papershelf writes: no brace walk needed
     parts: list[str] = []
     depth = 0
     in_quotes = False
@@ -110,22 +185,7 @@ def _resolve(raw: str, strings: dict[str, str]) -> str:
             parts.append(raw[start : match.start()])
             start = match.end()
     parts.append(raw[start:])
-    out: list[str] = []
-    size = 0
-    for part in parts:
-        text = part.strip()
-        if len(text) >= 2 and text[0] + text[-1] in ("{}", '""'):
-            text = text[1:-1]
-        elif text.lower() in strings:
-            text = strings[text.lower()]
-        elif text.lower() in _MONTH_NAMES:
-            text = _MONTH_NAMES[text.lower()]
-        room = MAX_VALUE_CHARS - size
-        out.append(text[:room])  # a value past the bound is cut, not dropped
-        size += len(out[-1])
-        if len(text) > room:
-            break
-    return "".join(out)
+    return parts
 
 
 def _failure(block: model.ParsingFailedBlock) -> str:
@@ -136,6 +196,29 @@ def _failure(block: model.ParsingFailedBlock) -> str:
     return f"malformed entry {head!r} skipped: {reason}"
 
 
+def _entry_fields(block: model.Entry, macros: _Macros) -> dict[str, str] | str:
+    """An entry's fields (the first of repeated ones), or why it is skipped.
+
+    Sizes are added up before any value is joined: nothing past a budget is ever built.
+    """
+    expansions: dict[str, _Expansion] = {}
+    added = 0
+    for item in block.fields:
+        name = item.key.strip().lower()
+        if name in expansions:
+            continue
+        expansion = macros.expand(item.value)
+        added += expansion.from_macros
+        why = macros.past_budget(expansion, added)
+        if expansion.too_large is not None:
+            return f"field {name!r} uses @string {expansion.too_large[0]}, which would add {why}"
+        if why is not None:
+            return f"field {name!r}: @string macros would add {why}"
+        expansions[name] = expansion
+    macros.added += added
+    return {name: "".join(e.pieces) for name, e in expansions.items()}
+
+
 def parse_bibtex(text: str) -> ParsedBibtex:
     """Entries of a BibTeX text, in file order, and (line, message) for each problem."""
     result = ParsedBibtex()
@@ -144,31 +227,37 @@ def parse_bibtex(text: str) -> ParsedBibtex:
     except Exception as exc:  # the splitter raises only on its own bugs; say so, once
         result.problems.append((1, f"the BibTeX parser failed: {type(exc).__name__}: {exc}"))
         return result
-    strings: dict[str, str] = {}
+    macros = _Macros(budget=max(MIN_FILE_EXPANSION, len(text)))
     for block in library.blocks:
         line = (block.start_line or 0) + 1
         if isinstance(block, model.String):
-            strings[block.key.strip().lower()] = _resolve(block.value, strings)
+            macros.define(block.key, block.value)
             continue
         if isinstance(block, model.DuplicateFieldKeyBlock | model.DuplicateBlockKeyBlock):
             if isinstance(block, model.DuplicateFieldKeyBlock):
                 names = ", ".join(sorted(block.duplicate_keys))
                 result.problems.append((line, f"repeated field {names}: the first one is used"))
             inner = block.ignore_error_block
+            if isinstance(inner, model.String):
+                name = inner.key.strip()
+                result.problems.append((line, f"@string {name} defined again: the first is used"))
+                continue
             if inner is None:
                 continue
             block = inner
         elif isinstance(block, model.ParsingFailedBlock):
             result.problems.append((line, _failure(block)))
+            result.skipped += 1
             continue
         if not isinstance(block, model.Entry):
             continue  # comments and @preamble
-        fields: dict[str, str] = {}
-        for item in block.fields:
-            name = item.key.strip().lower()
-            if name not in fields:
-                fields[name] = _resolve(item.value, strings)
-        result.entries.append(BibEntry(line, block.entry_type.lower(), block.key.strip(), fields))
+        key = block.key.strip()
+        fields = _entry_fields(block, macros)
+        if isinstance(fields, str):
+            result.problems.append((line, f"entry {key!r} skipped: {fields}"))
+            result.skipped += 1
+            continue
+        result.entries.append(BibEntry(line, block.entry_type.lower(), key, fields))
     return result
 
 
@@ -201,7 +290,7 @@ def read_bibtex(
         report.problems.extend(f"{path.name}: {p}" for p in problems)
         result = parse_bibtex(text)
         _add_problems(report, path.name, result.problems)
-        report.skipped += sum(1 for _, m in result.problems if m.startswith("malformed"))
+        report.skipped += result.skipped
         if not result.entries:
             report.problems.append(f"{path}: no BibTeX entries found; nothing imported")
         parsed.append((path.name, result.entries))

@@ -8,7 +8,8 @@ wrote gives back exactly the text it had (``decode(encode(s)) == s``; the tests 
 it for generated strings).
 
 pylatexenc recurses once per brace level and is slow on megabytes, so hostile values
-(thousands of nested braces, huge fields) take a plain, linear path instead.
+(thousands of nested braces, huge fields) take a linear path instead: the common LaTeX
+of bibliographies read directly, or else braces and simple escapes removed.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ _FAST_TOKEN = re.compile(
     r"|\\([uvHckrdb])\{([A-Za-z])\}"
     r"|\\(ss|o|O|ae|AE|aa|AA|l|L|oe|OE|i|j)(?:\{\}|(?=\}))"
 )
+_FAST_PASS = re.compile(f"{_FAST_TOKEN.pattern}|{_LIGATURE.pattern}|[{{}}]")
 
 # Export: what each character LaTeX treats specially is written as.
 _ESCAPES = {
@@ -134,6 +136,13 @@ def _fast_token(match: re.Match[str]) -> str:
     return _LETTERS[letters]
 
 
+def _fast_piece(match: re.Match[str]) -> str:
+    mark = match.group(0)
+    if mark[0] == "\\":
+        return _fast_token(match)
+    return "" if mark in "{}" else _LIGATURES[mark]
+
+
 def _fast(text: str) -> str | None:
     """The common LaTeX of bibliographies (accents, escapes, braces) without pylatexenc.
 
@@ -141,23 +150,22 @@ def _fast(text: str) -> str | None:
     """
     if "\\" in _FAST_TOKEN.sub("", text):
         return None
-    out: list[str] = []
-    position = 0
-    for match in _FAST_TOKEN.finditer(text):
-        out.append(_plain(text[position : match.start()]))
-        out.append(_fast_token(match))
-        position = match.end()
-    out.append(_plain(text[position:]))
-    return "".join(out)
+    # Every backslash starts a token, so between tokens ``_plain`` would only join
+    # ligatures and drop braces: one pass does all three, in text order.
+    return _FAST_PASS.sub(_fast_piece, text)
 
 
 def _decode_text(text: str) -> str:
     """A stretch of LaTeX text (no math) as Unicode."""
-    if "\\" not in text or len(text) > MAX_LATEX_CHARS or _depth(text) > MAX_LATEX_DEPTH:
+    if "\\" not in text:
         return _plain(text)
+    # Before the size and depth checks: the fast path is linear, and it reads what export
+    # writes (``\\textasciitilde{}``), so a note of megabytes comes back whole.
     fast = _fast(text)
     if fast is not None:
         return fast
+    if len(text) > MAX_LATEX_CHARS or _depth(text) > MAX_LATEX_DEPTH:
+        return _plain(text)
     return _latex(text)
 
 
