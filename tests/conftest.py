@@ -24,7 +24,7 @@ def _no_library_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One seeded library per test session; tests get copies of it."""
-    from papershelf.core.library import Library
+    from papershelf.core.store.library import Library
 
     path = tmp_path_factory.mktemp("template") / "library.sqlite"
     Library.open(path).close()
@@ -42,7 +42,7 @@ def library_path(tmp_path: Path, seeded_template: Path) -> Path:
 @pytest.fixture
 def library(library_path: Path):
     """The seeded library, opened; closed after the test."""
-    from papershelf.core.library import Library
+    from papershelf.core.store.library import Library
 
     lib = Library.open(library_path)
     yield lib

@@ -14,11 +14,12 @@ from typing import Any, NoReturn
 
 from papershelf import __version__
 from papershelf.cli_exchange import add_export_command, add_import_command, run_export, run_import
-from papershelf.core import backup, paths
-from papershelf.core.interchange import export_csv
-from papershelf.core.library import Library, LibraryError
-from papershelf.core.recovery import open_or_recover
-from papershelf.core.schema import SORT_COLUMNS, STATUSES
+from papershelf.core import paths
+from papershelf.core.io.interchange import export_csv
+from papershelf.core.safety import backup
+from papershelf.core.safety.recovery import open_or_recover
+from papershelf.core.store.library import Library, LibraryError
+from papershelf.core.store.schema import SORT_COLUMNS, STATUSES
 
 
 class _Parser(argparse.ArgumentParser):

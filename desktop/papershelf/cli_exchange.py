@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from papershelf.core.export_notes import JOURNAL_NAME, LAYOUTS, export_notes, render_journal
-from papershelf.core.interchange import export_bibtex, export_csl_json, export_csv
-from papershelf.core.library import Library, LibraryError
-from papershelf.core.safe_files import atomic_write, ensure_folder
+from papershelf.core.io.export_notes import JOURNAL_NAME, LAYOUTS, export_notes, render_journal
+from papershelf.core.io.interchange import export_bibtex, export_csl_json, export_csv
+from papershelf.core.safety.safe_files import atomic_write, ensure_folder
+from papershelf.core.store.library import Library, LibraryError
 
 EXPORT_FORMATS = ("notes", "bibtex", "csv", "json")
 
@@ -76,7 +76,7 @@ def add_export_command(commands: Any) -> None:
 
 
 def run_import(args: argparse.Namespace, library: Library) -> int:
-    from papershelf.core.importer import import_files  # bibtexparser: only when needed
+    from papershelf.core.io.importer import import_files  # bibtexparser: only when needed
 
     report = import_files(library, args.files)
     for problem in report.problems:

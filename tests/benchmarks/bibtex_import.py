@@ -22,9 +22,9 @@ sys.path.insert(0, str(HERE))
 
 from stats import machine  # noqa: E402
 
-from papershelf.core.bibtex import import_bibtex  # noqa: E402
-from papershelf.core.interchange import export_bibtex  # noqa: E402
-from papershelf.core.library import Library  # noqa: E402
+from papershelf.core.io.bibtex import import_bibtex  # noqa: E402
+from papershelf.core.io.interchange import export_bibtex  # noqa: E402
+from papershelf.core.store.library import Library  # noqa: E402
 
 BUDGET_PER_100K_S = 20.0
 

@@ -55,8 +55,8 @@ def prepare(library: Path) -> dict[str, Any]:
 
     Otherwise the first cold start would time a backup and a migration (minutes at 1M).
     """
-    from papershelf.core import schema
-    from papershelf.core.library import Library
+    from papershelf.core.store import schema
+    from papershelf.core.store.library import Library
 
     conn = sqlite3.connect(library)
     found = int(conn.execute("PRAGMA user_version").fetchone()[0])

@@ -48,7 +48,7 @@ def cold_start(library: str, t0: float) -> dict[str, float]:
 
 def filters(conn: sqlite3.Connection, steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Time each step's filter text as the bare query (texts with an error are skipped)."""
-    from papershelf.core.query import compile_query
+    from papershelf.core.search.query import compile_query
 
     records = []
     for step in steps:
@@ -79,8 +79,8 @@ def best_of(conn: sqlite3.Connection, sql: str, params: Any = ()) -> tuple[list[
 
 def sorts(conn: sqlite3.Connection, columns: dict[str, str | None]) -> dict[str, Any]:
     """Every id of the library in each column's order, both ways."""
-    from papershelf.core.query import compile_query
-    from papershelf.core.schema import SORT_COLUMNS
+    from papershelf.core.search.query import compile_query
+    from papershelf.core.store.schema import SORT_COLUMNS
 
     where = compile_query("").where
     out: dict[str, Any] = {}

@@ -15,9 +15,9 @@ import sys
 import time
 from pathlib import Path
 
-from papershelf.core.library import Library
 from papershelf.core.paper_fields import PaperFields
-from papershelf.core.schema import STATUSES
+from papershelf.core.store.library import Library
+from papershelf.core.store.schema import STATUSES
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 CATEGORIES = ("LG", "CL", "CV", "LO", "AI", "IR", "RO", "NE", "CR", "DS")

@@ -34,10 +34,10 @@ from qt_timing import (  # noqa: E402
     time_sorts,
 )
 
-from papershelf.core.filter_text import has_term  # noqa: E402
+from papershelf.core.search.filter_text import has_term  # noqa: E402
 from papershelf.ui import open_main_window  # noqa: E402
-from papershelf.ui.facet_tree import MORE_AUTHORS, TOKEN_ROLE  # noqa: E402
-from papershelf.ui.table_model import COLUMNS  # noqa: E402
+from papershelf.ui.panes.facet_tree import MORE_AUTHORS, TOKEN_ROLE  # noqa: E402
+from papershelf.ui.table.model import COLUMNS  # noqa: E402
 
 SETTLE_TIMEOUT_S = 180.0
 

@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 
-from papershelf.core import backup, schema
-from papershelf.core.backup import (
+from papershelf.core.paper_fields import PaperFields
+from papershelf.core.safety import backup
+from papershelf.core.safety.backup import (
     BackupError,
     backup_now,
     list_backups,
@@ -25,9 +26,9 @@ from papershelf.core.backup import (
     restore,
     rotate,
 )
-from papershelf.core.library import Library, LibraryError
-from papershelf.core.paper_fields import PaperFields
-from papershelf.core.recovery import open_or_recover
+from papershelf.core.safety.recovery import open_or_recover
+from papershelf.core.store import schema
+from papershelf.core.store.library import Library, LibraryError
 
 T0 = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 T1 = datetime(2026, 11, 27, 14, 5, tzinfo=UTC)

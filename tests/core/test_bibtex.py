@@ -16,19 +16,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from papershelf.core import bibtex_fields, bibtex_text
-from papershelf.core.bibtex import ImportCancelled, import_bibtex, parse_bibtex
-from papershelf.core.bibtex_fields import parse_names
-from papershelf.core.importer import detect_kind, import_files
-from papershelf.core.interchange import (
+from papershelf.core.io import bibtex_fields, bibtex_text
+from papershelf.core.io.bibtex import ImportCancelled, import_bibtex, parse_bibtex
+from papershelf.core.io.bibtex_fields import parse_names
+from papershelf.core.io.importer import detect_kind, import_files
+from papershelf.core.io.interchange import (
     CSV_FIELDS,
     export_bibtex,
     export_csl_json,
     export_csv,
     split_name,
 )
-from papershelf.core.library import Library
 from papershelf.core.paper_fields import PaperFields
+from papershelf.core.store.library import Library
 
 SEEDS = Path(__file__).parents[2] / "seeds"
 COMPARED = (
@@ -422,8 +422,8 @@ def test_split_name_takes_the_last_word_as_family_name() -> None:
 
 
 def test_a_paper_twice_in_one_file_is_added_once(tmp_path) -> None:
-    from papershelf.core.importer import import_files
-    from papershelf.core.library import Library
+    from papershelf.core.io.importer import import_files
+    from papershelf.core.store.library import Library
 
     bib = tmp_path / "twice.bib"
     bib.write_text(

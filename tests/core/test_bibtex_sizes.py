@@ -15,16 +15,16 @@ from typing import Any
 
 import pytest
 
-from papershelf.core import bibtex, bibtex_text
-from papershelf.core.bibtex import (
+from papershelf.core.io import bibtex, bibtex_text
+from papershelf.core.io.bibtex import (
     MAX_ENTRY_EXPANSION,
     MIN_FILE_EXPANSION,
     import_bibtex,
     parse_bibtex,
 )
-from papershelf.core.interchange import export_bibtex
-from papershelf.core.library import Library
+from papershelf.core.io.interchange import export_bibtex
 from papershelf.core.paper_fields import PaperFields
+from papershelf.core.store.library import Library
 
 
 def records(lib: Library) -> dict[str, dict[str, Any]]:

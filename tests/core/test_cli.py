@@ -18,9 +18,10 @@ from typing import Any
 import pytest
 from cli_runner import run
 
-from papershelf.core import paths, schema
-from papershelf.core.library import Library
-from papershelf.core.schema import STATUSES
+from papershelf.core import paths
+from papershelf.core.store import schema
+from papershelf.core.store.library import Library
+from papershelf.core.store.schema import STATUSES
 
 SEEDS = Path(__file__).parents[2] / "seeds"
 PAIRS_NAME = "001_c327793b78459269.txt"

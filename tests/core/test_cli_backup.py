@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from papershelf.cli import main as cli
-from papershelf.core.library import Library
+from papershelf.core.store.library import Library
 
 
 def test_backup_then_restore_the_newest(library_path: Path, capsys) -> None:

@@ -14,8 +14,8 @@ import pytest
 import yaml
 from cli_runner import run
 
-from papershelf.core.export_notes import JOURNAL_NAME, MANIFEST_NAME
-from papershelf.core.library import Library
+from papershelf.core.io.export_notes import JOURNAL_NAME, MANIFEST_NAME
+from papershelf.core.store.library import Library
 
 
 def ok(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[str, str]:

@@ -16,17 +16,17 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from papershelf.core import safe_files
-from papershelf.core.export_notes import (
+from papershelf.core.io.export_notes import (
     JOURNAL_NAME,
     MANIFEST_NAME,
     ExportError,
     export_notes,
     render_paper,
 )
-from papershelf.core.library import Library, LibraryError
 from papershelf.core.paper_fields import PaperFields
-from papershelf.core.safe_files import MAX_NAME_BYTES, safe_filename
+from papershelf.core.safety import safe_files
+from papershelf.core.safety.safe_files import MAX_NAME_BYTES, safe_filename
+from papershelf.core.store.library import Library, LibraryError
 
 FORBIDDEN = set('/\\:*?"<>|') | {chr(c) for c in range(32)}
 RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{d}{n}" for d in ("COM", "LPT") for n in range(1, 10)}

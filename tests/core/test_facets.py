@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from papershelf.core.facets import Facet, facet_counts, quote_value
-from papershelf.core.filter_text import has_term, split_terms, toggle_term
-from papershelf.core.library import Library
-from papershelf.core.query import compile_query
-from papershelf.core.schema import STATUSES
+from papershelf.core.search.facets import Facet, facet_counts, quote_value
+from papershelf.core.search.filter_text import has_term, split_terms, toggle_term
+from papershelf.core.search.query import compile_query
+from papershelf.core.store.library import Library
+from papershelf.core.store.schema import STATUSES
 
 
 def counts(facets: list[Facet]) -> dict[str, int]:

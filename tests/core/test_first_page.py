@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from papershelf.core import first_page as first_page_module
-from papershelf.core.first_page import (
+from papershelf.core.paper_fields import PaperFields
+from papershelf.core.search import first_page as first_page_module
+from papershelf.core.search.first_page import (
     Page,
     Vocabulary,
     _Budget,
@@ -23,10 +24,9 @@ from papershelf.core.first_page import (
     expand_prefixes,
     first_page,
 )
-from papershelf.core.library import Library
-from papershelf.core.paper_fields import PaperFields
-from papershelf.core.query import compile_query
-from papershelf.core.schema import SORT_COLUMNS, SORT_INDEXES
+from papershelf.core.search.query import compile_query
+from papershelf.core.store.library import Library
+from papershelf.core.store.schema import SORT_COLUMNS, SORT_INDEXES
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from synthetic import generate

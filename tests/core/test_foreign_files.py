@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from cli_runner import run
 
-from papershelf.core import schema
-from papershelf.core.backup import default_backup_folder
-from papershelf.core.library import Library, LibraryError
-from papershelf.core.recovery import open_or_recover
+from papershelf.core.safety.backup import default_backup_folder
+from papershelf.core.safety.recovery import open_or_recover
+from papershelf.core.store import schema
+from papershelf.core.store.library import Library, LibraryError
 
 
 def sha(path: Path) -> str:
@@ -93,7 +93,7 @@ def test_a_library_from_before_the_application_id_still_opens(tmp_path: Path) ->
 
 
 def test_a_library_that_lost_its_tables_is_restored_from_a_backup(tmp_path: Path) -> None:
-    from papershelf.core.backup import backup_now
+    from papershelf.core.safety.backup import backup_now
 
     path = tmp_path / "library.sqlite"
     with Library.open(path) as lib:

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from papershelf.core import schema
-from papershelf.core.library import Library, LibraryError
 from papershelf.core.paper_fields import PaperFields
-from papershelf.core.schema import SORT_COLUMNS, STATUSES
+from papershelf.core.store import schema
+from papershelf.core.store.library import Library, LibraryError
+from papershelf.core.store.schema import SORT_COLUMNS, STATUSES
 
 T1 = "2024-01-01T10:00:00+00:00"
 T2 = "2024-01-02T10:00:00+00:00"

@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 import sqlite_utils
 
-from papershelf.core import schema
-from papershelf.core.backup import default_backup_folder, list_backups
-from papershelf.core.library import Library, LibraryError
-from papershelf.core.recovery import open_or_recover
+from papershelf.core.safety.backup import default_backup_folder, list_backups
+from papershelf.core.safety.recovery import open_or_recover
+from papershelf.core.store import schema
+from papershelf.core.store.library import Library, LibraryError
 
 EARLIER_VERSIONS = range(1, schema.SCHEMA_VERSION)
 T = "2025-06-01T10:00:00+00:00"

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from papershelf.core import query as query_module
-from papershelf.core import schema, text
-from papershelf.core.query import CompiledQuery, compile_query
+from papershelf.core import text
+from papershelf.core.search import query as query_module
+from papershelf.core.search.query import CompiledQuery, compile_query
+from papershelf.core.store import schema
 
 # id, title, authors, abstract, year, category, has_code, status, key, tags, affiliations, note
 PAPERS: list[tuple[int, str, str, str, int | None, str, int, str, str, list[str], list[str], str]]

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from papershelf.core import paths, seed_import
-from papershelf.core.library import Library
+from papershelf.core import paths
+from papershelf.core.io import seed_import
+from papershelf.core.store.library import Library
 from papershelf.core.text import fold
 
 SEEDS = Path(__file__).parents[2] / "seeds"

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from papershelf.core.seeds import (
+from papershelf.core.io.seeds import (
     AuthorAbstract,
     Listing,
     SeedEntry,

@@ -20,7 +20,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from papershelf.core.schema import STATUSES
+from papershelf.core.store.schema import STATUSES
 from papershelf.ui import open_main_window
 
 TEXT = "".join(f"w{i:04d} " for i in range(5000))

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from papershelf.core.library import Library
+from papershelf.core.store.library import Library
 
 WRITERS = 3
 EACH = 60

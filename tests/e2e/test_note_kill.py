@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from papershelf.core.library import Library
+from papershelf.core.store.library import Library
 
 sys.path.insert(0, str(Path(__file__).parent))
 from stress_kill import run_and_kill

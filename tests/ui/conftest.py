@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from papershelf.ui import open_main_window
-from papershelf.ui.main_window import MainWindow
+from papershelf.ui.window.main_window import MainWindow
 
 
 @pytest.fixture(autouse=True)
@@ -27,7 +27,7 @@ def no_wall_clock_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
     Under load it passes for any query, and a test would see the thread's path instead
     of the one it checks; tests of the deadline path set it to 0 themselves.
     """
-    from papershelf.ui import table_model
+    from papershelf.ui.table import model as table_model
 
     monkeypatch.setattr(table_model, "FIRST_PAGE_DEADLINE_S", 30.0)
 

@@ -8,10 +8,10 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from papershelf.cli import main as cli
-from papershelf.core import backup
-from papershelf.core.library import Library
+from papershelf.core.safety import backup
+from papershelf.core.store.library import Library
 from papershelf.ui import open_main_window
-from papershelf.ui.main_window import MainWindow
+from papershelf.ui.window.main_window import MainWindow
 
 
 def status_of(path: Path, paper_id: int) -> str:

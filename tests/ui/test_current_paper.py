@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 
-from papershelf.ui.main_window import MainWindow
+from papershelf.ui.window.main_window import MainWindow
 
 
 def editor(win: MainWindow) -> QPlainTextEdit:

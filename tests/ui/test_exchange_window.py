@@ -10,8 +10,8 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
-from papershelf.ui.exchange import ExportNotesDialog
-from papershelf.ui.main_window import MainWindow
+from papershelf.ui.window.exchange import ExportNotesDialog
+from papershelf.ui.window.main_window import MainWindow
 
 BIB = """@article{vaswani2017attention,
   title = {Attention Is All You Need},

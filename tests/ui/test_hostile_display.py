@@ -8,10 +8,10 @@ import pytest
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 
-from papershelf.core.library import Library
 from papershelf.core.paper_fields import PaperFields
+from papershelf.core.store.library import Library
 from papershelf.ui import open_main_window
-from papershelf.ui.details import SafeTextBrowser
+from papershelf.ui.panes.details import SafeTextBrowser
 
 HOSTILE = [
     "<img src=file:///etc/passwd>",

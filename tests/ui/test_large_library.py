@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QLineEdit
 
-from papershelf.core.first_page import Page
-from papershelf.core.library import Library
 from papershelf.core.paper_fields import PaperFields
-from papershelf.ui import main_window as main_window_module
+from papershelf.core.search.first_page import Page
+from papershelf.core.store.library import Library
 from papershelf.ui import open_main_window
-from papershelf.ui import table_model as table_model_module
-from papershelf.ui.table_model import FIRST_PAGE, SCREENFUL
+from papershelf.ui.table import model as table_model_module
+from papershelf.ui.table.model import FIRST_PAGE, SCREENFUL
+from papershelf.ui.window import main_window as main_window_module
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from synthetic import generate
@@ -86,10 +86,13 @@ def test_a_common_word_shows_its_first_page_at_once_then_the_exact_count(qtbot, 
     ids = expected_ids(big_window.library.path, "learn")
     assert len(ids) > FIRST_PAGE
     big_window.findChild(QLineEdit, "filterEdit").setText("learn")
-    # Before any event is processed: the right top rows, marked as more to come.
+    # Before any event is processed: the right top rows, marked as more to come. A
+    # plan that runs past its expected time hands over a screenful early (the rest
+    # comes from the thread), so how many rows depends on the machine's load.
     assert not model.stale and model.busy
-    assert [model.paper_id(r) for r in range(model.rowCount())] == ids[:FIRST_PAGE]
-    assert big_window.count_label.text() == f"{FIRST_PAGE:,}+ of 2,000 papers"
+    shown = [model.paper_id(r) for r in range(model.rowCount())]
+    assert SCREENFUL <= len(shown) <= FIRST_PAGE and shown == ids[: len(shown)]
+    assert big_window.count_label.text() == f"{len(shown):,}+ of 2,000 papers"
     qtbot.waitUntil(lambda: not model.busy, timeout=5000)
     assert [model.paper_id(r) for r in range(model.rowCount())] == ids
     assert big_window.count_label.text() == f"{len(ids):,} of 2,000 papers"

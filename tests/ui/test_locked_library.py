@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox
 
-from papershelf.ui.main_window import MainWindow
+from papershelf.ui.window.main_window import MainWindow
 
 
 def test_locked_library_keeps_the_note_and_says_so(

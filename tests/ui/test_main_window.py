@@ -8,11 +8,11 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QTableView, QTextBrowser, QTreeWidget
 
-from papershelf.core.library import Library
 from papershelf.core.paper_fields import PaperFields
+from papershelf.core.store.library import Library
 from papershelf.ui import open_main_window
-from papershelf.ui.main_window import MainWindow
-from papershelf.ui.table_model import COLUMN_INDEX
+from papershelf.ui.table.model import COLUMN_INDEX
+from papershelf.ui.window.main_window import MainWindow
 
 
 def count_text(win: MainWindow) -> str:

@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QPlainTextEd
 
 from papershelf.cli import main as cli
 from papershelf.ui import open_main_window
-from papershelf.ui.main_window import MainWindow
-from papershelf.ui.paper_dialog import PaperDialog
-from papershelf.ui.table_model import COLUMN_INDEX
+from papershelf.ui.dialogs.paper_dialog import PaperDialog
+from papershelf.ui.table.model import COLUMN_INDEX
+from papershelf.ui.window.main_window import MainWindow
 
 
 def select_rows(win: MainWindow, rows: list[int]) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from papershelf.ui.main_window import MainWindow
 from papershelf.ui.single_instance import ask_running_window, server_name
+from papershelf.ui.window.main_window import MainWindow
 
 
 def test_second_launch_reaches_the_running_window(

@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from papershelf.core.library import Library
+from papershelf.core.store.library import Library
 from papershelf.ui.app import open_main_window
 
 

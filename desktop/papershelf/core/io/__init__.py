@@ -1,0 +1,1 @@
+"""Reading and writing other formats: seed documents, BibTeX, CSV, CSL-JSON, Markdown."""

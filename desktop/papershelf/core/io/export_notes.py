@@ -1,0 +1,376 @@
+"""Exporting notes to Markdown: safe to run every day into a folder the reader edits.
+
+A manifest (``.papershelf-export.json``) in the folder records the hash of every file
+Papershelf wrote there. A re-export rewrites a file only while it still has that hash:
+a file the reader edited since is left alone and reported, and a file Papershelf never
+wrote is never touched (a paper whose name it holds gets another name). Every file is
+written atomically. The output is deterministic, so an unchanged library re-exports as
+"unchanged" and a folder under git shows only real changes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from papershelf.core.io import markdown
+from papershelf.core.safety.safe_files import (
+    atomic_write,
+    ensure_folder,
+    name_identity,
+    numbered_filename,
+    safe_filename,
+)
+from papershelf.core.store.library import Library, LibraryError
+from papershelf.core.text import latex_to_text
+
+Layout = Literal["single", "per-paper"]
+LAYOUTS: tuple[str, ...] = ("single", "per-paper")
+JOURNAL_NAME = "reading-journal.md"
+MANIFEST_NAME = ".papershelf-export.json"
+MANIFEST_FORMAT = "papershelf-notes-export"
+STATUS_ORDER: tuple[tuple[str, str], ...] = (
+    ("reading", "Reading"),
+    ("to-read", "To read"),
+    ("read", "Read"),
+    ("new", "New"),
+    ("skipped", "Skipped"),
+)
+_CHUNK = 500
+_OBSIDIAN_TAG = re.compile(r"[\w/-]*[^\W\d][\w/-]*")
+
+Progress = Callable[[int, int], object]
+"""``progress(done, total)`` after each paper; returning ``False`` stops the export."""
+
+
+@dataclass
+class ExportReport:
+    """What an export did; every path is inside ``folder``."""
+
+    folder: Path
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    skipped_edited: list[Path] = field(default_factory=list)  # edited since: left alone
+    foreign: list[Path] = field(default_factory=list)  # not Papershelf's: another name used
+    errors: list[str] = field(default_factory=list)
+    cancelled: bool = False
+
+    def summary(self) -> str:
+        """One line: "written 3, unchanged 47, skipped as edited 1"."""
+        text = (
+            f"written {len(self.written)}, unchanged {len(self.unchanged)}, "
+            f"skipped as edited {len(self.skipped_edited)}"
+        )
+        return text + (" (cancelled)" if self.cancelled else "")
+
+
+class ExportError(LibraryError):
+    """An export stopped (disk full, folder read-only); ``report`` says what was done."""
+
+    def __init__(self, message: str, report: ExportReport) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+# ------------------------------------------------------------------ rendering
+
+
+def _tag(tag: str) -> str:
+    """An Obsidian tag where the name is one, else the name as code (commas, spaces)."""
+    if _OBSIDIAN_TAG.fullmatch(tag):
+        return f"#{tag}"
+    return f"`{tag}`" if "`" not in tag and "\n" not in tag else markdown.escape_inline(tag)
+
+
+def info_line(record: Mapping[str, Any]) -> str:
+    """Authors · date · status · tags · key · links, in one Markdown line."""
+    authors = ", ".join(record["authors"]) + (" et al." if record["authors_truncated"] else "")
+    parts = [markdown.escape_inline(authors) if authors.strip() else "unknown authors"]
+    parts.append(record["published"] or "no date")
+    parts.append(record["status"])
+    if record["tags"]:
+        parts.append(", ".join(_tag(t) for t in record["tags"]))
+    parts.append(f"`{record['key']}`")
+    for label, url in markdown.paper_links(record):
+        link = markdown.web_link(label, url)
+        if link:
+            parts.append(link)
+    return " · ".join(parts)
+
+
+def _note(record: Mapping[str, Any]) -> str:
+    return markdown.close_fences(str(record["note"]).strip("\n").rstrip())
+
+
+def render_journal(records: Sequence[Mapping[str, Any]]) -> str:
+    """The single-file layout: a reading journal grouped by status."""
+    groups: dict[str, list[Mapping[str, Any]]] = {}
+    for record in records:
+        groups.setdefault(record["status"], []).append(record)
+    order = [s for s, _ in STATUS_ORDER] + sorted(set(groups) - {s for s, _ in STATUS_ORDER})
+    labels = dict(STATUS_ORDER)
+    count = len(records)
+    lines = ["# Reading journal", "", f"{count} paper{'s' if count != 1 else ''}.", ""]
+    for status in order:
+        members = groups.get(status)
+        if not members:
+            continue
+        lines += [f"## {labels.get(status, markdown.escape_inline(status))} ({len(members)})", ""]
+        for record in members:
+            lines += [f"### {markdown.escape_inline(latex_to_text(record['title']))}", ""]
+            lines += [info_line(record), ""]
+            note = _note(record)
+            if note:
+                lines += [note, ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def source_url(record: Mapping[str, Any]) -> str | None:
+    """The paper's web page, for ``source`` (the key Obsidian's web clipper uses too)."""
+    links = [u for label, u in markdown.paper_links(record) if label != "code"]
+    return links[0] if links else None
+
+
+def render_paper(record: Mapping[str, Any]) -> str:
+    """The per-paper layout: YAML front matter, the title, the note, the abstract."""
+    fields = {
+        "title": record["title"],
+        "authors": list(record["authors"]),
+        "published": record["published"],
+        "year": record["year"],
+        "category": record["category"],
+        "status": record["status"],
+        "tags": list(record["tags"]),
+        "read_at": record["read_at"],
+        "key": record["key"],
+        "code_urls": list(record["code_urls"]),
+        "source": source_url(record),
+        "doi": record.get("doi"),
+        "arxiv_id": record.get("arxiv_id"),
+    }
+    parts = [markdown.front_matter(fields)]
+    parts.append(f"# {markdown.escape_inline(latex_to_text(record['title']))}\n")
+    note = _note(record)
+    if note:
+        parts.append(note + "\n")
+    if record["abstract"].strip():
+        parts.append("## Abstract\n\n" + markdown.quote_block(latex_to_text(record["abstract"])))
+    return "\n".join(parts).rstrip("\n") + "\n"
+
+
+# ------------------------------------------------------------------ the manifest
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _valid_name(name: object) -> bool:
+    return (
+        isinstance(name, str)
+        and name.endswith(".md")
+        and safe_filename(name[:-3], ".md") == name
+        and name != MANIFEST_NAME
+    )
+
+
+class _Manifest:
+    """The files Papershelf wrote in a folder: name -> (sha256, key)."""
+
+    def __init__(self, folder: Path, report: ExportReport) -> None:
+        self.path = folder / MANIFEST_NAME
+        self.files: dict[str, dict[str, str]] = {}
+        self.dirty = False
+        if not self.path.exists():
+            return
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            files = data["files"] if data.get("format") == MANIFEST_FORMAT else None
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            files = None
+        if not isinstance(files, dict):
+            report.errors.append(
+                f"{self.path.name} could not be read; existing files are treated as not "
+                "written by Papershelf and left alone"
+            )
+            return
+        for name, entry in files.items():
+            sha = entry.get("sha256") if isinstance(entry, dict) else None
+            if _valid_name(name) and isinstance(sha, str):
+                self.files[name] = {"sha256": sha, "key": str(entry.get("key"))}
+
+    def by_key(self, key: str) -> str | None:
+        for name, entry in self.files.items():
+            if entry.get("key", "").casefold() == key.casefold():
+                return name
+        return None
+
+    def record(self, name: str, data: bytes, key: str) -> None:
+        entry = {"sha256": _sha(data), "key": key}
+        if self.files.get(name) != entry:
+            self.files[name] = entry
+            self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        data = {"format": MANIFEST_FORMAT, "version": 1, "files": dict(sorted(self.files.items()))}
+        text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+        atomic_write(self.path, text.encode("utf-8"))
+        self.dirty = False
+
+
+# ------------------------------------------------------------------ writing
+
+
+class _Writer:
+    """Decides, per file, between writing, leaving alone and reporting."""
+
+    def __init__(self, folder: Path, report: ExportReport) -> None:
+        self.folder = folder
+        self.report = report
+        self.manifest = _Manifest(folder, report)
+        try:
+            names = os.listdir(folder)
+        except OSError as exc:
+            raise LibraryError(f"cannot read the folder {folder}: {exc.strerror}") from exc
+        self.on_disk = {name_identity(n): n for n in names}
+        self.taken: set[str] = set()
+
+    def _current(self, name: str) -> bytes | None:
+        """The bytes of an existing regular file named like ``name``; None if none."""
+        actual = self.on_disk.get(name_identity(name))
+        if actual is None:
+            return None
+        path = self.folder / actual
+        if path.is_symlink() or not path.is_file():
+            return b"\0not a regular file"  # never equal to an export: treated as foreign
+        try:
+            return path.read_bytes()
+        except OSError:
+            return b"\0unreadable"
+
+    def is_foreign(self, name: str, data: bytes) -> bool:
+        """Whether ``name`` is taken by a file Papershelf did not write (and not ours now)."""
+        actual = self.on_disk.get(name_identity(name))
+        if actual is None or actual in self.manifest.files:
+            return False
+        return self._current(name) != data
+
+    def choose_name(self, key: str, data: bytes) -> str:
+        """The file of a paper: the one it had, else ``KEY.md`` or a free variant.
+
+        Names the manifest gives to other papers stay theirs, even when those papers are
+        not part of this export.
+        """
+        previous = self.manifest.by_key(key)
+        if previous and name_identity(previous) not in self.taken:
+            self.taken.add(name_identity(previous))
+            return previous
+        owners = {name_identity(n): e["key"].casefold() for n, e in self.manifest.files.items()}
+        number = 0
+        while True:
+            number += 1
+            name = numbered_filename(key, number)
+            identity = name_identity(name)
+            if identity in self.taken or owners.get(identity, key.casefold()) != key.casefold():
+                continue
+            if self.is_foreign(name, data):
+                self.report.foreign.append(self.folder / self.on_disk[identity])
+                continue
+            self.taken.add(identity)
+            return name
+
+    def put(self, name: str, data: bytes, key: str) -> None:
+        """Write ``name`` unless the reader edited it; record what happened."""
+        actual = self.on_disk.get(name_identity(name), name)
+        path = self.folder / actual
+        current = self._current(name)
+        entry = self.manifest.files.get(actual)
+        if current is None:
+            atomic_write(path, data)
+            self.on_disk[name_identity(actual)] = actual
+            self.report.written.append(path)
+        elif current == data:
+            self.report.unchanged.append(path)
+        elif entry is None or _sha(current) != entry["sha256"]:
+            if entry is None:
+                raise LibraryError(
+                    f"{path} exists and was not written by Papershelf; it was left alone "
+                    "(choose another file name)"
+                )
+            self.report.skipped_edited.append(path)
+            return  # keep the old hash: the file stays "edited" until the reader deletes it
+        else:
+            atomic_write(path, data)
+            self.report.written.append(path)
+        self.manifest.record(actual, data, key)
+
+
+def _records(library: Library, ids: Sequence[int]) -> Iterator[dict[str, Any]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield from library.records(ids[start : start + _CHUNK])
+
+
+def _target(target: Path, layout: str) -> tuple[Path, str | None]:
+    """(folder, journal file name) for an export target."""
+    if layout not in LAYOUTS:
+        raise LibraryError(f"unknown layout {layout!r}; use one of {', '.join(LAYOUTS)}")
+    if layout == "single" and target.suffix.lower() == ".md" and not target.is_dir():
+        if safe_filename(target.stem, target.suffix) != target.name:
+            raise LibraryError(
+                f"{target.name!r} is not a file name that works on Windows, macOS and Linux"
+            )
+        return target.parent, target.name
+    return target, JOURNAL_NAME if layout == "single" else None
+
+
+def export_notes(
+    library: Library,
+    ids: Sequence[int],
+    target: Path | str,
+    layout: str = "single",
+    progress: Progress | None = None,
+) -> ExportReport:
+    """Export the notes of ``ids`` (in that order) as Markdown.
+
+    ``layout="single"``: one reading journal; ``target`` is a folder (the journal is
+    ``reading-journal.md`` in it) or a ``.md`` file. ``layout="per-paper"``: ``target``
+    is a folder that gets one ``KEY.md`` per paper. The folder is created if needed.
+    Raises ExportError (a LibraryError, with ``.report``) when the disk refuses a write;
+    files already written stay complete and recorded.
+    """
+    folder, journal = _target(Path(target).expanduser(), layout)
+    folder = ensure_folder(folder)
+    report = ExportReport(folder=folder)
+    writer = _Writer(folder, report)
+    ids = list(ids)
+    try:
+        if journal is not None:
+            records = []
+            for done, record in enumerate(_records(library, ids), 1):
+                records.append(record)
+                if progress is not None and progress(done, len(ids)) is False:
+                    report.cancelled = True
+                    return report
+            writer.put(journal, render_journal(records).encode("utf-8"), "")
+        else:
+            for done, record in enumerate(_records(library, ids), 1):
+                data = render_paper(record).encode("utf-8")
+                writer.put(writer.choose_name(record["key"], data), data, record["key"])
+                if progress is not None and progress(done, len(ids)) is False:
+                    report.cancelled = True
+                    break
+        writer.manifest.save()
+    except LibraryError as exc:
+        with contextlib.suppress(LibraryError):
+            writer.manifest.save()  # what was written is recorded, so it stays Papershelf's
+        raise ExportError(str(exc), report) from exc
+    return report

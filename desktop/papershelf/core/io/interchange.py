@@ -1,0 +1,188 @@
+"""Reference exports: BibTeX, CSV and CSL-JSON, from the records ``Library.records`` gives.
+
+Each function takes records and returns text, so the command line writes it to a file
+or stdout and the window to whatever the reader picks. The output is deterministic
+(same library, same bytes), which keeps exports in git repositories diff-friendly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from papershelf.core.io import bibtex_text
+from papershelf.core.text import latex_to_text
+
+_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+CSV_FIELDS: tuple[str, ...] = (
+    "id", "key", "title", "authors", "authors_truncated", "affiliations", "published",
+    "year", "date_inferred", "category", "has_code", "code_urls", "score", "status", "tags",
+    "note", "abstract", "added", "read_at", "doi", "arxiv_id", "url",
+)  # fmt: skip
+
+Record = Mapping[str, Any]
+
+
+def split_name(name: str) -> tuple[str, str, str]:
+    """(given, family, suffix) of a display name: the family name is its last word.
+
+    Papershelf keeps names as they are shown ("Ekin Akyürek"), so that is the best
+    guess; a one-word name is all family name.
+    """
+    words = name.split()
+    suffix = ""
+    if len(words) >= 3 and words[-1].lower() in _SUFFIXES:
+        suffix = words.pop()
+    if not words:
+        return "", "", suffix
+    return " ".join(words[:-1]), words[-1], suffix
+
+
+# ------------------------------------------------------------------ BibTeX
+
+
+def _bib_name(name: str) -> str:
+    """A name as BibTeX reads it unambiguously: "Family, Suffix, Given"."""
+
+    def protect(part: str) -> str:
+        # A bare "and" would split the list, a comma the name, a lone "others" means et al.
+        words = []
+        for word in part.split():
+            text = bibtex_text.encode(word)
+            special = word.lower() in ("and", "others") or "," in word
+            words.append(f"{{{text}}}" if special else text)
+        return " ".join(words)
+
+    given, family, suffix = split_name(name)
+    parts = [protect(family)] + ([protect(suffix)] if suffix else [])
+    return ", ".join(parts + ([protect(given)] if given else []))
+
+
+def _bib_field(lines: list[str], name: str, value: str | None, *, verbatim: bool = False) -> None:
+    if value is None or not str(value).strip():
+        return
+    if verbatim:
+        text = bibtex_text.encode_verbatim(value)
+    else:
+        text = bibtex_text.encode(value, protect_case=name == "title")
+    lines.append(f"  {name} = {{{text}}},")
+
+
+def bibtex_entry(record: Record) -> str:
+    """One ``@misc`` entry: no venue is known, and @misc is the type that needs none."""
+    lines = [f"@misc{{{record['key']},"]
+    _bib_field(lines, "title", record["title"])
+    authors = [_bib_name(a) for a in record["authors"] if a.strip()]
+    if record.get("authors_truncated") and authors:
+        authors.append("others")
+    if authors:
+        lines.append(f"  author = {{{' and '.join(authors)}}},")
+    published = record.get("published") or ""
+    if published[:4].isdigit():
+        lines.append(f"  year = {{{published[:4]}}},")
+        if published[5:7].isdigit() and 1 <= int(published[5:7]) <= 12:
+            lines.append(f"  month = {_MONTHS[int(published[5:7]) - 1]},")
+        lines.append(f"  date = {{{published}}},")
+    _bib_field(lines, "doi", record.get("doi"), verbatim=True)
+    if record.get("arxiv_id"):
+        _bib_field(lines, "eprint", record["arxiv_id"], verbatim=True)
+        lines.append("  archiveprefix = {arXiv},")
+    _bib_field(lines, "url", record.get("url"), verbatim=True)
+    tags = record.get("tags") or []
+    if tags:
+        keywords = ", ".join(
+            "{" + bibtex_text.encode(t) + "}" if "," in t or ";" in t else bibtex_text.encode(t)
+            for t in tags
+        )
+        lines.append(f"  keywords = {{{keywords}}},")
+    _bib_field(lines, "abstract", record.get("abstract"))
+    # The reader's own notes: "annote" is the annotation field that bibliography styles
+    # do not print ("note" would appear in the reference list of a paper).
+    _bib_field(lines, "annote", record.get("note"))
+    lines[-1] = lines[-1].rstrip(",")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def export_bibtex(records: Iterable[Record]) -> str:
+    """A .bib file of ``records``; importing it into a new library gives the same papers."""
+    entries = [bibtex_entry(r) for r in records]
+    header = "% Exported from Papershelf. Encoding: UTF-8.\n\n"
+    return header + "\n\n".join(entries) + ("\n" if entries else "")
+
+
+# ------------------------------------------------------------------ CSV
+
+
+def _csv_value(value: object) -> object:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    return "" if value is None else value
+
+
+def export_csv(records: Iterable[Record], fields: Sequence[str] = CSV_FIELDS) -> str:
+    """UTF-8 CSV, one row per paper, the JSON record's fields; lists joined with "; "."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(fields)
+    for record in records:
+        writer.writerow([_csv_value(record.get(name)) for name in fields])
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------ CSL-JSON
+
+
+def _csl_name(name: str) -> dict[str, str]:
+    given, family, suffix = split_name(name)
+    if not given:
+        return {"literal": name.strip()}
+    person = {"family": family, "given": given}
+    if suffix:
+        person["suffix"] = suffix
+    return person
+
+
+def csl_item(record: Record) -> dict[str, Any]:
+    """One CSL-JSON item. Titles and abstracts show their LaTeX math as Unicode text.
+
+    Papershelf does not know a paper's venue, so every item is an ``article`` (CSL's
+    type for preprints); an arXiv id becomes its number, with arXiv as publisher.
+    """
+    item: dict[str, Any] = {"id": record["key"], "type": "article"}
+    item["title"] = latex_to_text(record["title"])
+    authors = [_csl_name(a) for a in record["authors"] if a.strip()]
+    if authors:
+        item["author"] = authors
+    published = record.get("published") or ""
+    parts = [int(p) for p in published.split("-") if p.isdigit()]
+    if parts:
+        item["issued"] = {"date-parts": [parts[:3]]}
+    if record.get("abstract"):
+        item["abstract"] = latex_to_text(record["abstract"])
+    if record.get("doi"):
+        item["DOI"] = record["doi"]
+    if record.get("arxiv_id"):
+        item["number"] = f"arXiv:{record['arxiv_id']}"
+        item["publisher"] = "arXiv"
+        item["URL"] = f"https://arxiv.org/abs/{record['arxiv_id']}"
+    if record.get("url"):
+        item["URL"] = record["url"]
+    if record.get("tags"):
+        item["keyword"] = ", ".join(record["tags"])
+    if record.get("note"):
+        item["note"] = record["note"]
+    return item
+
+
+def export_csl_json(records: Iterable[Record]) -> str:
+    """CSL-JSON (a list of items) for pandoc's citeproc, Zotero and other CSL processors."""
+    items = [csl_item(r) for r in records]
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,1 @@
+"""Keeping data safe: verified backups, recovery from damage, files written whole."""

@@ -1,0 +1,77 @@
+"""Facet counts for the sidebar: how the current result splits by status, tag, year...
+
+Each count is computed in SQL over the papers matching the current query, so the
+sidebar never loads papers into Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from papershelf.core.search.query import CompiledQuery
+from papershelf.core.store.library import Library
+from papershelf.core.store.schema import STATUSES
+
+AUTHOR_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One value of a group with its count within the result and its filter token."""
+
+    label: str
+    count: int
+    token: str
+
+
+def quote_value(value: str) -> str:
+    """A field value as the query language reads it back: quoted when it has spaces."""
+    if value and all(ch.isalnum() or ch in "-_.+" for ch in value):
+        return value
+    return '"' + value.replace('"', "") + '"'
+
+
+def _grouped(
+    library: Library, query: CompiledQuery, select: str, limit: int | None
+) -> list[tuple[str, int]]:
+    sql = (
+        f"WITH result AS (SELECT p.id FROM papers p WHERE {query.where}) "
+        f"{select} ORDER BY 2 DESC, 1 COLLATE NOCASE"
+    )
+    params: list[object] = list(query.params)
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [(str(v), int(c)) for v, c in library.conn.execute(sql, params) if v not in (None, "")]
+
+
+def facet_counts(
+    library: Library, query: CompiledQuery, *, author_limit: int = AUTHOR_LIMIT
+) -> dict[str, list[Facet]]:
+    """Group name -> values with counts, for the papers matching ``query``."""
+    join = "FROM result r JOIN papers p ON p.id = r.id"
+    statuses = dict(_grouped(library, query, f"SELECT p.status, count(*) {join} GROUP BY 1", None))
+    groups: dict[str, list[Facet]] = {
+        "Status": [Facet(s, statuses.get(s, 0), f"status:{s}") for s in STATUSES],
+    }
+
+    def names(link: str, table: str, column: str, field: str, limit: int | None) -> list[Facet]:
+        select = (
+            f"SELECT t.name, count(*) FROM result r JOIN {link} l ON l.paper_id = r.id "
+            f"JOIN {table} t ON t.id = l.{column} GROUP BY t.id"
+        )
+        rows = _grouped(library, query, select, limit)
+        return [Facet(name, n, f"{field}:{quote_value(name)}") for name, n in rows]
+
+    groups["Tags"] = names("paper_tags", "tags", "tag_id", "tag", None)
+    groups["Category"] = [
+        Facet(v, n, f"cat:{quote_value(v)}")
+        for v, n in _grouped(library, query, f"SELECT p.category, count(*) {join} GROUP BY 1", None)
+    ]
+    years = _grouped(library, query, f"SELECT p.year, count(*) {join} GROUP BY 1", None)
+    groups["Year"] = [Facet(y, n, f"year:{y}") for y, n in sorted(years, reverse=True)]
+    groups["Authors"] = names("paper_authors", "authors", "author_id", "author", author_limit)
+    groups["Affiliations"] = names(
+        "paper_affiliations", "affiliations", "affiliation_id", "aff", None
+    )
+    return groups

@@ -1,0 +1,466 @@
+"""The filter language shared by the window's filter box and ``papershelf list``.
+
+Grammar (whitespace separates terms)::
+
+    query   := and_expr
+    and_expr:= or_expr*                      implicit AND between neighbours
+    or_expr := unary ("OR" unary)*           OR is the upper-case word only
+    unary   := "-" unary | "(" and_expr ")" | term
+    term    := word | "phrase" | field:value | field:"value"
+
+Precedence is Google's: ``OR`` binds tighter than the implicit AND, so
+``a b OR c`` means ``a AND (b OR c)``; ``-`` binds tightest. Parentheses group.
+
+A plain word matches a word starting with it in the title, authors, abstract, tags
+or note; a quoted phrase matches those words in a row. Fields: ``title:`` and
+``author:`` (the same, limited to one column), ``aff:`` (substring of an
+affiliation), ``tag:`` (a whole tag name), ``status:``, ``cat:``, ``key:`` (prefix),
+``year:2023`` / ``year:>=2021`` (also > < <= =) / ``year:2021..2023`` (either end may
+be left open), and ``has:code|note|tags|abstract``. Names and values ignore case.
+
+Text is forgiving because it is typed live: an unknown ``field:value`` (``http://x``)
+is a plain word, a hyphen inside a word (``in-context``) is part of it, a word with no
+letter or digit (``*``, ``--``) is ignored, and an unclosed quote is a phrase still
+being typed, so its last word matches as a prefix. Things that cannot mean anything
+(``year:abc``, ``tag:`` alone, a dangling ``OR``, unbalanced parentheses) give a short
+message in ``CompiledQuery.error`` instead of a guess; the window keeps its last result.
+
+Safety: user text only ever travels as SQL parameters. Text bound for FTS5 is always
+inside double quotes (``"`` doubled), so FTS5 operators typed by a user (``NEAR``,
+``AND``, ``*``, ``^``, ``:``) are plain words to it. Positive full-text terms that are
+ANDed together share one ``MATCH``, which matters on a library of a million papers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TypeAlias
+
+from papershelf.core.store.schema import STATUSES
+from papershelf.core.text import fold
+
+__all__ = ["CompiledQuery", "compile_query"]
+
+FIELDS = frozenset({"title", "author", "aff", "tag", "status", "cat", "key", "year", "has"})
+
+# SQLite's parser stack overflows near 14 levels of the SQL we generate per nesting
+# level, and its expression depth is capped at 1000; these limits stay well inside.
+MAX_DEPTH = 10
+MAX_TERMS = 200
+MAX_LENGTH = 4000
+
+YEAR_ERROR = "year: expects 2023, >=2021 or 2021..2023"
+HAS_ERROR = "has: expects code, note, tags or abstract"
+INTERNAL_ERROR = "could not understand the query"
+
+_FIELD = re.compile(r"([A-Za-z]+):")
+_YEAR_CMP = re.compile(r"(>=|<=|>|<|=)?([0-9]{1,4})")
+_YEAR_RANGE = re.compile(r"([0-9]{1,4})?\.\.([0-9]{1,4})?")
+# NUL would end the FTS5 string early ("unterminated string"); controls are separators.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
+
+# first_page.py rewrites these for its per-paper tests: keep them spelled this way.
+MATCH_SUBQUERY = "(SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)"
+_FTS_SUBQUERY = f"p.id IN {MATCH_SUBQUERY}"
+_BLANK = "char(32, 9, 10, 13)"  # a note or abstract of only whitespace counts as none
+_HAS = {
+    "code": "p.has_code = 1",
+    "note": f"p.id IN (SELECT n.paper_id FROM notes n WHERE trim(n.body, {_BLANK}) <> '')",
+    "tags": "p.id IN (SELECT pt.paper_id FROM paper_tags pt)",
+    "abstract": f"trim(p.abstract, {_BLANK}) <> ''",
+}
+_HAS |= {"notes": _HAS["note"], "tag": _HAS["tags"]}
+
+
+@dataclass(frozen=True)
+class CompiledQuery:
+    """A filter ready for ``SELECT p.id FROM papers p WHERE {where}`` with ``params``."""
+
+    where: str
+    params: tuple[object, ...]
+    words: tuple[str, ...]
+    error: str | None = None
+
+
+class _QueryError(Exception):
+    """A message for the user: the text is malformed or not finished yet."""
+
+
+# The tree. ``None`` stands for "no constraint" (an ignored word, an empty group).
+@dataclass(frozen=True)
+class _Fts:
+    expr: str  # an FTS5 expression in which every piece of user text is quoted
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Sql:
+    sql: str
+    params: tuple[object, ...]
+
+
+@dataclass(frozen=True)
+class _Not:
+    child: _Node
+
+
+@dataclass(frozen=True)
+class _And:
+    children: tuple[_Node, ...]
+
+
+@dataclass(frozen=True)
+class _Or:
+    children: tuple[_Node, ...]
+
+
+_Node: TypeAlias = _Fts | _Sql | _Not | _And | _Or
+
+
+def _quote(text: str) -> str:
+    """One FTS5 string: inside quotes nothing the user typed is an operator."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _shown(text: str) -> tuple[str, ...]:
+    """What the UI should highlight: lower case, without the punctuation around it."""
+    return (_EDGE_PUNCTUATION.sub("", " ".join(text.lower().split())),)
+
+
+def _has_text(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+def _make(kind: type[_And] | type[_Or], items: list[_Node | None]) -> _Node | None:
+    """Build AND/OR, dropping empty operands so ignored text is simply invisible."""
+    flat: list[_Node] = []
+    for item in items:
+        if isinstance(item, kind):
+            flat.extend(item.children)
+        elif item is not None:
+            flat.append(item)
+    if not flat:
+        return None
+    return flat[0] if len(flat) == 1 else kind(tuple(flat))
+
+
+def _negate(node: _Node | None) -> _Node | None:
+    if node is None:
+        return None
+    return node.child if isinstance(node, _Not) else _Not(node)
+
+
+def _text(text: str, prefix: bool) -> _Node | None:
+    """A word (always a prefix) or a phrase (a prefix only while its quote is open)."""
+    if not _has_text(text):
+        return None
+    return _Fts(_quote(text) + ("*" if prefix else ""), _shown(text))
+
+
+def _year(value: str) -> _Node:
+    value = value.strip()
+    match = _YEAR_CMP.fullmatch(value)
+    if match:
+        op, year = match.group(1) or "=", int(match.group(2))
+        low = {"=": year, ">=": year, ">": year + 1}.get(op)
+        high = {"=": year, "<=": year, "<": year - 1}.get(op)
+        return _dated(f"p.year {op} ?", (year,), low, high)
+    match = _YEAR_RANGE.fullmatch(value)
+    if not match or not (match.group(1) or match.group(2)):
+        raise _QueryError(YEAR_ERROR)
+    start, end = match.group(1), match.group(2)
+    if start is None:
+        return _dated("p.year <= ?", (int(end),), None, int(end))
+    if end is None:
+        return _dated("p.year >= ?", (int(start),), int(start), None)
+    first, last = sorted((int(start), int(end)))
+    return _dated("(p.year BETWEEN ? AND ?)", (first, last), first, last)
+
+
+def _dated(sql: str, params: tuple[object, ...], low: int | None, high: int | None) -> _Node:
+    """A year condition, with the range of dates it implies stated alongside.
+
+    ``year`` is only ever read from the first four characters of ``published`` when
+    they are digits ("0999-01-01" is year 999), so a year bound is a bound on the date
+    as text. Redundant, so exact; it lets a walk along the date index start and stop
+    at the right years instead of crossing every other one.
+    """
+    hints: list[str] = []
+    values: list[object] = []
+    if low is not None and 0 < low <= 9999:
+        hints.append("p.published >= ?")
+        values.append(f"{low:04d}")
+    if high is not None and 0 <= high < 9999:
+        hints.append("p.published < ?")
+        values.append(f"{high + 1:04d}")
+    if not hints:
+        return _Sql(sql, params)
+    return _Sql(f"({sql} AND {' AND '.join(hints)})", (*params, *values))
+
+
+def _field(name: str, value: str, quoted: bool, closed: bool) -> _Node | None:
+    if not value.strip():
+        raise _QueryError(f"{name}: needs a value")
+    if name in ("title", "author"):
+        if not _has_text(value):
+            return None
+        column = "title" if name == "title" else "authors"
+        star = "" if quoted and closed else "*"
+        return _Fts(f"({column} : {_quote(value)}{star})", _shown(value))
+    if name == "year":
+        return _year(value)
+    if name == "has":
+        sql = _HAS.get(value.strip().lower())
+        if sql is None:
+            raise _QueryError(HAS_ERROR)
+        return _Sql(sql, ())
+    if name == "status":
+        status = value.strip().lower()
+        if status not in STATUSES:
+            raise _QueryError(f'unknown status "{value.strip()}" ({", ".join(STATUSES)})')
+        return _Sql("p.status = ?", (status,))
+    if name == "cat":
+        return _Sql("p.category = ? COLLATE NOCASE", (value.strip(),))
+    if name == "key":
+        return _Sql("p.key LIKE ? ESCAPE '\\'", (_like_escape(value.strip()) + "%",))
+    if name == "tag":
+        sql = (
+            "p.id IN (SELECT pt.paper_id FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id "
+            "WHERE t.name_norm = ?)"
+        )
+        return _Sql(sql, (fold(value),))
+    # aff: the affiliation table is small, so one LIKE scan over it is cheap.
+    sql = (
+        "p.id IN (SELECT pa.paper_id FROM paper_affiliations pa "
+        "JOIN affiliations a ON a.id = pa.affiliation_id WHERE a.name_norm LIKE ? ESCAPE '\\')"
+    )
+    return _Sql(sql, ("%" + _like_escape(fold(value)) + "%",))
+
+
+_LPAREN, _RPAREN, _OR, _NOT, _TERM = "(", ")", "OR", "-", "term"
+_Token: TypeAlias = tuple[str, _Node | None]
+
+
+def _read_word(text: str, i: int, opened: list[bool]) -> tuple[str, int]:
+    """A run of non-space text up to a ``)`` that closes a group.
+
+    ``opened`` holds the parentheses still open, True for a group. A ``(`` inside a
+    word is text (``f(x)``, ``NEAR(a b)``), and so is the ``)`` that closes it.
+    """
+    j = i
+    while j < len(text):
+        ch = text[j]
+        if ch.isspace():
+            break
+        if ch == "(":
+            opened.append(False)
+        elif ch == ")":
+            if not opened or opened[-1]:
+                break
+            opened.pop()
+        j += 1
+    return text[i:j], j
+
+
+def _read_quoted(text: str, i: int) -> tuple[str, int, bool]:
+    """The text after the quote at ``i``, up to the closing quote or the end."""
+    end = text.find('"', i + 1)
+    if end < 0:
+        return text[i + 1 :], len(text), False
+    return text[i + 1 : end], end + 1, True
+
+
+def _tokens(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    opened: list[bool] = []
+    i, after_not = 0, False
+    while i < len(text):
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+            continue
+        if ch == "(" or (ch == ")" and (not opened or opened[-1])):
+            if ch == "(":
+                opened.append(True)
+            elif opened:
+                opened.pop()
+            tokens.append((ch, None))
+            i += 1
+        elif ch == '"':
+            body, i, closed = _read_quoted(text, i)
+            tokens.append((_TERM, _text(body, not closed)))
+        elif (
+            ch == "-"
+            and i + 1 < len(text)
+            and not text[i + 1].isspace()
+            and text[i + 1] not in "-)"
+        ):
+            tokens.append((_NOT, None))
+            i += 1
+            after_not = True
+            continue
+        else:
+            match = _FIELD.match(text, i)
+            name = match.group(1).lower() if match else ""
+            if match and name in FIELDS:
+                i = match.end()
+                if i < len(text) and text[i] == '"':
+                    value, i, closed = _read_quoted(text, i)
+                    tokens.append((_TERM, _field(name, value, True, closed)))
+                else:
+                    value, i = _read_word(text, i, opened)
+                    tokens.append((_TERM, _field(name, value, False, True)))
+            else:
+                word, i = _read_word(text, i, opened)
+                # "-OR" means "not the word or", never a dangling operator.
+                is_or = word == "OR" and not after_not
+                tokens.append((_OR, None) if is_or else (_TERM, _text(word, True)))
+        after_not = False
+    if sum(kind == _TERM for kind, _ in tokens) > MAX_TERMS:
+        raise _QueryError("query too long")
+    return tokens
+
+
+class _Parser:
+    """Recursive descent over the tokens; depth is bounded so SQLite's parser copes."""
+
+    def __init__(self, tokens: list[_Token]) -> None:
+        self.tokens = tokens
+        self.pos = 0
+
+    def peek(self) -> str | None:
+        return self.tokens[self.pos][0] if self.pos < len(self.tokens) else None
+
+    def parse(self) -> _Node | None:
+        node = self.and_expr(0)
+        if self.peek() == _RPAREN:
+            raise _QueryError("unexpected )")
+        return node
+
+    def and_expr(self, depth: int) -> _Node | None:
+        items: list[_Node | None] = []
+        while self.peek() not in (None, _RPAREN):
+            items.append(self.or_expr(depth))
+        return _make(_And, items)
+
+    def or_expr(self, depth: int) -> _Node | None:
+        items = [self.unary(depth)]
+        while self.peek() == _OR:
+            self.pos += 1
+            items.append(self.unary(depth))
+        return _make(_Or, items)
+
+    def unary(self, depth: int) -> _Node | None:
+        kind = self.peek()
+        if kind in (None, _OR, _RPAREN):
+            raise _QueryError("OR needs a term on both sides")
+        if depth >= MAX_DEPTH and kind in (_NOT, _LPAREN):
+            raise _QueryError("too many nested parentheses")
+        node = self.tokens[self.pos][1]
+        self.pos += 1
+        if kind == _NOT:
+            return _negate(self.unary(depth + 1))
+        if kind == _LPAREN:
+            node = self.and_expr(depth + 1)
+            if self.peek() != _RPAREN:
+                raise _QueryError("missing )")
+            self.pos += 1
+        return node
+
+
+def _fts(node: _Node) -> str | None:
+    """The node as one FTS5 expression, or None when it needs SQL (or a lone NOT)."""
+    if isinstance(node, _Fts):
+        return node.expr
+    if isinstance(node, _Or):
+        parts = [_fts(child) for child in node.children]
+        if any(part is None for part in parts):
+            return None
+        return "(" + " OR ".join(part for part in parts if part) + ")"
+    if isinstance(node, _And):
+        positive = [_fts(c) for c in node.children if not isinstance(c, _Not)]
+        negative = [_fts(c.child) for c in node.children if isinstance(c, _Not)]
+        if not positive or any(part is None for part in positive + negative):
+            return None
+        expr = "(" + " AND ".join(part for part in positive if part) + ")"
+        if negative:  # FTS5's NOT is binary: it needs something positive on its left
+            expr = f"({expr} NOT ({' OR '.join(part for part in negative if part)}))"
+        return expr
+    return None
+
+
+def _sql(node: _Node, params: list[object]) -> str:
+    """Append the node's parameters to ``params`` and return its SQL."""
+    expr = _fts(node)
+    if expr is not None:
+        params.append(expr)
+        return _FTS_SUBQUERY
+    if isinstance(node, _Sql):
+        params.extend(node.params)
+        return node.sql
+    if isinstance(node, _Not):
+        inner = _fts(node.child)
+        if inner is not None:
+            params.append(inner)
+            return f"p.id NOT IN {MATCH_SUBQUERY}"
+        # A NULL column (year, abstract) counts as "no match", so its negation matches.
+        return f"(NOT coalesce(({_sql(node.child, params)}), 0))"
+    if isinstance(node, _And):
+        full_text: list[_Node] = []
+        rest: list[_Node] = []
+        for child in node.children:
+            text_child = child.child if isinstance(child, _Not) else child
+            (full_text if _fts(text_child) is not None else rest).append(child)
+        parts: list[str] = []
+        if any(not isinstance(child, _Not) for child in full_text):
+            parts.append(_sql(_And(tuple(full_text)), params))
+        elif full_text:  # only negations: one "NOT IN (a OR b)" instead of one per word
+            either = _Or(tuple(child.child for child in full_text if isinstance(child, _Not)))
+            parts.append(_sql(_Not(either), params))
+        parts.extend(_sql(child, params) for child in rest)
+        return "(" + " AND ".join(parts) + ")"
+    if isinstance(node, _Or):
+        text_terms = [child for child in node.children if _fts(child) is not None]
+        others = [child for child in node.children if _fts(child) is None]
+        parts = [_sql(_Or(tuple(text_terms)), params)] if text_terms else []
+        parts.extend(_sql(child, params) for child in others)
+        return "(" + " OR ".join(parts) + ")"
+    raise AssertionError(f"unknown node {node!r}")  # pragma: no cover
+
+
+def _words(node: _Node | None, found: list[str]) -> None:
+    """Words and phrases that can be seen in the results: negated ones cannot."""
+    if isinstance(node, _Fts):
+        found.extend(word for word in node.words if word not in found)
+    elif isinstance(node, _And | _Or):
+        for child in node.children:
+            _words(child, found)
+
+
+@lru_cache(maxsize=256)
+def compile_query(text: str) -> CompiledQuery:
+    """Compile filter text to SQL over ``papers p``; never raises, reports via ``error``."""
+    try:
+        if len(text) > MAX_LENGTH:
+            raise _QueryError("query too long")
+        # Lone surrogates cannot be bound as UTF-8 by sqlite3; make them visible instead.
+        clean = _CONTROL.sub(" ", text.encode("utf-8", "replace").decode("utf-8"))
+        node = _Parser(_tokens(clean)).parse()
+        if node is None:
+            return CompiledQuery("1", (), ())
+        params: list[object] = []
+        where = _sql(node, params)
+        found: list[str] = []
+        _words(node, found)
+        return CompiledQuery(where, tuple(params), tuple(found))
+    except _QueryError as error:
+        return CompiledQuery("0", (), (), str(error))
+    except Exception:  # a bug must not take the filter box down; tests assert it never happens
+        return CompiledQuery("0", (), (), INTERNAL_ERROR)

@@ -1,0 +1,678 @@
+"""The reader's library: one SQLite file, opened, read and written through this class.
+
+Every write is one transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``) and keeps the
+denormalised display columns and the FTS index in step, so readers of the file (the
+window, the command line, a second process) never see half a change.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from papershelf.core import keys
+from papershelf.core.paper_fields import PaperFields
+from papershelf.core.search.query import CompiledQuery, compile_query
+from papershelf.core.store import schema
+from papershelf.core.store.connection import (
+    cannot_write_beside,
+    connect_reader,
+    connect_writer,
+    primary_code,
+    wal_has_changes,
+)
+from papershelf.core.store.schema import SORT_COLUMNS, STATUSES
+from papershelf.core.text import fold, latex_to_text, title_key
+
+_CHUNK = 500  # SQLite's parameter limit is far above this; it keeps IN lists short.
+LARGE_IMPORT = 1000  # papers added at once after which the search index is merged
+
+# The narrow row the paper table reads per visible paper.
+SUMMARY_FIELDS: tuple[str, ...] = (
+    "id", "title", "authors_text", "authors_truncated", "published", "date_inferred",
+    "category", "status", "tags_text", "has_code", "score", "key", "added", "read_at",
+)  # fmt: skip
+
+
+class LibraryError(Exception):
+    """A problem the reader can understand and act on; the message says what and where."""
+
+
+def now() -> str:
+    """The current time as ISO 8601 UTC with seconds, the form every stored time has."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    """``ids`` in slices short enough for one IN (...) list."""
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
+
+
+def marks(n: int) -> str:
+    """``n`` comma-separated SQL parameter marks."""
+    return ",".join("?" * n)
+
+
+def _check_file(path: Path) -> int:
+    """The schema version of an existing file, looked at without writing a byte to it."""
+    try:
+        conn = connect_reader(path)
+    except sqlite3.Error as exc:
+        raise _open_error(path, exc) from exc
+    try:
+        return schema.check(conn)
+    except (sqlite3.Error, schema.SchemaError) as exc:
+        raise _open_error(path, exc) from exc
+    finally:
+        conn.close()
+
+
+def _open_error(path: Path, exc: BaseException) -> LibraryError:
+    """The one line a reader gets when a library cannot be opened."""
+    if isinstance(exc, schema.SchemaError):
+        return LibraryError(f"{path}: {exc}")
+    if isinstance(exc, sqlite3.DatabaseError) and primary_code(exc) in (11, 26):
+        return LibraryError(f"{path} is not a readable Papershelf library ({exc})")
+    if cannot_write_beside(exc):
+        return LibraryError(f"cannot open the library {path}: {exc} ({_why_unwritable(path, exc)})")
+    return LibraryError(f"cannot open the library {path}: {exc}")
+
+
+def _why_unwritable(path: Path, exc: BaseException) -> str:
+    """Full disk or read-only place, in the reader's words."""
+    try:
+        if shutil.disk_usage(path.parent).free < 64 * 1024:
+            return "the disk is full"
+    except OSError:
+        pass
+    if not os.access(path.parent, os.W_OK):
+        return f"the folder {path.parent} cannot be written"
+    return str(exc)
+
+
+def _write_problem(exc: sqlite3.Error) -> str:
+    code = primary_code(exc)
+    if code == 13:  # SQLITE_FULL
+        return "the disk is full"
+    if code == 8:  # SQLITE_READONLY
+        return "the library file or its folder is read-only"
+    return str(exc)
+
+
+class Library:
+    """An open library file. Not thread-safe: one Library per thread."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        # Why nothing can be written (full disk, read-only folder), or None when it can.
+        self.read_only: str | None = None
+        self._depth = 0
+        # Author and affiliation ids looked up in this transaction (they are never
+        # deleted): an import of 100,000 papers names the same people many times.
+        self._people: dict[str, dict[str, int]] = {"authors": {}, "affiliations": {}}
+
+    # ---------------------------------------------------------------- opening
+
+    @classmethod
+    def open(cls, path: Path | str, *, seed: bool = True, backups: Path | None = None) -> Library:
+        """Open ``path``, creating and (when ``seed``) seeding it when it does not exist.
+
+        A library at an older schema is backed up (to ``backups``, default
+        ``backup.default_backup_folder``) before it is migrated; no backup, no upgrade.
+        Another program's database is refused before anything touches it. A library
+        that can be read but not written (full disk, read-only folder) opens read-only:
+        its writes fail with a message that says why.
+        """
+        path = Path(path).expanduser()
+        if path.is_dir():
+            raise LibraryError(f"{path} is a folder, not a library file")
+        created = not path.exists() or path.stat().st_size == 0
+        found = 0 if created else _check_file(path)
+        conn: sqlite3.Connection | None = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = connect_writer(path)
+            schema.check(conn)  # again: the file may have changed since it was looked at
+            if 0 < found < schema.SCHEMA_VERSION:
+                from papershelf.core.safety.backup import (
+                    backup_before_migration,  # imports this module
+                )
+
+                backup_before_migration(path, found, backups)
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            # WAL + NORMAL survives a killed process (not a power cut) without an fsync per note.
+            conn.execute("PRAGMA synchronous = NORMAL")
+            schema.migrate(conn)
+        except (OSError, sqlite3.Error, schema.SchemaError) as exc:
+            if conn is not None:
+                conn.close()
+            if not created and found == schema.SCHEMA_VERSION and cannot_write_beside(exc):
+                return cls._open_read_only(path, exc)
+            raise _open_error(path, exc) from exc
+        except LibraryError:  # the backup before a migration failed: nothing was changed
+            if conn is not None:
+                conn.close()
+            raise
+        library = cls(conn, path)
+        if created and seed:
+            from papershelf.core.io.seed_import import import_bundled_seeds
+
+            import_bundled_seeds(library)
+        return library
+
+    @classmethod
+    def _open_read_only(cls, path: Path, cause: BaseException) -> Library:
+        try:
+            conn = connect_reader(path)
+        except sqlite3.Error as exc:
+            if wal_has_changes(path):
+                raise LibraryError(
+                    f"cannot read the library {path}: its latest changes are in "
+                    f"{path.name}-wal, which cannot be read without writing beside it "
+                    f"({_why_unwritable(path, cause)})"
+                ) from exc
+            raise _open_error(path, exc) from exc
+        library = cls(conn, path)
+        library.read_only = _why_unwritable(path, cause)
+        return library
+
+    def close(self) -> None:
+        """Close the connection; the WAL is checkpointed by SQLite on the last close."""
+        self.conn.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction around a write; nested calls join the outer transaction."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.conn
+            finally:
+                self._depth -= 1
+            return
+        if self.read_only is not None:
+            raise LibraryError(
+                f"the library can only be read here ({self.read_only}); nothing was changed"
+            )
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise LibraryError(f"the library is busy or read-only: {exc}") from exc
+        self._depth = 1
+        changes = self.conn.total_changes
+        try:
+            yield self.conn
+            if self.conn.total_changes != changes:
+                # A new token per change lets backup.needs_backup see it in one lookup.
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES ('last_write', "
+                    "strftime('%Y-%m-%dT%H:%M:%SZ', 'now') || ' ' || lower(hex(randomblob(6))))"
+                )
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            # A full disk or a read-only file: SQLite may have rolled back already.
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise LibraryError(
+                f"could not write the library ({_write_problem(exc)}); the change was not saved"
+            ) from exc
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        finally:
+            self._depth = 0
+            for known in self._people.values():
+                known.clear()
+
+    def data_version(self) -> int:
+        """Changes when another connection commits: the window polls it to refresh."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    # ---------------------------------------------------------------- reading
+
+    def count(self) -> int:
+        """Number of papers in the library."""
+        return int(self.conn.execute("SELECT count(*) FROM papers").fetchone()[0])
+
+    def search(
+        self,
+        query: str | CompiledQuery = "",
+        *,
+        sort: str = "added",
+        descending: bool = False,
+        limit: int | None = None,
+    ) -> list[int]:
+        """Ids of the papers matching ``query`` in display order.
+
+        Raises LibraryError when the query is malformed (its message says why).
+        """
+        compiled = compile_query(query) if isinstance(query, str) else query
+        if compiled.error:
+            raise LibraryError(f"bad query: {compiled.error}")
+        order = SORT_COLUMNS.get(sort)
+        if order is None:
+            raise LibraryError(f"cannot sort by {sort!r}; use one of {', '.join(SORT_COLUMNS)}")
+        direction = "DESC" if descending else "ASC"
+        sql = (
+            f"SELECT p.id FROM papers p WHERE {compiled.where} "
+            f"ORDER BY {order} {direction}, p.id {direction}"
+        )
+        params: list[object] = list(compiled.params)
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [row[0] for row in self.conn.execute(sql, params)]
+
+    def resolve(self, ref: str | int) -> int:
+        """The id of the paper named by its numeric id or its citation key."""
+        text = str(ref).strip()
+        row = None
+        if text.isdigit():
+            row = self.conn.execute("SELECT id FROM papers WHERE id = ?", (int(text),)).fetchone()
+        if row is None:
+            row = self.conn.execute(
+                "SELECT id FROM papers WHERE key = ? COLLATE NOCASE", (text,)
+            ).fetchone()
+        if row is None:
+            raise LibraryError(f"no paper with id or key {text!r}")
+        return int(row[0])
+
+    def _names(
+        self, link: str, table: str, column: str, ids: Sequence[int]
+    ) -> dict[int, list[str]]:
+        out: dict[int, list[str]] = {i: [] for i in ids}
+        order = "l.position" if link != "paper_tags" else "t.name COLLATE NOCASE"
+        for chunk in chunks(ids):
+            sql = (
+                f"SELECT l.paper_id, t.name FROM {link} l JOIN {table} t ON t.id = l.{column} "
+                f"WHERE l.paper_id IN ({marks(len(chunk))}) ORDER BY l.paper_id, {order}"
+            )
+            for paper_id, name in self.conn.execute(sql, list(chunk)):
+                out[paper_id].append(name)
+        return out
+
+    def records(self, ids: Sequence[int]) -> list[dict[str, Any]]:
+        """Full records (the command line's JSON contract) for ``ids``, in that order."""
+        ids = list(ids)
+        authors = self._names("paper_authors", "authors", "author_id", ids)
+        affiliations = self._names("paper_affiliations", "affiliations", "affiliation_id", ids)
+        tags = self._names("paper_tags", "tags", "tag_id", ids)
+        rows: dict[int, dict[str, Any]] = {}
+        for chunk in chunks(ids):
+            cursor = self.conn.execute(
+                f"SELECT p.*, coalesce(n.body, '') AS note FROM papers p "
+                f"LEFT JOIN notes n ON n.paper_id = p.id WHERE p.id IN ({marks(len(chunk))})",
+                list(chunk),
+            )
+            names = [d[0] for d in cursor.description]
+            for values in cursor:
+                rows[values[0]] = dict(zip(names, values, strict=True))
+        out = []
+        for paper_id in ids:
+            row = rows.get(paper_id)
+            if row is None:
+                continue
+            out.append(
+                {
+                    "id": row["id"],
+                    "key": row["key"],
+                    "title": row["title"],
+                    "authors": authors[paper_id],
+                    "authors_truncated": bool(row["authors_truncated"]),
+                    "affiliations": affiliations[paper_id],
+                    "published": row["published"],
+                    "year": row["year"],
+                    "date_inferred": bool(row["date_inferred"]),
+                    "category": row["category"] or "",
+                    "has_code": bool(row["has_code"]),
+                    "code_urls": json.loads(row["code_urls"] or "[]"),
+                    "score": row["score"],
+                    "status": row["status"],
+                    "tags": tags[paper_id],
+                    "note": row["note"],
+                    "abstract": row["abstract"] or "",
+                    "added": row["added"],
+                    "modified": row["modified"],
+                    "read_at": row["read_at"],
+                    "doi": row["doi"],
+                    "arxiv_id": row["arxiv_id"],
+                    "url": row["url"],
+                }
+            )
+        return out
+
+    def summary_rows(self, ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
+        """What the table shows of ``ids``: one narrow row each, in SUMMARY_FIELDS order."""
+        out: dict[int, tuple[Any, ...]] = {}
+        for chunk in chunks(ids):
+            sql = (
+                f"SELECT {', '.join(SUMMARY_FIELDS)} FROM papers WHERE id IN ({marks(len(chunk))})"
+            )
+            for row in self.conn.execute(sql, list(chunk)):
+                out[row[0]] = row
+        return out
+
+    def record(self, paper_id: int) -> dict[str, Any]:
+        """The full record of one paper."""
+        found = self.records([paper_id])
+        if not found:
+            raise LibraryError(f"no paper with id {paper_id}")
+        return found[0]
+
+    def note(self, paper_id: int) -> str:
+        """The paper's Markdown note, "" when it has none."""
+        row = self.conn.execute("SELECT body FROM notes WHERE paper_id = ?", (paper_id,)).fetchone()
+        return str(row[0]) if row else ""
+
+    def all_tags(self) -> list[str]:
+        """Every tag name, for completion."""
+        return [
+            r[0] for r in self.conn.execute("SELECT name FROM tags ORDER BY name COLLATE NOCASE")
+        ]
+
+    def meta(self, key: str) -> str | None:
+        """A value the library keeps about itself (seed year, settings)."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Store a value the library keeps about itself."""
+        with self.write() as conn:
+            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    # ---------------------------------------------------------------- writing
+
+    def _name_id(self, table: str, name: str) -> int:
+        """Id of the row in ``table`` for ``name``, matched case- and accent-insensitively."""
+        norm = fold(name)
+        row = self.conn.execute(f"SELECT id FROM {table} WHERE name_norm = ?", (norm,)).fetchone()
+        if row:
+            return int(row[0])
+        cursor = self.conn.execute(
+            f"INSERT INTO {table}(name, name_norm) VALUES (?, ?)", (name.strip(), norm)
+        )
+        return int(cursor.lastrowid or 0)
+
+    def _key_taken(self, key: str) -> bool:
+        sql = "SELECT 1 FROM papers WHERE key = ? COLLATE NOCASE"
+        return self.conn.execute(sql, (key,)).fetchone() is not None
+
+    def set_people(self, paper_id: int, fields: PaperFields) -> None:
+        """Replace the ordered authors and affiliations of a paper."""
+        self.conn.execute("DELETE FROM paper_authors WHERE paper_id = ?", (paper_id,))
+        self.conn.execute("DELETE FROM paper_affiliations WHERE paper_id = ?", (paper_id,))
+        for position, name in enumerate(n for n in fields.authors if n.strip()):
+            self.conn.execute(
+                "INSERT INTO paper_authors(paper_id, position, author_id) VALUES (?, ?, ?)",
+                (paper_id, position, self._name_id("authors", name)),
+            )
+        for position, name in enumerate(n for n in fields.affiliations if n.strip()):
+            self.conn.execute(
+                "INSERT INTO paper_affiliations(paper_id, position, affiliation_id) VALUES (?,?,?)",
+                (paper_id, position, self._name_id("affiliations", name)),
+            )
+
+    def _columns(self, fields: PaperFields) -> dict[str, object]:
+        authors = [n.strip() for n in fields.authors if n.strip()]
+        return {
+            "title": fields.title.strip(),
+            "title_norm": title_key(fields.title),
+            "abstract": fields.abstract,
+            "published": fields.published,
+            "year": fields.year,
+            "date_inferred": int(fields.date_inferred),
+            "category": fields.category,
+            "has_code": int(fields.has_code),
+            "code_urls": json.dumps(fields.code_urls),
+            "score": fields.score,
+            "authors_truncated": int(fields.authors_truncated),
+            "doi": fields.doi,
+            "arxiv_id": fields.arxiv_id,
+            "url": fields.url,
+            "authors_text": ", ".join(authors),
+            "first_author": authors[0] if authors else "",
+        }
+
+    def add_paper(self, fields: PaperFields, *, added: str | None = None) -> int:
+        """Add a paper and return its id; the citation key is made here."""
+        return self.add_papers([fields], added=added)[0]
+
+    def merge_search_index(self) -> None:
+        """Merge the full-text index into one segment (after a large import).
+
+        FTS5 keeps each batch of writes as a segment of its own and looks a term up in
+        every segment, so a library imported in many batches answers each per-paper
+        test of a filter several times slower. 26 s at a million papers.
+        """
+        with self.write() as conn:
+            conn.execute("INSERT INTO papers_fts(papers_fts) VALUES ('optimize')")
+
+    def add_papers(
+        self,
+        papers: Sequence[PaperFields],
+        *,
+        added: str | None = None,
+        cite_keys: Sequence[str | None] = (),
+    ) -> list[int]:
+        """Add papers in one transaction with one statement per table, not per paper.
+
+        Imports and the synthetic benchmark libraries go through here: a million
+        papers one ``add_paper`` at a time would take an hour. ``cite_keys`` (one per
+        paper, or none) are keys to keep when free, as a BibTeX entry's own; the
+        others get a key made from author, year and title.
+        """
+        if not papers:
+            return []
+        if any(not f.title.strip() for f in papers):
+            raise LibraryError("a paper needs a title")
+        when = added or now()
+
+        def name_id(table: str, name: str) -> int:
+            cache = self._people[table]
+            norm = fold(name)
+            if norm not in cache:
+                cache[norm] = self._name_id(table, name)
+            return cache[norm]
+
+        batch_keys: set[str] = set()
+
+        def taken(key: str) -> bool:
+            return key.casefold() in batch_keys or self._key_taken(key)
+
+        with self.write() as conn:
+            first = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM papers").fetchone()[0])
+            ids = list(range(first, first + len(papers)))
+            rows, authors, affiliations, fts = [], [], [], []
+            wanted = cite_keys or [None] * len(papers)
+            for paper_id, fields, cite_key in zip(ids, papers, wanted, strict=True):
+                columns = self._columns(fields)
+                if cite_key is None or taken(cite_key):
+                    key = keys.make_key(fields.authors, fields.year, fields.title, taken)
+                else:
+                    key = cite_key
+                batch_keys.add(key.casefold())
+                columns.update(id=paper_id, key=key, added=when, modified=when, status="new")
+                rows.append(columns)
+                names = [n.strip() for n in fields.authors if n.strip()]
+                authors += [(paper_id, i, name_id("authors", n)) for i, n in enumerate(names)]
+                affs = [n.strip() for n in fields.affiliations if n.strip()]
+                affiliations += [
+                    (paper_id, i, name_id("affiliations", n)) for i, n in enumerate(affs)
+                ]
+                fts.append(
+                    (paper_id, latex_to_text(fields.title), columns["authors_text"],
+                     latex_to_text(fields.abstract), "", "")
+                )  # fmt: skip
+            names = list(rows[0]) if rows else []
+            conn.executemany(
+                f"INSERT INTO papers({', '.join(names)}) VALUES ({marks(len(names))})",
+                [[row[n] for n in names] for row in rows],
+            )
+            conn.executemany(
+                "INSERT INTO paper_authors(paper_id, position, author_id) VALUES (?, ?, ?)",
+                authors,
+            )
+            conn.executemany(
+                "INSERT INTO paper_affiliations(paper_id, position, affiliation_id) "
+                "VALUES (?, ?, ?)",
+                affiliations,
+            )
+            conn.executemany(
+                "INSERT INTO papers_fts(rowid, title, authors, abstract, tags, note) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                fts,
+            )
+        return ids
+
+    def update_paper(self, paper_id: int, fields: PaperFields) -> None:
+        """Replace what is known about a paper; its key, status, tags and note stay."""
+        if not fields.title.strip():
+            raise LibraryError("a paper needs a title")
+        with self.write() as conn:
+            columns = self._columns(fields)
+            columns["modified"] = now()
+            assignments = ", ".join(f"{name} = ?" for name in columns)
+            conn.execute(
+                f"UPDATE papers SET {assignments} WHERE id = ?", [*columns.values(), paper_id]
+            )
+            self.set_people(paper_id, fields)
+            self._reindex([paper_id])
+
+    def delete_papers(self, ids: Iterable[int]) -> None:
+        """Delete papers with everything attached to them (the trigger cascades).
+
+        A tag no paper uses any more is forgotten, as when it is removed.
+        """
+        ids = list(ids)
+        with self.write() as conn:
+            for chunk in chunks(ids):
+                conn.execute(f"DELETE FROM papers WHERE id IN ({marks(len(chunk))})", list(chunk))
+            conn.execute("DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM paper_tags)")
+
+    def set_status(self, ids: Iterable[int], status: str, *, at: str | None = None) -> None:
+        """Set the reading status of papers, recording the change and ``read_at``."""
+        if status not in STATUSES:
+            raise LibraryError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
+        when = at or now()
+        with self.write() as conn:
+            for paper_id in ids:
+                row = conn.execute("SELECT status FROM papers WHERE id = ?", (paper_id,)).fetchone()
+                if row is None:
+                    raise LibraryError(f"no paper with id {paper_id}")
+                if row[0] == status:
+                    continue
+                conn.execute(
+                    "UPDATE papers SET status = ?, status_changed = ?, modified = ?, "
+                    "read_at = CASE WHEN ? = 'read' THEN ? ELSE read_at END WHERE id = ?",
+                    (status, when, when, status, when, paper_id),
+                )
+                conn.execute(
+                    "INSERT INTO status_history(paper_id, status, changed_at) VALUES (?, ?, ?)",
+                    (paper_id, status, when),
+                )
+
+    def add_tags(self, ids: Iterable[int], names: Iterable[str]) -> None:
+        """Tag papers; names are trimmed and matched case-insensitively."""
+        clean = [n.strip() for n in names if n.strip()]
+        ids = list(ids)
+        with self.write() as conn:
+            tag_ids = [self._name_id("tags", n) for n in clean]
+            for paper_id in ids:
+                for tag_id in tag_ids:
+                    conn.execute(
+                        "INSERT OR IGNORE INTO paper_tags(paper_id, tag_id) VALUES (?, ?)",
+                        (paper_id, tag_id),
+                    )
+            self.refresh_tags(ids)
+
+    def remove_tags(self, ids: Iterable[int], names: Iterable[str]) -> None:
+        """Untag papers; a tag no paper uses any more is forgotten."""
+        norms = [fold(n) for n in names if n.strip()]
+        ids = list(ids)
+        with self.write() as conn:
+            for norm in norms:
+                for chunk in chunks(ids):
+                    conn.execute(
+                        f"DELETE FROM paper_tags WHERE tag_id = "
+                        f"(SELECT id FROM tags WHERE name_norm = ?) "
+                        f"AND paper_id IN ({marks(len(chunk))})",
+                        [norm, *chunk],
+                    )
+            conn.execute("DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM paper_tags)")
+            self.refresh_tags(ids)
+
+    def refresh_tags(self, ids: Sequence[int]) -> None:
+        """Bring tags_text and the FTS rows of ``ids`` in step with their tags."""
+        tags = self._names("paper_tags", "tags", "tag_id", ids)
+        for paper_id, names in tags.items():
+            self.conn.execute(
+                "UPDATE papers SET tags_text = ? WHERE id = ?", (", ".join(names), paper_id)
+            )
+        self._reindex(ids)
+
+    def set_note(self, paper_id: int, body: str) -> None:
+        """Replace the paper's Markdown note (an empty body removes it)."""
+        when = now()
+        with self.write() as conn:
+            if conn.execute("SELECT 1 FROM papers WHERE id = ?", (paper_id,)).fetchone() is None:
+                raise LibraryError(f"no paper with id {paper_id}")
+            if body.strip():
+                conn.execute(
+                    "INSERT INTO notes(paper_id, body, created, updated) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(paper_id) DO UPDATE SET body = excluded.body, "
+                    "updated = excluded.updated",
+                    (paper_id, body, when, when),
+                )
+            else:
+                conn.execute("DELETE FROM notes WHERE paper_id = ?", (paper_id,))
+            self._reindex([paper_id])
+
+    def append_note(self, paper_id: int, text: str) -> str:
+        """Add ``text`` as a new paragraph of the paper's note; return the whole note.
+
+        The old note is read inside the write transaction: read before it, a second
+        writer's append that commits in between would be overwritten.
+        """
+        with self.write():
+            old = self.note(paper_id).rstrip("\n")
+            body = f"{old}\n\n{text}" if old else text
+            self.set_note(paper_id, body)
+        return body
+
+    def _reindex(self, ids: Sequence[int]) -> None:
+        """Rewrite the FTS rows of ``ids`` from the papers they index."""
+        for chunk in chunks(ids):
+            qmarks = marks(len(chunk))
+            self.conn.execute(f"DELETE FROM papers_fts WHERE rowid IN ({qmarks})", list(chunk))
+            rows = self.conn.execute(
+                f"SELECT p.id, p.title, p.authors_text, p.abstract, p.tags_text, "
+                f"coalesce(n.body, '') FROM papers p LEFT JOIN notes n ON n.paper_id = p.id "
+                f"WHERE p.id IN ({qmarks})",
+                list(chunk),
+            ).fetchall()
+            self.conn.executemany(
+                "INSERT INTO papers_fts(rowid, title, authors, abstract, tags, note) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                # Index what the reader sees: "L∞", not "L_\\infty".
+                [
+                    (i, latex_to_text(t), a, latex_to_text(ab or ""), tg, n)
+                    for i, t, a, ab, tg, n in rows
+                ],
+            )

@@ -1,0 +1,1 @@
+"""What a reader can do to papers, as actions with undo."""

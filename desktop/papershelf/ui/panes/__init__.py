@@ -1,0 +1,1 @@
+"""The panes beside the table: details, note editor, facet sidebar."""

@@ -1,0 +1,145 @@
+"""FacetTree: the sidebar of facet values with their counts within the current result.
+
+A click does not filter by itself: it asks the window to add or remove a term in the
+filter text, which stays the one source of truth.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QMouseEvent
+from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
+
+from papershelf.core.search.facets import Facet
+from papershelf.core.search.filter_text import has_term
+
+TOKEN_ROLE = Qt.ItemDataRole.UserRole + 1
+MORE_AUTHORS = "\x00more-authors"
+GROUPS = ("Status", "Tags", "Category", "Year", "Authors", "Affiliations")
+
+
+def _fmt(value: Any) -> str:
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+class FacetTree(QTreeWidget):
+    """Emits ``termClicked(token, exclude)``; ``moreAuthorsRequested`` for the "more..." row."""
+
+    termClicked = Signal(str, bool)
+    moreAuthorsRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("facetTree")
+        self.setColumnCount(2)
+        self.setHeaderHidden(True)
+        self.setUniformRowHeights(True)
+        self.setRootIsDecorated(True)
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self._collapsed: set[str] = {"Authors", "Affiliations"}
+        # From the click itself: the global modifier state can be stale.
+        self._modifiers = Qt.KeyboardModifier.NoModifier
+        self.itemClicked.connect(self._clicked)
+        self.itemExpanded.connect(lambda item: self._collapsed.discard(item.text(0)))
+        self.itemCollapsed.connect(lambda item: self._collapsed.add(item.text(0)))
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._modifiers = event.modifiers()
+        super().mousePressEvent(event)
+
+    def _clicked(self, item: QTreeWidgetItem, _column: int) -> None:
+        token = item.data(0, TOKEN_ROLE)
+        exclude = bool(self._modifiers & Qt.KeyboardModifier.ControlModifier)
+        self._modifiers = Qt.KeyboardModifier.NoModifier
+        if token == MORE_AUTHORS:
+            self.moreAuthorsRequested.emit()
+        elif token:
+            self.termClicked.emit(token, exclude)
+
+    def item_for(self, token: str) -> QTreeWidgetItem | None:
+        """The row that adds ``token`` to the filter (tests and keyboard use it)."""
+        for group in range(self.topLevelItemCount()):
+            top = self.topLevelItem(group)
+            for child in range(top.childCount()):
+                if top.child(child).data(0, TOKEN_ROLE) == token:
+                    return top.child(child)
+        return None
+
+    def populate(
+        self,
+        groups: Mapping[str, Sequence[Facet]],
+        filter_text: str,
+        header: Mapping[str, Any] | None,
+        library_count: int,
+        more_authors: bool,
+    ) -> None:
+        """Rebuild the tree, keeping which groups the reader folded and the scroll position."""
+        scroll = self.verticalScrollBar().value()
+        self.setUpdatesEnabled(False)
+        self.clear()
+        bold = QFont(self.font())
+        bold.setBold(True)
+        if header:
+            self._library_node(header, library_count, bold)
+        for name in GROUPS:
+            facets = groups.get(name, [])
+            top = QTreeWidgetItem([name, ""])
+            top.setFont(0, bold)
+            top.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.addTopLevelItem(top)
+            for facet in facets:
+                child = QTreeWidgetItem([facet.label, f"{facet.count:,}"])
+                child.setData(0, TOKEN_ROLE, facet.token)
+                child.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
+                active = has_term(filter_text, facet.token)
+                if active:
+                    child.setFont(0, bold)
+                    child.setToolTip(0, "In the filter: click to remove it")
+                else:
+                    child.setToolTip(0, f"Click to filter by {facet.token}; Ctrl-click to exclude")
+                if facet.count == 0 and not active:
+                    child.setForeground(0, self.palette().placeholderText())
+                top.addChild(child)
+            if name == "Authors" and more_authors:
+                more = QTreeWidgetItem(["more...", ""])
+                more.setData(0, TOKEN_ROLE, MORE_AUTHORS)
+                top.addChild(more)
+            if not facets:
+                empty = QTreeWidgetItem(["(none)", ""])
+                empty.setFlags(Qt.ItemFlag.NoItemFlags)
+                top.addChild(empty)
+            top.setExpanded(name not in self._collapsed)
+        self.setUpdatesEnabled(True)
+        self.verticalScrollBar().setValue(scroll)
+
+    def _library_node(self, header: Mapping[str, Any], library_count: int, bold: QFont) -> None:
+        top = QTreeWidgetItem(["Library", ""])
+        top.setFont(0, bold)
+        top.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self.addTopLevelItem(top)
+        listed = header.get("papers")
+        lines = [
+            ("Listing of", header.get("name")),
+            ("Field", header.get("field")),
+            ("h-index", header.get("h_index")),
+            (
+                "Papers",
+                f"{library_count:,}" + (f" of {listed:,} listed" if listed else ""),
+            ),
+            ("Citations", header.get("citations")),
+            ("Novelty", header.get("novelty")),
+            ("AI score", header.get("ai_score")),
+        ]
+        for label, value in lines:
+            if value not in (None, ""):
+                child = QTreeWidgetItem([label, _fmt(value)])
+                child.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                child.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
+                top.addChild(child)
+        top.setExpanded("Library" not in self._collapsed)

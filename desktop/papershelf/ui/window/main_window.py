@@ -1,0 +1,557 @@
+"""MainWindow: filter box, facet sidebar, paper table and details pane.
+
+The filter text is the one source of truth for what the table shows; the sidebar and
+author links only edit it. The window keeps the reader's place (current paper, sort,
+columns, splitters) across filters and restarts.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QSettings,
+    QStringListModel,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeyEvent,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCompleter,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from papershelf.core.io.seed_import import listing_header
+from papershelf.core.safety import backup
+from papershelf.core.search.facets import Facet, facet_counts, quote_value
+from papershelf.core.search.filter_text import toggle_term
+from papershelf.core.search.query import compile_query
+from papershelf.core.store.library import Library, LibraryError
+from papershelf.ui.actions.paper_actions import PaperActions
+from papershelf.ui.panes.details import DetailsPane
+from papershelf.ui.panes.facet_tree import FacetTree
+from papershelf.ui.panes.note_editor import NotePanel
+from papershelf.ui.single_instance import InstanceServer
+from papershelf.ui.table.model import COLUMN_INDEX, COLUMNS, PaperTableModel
+from papershelf.ui.table.query_runner import Job, QueryRunner
+from papershelf.ui.table.status_delegate import StatusDelegate
+from papershelf.ui.window.backups import BackupScheduler
+from papershelf.ui.window.exchange import Exchange
+from papershelf.ui.window.menus import WindowMenus
+
+_FACET_DELAY_MS = 120  # facets follow once typing pauses; the table follows every key
+_WATCH_MS = 700  # outside changes show within a second
+_SYNC_FACETS_LIMIT = 5_000  # above this, counting would stall typing: use a thread
+
+
+def settings() -> QSettings:
+    """The window's own settings (geometry, columns); the library holds the reader's data."""
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "Papershelf", "window")
+
+
+class MainWindow(QMainWindow):
+    """The reader's window on one library."""
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(f"Papershelf — {library.path.name}")
+        self._author_limit = 50
+        self.recovered: str | None = None  # set when the library came back from a backup
+        self._facet_generation = 0
+        self._total = library.count()
+        self.menus = WindowMenus(self)
+        self._build_widgets()
+        self.paper_actions = PaperActions(self)
+        self.exchange = Exchange(self)
+        self.setAcceptDrops(True)  # drop .bib files or seed documents to import them
+        self.menus.build()
+        self._restore_state()
+        self._facet_timer = QTimer(self, singleShot=True, interval=_FACET_DELAY_MS)
+        self._facet_timer.timeout.connect(self._count_facets)
+        self.model.resultApplied.connect(self._result_applied)
+        self.model.queryFailed.connect(self._show_filter_error)
+        # Counts get a thread of their own: a keystroke's query never waits behind them.
+        self.facet_runner = QueryRunner(library.path, self)
+        self.facet_runner.finished.connect(self._facets_counted)
+        self._pending_select: int | None = None
+        # The paper the details, note and tag panes show: always the table's current one.
+        self._current_paper: int | None = None
+        self._refreshing = False
+        # A reset (new filter, sort, refresh) clears the table's current index without
+        # a currentRowChanged signal: the panes must follow it there too.
+        self.model.modelReset.connect(self._follow_table)
+        self.filter_edit.textChanged.connect(self._apply_filter)
+        self._apply_filter()
+        if self.model.rowCount():
+            self.table.selectRow(0)  # open on a paper to read, not an empty pane
+        self._count_facets()
+        # Another process (the command line, a second window) may write the library:
+        # data_version moves only for their commits, so polling it is nearly free.
+        self._data_version = library.data_version()
+        self._watch_timer = QTimer(self, interval=_WATCH_MS)
+        self._watch_timer.timeout.connect(self._check_outside_changes)
+        self._watch_timer.start()
+        self.instance_server = InstanceServer(library.path, self)
+        self.instance_server.raiseRequested.connect(self.bring_to_front)
+        self.backups = BackupScheduler(library.path, self)
+        self.backups.finished.connect(lambda message: self.statusBar().showMessage(message, 8000))
+
+    # ------------------------------------------------------------ building
+
+    def _build_widgets(self) -> None:
+        self.filter_edit = QLineEdit(objectName="filterEdit")
+        self.filter_edit.setPlaceholderText(
+            'Filter: words, "a phrase", author:, tag:, status:, cat:, year:2021..2023, has:code'
+        )
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_error = QLabel(objectName="filterError")
+        self.filter_error.setStyleSheet("color: #c62828;")
+        self.filter_error.hide()
+
+        self.model = PaperTableModel(self.library, self)
+        self.table = QTableView(objectName="paperTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setSortingEnabled(True)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self.menus.table_menu)
+        self.table.setItemDelegateForColumn(COLUMN_INDEX["status"], StatusDelegate(self.table))
+        rows = self.table.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(rows.ResizeMode.Fixed)  # never measure a million rows
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self.menus.column_menu)
+        for index, width in enumerate((300, 150, 90, 65, 80, 100, 45, 50, 150, 90, 90)):
+            header.resizeSection(index, width)
+        for index, column in enumerate(COLUMNS):
+            header.setSectionHidden(index, column.hidden_by_default)
+        header.setSortIndicator(COLUMN_INDEX["published"], Qt.SortOrder.DescendingOrder)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+
+        self.facets = FacetTree()
+        self.facets.termClicked.connect(self.toggle_filter_term)
+        self.facets.moreAuthorsRequested.connect(self._more_authors)
+        self.details = DetailsPane()
+        self.details.authorClicked.connect(
+            lambda name: self.toggle_filter_term(f"author:{quote_value(name)}", False)
+        )
+        self.details.statusClicked.connect(lambda status: self.paper_actions.set_status(status))
+        self.facets.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.facets.customContextMenuRequested.connect(self.menus.facet_menu)
+
+        top = QWidget()
+        top_layout = QHBoxLayout(top)
+        top_layout.setContentsMargins(6, 6, 6, 2)
+        top_layout.addWidget(self.filter_edit, 1)
+        top_layout.addWidget(self.filter_error)
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.setSpacing(0)
+        centre_layout.addWidget(top)
+        centre_layout.addWidget(self.table, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
+        self.splitter.addWidget(self.facets)
+        self.splitter.addWidget(centre)
+        self.notes = NotePanel(self.library)
+        self.notes.saved.connect(lambda _id: self._facet_timer.start())
+        self.tag_edit = QLineEdit(objectName="tagEdit")
+        self.tag_edit.setPlaceholderText("Add tags to the selection: theory, to-cite…  (Enter)")
+        self.tag_edit.returnPressed.connect(self._add_typed_tags)
+        self.tag_completer = QCompleter(self.library.all_tags(), self.tag_edit)
+        self.tag_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.tag_edit.setCompleter(self.tag_completer)
+        reading = QWidget()
+        reading_layout = QVBoxLayout(reading)
+        reading_layout.setContentsMargins(0, 4, 0, 0)
+        reading_layout.setSpacing(2)
+        tag_row = QHBoxLayout()
+        tag_row.setContentsMargins(6, 0, 6, 0)
+        tag_row.addWidget(QLabel("<b>Tags</b>"))
+        tag_row.addWidget(self.tag_edit, 1)
+        reading_layout.addLayout(tag_row)
+        reading_layout.addWidget(self.notes, 1)
+        self.side_splitter = QSplitter(Qt.Orientation.Vertical, objectName="sideSplitter")
+        self.side_splitter.addWidget(self.details)
+        self.side_splitter.addWidget(reading)
+        self.side_splitter.setSizes([480, 300])
+        self.splitter.addWidget(self.side_splitter)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([230, 820, 350])
+        self.setCentralWidget(self.splitter)
+
+        self.count_label = QLabel(objectName="countLabel")
+        self.statusBar().addPermanentWidget(self.count_label)
+        self.resize(1380, 820)
+
+    def add_action(self, text: str, slot: Any, shortcut: Any = None, name: str = "") -> QAction:
+        action = QAction(text, self)
+        if name:
+            action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    # ------------------------------------------------------------ filtering
+
+    def focus_filter(self) -> None:
+        """Ctrl+F: put the cursor in the filter box with its text selected."""
+        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_edit.selectAll()
+
+    def clear_filter(self) -> None:
+        """Show the whole library again."""
+        self.filter_edit.clear()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.filter_edit
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+        ):
+            self.clear_filter()
+            return True
+        return super().eventFilter(watched, event)
+
+    def toggle_filter_term(self, token: str, exclude: bool) -> None:
+        """Add ``token`` to the filter text, or remove it when it is there."""
+        self.filter_edit.setText(toggle_term(self.filter_edit.text(), token, exclude=exclude))
+
+    def _apply_filter(self) -> None:
+        query = compile_query(self.filter_edit.text())
+        if query.error:
+            self._show_filter_error(query.error)
+            return
+        current = self.current_paper_id()
+        self._facet_timer.stop()  # counts for a result the reader has moved past are wasted
+        self.facet_runner.cancel("facets")
+        try:
+            self.model.set_query(query)
+        except (LibraryError, sqlite3.Error) as exc:
+            self._show_filter_error(f"cannot run this filter: {exc}")
+            return
+        self.filter_error.hide()
+        self._pending_select = current
+        self._result_applied()
+
+    def _result_applied(self) -> None:
+        """A (first or complete) result is in the table: count it, keep the reader's place."""
+        self._update_count()
+        if self._pending_select is not None and self.model.row_of(self._pending_select) >= 0:
+            self._select_paper(self._pending_select)
+            self._pending_select = None
+        if not self.model.busy:
+            self._facet_timer.start()
+
+    def _show_filter_error(self, message: str) -> None:
+        self.filter_error.setText(message)
+        self.filter_error.setToolTip("The table still shows the last filter that worked.")
+        self.filter_error.show()
+
+    def _update_count(self) -> None:
+        if self.model.stale:  # the rows are the last filter's: their count would mislead
+            self.count_label.setText(f"Searching {self._total:,} papers…")
+            return
+        more = "+" if self.model.busy else ""
+        self.count_label.setText(f"{self.model.rowCount():,}{more} of {self._total:,} papers")
+
+    def _count_facets(self) -> None:
+        """Small libraries count at once; large ones on the query thread."""
+        if self._total <= _SYNC_FACETS_LIMIT:
+            self.refresh_facets()
+            return
+        query, limit = self.model.query, self._author_limit + 1
+        self._facet_generation += 1
+        self.facet_runner.submit(
+            Job(
+                "facets",
+                self._facet_generation,
+                lambda lib: facet_counts(lib, query, author_limit=limit),
+            )
+        )
+
+    def _facets_counted(self, kind: str, generation: int, result: object, error: str) -> None:
+        if kind == "facets" and generation == self._facet_generation and isinstance(result, dict):
+            self._populate_facets(result)
+
+    def refresh_facets(self) -> None:
+        """Recount the sidebar for the current result, now."""
+        limit = self._author_limit + 1
+        self._populate_facets(facet_counts(self.library, self.model.query, author_limit=limit))
+
+    def _populate_facets(self, groups: dict[str, list[Facet]]) -> None:
+        authors = groups["Authors"]
+        more = len(authors) > self._author_limit
+        groups["Authors"] = authors[: self._author_limit]
+        self.facets.populate(
+            groups,
+            self.filter_edit.text(),
+            listing_header(self.library),
+            self._total,
+            more,
+        )
+
+    def _more_authors(self) -> None:
+        self._author_limit += 200
+        self.refresh_facets()
+
+    # ------------------------------------------------------------ selection
+
+    def current_paper_id(self) -> int | None:
+        """The paper under the table's cursor, if any."""
+        index = self.table.currentIndex()
+        return self.model.paper_id(index.row()) if index.isValid() else None
+
+    def selected_paper_ids(self) -> list[int]:
+        """The ids of the selected rows, in table order."""
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        return [self.model.paper_id(r) for r in rows]
+
+    def _select_paper(self, paper_id: int | None) -> None:
+        row = -1 if paper_id is None else self.model.row_of(paper_id)
+        if row < 0:
+            return
+        index = self.model.index(row, 0)
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.selectionModel().setCurrentIndex(index, flags)
+        self.table.scrollTo(index)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._follow_table()
+
+    def _follow_table(self) -> None:
+        """Give the reading panes to the table's current paper (none: empty, read-only)."""
+        if self._refreshing:
+            return
+        paper_id = self.current_paper_id()
+        if paper_id != self._current_paper:
+            self._current_paper = paper_id
+            self.notes.set_paper(paper_id)
+            self._show_details(paper_id)
+        self._selection_changed()
+
+    def _show_details(self, paper_id: int | None) -> None:
+        if paper_id is None:
+            self.details.show_empty(0)
+            return
+        self.details.show_paper(self.library.record(paper_id), self.model.query.words)
+
+    def _selection_changed(self) -> None:
+        count = len(self.table.selectionModel().selectedRows())
+        self.statusBar().showMessage(f"{count:,} selected" if count > 1 else "")
+        self.paper_actions.update_enabled(count)
+        self.tag_edit.setEnabled(count > 0)
+
+    def show_paper(self, paper_id: int) -> None:
+        """Select ``paper_id``, clearing the filter when it hides the paper."""
+        if self.model.row_of(paper_id) < 0:
+            self.clear_filter()
+        self._select_paper(paper_id)
+
+    def library_changed(self) -> None:
+        """After an edit: rerun the filter, keep the selection, recount, redraw details."""
+        selected = self.selected_paper_ids()
+        current = self.current_paper_id()
+        self._total = self.library.count()
+        # The panes wait for the reselection: a paper that stays current keeps its
+        # note editor (cursor, undo) instead of being reloaded.
+        self._refreshing = True
+        try:
+            self.model.library_changed()
+            self._reselect(selected, current)
+        finally:
+            self._refreshing = False
+        self._follow_table()
+        self._update_count()
+        self._show_details(self.current_paper_id())
+        self.tag_completer.setModel(QStringListModel(self.library.all_tags(), self.tag_completer))
+        self._facet_timer.start()
+
+    def _reselect(self, ids: list[int], current: int | None) -> None:
+        rows = self.model.rows_of(ids)
+        model = self.table.selectionModel()
+        selection = QItemSelection()
+        for row in rows:
+            selection.select(self.model.index(row, 0), self.model.index(row, len(COLUMNS) - 1))
+        current_row = self.model.row_of(current) if current is not None else -1
+        if current_row >= 0:
+            model.setCurrentIndex(
+                self.model.index(current_row, 0), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+        model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+    def restore_from_backup(self) -> None:
+        """Choose a backup, then reopen the library from it in a new window."""
+        choices = self.backups.choices()
+        if not choices:
+            QMessageBox.information(self, "Restore from Backup", "There are no backups yet.")
+            return
+        labels = [f"{b.label}  ({b.size / 1e6:.1f} MB)" for b in choices]
+        label, ok = QInputDialog.getItem(
+            self, "Restore from Backup", "Replace the library with the backup of:", labels, 0, False
+        )
+        if not ok:
+            return
+        chosen = choices[labels.index(label)]
+        self.notes.save()
+        path = self.library.path
+        self._release_library()
+        try:
+            kept = backup.restore(path, chosen.path)
+        except LibraryError as exc:
+            QMessageBox.warning(self, "Restore from Backup", f"Nothing was changed: {exc}")
+            kept = None
+        replacement = MainWindow(Library.open(path))
+        replacement.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if self.backups.running:
+            replacement.backups.start()
+        replacement.show()
+        if kept is not None:
+            replacement.statusBar().showMessage(
+                f"Restored the backup of {chosen.label}; the replaced library is kept as "
+                f"{kept.name}",
+                15000,
+            )
+        self.close()
+
+    def _release_library(self) -> None:
+        """Let go of every connection to the file (restoring needs it to ourselves)."""
+        self.notes.detach()
+        self._watch_timer.stop()
+        self._facet_timer.stop()
+        self.instance_server.close()
+        self.model.close()
+        self.facet_runner.stop()
+        self.library.close()
+
+    def bring_to_front(self) -> None:
+        """Another launch on this library asked for this window."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def _check_outside_changes(self) -> None:
+        version = self.library.data_version()
+        if version == self._data_version:
+            return
+        self._data_version = version
+        self.library_changed()
+        self.notes.reload_if_unchanged()
+
+    def focus_tag_edit(self) -> None:
+        """Ctrl+T: type tags for the selection."""
+        self.tag_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _add_typed_tags(self) -> None:
+        names = self.tag_edit.text().split(",")
+        self.paper_actions.add_tags(names)
+        self.tag_edit.clear()
+
+    # ------------------------------------------------------------ menus
+
+    # ------------------------------------------------------------ state
+
+    def _restore_state(self) -> None:
+        state = settings()
+        geometry = state.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        for key, restore in (
+            ("windowState", self.restoreState),
+            ("splitter", self.splitter.restoreState),
+            ("sideSplitter", self.side_splitter.restoreState),
+            ("header", self.table.horizontalHeader().restoreState),
+        ):
+            value = state.value(key)
+            if isinstance(value, QByteArray):
+                restore(value)
+        header = self.table.horizontalHeader()
+        self.model.sort_column = header.sortIndicatorSection()
+        self.model.sort_order = header.sortIndicatorOrder()
+        self.action_sidebar.setChecked(not self.facets.isHidden())
+        self.action_details.setChecked(not self.details.isHidden())
+
+    def save_state(self) -> None:
+        """Remember geometry, splitters and columns for the next start."""
+        state = settings()
+        state.setValue("geometry", self.saveGeometry())
+        state.setValue("windowState", self.saveState())
+        state.setValue("splitter", self.splitter.saveState())
+        state.setValue("sideSplitter", self.side_splitter.saveState())
+        state.setValue("header", self.table.horizontalHeader().saveState())
+        state.sync()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            self.exchange.import_paths(files)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """The window owns its library: closing saves the note and layout, closes the file."""
+        self.notes.save()
+        if self.notes.has_unsaved():
+            answer = QMessageBox.question(
+                self,
+                "Papershelf",
+                "A note could not be saved: "
+                f"{self.notes.state.toolTip() or 'the library cannot be written'}\n\n"
+                "Close anyway and lose it?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        self._release_library()
+        self.save_state()
+        self.hide()
+        self.backups.at_quit()
+        super().closeEvent(event)
