@@ -80,11 +80,40 @@ def test_make_key_gives_distinct_keys_for_same_author_year_word() -> None:
     assert all(k.startswith("lovelace2020deep") for k in made)
 
 
+@pytest.mark.parametrize(
+    ("author", "title", "expected"),
+    [
+        ("Иван Иванов", "Война и мир", "ivanov2006voyna"),
+        ("Γιώργος Παπαδόπουλος", "Μηχανική μάθηση", "papadopoylos2006michaniki"),
+        ("王小明", "深度学习", "wangxiaoming2006shenduxuexi"),
+        ("محمد الخوارزمي", "الجبر", "lkhwrzmy2006ljbr"),
+        ("Łukasz Kaiser", "Attention", "kaiser2006attention"),
+    ],
+)
+def test_keys_transliterate_other_scripts(author: str, title: str, expected: str) -> None:
+    # Dropping non-Latin letters left "2006" alone, which reads as a paper id.
+    assert base_key(author, 2006, title) == expected
+
+
+def test_a_key_is_never_digits_alone() -> None:
+    assert base_key(None, 2006, "Война и мир") == "2006voyna"  # no author, Cyrillic title
+    assert base_key("Иван Иванов", None, "Война и мир") == "ivanovvoyna"
+    assert base_key(None, None, "Война и мир") == "voyna"
+    assert base_key(None, 2006, "") == "paper2006"
+    assert base_key(None, None, "1984") == "paper1984"
+    assert base_key(None, 2006, "١٩٨٤") == "paper20061984"  # Arabic-Indic digits too
+    assert base_key("—", 2006, "…") == "paper2006"
+    # Near-misses: digits with a letter are a key as they are.
+    assert base_key(None, 2006, "GPT4 Explained") == "2006gpt4"
+    assert base_key(None, 2022, "Deep Nets") == "2022deep"
+
+
 @given(st.text(max_size=80), st.one_of(st.none(), st.integers(1000, 2999)), st.text(max_size=80))
 def test_keys_are_always_plain_ascii(author: str, year: int | None, title: str) -> None:
     key = base_key(author, year, title)
     assert key
     assert key.isascii() and key.isalnum() and key == key.lower()
+    assert not key.isdigit()
 
 
 # --- LaTeX as text -------------------------------------------------------------------
@@ -170,4 +199,4 @@ def test_ascii_fold_keeps_only_letters_and_digits() -> None:
     assert ascii_fold("Akyürek") == "akyurek"
     assert ascii_fold("Kravitz-Núñez") == "kravitznunez"
     assert ascii_fold("R2-D2!") == "r2d2"
-    assert ascii_fold("王小明") == ""
+    assert ascii_fold("王小明") == "wangxiaoming"  # transliterated, not dropped
