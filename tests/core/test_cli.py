@@ -20,6 +20,7 @@ from cli_runner import run
 
 from papershelf.core import paths, schema
 from papershelf.core.library import Library
+from papershelf.core.paper_fields import PaperFields
 from papershelf.core.schema import STATUSES
 
 SEEDS = Path(__file__).parents[2] / "seeds"
@@ -289,6 +290,16 @@ def _binary_note(tmp_path: Path) -> Path:
 ERRORS: dict[str, tuple[list[str], str]] = {
     "unknown id": (["--library", "{lib}", "status", "99999", "read"], "no paper with id or key"),
     "unknown key": (["--library", "{lib}", "tag", "nobody2099nothing", "x"], "nobody2099nothing"),
+    # int() reads these as numbers: a ValueError, an OverflowError, and paper 1 changed.
+    "superscript id": (
+        ["--library", "{lib}", "status", "²", "read"],
+        "no paper with id or key '²'",
+    ),
+    "arabic-indic id": (["--library", "{lib}", "status", "١", "read"], "id or key '١'"),
+    "huge id": (
+        ["--library", "{lib}", "status", "99999999999999999999999", "read"],
+        "no paper with id or key '99999999999999999999999'",
+    ),
     "bad status": (["--library", "{lib}", "status", "1", "done"], "invalid choice: 'done'"),
     "bad query": (["--library", "{lib}", "list", "year:abc"], "bad query"),
     "bad sort": (["--library", "{lib}", "list", "--sort", "colour"], "colour"),
@@ -335,7 +346,15 @@ def test_errors_are_one_line_without_traceback(
     if case != "nothing importable":  # an import reports each problem by its file
         assert err.startswith("papershelf")
         assert out == ""
-    if case in ("bad status", "unknown id", "missing note file", "note file not utf-8"):
+    if case in (
+        "bad status",
+        "unknown id",
+        "superscript id",
+        "arabic-indic id",
+        "huge id",
+        "missing note file",
+        "note file not utf-8",
+    ):
         with Library.open(library_path) as lib:
             assert lib.search("status:new") == lib.search("")
             assert lib.search("has:note") == []
@@ -387,7 +406,7 @@ def test_process_uses_the_environment_and_writes(tmp_path: Path, library_path: P
     ]
 
 
-@pytest.mark.parametrize("case", ["junk library", "bad status", "bad query"])
+@pytest.mark.parametrize("case", ["junk library", "bad status", "bad query", "superscript id"])
 def test_process_errors_are_one_line(tmp_path: Path, library_path: Path, case: str) -> None:
     template, needle = ERRORS[case]
     done = _process(tmp_path, *_argv(template, tmp_path, library_path))
@@ -396,3 +415,46 @@ def test_process_errors_are_one_line(tmp_path: Path, library_path: Path, case: s
     assert done.stderr.count("\n") == 1 and done.stderr.endswith("\n"), done.stderr
     assert needle in done.stderr
     assert done.stdout == ""
+
+
+def test_an_id_with_leading_zeros_is_that_id(
+    capsys: pytest.CaptureFixture[str], library_path: Path
+) -> None:
+    run_ok(capsys, "--library", library_path, "status", "007", "read")
+    [record] = listed(capsys, library_path, "status:read")
+    assert record["id"] == 7
+
+
+def test_status_2006_does_not_change_a_cyrillic_paper(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Its key used to be "2006" (the Cyrillic letters dropped), which "status 2006" found."""
+    lib = tmp_path / "lib.sqlite"
+    bib = tmp_path / "tolstoy.bib"
+    entry = "@book{Толстой1878, title={Анна Каренина}, author={Лев Толстой}, year={1878}}"
+    bib.write_text(entry, encoding="utf-8")
+    with Library.open(lib, seed=False) as library:
+        library.add_paper(
+            PaperFields(title="Война и мир", authors=["Лев Толстой"], published="2006")
+        )
+    code, _, err = run(capsys, "--library", lib, "status", "2006", "read")
+    assert (code, err) == (1, "papershelf: no paper with id or key '2006'\n")
+    assert [r["key"] for r in listed(capsys, lib, "status:new")] == ["tolstoy2006voyna"]
+    run_ok(capsys, "--library", lib, "import", bib)
+    run_ok(capsys, "--library", lib, "status", "толстой1878", "read")  # its own key, any case
+    [record] = listed(capsys, lib, "key:ТОЛСТОЙ")
+    assert (record["key"], record["status"]) == ("Толстой1878", "read")
+
+
+def test_an_entry_key_of_digits_alone_is_replaced_with_a_word(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    lib = tmp_path / "lib.sqlite"
+    bib = tmp_path / "refs.bib"
+    entry = "@book{2006, title={Война и мир}, author={Лев Толстой}, year={2006}}"
+    bib.write_text(entry, encoding="utf-8")
+    Library.open(lib, seed=False).close()
+    code, out, err = run(capsys, "--library", lib, "import", bib)
+    assert (code, out) == (0, "added 1, merged 0, unchanged 0, skipped 0\n")
+    assert "entry '2006' (line 1): a key of digits alone would read as a paper id" in err
+    assert "its key is 'tolstoy2006voyna'" in err

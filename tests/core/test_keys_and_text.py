@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from papershelf.core.keys import base_key, first_significant_word, make_key, surname, unique_key
-from papershelf.core.text import ascii_fold, fold, latex_to_text
+from papershelf.core.text import ascii_fold, caseless_glob, fold, latex_to_text
 
 # --- keys ---------------------------------------------------------------------------------
 
@@ -200,3 +202,23 @@ def test_ascii_fold_keeps_only_letters_and_digits() -> None:
     assert ascii_fold("Kravitz-Núñez") == "kravitznunez"
     assert ascii_fold("R2-D2!") == "r2d2"
     assert ascii_fold("王小明") == "wangxiaoming"  # transliterated, not dropped
+
+
+@pytest.mark.parametrize(
+    ("key", "typed", "found"),
+    [
+        ("Иванов2006", "иванов2006", True),
+        ("Иванов2006", "ИВАНОВ2006", True),
+        ("Müller2020", "MÜLLER2020", True),
+        ("ΣΟΦΟΣ", "σοφος", True),
+        ("a*b?c[d]", "A*B?C[D]", True),
+        ("Иванов2006", "Иванов200", False),  # the whole key, not a prefix
+        ("Иванов2006", "Петров2006", False),
+        ("axb", "a*b", False),  # GLOB's wildcards in what is typed are plain characters
+        ("axb", "a?b", False),
+    ],
+)
+def test_caseless_glob_matches_keys_in_any_case(key: str, typed: str, found: bool) -> None:
+    conn = sqlite3.connect(":memory:")
+    row = conn.execute("SELECT ? GLOB ?", (key, caseless_glob(typed))).fetchone()
+    assert bool(row[0]) is found

@@ -96,3 +96,20 @@ def ascii_fold(text: str) -> str:
     if not text.isascii():
         text = anyascii(text)
     return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def caseless_glob(text: str) -> str:
+    """An SQLite GLOB pattern matching ``text`` whatever the case of its letters.
+
+    SQLite's NOCASE and LIKE fold ASCII letters only, so "MÜLLER2020" would not find the
+    key "Müller2020". "[Mm][Üü]..." does, on any connection, with no custom function.
+    """
+    out = []
+    for ch in text:
+        # One-character case forms only: "ß".upper() is "SS", which a class cannot hold.
+        forms = sorted({f for f in (ch, ch.lower(), ch.upper(), ch.title()) if len(f) == 1})
+        if len(forms) > 1 or ch in "*?[":
+            out.append(f"[{''.join(forms)}]")
+        else:
+            out.append(ch)
+    return "".join(out)
