@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
@@ -458,3 +459,114 @@ def test_an_entry_key_of_digits_alone_is_replaced_with_a_word(
     assert (code, out) == (0, "added 1, merged 0, unchanged 0, skipped 0\n")
     assert "entry '2006' (line 1): a key of digits alone would read as a paper id" in err
     assert "its key is 'tolstoy2006voyna'" in err
+
+
+# --- output that cannot be written ---------------------------------------------------------
+
+needs_dev_full = pytest.mark.skipif(not Path("/dev/full").exists(), reason="Linux's /dev/full")
+OUTPUT_COMMANDS = [
+    ["list"],
+    ["list", "--format", "json"],
+    ["list", "--format", "csv", "--limit", "1"],
+    ["note", "1"],
+    ["export", "bibtex", "--out", "-"],
+    ["export", "notes", "--out", "-"],
+]
+
+
+def _buffered_environment() -> dict[str, str]:
+    """A user's environment: stdout buffered, so a failed write can surface at exit too."""
+    return {k: v for k, v in os.environ.items() if k not in ("PYTHONUNBUFFERED", paths.LIBRARY_ENV)}
+
+
+@needs_dev_full
+@pytest.mark.parametrize("unbuffered", [False, True])
+@pytest.mark.parametrize("argv", OUTPUT_COMMANDS)
+def test_output_to_a_full_disk_is_one_line(
+    tmp_path: Path, library_path: Path, argv: list[str], unbuffered: bool
+) -> None:
+    env = _buffered_environment() | ({"PYTHONUNBUFFERED": "1"} if unbuffered else {})
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "papershelf", "--library", str(library_path), *argv],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            cwd=tmp_path,
+            env=env,
+            timeout=120,
+        )
+    assert done.stderr == "papershelf: cannot write the output: No space left on device\n"
+    assert done.returncode == 1
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_FSIZE as Linux has it")
+@pytest.mark.parametrize("argv", OUTPUT_COMMANDS)
+def test_output_to_a_file_that_cannot_grow_is_one_line(
+    tmp_path: Path, library_path: Path, argv: list[str]
+) -> None:
+    """A regular file keeps small output in the buffer until the flush at exit: the
+    failure must still be one line, and that last flush must not fail a second time."""
+    import resource
+    import signal
+
+    limit = 64 << 20  # far above the library; stdout starts at the limit, so it cannot grow
+
+    def cap_file_size() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of being killed
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    with open(tmp_path / "out.txt", "wb") as out:
+        out.seek(limit)
+        done = subprocess.run(
+            [sys.executable, "-m", "papershelf", "--library", str(library_path), *argv],
+            stdout=out,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            cwd=tmp_path,
+            env=_buffered_environment(),
+            preexec_fn=cap_file_size,
+            timeout=120,
+        )
+    assert done.stderr == "papershelf: cannot write the output: File too large\n"
+    assert done.returncode == 1
+
+
+def test_a_reader_that_stops_reading_ends_the_command_quietly(tmp_path: Path) -> None:
+    """As "| head -1" does: quiet, whether the pipe closes mid-way through a long output or
+    before a short one (still in the buffer, so the flush at exit must not fail)."""
+    lib = tmp_path / "big.sqlite"
+    with Library.open(lib, seed=False) as library:
+        library.add_papers(
+            [PaperFields(title=f"Paper {n}", abstract="x" * 500) for n in range(2000)]
+        )
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    for argv, read in [
+        (["list", "--format", "json"], 1),  # far above a pipe's buffer
+        (["list", "--limit", "1"], 0),
+        (["note", "1"], 0),
+    ]:
+        command = [sys.executable, "-m", "papershelf", "--library", str(lib), *argv]
+        with subprocess.Popen(command, env=_buffered_environment(), **pipes) as process:
+            assert process.stdout is not None and process.stderr is not None
+            process.stdout.read(read)
+            process.stdout.close()
+            err = process.stderr.read()
+            assert (process.wait(timeout=120), err) == (0, b""), argv
+
+
+def test_an_oserror_that_is_no_output_error_stays_a_bug(
+    capsys: pytest.CaptureFixture[str], library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only failed writes to stdout are the reader's problem; other OSErrors are ours."""
+    from papershelf import cli
+
+    def broken(*_: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(cli, "_run", broken)
+    code, _, err = run(capsys, "--library", library_path, "list")
+    assert code == 70
+    assert err == "papershelf: internal error: OSError: [Errno 28] No space left on device\n"
