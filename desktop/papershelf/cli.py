@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
+from contextlib import redirect_stdout
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TextIO, cast
 
 from papershelf import __version__
 from papershelf.cli_exchange import add_export_command, add_import_command, run_export, run_import
@@ -20,6 +22,53 @@ from papershelf.core.safety import backup
 from papershelf.core.safety.recovery import open_or_recover
 from papershelf.core.store.library import Library, LibraryError
 from papershelf.core.store.schema import SORT_COLUMNS, STATUSES
+
+
+class OutputError(Exception):
+    """Writing the command's output failed: a full disk, a closed terminal."""
+
+
+class _Output:
+    """The command's stdout, telling a failed write apart from a bug.
+
+    A write or flush that fails raises OutputError, reported in one line; any other
+    OSError still reaches the catch-all as the bug it is. A closed pipe stays
+    BrokenPipeError: the reader stopped reading (``| head``), which is no error.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError(exc.strerror or str(exc)) from exc
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError(exc.strerror or str(exc)) from exc
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _discard_unwritten_output() -> None:
+    """Point stdout at the null device, so that the interpreter's flush at exit of what
+    could not be written does not fail again and print a traceback."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a file (a test's capture): nothing is flushed at exit
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -100,6 +149,7 @@ def _print_table(records: Sequence[dict[str, Any]]) -> None:
         authors = ", ".join(r["authors"][:2]) + (" et al." if len(r["authors"]) > 2 else "")
         title = r["title"] if len(r["title"]) <= 70 else r["title"][:69] + "…"
         print(f"{r['id']:>5}  {r['status']:<8}  {r['published'] or '':<10}  {title}  ({authors})")
+    sys.stdout.flush()  # the count is said only once the papers are out
     print(f"{len(records)} papers", file=sys.stderr)
 
 
@@ -110,8 +160,8 @@ def _run(args: argparse.Namespace, library: Library) -> int:
             ids = ids[: max(args.limit, 0)]
         records = library.records(ids)
         if args.format == "json":
-            json.dump(records, sys.stdout, ensure_ascii=False, indent=2)
-            print()
+            # One write, not one per JSON token: each goes through _Output.
+            sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
         elif args.format == "csv":
             sys.stdout.write(export_csv(records))
         else:
@@ -184,6 +234,16 @@ def _backup_command(args: argparse.Namespace, library_path: Path) -> int:
     return 0
 
 
+def _command(args: argparse.Namespace, library_path: Path) -> int:
+    if args.command in ("backup", "restore"):
+        return _backup_command(args, library_path)
+    library, recovered = open_or_recover(library_path)
+    if recovered:
+        print(f"papershelf: {recovered}", file=sys.stderr)
+    with library:
+        return _run(args, library)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script and ``python -m papershelf``."""
     args = _parser().parse_args(argv)
@@ -199,17 +259,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_app(library_path)
     try:
-        if args.command in ("backup", "restore"):
-            return _backup_command(args, library_path)
-        library, recovered = open_or_recover(library_path)
-        if recovered:
-            print(f"papershelf: {recovered}", file=sys.stderr)
-        with library:
-            return _run(args, library)
+        with redirect_stdout(cast(TextIO, _Output(sys.stdout))):
+            code = _command(args, library_path)
+            sys.stdout.flush()  # a full disk is found now, not by the flush at exit
+        return code
     except LibraryError as exc:
         print(f"papershelf: {exc}", file=sys.stderr)
         return 1
+    except OutputError as exc:
+        print(f"papershelf: cannot write the output: {exc}", file=sys.stderr)
+        _discard_unwritten_output()
+        return 1
     except BrokenPipeError:
+        _discard_unwritten_output()
         return 0
     except KeyboardInterrupt:
         return 130

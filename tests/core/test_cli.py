@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
@@ -19,6 +20,7 @@ import pytest
 from cli_runner import run
 
 from papershelf.core import paths
+from papershelf.core.paper_fields import PaperFields
 from papershelf.core.store import schema
 from papershelf.core.store.library import Library
 from papershelf.core.store.schema import STATUSES
@@ -290,6 +292,16 @@ def _binary_note(tmp_path: Path) -> Path:
 ERRORS: dict[str, tuple[list[str], str]] = {
     "unknown id": (["--library", "{lib}", "status", "99999", "read"], "no paper with id or key"),
     "unknown key": (["--library", "{lib}", "tag", "nobody2099nothing", "x"], "nobody2099nothing"),
+    # int() reads these as numbers: a ValueError, an OverflowError, and paper 1 changed.
+    "superscript id": (
+        ["--library", "{lib}", "status", "²", "read"],
+        "no paper with id or key '²'",
+    ),
+    "arabic-indic id": (["--library", "{lib}", "status", "١", "read"], "id or key '١'"),
+    "huge id": (
+        ["--library", "{lib}", "status", "99999999999999999999999", "read"],
+        "no paper with id or key '99999999999999999999999'",
+    ),
     "bad status": (["--library", "{lib}", "status", "1", "done"], "invalid choice: 'done'"),
     "bad query": (["--library", "{lib}", "list", "year:abc"], "bad query"),
     "bad sort": (["--library", "{lib}", "list", "--sort", "colour"], "colour"),
@@ -336,7 +348,15 @@ def test_errors_are_one_line_without_traceback(
     if case != "nothing importable":  # an import reports each problem by its file
         assert err.startswith("papershelf")
         assert out == ""
-    if case in ("bad status", "unknown id", "missing note file", "note file not utf-8"):
+    if case in (
+        "bad status",
+        "unknown id",
+        "superscript id",
+        "arabic-indic id",
+        "huge id",
+        "missing note file",
+        "note file not utf-8",
+    ):
         with Library.open(library_path) as lib:
             assert lib.search("status:new") == lib.search("")
             assert lib.search("has:note") == []
@@ -388,7 +408,7 @@ def test_process_uses_the_environment_and_writes(tmp_path: Path, library_path: P
     ]
 
 
-@pytest.mark.parametrize("case", ["junk library", "bad status", "bad query"])
+@pytest.mark.parametrize("case", ["junk library", "bad status", "bad query", "superscript id"])
 def test_process_errors_are_one_line(tmp_path: Path, library_path: Path, case: str) -> None:
     template, needle = ERRORS[case]
     done = _process(tmp_path, *_argv(template, tmp_path, library_path))
@@ -397,3 +417,157 @@ def test_process_errors_are_one_line(tmp_path: Path, library_path: Path, case: s
     assert done.stderr.count("\n") == 1 and done.stderr.endswith("\n"), done.stderr
     assert needle in done.stderr
     assert done.stdout == ""
+
+
+def test_an_id_with_leading_zeros_is_that_id(
+    capsys: pytest.CaptureFixture[str], library_path: Path
+) -> None:
+    run_ok(capsys, "--library", library_path, "status", "007", "read")
+    [record] = listed(capsys, library_path, "status:read")
+    assert record["id"] == 7
+
+
+def test_status_2006_does_not_change_a_cyrillic_paper(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Its key used to be "2006" (the Cyrillic letters dropped), which "status 2006" found."""
+    lib = tmp_path / "lib.sqlite"
+    bib = tmp_path / "tolstoy.bib"
+    entry = "@book{Толстой1878, title={Анна Каренина}, author={Лев Толстой}, year={1878}}"
+    bib.write_text(entry, encoding="utf-8")
+    with Library.open(lib, seed=False) as library:
+        library.add_paper(
+            PaperFields(title="Война и мир", authors=["Лев Толстой"], published="2006")
+        )
+    code, _, err = run(capsys, "--library", lib, "status", "2006", "read")
+    assert (code, err) == (1, "papershelf: no paper with id or key '2006'\n")
+    assert [r["key"] for r in listed(capsys, lib, "status:new")] == ["tolstoy2006voyna"]
+    run_ok(capsys, "--library", lib, "import", bib)
+    run_ok(capsys, "--library", lib, "status", "толстой1878", "read")  # its own key, any case
+    [record] = listed(capsys, lib, "key:ТОЛСТОЙ")
+    assert (record["key"], record["status"]) == ("Толстой1878", "read")
+
+
+def test_an_entry_key_of_digits_alone_is_replaced_with_a_word(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    lib = tmp_path / "lib.sqlite"
+    bib = tmp_path / "refs.bib"
+    entry = "@book{2006, title={Война и мир}, author={Лев Толстой}, year={2006}}"
+    bib.write_text(entry, encoding="utf-8")
+    Library.open(lib, seed=False).close()
+    code, out, err = run(capsys, "--library", lib, "import", bib)
+    assert (code, out) == (0, "added 1, merged 0, unchanged 0, skipped 0\n")
+    assert "entry '2006' (line 1): a key of digits alone would read as a paper id" in err
+    assert "its key is 'tolstoy2006voyna'" in err
+
+
+# --- output that cannot be written ---------------------------------------------------------
+
+needs_dev_full = pytest.mark.skipif(not Path("/dev/full").exists(), reason="Linux's /dev/full")
+OUTPUT_COMMANDS = [
+    ["list"],
+    ["list", "--format", "json"],
+    ["list", "--format", "csv", "--limit", "1"],
+    ["note", "1"],
+    ["export", "bibtex", "--out", "-"],
+    ["export", "notes", "--out", "-"],
+]
+
+
+def _buffered_environment() -> dict[str, str]:
+    """A user's environment: stdout buffered, so a failed write can surface at exit too."""
+    return {k: v for k, v in os.environ.items() if k not in ("PYTHONUNBUFFERED", paths.LIBRARY_ENV)}
+
+
+@needs_dev_full
+@pytest.mark.parametrize("unbuffered", [False, True])
+@pytest.mark.parametrize("argv", OUTPUT_COMMANDS)
+def test_output_to_a_full_disk_is_one_line(
+    tmp_path: Path, library_path: Path, argv: list[str], unbuffered: bool
+) -> None:
+    env = _buffered_environment() | ({"PYTHONUNBUFFERED": "1"} if unbuffered else {})
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "papershelf", "--library", str(library_path), *argv],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            cwd=tmp_path,
+            env=env,
+            timeout=120,
+        )
+    assert done.stderr == "papershelf: cannot write the output: No space left on device\n"
+    assert done.returncode == 1
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_FSIZE as Linux has it")
+@pytest.mark.parametrize("argv", OUTPUT_COMMANDS)
+def test_output_to_a_file_that_cannot_grow_is_one_line(
+    tmp_path: Path, library_path: Path, argv: list[str]
+) -> None:
+    """A regular file keeps small output in the buffer until the flush at exit: the
+    failure must still be one line, and that last flush must not fail a second time."""
+    import resource
+    import signal
+
+    limit = 64 << 20  # far above the library; stdout starts at the limit, so it cannot grow
+
+    def cap_file_size() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of being killed
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    with open(tmp_path / "out.txt", "wb") as out:
+        out.seek(limit)
+        done = subprocess.run(
+            [sys.executable, "-m", "papershelf", "--library", str(library_path), *argv],
+            stdout=out,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            cwd=tmp_path,
+            env=_buffered_environment(),
+            preexec_fn=cap_file_size,
+            timeout=120,
+        )
+    assert done.stderr == "papershelf: cannot write the output: File too large\n"
+    assert done.returncode == 1
+
+
+def test_a_reader_that_stops_reading_ends_the_command_quietly(tmp_path: Path) -> None:
+    """As "| head -1" does: quiet, whether the pipe closes mid-way through a long output or
+    before a short one (still in the buffer, so the flush at exit must not fail)."""
+    lib = tmp_path / "big.sqlite"
+    with Library.open(lib, seed=False) as library:
+        library.add_papers(
+            [PaperFields(title=f"Paper {n}", abstract="x" * 500) for n in range(2000)]
+        )
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    for argv, read in [
+        (["list", "--format", "json"], 1),  # far above a pipe's buffer
+        (["list", "--limit", "1"], 0),
+        (["note", "1"], 0),
+    ]:
+        command = [sys.executable, "-m", "papershelf", "--library", str(lib), *argv]
+        with subprocess.Popen(command, env=_buffered_environment(), **pipes) as process:
+            assert process.stdout is not None and process.stderr is not None
+            process.stdout.read(read)
+            process.stdout.close()
+            err = process.stderr.read()
+            assert (process.wait(timeout=120), err) == (0, b""), argv
+
+
+def test_an_oserror_that_is_no_output_error_stays_a_bug(
+    capsys: pytest.CaptureFixture[str], library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only failed writes to stdout are the reader's problem; other OSErrors are ours."""
+    from papershelf import cli
+
+    def broken(*_: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(cli, "_run", broken)
+    code, _, err = run(capsys, "--library", library_path, "list")
+    assert code == 70
+    assert err == "papershelf: internal error: OSError: [Errno 28] No space left on device\n"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from papershelf.core.keys import base_key, first_significant_word, make_key, surname, unique_key
-from papershelf.core.text import ascii_fold, fold, latex_to_text
+from papershelf.core.text import ascii_fold, caseless_glob, fold, latex_to_text
 
 # --- keys ---------------------------------------------------------------------------------
 
@@ -80,11 +82,40 @@ def test_make_key_gives_distinct_keys_for_same_author_year_word() -> None:
     assert all(k.startswith("lovelace2020deep") for k in made)
 
 
+@pytest.mark.parametrize(
+    ("author", "title", "expected"),
+    [
+        ("Иван Иванов", "Война и мир", "ivanov2006voyna"),
+        ("Γιώργος Παπαδόπουλος", "Μηχανική μάθηση", "papadopoylos2006michaniki"),
+        ("王小明", "深度学习", "wangxiaoming2006shenduxuexi"),
+        ("محمد الخوارزمي", "الجبر", "lkhwrzmy2006ljbr"),
+        ("Łukasz Kaiser", "Attention", "kaiser2006attention"),
+    ],
+)
+def test_keys_transliterate_other_scripts(author: str, title: str, expected: str) -> None:
+    # Dropping non-Latin letters left "2006" alone, which reads as a paper id.
+    assert base_key(author, 2006, title) == expected
+
+
+def test_a_key_is_never_digits_alone() -> None:
+    assert base_key(None, 2006, "Война и мир") == "2006voyna"  # no author, Cyrillic title
+    assert base_key("Иван Иванов", None, "Война и мир") == "ivanovvoyna"
+    assert base_key(None, None, "Война и мир") == "voyna"
+    assert base_key(None, 2006, "") == "paper2006"
+    assert base_key(None, None, "1984") == "paper1984"
+    assert base_key(None, 2006, "١٩٨٤") == "paper20061984"  # Arabic-Indic digits too
+    assert base_key("—", 2006, "…") == "paper2006"
+    # Near-misses: digits with a letter are a key as they are.
+    assert base_key(None, 2006, "GPT4 Explained") == "2006gpt4"
+    assert base_key(None, 2022, "Deep Nets") == "2022deep"
+
+
 @given(st.text(max_size=80), st.one_of(st.none(), st.integers(1000, 2999)), st.text(max_size=80))
 def test_keys_are_always_plain_ascii(author: str, year: int | None, title: str) -> None:
     key = base_key(author, year, title)
     assert key
     assert key.isascii() and key.isalnum() and key == key.lower()
+    assert not key.isdigit()
 
 
 # --- LaTeX as text -------------------------------------------------------------------
@@ -170,4 +201,24 @@ def test_ascii_fold_keeps_only_letters_and_digits() -> None:
     assert ascii_fold("Akyürek") == "akyurek"
     assert ascii_fold("Kravitz-Núñez") == "kravitznunez"
     assert ascii_fold("R2-D2!") == "r2d2"
-    assert ascii_fold("王小明") == ""
+    assert ascii_fold("王小明") == "wangxiaoming"  # transliterated, not dropped
+
+
+@pytest.mark.parametrize(
+    ("key", "typed", "found"),
+    [
+        ("Иванов2006", "иванов2006", True),
+        ("Иванов2006", "ИВАНОВ2006", True),
+        ("Müller2020", "MÜLLER2020", True),
+        ("ΣΟΦΟΣ", "σοφος", True),
+        ("a*b?c[d]", "A*B?C[D]", True),
+        ("Иванов2006", "Иванов200", False),  # the whole key, not a prefix
+        ("Иванов2006", "Петров2006", False),
+        ("axb", "a*b", False),  # GLOB's wildcards in what is typed are plain characters
+        ("axb", "a?b", False),
+    ],
+)
+def test_caseless_glob_matches_keys_in_any_case(key: str, typed: str, found: bool) -> None:
+    conn = sqlite3.connect(":memory:")
+    row = conn.execute("SELECT ? GLOB ?", (key, caseless_glob(typed))).fetchone()
+    assert bool(row[0]) is found

@@ -79,6 +79,23 @@ def test_errors_stay_one_line(tmp_path: Path) -> None:
     assert len(run.stderr.strip().splitlines()) == 1
 
 
+def test_keys_for_other_scripts_are_transliterated(tmp_path: Path) -> None:
+    """anyascii's tables are package data: the bundle must carry them. (A key with spaces
+    is not kept, so these entries get keys made from their names.)"""
+    library = str(tmp_path / "x.sqlite")
+    bib = tmp_path / "tolstoy.bib"
+    bib.write_text(
+        "@book{not a key, title={Война и мир}, author={Лев Толстой}, year={2006}}\n"
+        "@book{not a key either, title={深度学习}, author={王小明}, year={2020}}\n",
+        encoding="utf-8",
+    )
+    run = _run("--library", library, "import", str(bib), home=tmp_path)
+    assert run.returncode == 0, run.stderr
+    run = _run("--library", library, "list", "year:2006..2020", "--format", "json", home=tmp_path)
+    keys = {paper["key"] for paper in json.loads(run.stdout)}
+    assert {"tolstoy2006voyna", "wangxiaoming2020shenduxuexi"} <= keys
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="closes descriptors with a POSIX shell")
 def test_runs_with_no_stdout_and_no_stderr(tmp_path: Path) -> None:
     """As from a menu or a file manager: Python then sees sys.stdout and sys.stderr as None."""

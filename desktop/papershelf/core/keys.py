@@ -1,4 +1,8 @@
-"""Stable citation keys: first author's ASCII surname, year, first significant title word."""
+"""Stable citation keys: first author's ASCII surname, year, first significant title word.
+
+Keys are ASCII letters and digits (other scripts transliterated) and never digits
+alone, so a key can always be told from a paper's numeric id.
+"""
 
 from __future__ import annotations
 
@@ -79,9 +83,14 @@ def first_significant_word(title: str) -> str:
 
 
 def base_key(first_author: str | None, year: int | None, title: str) -> str:
-    """The key before any suffix that makes it unique."""
+    """The key before any suffix that makes it unique: never empty, never digits alone.
+
+    A key of digits alone ("2006" for a paper with neither author nor title word, or
+    "1984" for a title that is a number) would read as a paper id wherever a paper is
+    named by "id or key", so it becomes "paper2006".
+    """
     base = f"{surname(first_author or '')}{year or ''}{first_significant_word(title)}"
-    return base or "paper"
+    return base if base and not base.isdigit() else f"paper{base}"
 
 
 def unique_key(base: str, taken: Callable[[str], bool]) -> str:

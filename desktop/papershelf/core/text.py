@@ -12,6 +12,8 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
+from anyascii import anyascii
+
 # The closing "$" follows a non-space and precedes no digit, as pandoc reads it:
 # "costs $5 to $10" is prose about money, not math.
 _MATH = re.compile(r"\$([^$]{1,2000})(?<!\s)\$(?!\d)")
@@ -86,5 +88,28 @@ def title_key(title: str) -> str:
 
 
 def ascii_fold(text: str) -> str:
-    """ASCII letters and digits only, lower case: for citation keys and file names."""
-    return re.sub(r"[^a-z0-9]", "", fold(text).encode("ascii", "ignore").decode())
+    """ASCII letters and digits only, lower case: for citation keys and file names.
+
+    Other scripts are transliterated, not dropped ("Иванов" -> "ivanov", "王小明" ->
+    "wangxiaoming"): dropping them left only the year of a Cyrillic author's key.
+    """
+    if not text.isascii():
+        text = anyascii(text)
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def caseless_glob(text: str) -> str:
+    """An SQLite GLOB pattern matching ``text`` whatever the case of its letters.
+
+    SQLite's NOCASE and LIKE fold ASCII letters only, so "MÜLLER2020" would not find the
+    key "Müller2020". "[Mm][Üü]..." does, on any connection, with no custom function.
+    """
+    out = []
+    for ch in text:
+        # One-character case forms only: "ß".upper() is "SS", which a class cannot hold.
+        forms = sorted({f for f in (ch, ch.lower(), ch.upper(), ch.title()) if len(f) == 1})
+        if len(forms) > 1 or ch in "*?[":
+            out.append(f"[{''.join(forms)}]")
+        else:
+            out.append(ch)
+    return "".join(out)

@@ -310,9 +310,10 @@ def apply_bibtex(
     # the batch flushes it first, so the duplicate check sees it.
     batch: list[BibPaper] = []
     batch_ids: set[str] = set()
+    renamed: list[str] = []  # entries whose own key could not be kept, and why
 
     def flush() -> None:
-        add_all(library, batch)
+        add_all(library, batch, renamed)
         batch.clear()
         batch_ids.clear()
 
@@ -344,6 +345,9 @@ def apply_bibtex(
                     raise ImportCancelled("import cancelled; the library was not changed")
             _add_problems(report, name, skipped)
         flush()
+        report.problems.extend(renamed[:MAX_PROBLEMS])
+        if len(renamed) > MAX_PROBLEMS:
+            report.problems.append(f"{len(renamed) - MAX_PROBLEMS} more entries got a new key")
 
 
 def import_bibtex(

@@ -9,6 +9,7 @@ importing the same file again changes nothing.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 from papershelf.core import keys
@@ -17,7 +18,9 @@ from papershelf.core.paper_fields import PaperFields
 from papershelf.core.store.library import Library
 from papershelf.core.text import fold, title_key
 
-_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_:.+\-/]{0,99}")
+# A citation key as LaTeX documents cite it: letters and digits of any script (biber
+# reads UTF-8 keys: "Müller2020", Cyrillic, Chinese) and the punctuation keys often carry.
+_KEY = re.compile(r"[^\W_][\w:.+\-/]{0,99}")
 
 
 def _arxiv_base(identifier: str) -> str:
@@ -100,19 +103,44 @@ def merge(library: Library, paper_id: int, new: BibPaper) -> bool:
     return changed or bool(missing)
 
 
-def add_all(library: Library, papers: Sequence[BibPaper]) -> list[int]:
+def own_key(key: str) -> tuple[str | None, str]:
+    """An entry's key in the form to keep (NFC), or None and why it cannot be kept."""
+    key = unicodedata.normalize("NFC", key.strip())  # "ü" typed, not "u" + combining mark
+    if key.isnumeric():  # also "١٢": digits alone would read as a paper id
+        return None, "a key of digits alone would read as a paper id"
+    if not _KEY.fullmatch(key):
+        return None, "not a usable citation key (letters, digits and _:.+-/ only)"
+    return key, "another paper already has this key"
+
+
+def add_all(
+    library: Library, papers: Sequence[BibPaper], renamed: list[str] | None = None
+) -> list[int]:
     """Add entries' papers in one batch, each with its key, tags and note.
 
     An entry's own citation key is kept when well-formed and free: LaTeX documents
-    already cite it, and a generated one would break them.
+    already cite it, and a generated one would break them. Each entry that had a key
+    and got another adds a line saying why and which to ``renamed``.
     """
-    cite_keys = [p.key if _KEY.fullmatch(p.key) else None for p in papers]
-    ids = library.add_papers([p.fields for p in papers], cite_keys=cite_keys)
+    kept = [own_key(p.key) for p in papers]
+    ids = library.add_papers([p.fields for p in papers], cite_keys=[k for k, _ in kept])
     for paper_id, paper in zip(ids, papers, strict=True):
         if paper.tags:
             library.add_tags([paper_id], paper.tags)
         if paper.note.strip():
             library.set_note(paper_id, paper.note)
+    if renamed is not None and ids:
+        given = dict(
+            library.conn.execute(
+                "SELECT id, key FROM papers WHERE id BETWEEN ? AND ?", (min(ids), max(ids))
+            ).fetchall()
+        )
+        for paper_id, paper, (key, why) in zip(ids, papers, kept, strict=True):
+            if paper.key.strip() and given.get(paper_id) != key:
+                renamed.append(
+                    f"entry {paper.key!r} (line {paper.line}): {why}; its key is "
+                    f"{given.get(paper_id)!r}"
+                )
     return ids
 
 

@@ -39,7 +39,7 @@ from functools import lru_cache
 from typing import TypeAlias
 
 from papershelf.core.store.schema import STATUSES
-from papershelf.core.text import fold
+from papershelf.core.text import caseless_glob, fold
 
 __all__ = ["CompiledQuery", "compile_query"]
 
@@ -229,7 +229,11 @@ def _field(name: str, value: str, quoted: bool, closed: bool) -> _Node | None:
     if name == "cat":
         return _Sql("p.category = ? COLLATE NOCASE", (value.strip(),))
     if name == "key":
-        return _Sql("p.key LIKE ? ESCAPE '\\'", (_like_escape(value.strip()) + "%",))
+        prefix = value.strip()
+        if prefix.isascii():
+            return _Sql("p.key LIKE ? ESCAPE '\\'", (_like_escape(prefix) + "%",))
+        # LIKE ignores the case of ASCII letters only; "key:MÜLLER" finds "Müller2020".
+        return _Sql("p.key GLOB ?", (caseless_glob(prefix) + "*",))
     if name == "tag":
         sql = (
             "p.id IN (SELECT pt.paper_id FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id "

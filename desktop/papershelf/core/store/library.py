@@ -29,7 +29,7 @@ from papershelf.core.store.connection import (
     wal_has_changes,
 )
 from papershelf.core.store.schema import SORT_COLUMNS, STATUSES
-from papershelf.core.text import fold, latex_to_text, title_key
+from papershelf.core.text import caseless_glob, fold, latex_to_text, title_key
 
 _CHUNK = 500  # SQLite's parameter limit is far above this; it keeps IN lists short.
 LARGE_IMPORT = 1000  # papers added at once after which the search index is merged
@@ -281,15 +281,30 @@ class Library:
         return [row[0] for row in self.conn.execute(sql, params)]
 
     def resolve(self, ref: str | int) -> int:
-        """The id of the paper named by its numeric id or its citation key."""
+        """The id of the paper named by its numeric id or its citation key.
+
+        Only ASCII digits are an id, and leading zeros do not matter ("007" is paper 7).
+        ``int()`` would also read "²" or Arabic-Indic digits as numbers: those are looked
+        up as keys, like any other text. Digits name a key only when no paper has that id
+        (keys made before keys stopped being digits alone). Keys match in any case and script.
+        """
         text = str(ref).strip()
         row = None
-        if text.isdigit():
-            row = self.conn.execute("SELECT id FROM papers WHERE id = ?", (int(text),)).fetchone()
+        if text.isascii() and text.isdigit():
+            digits = text.lstrip("0") or "0"  # int() refuses over 4300 digits
+            number = int(digits) if len(digits) <= 19 else 2**63
+            if number < 2**63:  # SQLite's integers are 64-bit: larger is no id, not an error
+                row = self.conn.execute("SELECT id FROM papers WHERE id = ?", (number,)).fetchone()
         if row is None:
-            row = self.conn.execute(
-                "SELECT id FROM papers WHERE key = ? COLLATE NOCASE", (text,)
-            ).fetchone()
+            sql = "SELECT id FROM papers WHERE key = ? COLLATE NOCASE"  # ASCII case, indexed
+            row = self.conn.execute(sql, (text,)).fetchone()
+        if row is None and not text.isascii():
+            sql = "SELECT id, key FROM papers WHERE key GLOB ? ORDER BY id LIMIT 3"  # a scan: rare
+            rows = self.conn.execute(sql, (caseless_glob(text),)).fetchall()
+            if len(rows) > 1:
+                found = ", ".join(str(key) for _, key in rows)
+                raise LibraryError(f"key {text!r} names more than one paper ({found}): give its id")
+            row = rows[0] if rows else None
         if row is None:
             raise LibraryError(f"no paper with id or key {text!r}")
         return int(row[0])
