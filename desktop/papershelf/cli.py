@@ -273,7 +273,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         _discard_unwritten_output()
         return 0
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # an export or import says how far it got
+        print(f"papershelf: {str(exc) or 'interrupted'}", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug, but the reader still gets one line, not a traceback
         print(f"papershelf: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)

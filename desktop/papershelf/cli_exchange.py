@@ -13,7 +13,12 @@ from typing import Any
 
 from papershelf.core.io.export_notes import JOURNAL_NAME, LAYOUTS, export_notes, render_journal
 from papershelf.core.io.interchange import export_bibtex, export_csl_json, export_csv
-from papershelf.core.safety.safe_files import atomic_write, ensure_folder
+from papershelf.core.safety.safe_files import (
+    Interrupted,
+    descriptor_of,
+    ensure_folder,
+    write_output,
+)
 from papershelf.core.store.library import Library, LibraryError
 
 EXPORT_FORMATS = ("notes", "bibtex", "csv", "json")
@@ -29,9 +34,12 @@ what to export:
   csv      UTF-8 CSV, one row per paper, lists joined with "; "
   json     CSL-JSON, for pandoc --citeproc, Zotero and other CSL processors
 
-PATH "-" writes to stdout (not for per-paper notes). QUERY picks the papers (default:
-all), as in the list command; put "--" before a query that starts with "-".
+PATH "-" writes to stdout (not for per-paper notes). A link is written through to its
+target and stays a link; a FIFO, a device or /dev/stdout is written as a stream. QUERY
+picks the papers (default: all), as in the list command; put "--" before a query that
+starts with "-".
 """
+_NOTHING_EXPORTED = "interrupted: nothing was exported"
 
 
 def add_import_command(commands: Any) -> None:
@@ -78,44 +86,70 @@ def add_export_command(commands: Any) -> None:
 def run_import(args: argparse.Namespace, library: Library) -> int:
     from papershelf.core.io.importer import import_files  # bibtexparser: only when needed
 
-    report = import_files(library, args.files)
+    before = _last_write(library)
+    try:
+        report = import_files(library, args.files)
+    except KeyboardInterrupt:
+        # One transaction: rolled back unless Ctrl-C came after its commit. Look, not assume.
+        if _last_write(library) == before:
+            message = "interrupted: nothing was imported; the library was left unchanged"
+            raise Interrupted(message) from None
+        raise Interrupted("interrupted after the import was saved") from None
     for problem in report.problems:
         print(problem, file=sys.stderr)
     print(report.summary())
     return 0 if report.added + report.merged + report.unchanged or not report.problems else 1
 
 
+def _last_write(library: Library) -> object:
+    """The token every committed change of the library replaces (see Library.write)."""
+    row = library.conn.execute("SELECT value FROM meta WHERE key = 'last_write'").fetchone()
+    return row[0] if row else None
+
+
 def _papers(count: int) -> str:
     return f"{count} paper{'' if count == 1 else 's'}"
 
 
+def _is_stdout(out: str) -> bool:
+    # /dev/stdout is "-" by another name: the summary must not land in the export.
+    return out == "-" or descriptor_of(Path(out).expanduser()) == 1
+
+
 def _write(out: str, text: str) -> None:
-    if out == "-":
+    if _is_stdout(out):
         sys.stdout.write(text)
         sys.stdout.flush()
         return
     path = Path(out).expanduser()
-    if path.is_dir():
-        raise LibraryError(f"{path} is a folder; give a file name")
     ensure_folder(path.parent)
-    atomic_write(path, text.encode("utf-8"))
+    write_output(path, text.encode("utf-8"))
 
 
 def run_export(args: argparse.Namespace, library: Library) -> int:
     query = " ".join(args.query)
+    to_stdout = _is_stdout(args.out)
     if args.what != "notes":
-        records = library.records(library.search(query, sort="key"))
         render = {"bibtex": export_bibtex, "csv": export_csv, "json": export_csl_json}
-        _write(args.out, render[args.what](records))
-        where = "stdout" if args.out == "-" else args.out
+        try:
+            records = library.records(library.search(query, sort="key"))
+            text = render[args.what](records)
+        except KeyboardInterrupt:
+            raise Interrupted(_NOTHING_EXPORTED) from None
+        _write(args.out, text)
+        where = "stdout" if to_stdout else args.out
         print(f"exported {_papers(len(records))} to {where}", file=sys.stderr)
         return 0
     layout = args.layout
-    ids = library.search(query, sort="published", descending=True)
-    if args.out == "-":
-        if layout != "single":
-            raise LibraryError("per-paper notes need a folder, not stdout")
-        _write("-", render_journal(library.records(ids)))
+    if to_stdout and layout != "single":
+        raise LibraryError("per-paper notes need a folder, not stdout")
+    try:
+        ids = library.search(query, sort="published", descending=True)
+        journal = render_journal(library.records(ids)) if to_stdout else ""
+    except KeyboardInterrupt:
+        raise Interrupted(_NOTHING_EXPORTED) from None
+    if to_stdout:
+        _write("-", journal)
         return 0
     report = export_notes(library, ids, args.out, layout=layout)
     for path in report.skipped_edited:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import shlex
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from cli_runner import run
+from devices import dev_guard, null_device
 
 from papershelf.core.io.export_notes import JOURNAL_NAME, MANIFEST_NAME
 from papershelf.core.store.library import Library
@@ -188,3 +192,190 @@ def test_real_process_prints_no_traceback_on_hostile_input(tmp_path: Path) -> No
     assert "Traceback" not in result.stderr
     assert result.returncode == 1
     assert "malformed entry" in result.stderr
+
+
+# --- where --out leads (issue 13, item 6) -------------------------------------------------
+
+
+def papershelf(*argv: str | Path) -> subprocess.CompletedProcess[str]:
+    """A real ``papershelf`` process."""
+    command = [sys.executable, "-m", "papershelf", *map(str, argv)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX links")
+def test_export_through_a_link_keeps_the_link(
+    capsys: pytest.CaptureFixture[str], library_path: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "synced").mkdir()
+    real = tmp_path / "synced" / "refs.bib"
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "refs.bib"
+    link.symlink_to(real)
+    for what in ("bibtex", "csv", "json"):
+        ok(capsys, "--library", library_path, "export", what, "--out", link)
+        assert link.is_symlink() and os.readlink(link) == str(real)
+        assert real.stat().st_size > 1000
+    dangling = tmp_path / "later.csv"
+    dangling.symlink_to(tmp_path / "nowhere" / "x.csv")
+    code, _, err = run(capsys, "--library", library_path, "export", "csv", "--out", dangling)
+    assert code == 1 and "whose folder does not exist" in err
+    assert len(err.strip().splitlines()) == 1 and not (tmp_path / "nowhere").exists()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="/dev/stdout is POSIX")
+@pytest.mark.usefixtures(dev_guard.__name__)
+def test_export_to_dev_stdout_is_the_same_as_dash(library_path: Path, tmp_path: Path) -> None:
+    lib = ("--library", library_path)
+    for what in ("csv", "notes"):
+        dash = papershelf(*lib, "export", what, "--out", "-")
+        dev = papershelf(*lib, "export", what, "--out", "/dev/stdout")
+        assert dev.returncode == 0 and dev.stdout == dash.stdout != ""  # no summary in it
+    null = null_device(tmp_path)
+    for what in ("bibtex", "notes"):
+        result = papershelf(*lib, "export", what, "--out", null)
+        assert result.returncode == 0, result.stderr
+        assert stat.S_ISCHR(os.lstat(null).st_mode)
+    assert os.listdir(null.parent) == [null.name] or null == Path("/dev/null")
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="process substitution needs bash")
+def test_export_into_a_process_substitution(library_path: Path, tmp_path: Path) -> None:
+    counted = tmp_path / "count"
+    command = (
+        f"{shlex.quote(sys.executable)} -m papershelf --library {shlex.quote(str(library_path))}"
+        f" export bibtex --out >(wc -c > {shlex.quote(str(counted))}); wait"
+    )
+    result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    reference = papershelf("--library", library_path, "export", "bibtex", "--out", "-")
+    assert int(counted.read_text()) == len(reference.stdout.encode("utf-8")) > 1000
+
+
+# --- Ctrl-C (issue 13, item 7) ------------------------------------------------------------
+
+_SIGINT_AFTER = """
+import os, signal, sys
+import importlib
+module = importlib.import_module("papershelf.core.{module}")
+real, calls = module.{function}, 0
+def counting(*args, **kwargs):
+    global calls
+    result = real(*args, **kwargs)
+    calls += 1
+    if calls == {count}:
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, as the terminal sends it
+    return result
+module.{function} = counting
+from papershelf.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def interrupted(
+    module: str, function: str, count: int, *argv: str | Path
+) -> subprocess.CompletedProcess[str]:
+    """A real process that gets SIGINT after ``module.function`` ran ``count`` times."""
+    code = _SIGINT_AFTER.format(module=module, function=function, count=count)
+    return subprocess.run(
+        [sys.executable, "-c", code, *map(str, argv)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_ctrl_c_during_a_per_paper_export_says_how_far_it_got(
+    capsys: pytest.CaptureFixture[str], library_path: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "vault"
+    lib = ("--library", library_path)
+    result = interrupted(
+        "io.export_notes", "atomic_write", 12, *lib, "export", "notes", "--layout", "per-paper",
+        "--out", folder,
+    )  # fmt: skip
+    assert result.returncode == 130
+    assert result.stderr == (
+        f"papershelf: interrupted: wrote 12 of 50 notes to {folder}; "
+        "run the export again to finish\n"
+    )
+    written = sorted(folder.glob("*.md"))
+    assert len(written) == 12
+    ok(capsys, *lib, "note", written[0].stem, "--set", "changed meanwhile")
+    out, err = ok(capsys, *lib, "export", "notes", "--layout", "per-paper", "--out", folder)
+    assert "written 39, unchanged 11, skipped as edited 0" in out  # 38 new + the changed one
+    assert "changed meanwhile" in written[0].read_text(encoding="utf-8")
+    assert err == "" and not list(folder.glob("*-2.md"))
+
+
+def test_ctrl_c_before_a_reference_export_writes_leaves_the_file(
+    capsys: pytest.CaptureFixture[str],
+    library_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from papershelf import cli_exchange
+
+    target = tmp_path / "refs.bib"
+    target.write_text("old\n", encoding="utf-8")
+
+    def ctrl_c(records: object) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_exchange, "export_bibtex", ctrl_c)
+    code, _, err = run(capsys, "--library", library_path, "export", "bibtex", "--out", target)
+    assert code == 130 and err == "papershelf: interrupted: nothing was exported\n"
+    assert target.read_text(encoding="utf-8") == "old\n"
+
+
+def _library_state(capsys: pytest.CaptureFixture[str], library_path: Path) -> str:
+    out, _ = ok(capsys, "--library", library_path, "list", "--format", "json", "--sort", "key")
+    return out
+
+
+def test_ctrl_c_during_an_import_leaves_the_library_unchanged(
+    capsys: pytest.CaptureFixture[str], library_path: Path, tmp_path: Path
+) -> None:
+    bib = tmp_path / "new.bib"
+    bib.write_text(
+        "".join(
+            f"@article{{new{i}, title = {{A new paper number {i}}}, author = {{Doe, Jane}},"
+            f" year = 2024}}\n"
+            for i in range(300)
+        ),
+        encoding="utf-8",
+    )
+    before = _library_state(capsys, library_path)
+    # SIGINT once the entries are in the library's open transaction, before its commit.
+    result = interrupted("io.importer", "apply_bibtex", 1, "--library", library_path, "import", bib)
+    assert result.returncode == 130
+    assert result.stderr == (
+        "papershelf: interrupted: nothing was imported; the library was left unchanged\n"
+    )
+    assert _library_state(capsys, library_path) == before
+    out, _ = ok(capsys, "--library", library_path, "import", bib)  # and it still works
+    assert out.strip() == "added 300, merged 0, unchanged 0, skipped 0"
+
+
+def test_ctrl_c_after_an_import_was_saved_does_not_claim_otherwise(
+    capsys: pytest.CaptureFixture[str],
+    library_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from papershelf.core.io import importer
+    from papershelf.core.store.library import Library as LibraryClass
+
+    bib = tmp_path / "one.bib"
+    bib.write_text("@article{solo, title = {Alone}, author = {Doe, Jane}, year = 2024}\n")
+
+    def ctrl_c(self: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(importer, "LARGE_IMPORT", 1)  # the index merge runs after the commit
+    monkeypatch.setattr(LibraryClass, "merge_search_index", ctrl_c)
+    code, _, err = run(capsys, "--library", library_path, "import", bib)
+    assert code == 130 and err == "papershelf: interrupted after the import was saved\n"
+    monkeypatch.undo()
+    out, _ = ok(capsys, "--library", library_path, "list", "key:solo", "--format", "json")
+    assert len(json.loads(out)) == 1

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QRadioButton
 
 from papershelf.ui.window.exchange import ExportNotesDialog
 from papershelf.ui.window.main_window import MainWindow
@@ -87,3 +87,44 @@ def test_export_references_as_bibtex(window: MainWindow, tmp_path: Path, monkeyp
     text = target.read_text(encoding="utf-8")
     assert text.count("@") == 7  # the current filter is the default scope
     assert "carion2026sam" in text
+
+
+def test_export_references_through_a_link_keeps_it_and_refusals_are_shown(
+    window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    (tmp_path / "synced").mkdir()
+    real = tmp_path / "synced" / "refs.bib"
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "refs.bib"
+    link.symlink_to(real)
+    chosen = [link]
+    warnings: list[str] = []
+    monkeypatch.setattr(QDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(chosen[0]), ""))
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
+    window.action_export_refs.trigger()
+    assert link.is_symlink() and real.read_text(encoding="utf-8").count("\n@") == 50
+    dangling = tmp_path / "later.bib"
+    dangling.symlink_to(tmp_path / "missing" / "refs.bib")
+    chosen[0] = dangling
+    window.action_export_refs.trigger()  # a LibraryError: a message, never an exception
+    assert len(warnings) == 1 and "whose folder does not exist" in warnings[0]
+
+
+def test_export_notes_into_a_linked_folder(
+    window: MainWindow, tmp_path: Path, monkeypatch, summaries
+) -> None:
+    (tmp_path / "synced-vault").mkdir()
+    (tmp_path / "vault").symlink_to("synced-vault")
+
+    def choose(dialog: ExportNotesDialog) -> int:
+        dialog.folder.setText(str(tmp_path / "vault"))
+        dialog.layout_choice.setCurrentIndex(1)  # per-paper
+        dialog.findChild(QRadioButton, "scope_library").setChecked(True)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ExportNotesDialog, "exec", choose)
+    window.findChild(type(window.action_import), "actionExportNotes").trigger()
+    assert (tmp_path / "vault").is_symlink()
+    assert len(list((tmp_path / "synced-vault").glob("*.md"))) == 50
+    assert "written 50" in summaries[-1]

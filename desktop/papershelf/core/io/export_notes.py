@@ -6,6 +6,12 @@ a file the reader edited since is left alone and reported, and a file Papershelf
 wrote is never touched (a paper whose name it holds gets another name). Every file is
 written atomically. The output is deterministic, so an unchanged library re-exports as
 "unchanged" and a folder under git shows only real changes.
+
+The manifest is rewritten once, at the end; rewriting it per file would cost time in
+the square of the papers. So that Ctrl-C, a closed terminal or a crash cannot leave
+files the next export takes for someone else's, each file is first announced in
+``.papershelf-export.pending`` (one line, appended), then written; the next export (or
+this one, when it stops) adopts every announced file whose content matches.
 """
 
 from __future__ import annotations
@@ -18,15 +24,20 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TextIO
 
 from papershelf.core.io import markdown
 from papershelf.core.safety.safe_files import (
+    Interrupted,
     atomic_write,
+    describe_os_error,
     ensure_folder,
+    is_stream,
     name_identity,
     numbered_filename,
+    resolve_link,
     safe_filename,
+    write_output,
 )
 from papershelf.core.store.library import Library, LibraryError
 from papershelf.core.text import latex_to_text
@@ -35,6 +46,7 @@ Layout = Literal["single", "per-paper"]
 LAYOUTS: tuple[str, ...] = ("single", "per-paper")
 JOURNAL_NAME = "reading-journal.md"
 MANIFEST_NAME = ".papershelf-export.json"
+PENDING_NAME = ".papershelf-export.pending"
 MANIFEST_FORMAT = "papershelf-notes-export"
 STATUS_ORDER: tuple[tuple[str, str], ...] = (
     ("reading", "Reading"),
@@ -73,6 +85,14 @@ class ExportReport:
 
 class ExportError(LibraryError):
     """An export stopped (disk full, folder read-only); ``report`` says what was done."""
+
+    def __init__(self, message: str, report: ExportReport) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class ExportInterrupted(Interrupted):
+    """Ctrl-C stopped an export; what was written is recorded, ``report`` says what."""
 
     def __init__(self, message: str, report: ExportReport) -> None:
         super().__init__(message)
@@ -173,11 +193,11 @@ def _sha(data: bytes) -> str:
 
 
 def _valid_name(name: object) -> bool:
+    """A Markdown file name Papershelf could have written: never a path, never hidden."""
     return (
         isinstance(name, str)
-        and name.endswith(".md")
-        and safe_filename(name[:-3], ".md") == name
-        and name != MANIFEST_NAME
+        and name[-3:].lower() == ".md"
+        and safe_filename(name[:-3], name[-3:]) == name
     )
 
 
@@ -186,8 +206,14 @@ class _Manifest:
 
     def __init__(self, folder: Path, report: ExportReport) -> None:
         self.path = folder / MANIFEST_NAME
+        self.pending = folder / PENDING_NAME
         self.files: dict[str, dict[str, str]] = {}
         self.dirty = False
+        self._announced: TextIO | None = None  # the pending file, opened at the first write
+        self._load(report)
+        self._adopt_pending()
+
+    def _load(self, report: ExportReport) -> None:
         if not self.path.exists():
             return
         try:
@@ -218,13 +244,59 @@ class _Manifest:
             self.files[name] = entry
             self.dirty = True
 
-    def save(self) -> None:
-        if not self.dirty:
+    def announce(self, name: str, data: bytes, key: str) -> None:
+        """Note ``name`` in the pending file before it is written (see the module doc)."""
+        line = json.dumps({"name": name, "sha256": _sha(data), "key": key}, ensure_ascii=False)
+        try:
+            if self._announced is None:
+                self._announced = self.pending.open("a", encoding="utf-8")
+                self._announced.write("\n")  # a line a crash cut short stays apart
+            self._announced.write(line + "\n")
+            self._announced.flush()  # in the system's hands: survives the process
+        except OSError as exc:
+            folder = self.pending.parent
+            raise LibraryError(f"cannot write in {folder}: {describe_os_error(exc)}") from exc
+
+    def _adopt_pending(self) -> None:
+        """Record each announced file that was written in full; others stay as they were."""
+        try:
+            lines = self.pending.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
             return
-        data = {"format": MANIFEST_FORMAT, "version": 1, "files": dict(sorted(self.files.items()))}
-        text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-        atomic_write(self.path, text.encode("utf-8"))
-        self.dirty = False
+        for line in lines:
+            try:
+                entry = json.loads(line)
+                name, sha, key = entry["name"], entry["sha256"], str(entry["key"])
+            except (ValueError, KeyError, TypeError):
+                continue  # blank, cut short by a crash, or not ours
+            if not _valid_name(name) or self.files.get(name) == {"sha256": sha, "key": key}:
+                continue
+            path = self.path.parent / name
+            try:
+                matches = not path.is_symlink() and _sha(path.read_bytes()) == sha
+            except OSError:
+                matches = False
+            if matches:
+                self.files[name] = {"sha256": sha, "key": key}
+                self.dirty = True
+
+    def save(self) -> None:
+        """Write the manifest if it changed, then drop the pending file it now covers."""
+        if self._announced is not None:
+            self._announced.close()
+            self._announced = None
+        self._adopt_pending()  # the file being written when Ctrl-C came, if it was whole
+        if self.dirty:
+            data = {
+                "format": MANIFEST_FORMAT,
+                "version": 1,
+                "files": dict(sorted(self.files.items())),
+            }
+            text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+            atomic_write(self.path, text.encode("utf-8"))
+            self.dirty = False
+        with contextlib.suppress(OSError):  # left behind, it is only adopted again
+            self.pending.unlink()
 
 
 # ------------------------------------------------------------------ writing
@@ -243,6 +315,7 @@ class _Writer:
             raise LibraryError(f"cannot read the folder {folder}: {exc.strerror}") from exc
         self.on_disk = {name_identity(n): n for n in names}
         self.taken: set[str] = set()
+        self.in_flight: tuple[Path, bytes] | None = None  # being written, not yet reported
 
     def _current(self, name: str) -> bytes | None:
         """The bytes of an existing regular file named like ``name``; None if none."""
@@ -295,9 +368,8 @@ class _Writer:
         current = self._current(name)
         entry = self.manifest.files.get(actual)
         if current is None:
-            atomic_write(path, data)
+            self._write(path, data, key)
             self.on_disk[name_identity(actual)] = actual
-            self.report.written.append(path)
         elif current == data:
             self.report.unchanged.append(path)
         elif entry is None or _sha(current) != entry["sha256"]:
@@ -309,9 +381,25 @@ class _Writer:
             self.report.skipped_edited.append(path)
             return  # keep the old hash: the file stays "edited" until the reader deletes it
         else:
-            atomic_write(path, data)
-            self.report.written.append(path)
+            self._write(path, data, key)
         self.manifest.record(actual, data, key)
+
+    def _write(self, path: Path, data: bytes, key: str) -> None:
+        self.in_flight = (path, data)
+        self.manifest.announce(path.name, data, key)
+        atomic_write(path, data)
+        self.report.written.append(path)
+        self.in_flight = None
+
+    def settle(self) -> None:
+        """After Ctrl-C: report the file being written if it was written in full."""
+        if self.in_flight is None:
+            return
+        path, data = self.in_flight
+        with contextlib.suppress(OSError):
+            if path not in self.report.written and path.read_bytes() == data:
+                self.report.written.append(path)
+        self.in_flight = None
 
 
 def _records(library: Library, ids: Sequence[int]) -> Iterator[dict[str, Any]]:
@@ -320,16 +408,68 @@ def _records(library: Library, ids: Sequence[int]) -> Iterator[dict[str, Any]]:
 
 
 def _target(target: Path, layout: str) -> tuple[Path, str | None]:
-    """(folder, journal file name) for an export target."""
+    """(folder, journal file name) for an export target; a link leads to its target."""
     if layout not in LAYOUTS:
         raise LibraryError(f"unknown layout {layout!r}; use one of {', '.join(LAYOUTS)}")
     if layout == "single" and target.suffix.lower() == ".md" and not target.is_dir():
-        if safe_filename(target.stem, target.suffix) != target.name:
+        # The manifest keeps only such names: another would be foreign next time.
+        if not _valid_name(target.name):
             raise LibraryError(
                 f"{target.name!r} is not a file name that works on Windows, macOS and Linux"
             )
-        return target.parent, target.name
+        real = resolve_link(target)
+        if not _valid_name(real.name):
+            raise LibraryError(
+                f"{target} links to {real.name!r}, not a Markdown file name that works on "
+                "Windows, macOS and Linux"
+            )
+        return real.parent, real.name
     return target, JOURNAL_NAME if layout == "single" else None
+
+
+def _interrupted(report: ExportReport, total: int, journal: str | None) -> ExportInterrupted:
+    """The one line an interrupted export ends with: how far it got."""
+    if journal is not None:
+        path = report.folder / journal
+        if report.written or report.unchanged or report.skipped_edited:
+            return ExportInterrupted(f"interrupted at the end; {path}: {report.summary()}", report)
+        message = f"interrupted: nothing was exported; {path} was left as it was"
+        return ExportInterrupted(message, report)
+    done = len(report.written) + len(report.unchanged) + len(report.skipped_edited)
+    return ExportInterrupted(
+        f"interrupted: wrote {done} of {total} notes to {report.folder}; "
+        "run the export again to finish",
+        report,
+    )
+
+
+def _journal_records(
+    library: Library, ids: Sequence[int], progress: Progress | None
+) -> list[dict[str, Any]] | None:
+    """The records of a journal, in order; None when progress cancelled."""
+    records = []
+    for done, record in enumerate(_records(library, ids), 1):
+        records.append(record)
+        if progress is not None and progress(done, len(ids)) is False:
+            return None
+    return records
+
+
+def _stream_journal(
+    library: Library, ids: Sequence[int], target: Path, progress: Progress | None
+) -> ExportReport:
+    """The journal into a FIFO, a device or /dev/stdout: no manifest, nothing to keep."""
+    report = ExportReport(folder=target.parent)
+    try:
+        records = _journal_records(library, ids, progress)
+    except KeyboardInterrupt:
+        raise ExportInterrupted("interrupted: nothing was exported", report) from None
+    if records is None:
+        report.cancelled = True
+        return report
+    write_output(target, render_journal(records).encode("utf-8"))
+    report.written.append(target)
+    return report
 
 
 def export_notes(
@@ -344,22 +484,26 @@ def export_notes(
     ``layout="single"``: one reading journal; ``target`` is a folder (the journal is
     ``reading-journal.md`` in it) or a ``.md`` file. ``layout="per-paper"``: ``target``
     is a folder that gets one ``KEY.md`` per paper. The folder is created if needed.
-    Raises ExportError (a LibraryError, with ``.report``) when the disk refuses a write;
-    files already written stay complete and recorded.
+    A FIFO, a device or ``/dev/stdout`` gets the journal as a stream; a link to a file
+    leads to that file.
+    Raises ExportError (a LibraryError, with ``.report``) when the disk refuses a write,
+    ExportInterrupted (a KeyboardInterrupt) on Ctrl-C; either way the files already
+    written stay complete and recorded.
     """
-    folder, journal = _target(Path(target).expanduser(), layout)
+    target = Path(target).expanduser()
+    ids = list(ids)
+    if layout == "single" and is_stream(target):
+        return _stream_journal(library, ids, target, progress)
+    folder, journal = _target(target, layout)
     folder = ensure_folder(folder)
     report = ExportReport(folder=folder)
     writer = _Writer(folder, report)
-    ids = list(ids)
     try:
         if journal is not None:
-            records = []
-            for done, record in enumerate(_records(library, ids), 1):
-                records.append(record)
-                if progress is not None and progress(done, len(ids)) is False:
-                    report.cancelled = True
-                    return report
+            records = _journal_records(library, ids, progress)
+            if records is None:
+                report.cancelled = True
+                return report
             writer.put(journal, render_journal(records).encode("utf-8"), "")
         else:
             for done, record in enumerate(_records(library, ids), 1):
@@ -373,4 +517,9 @@ def export_notes(
         with contextlib.suppress(LibraryError):
             writer.manifest.save()  # what was written is recorded, so it stays Papershelf's
         raise ExportError(str(exc), report) from exc
+    except KeyboardInterrupt:
+        writer.settle()
+        with contextlib.suppress(LibraryError):
+            writer.manifest.save()  # if this fails, the pending file still says it all
+        raise _interrupted(report, len(ids), journal) from None
     return report

@@ -6,6 +6,10 @@ chosen folder whatever a title or key contains, and not collide with another nam
 a case-insensitive file system. A write goes to a temporary file in the same folder
 that replaces the target only once it is complete on disk, so a full disk or a killed
 process leaves the old file (or none), never a truncated one.
+
+A path the reader names (``--out``) is written where it leads: through a symbolic link
+to the link's target (the link stays), into a FIFO, a device or ``/dev/stdout`` as a
+stream (they are not files to replace).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import contextlib
 import os
 import re
 import stat
+import sys
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -105,11 +110,24 @@ def describe_os_error(exc: OSError) -> str:
     return hints.get(exc.errno or 0, reason)
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during an export or an import; ``str()`` is the one line saying how far it got.
+
+    A KeyboardInterrupt still, so whatever stops on Ctrl-C stops on this too.
+    """
+
+
 def ensure_folder(folder: Path) -> Path:
-    """Create ``folder`` (and its parents) or say clearly why it cannot be used."""
+    """Create ``folder`` (and its parents) or say clearly why it cannot be used.
+
+    A link to a folder that does not exist yet creates that folder, so the link keeps
+    leading there.
+    """
     if folder.exists() and not folder.is_dir():
         raise LibraryError(f"cannot export to {folder}: it is a file, not a folder")
     try:
+        if folder.is_symlink() and not folder.exists():
+            resolve_link(folder).mkdir()
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise LibraryError(f"cannot create the folder {folder}: {describe_os_error(exc)}") from exc
@@ -145,6 +163,133 @@ def atomic_write(path: Path, data: bytes) -> None:
             with contextlib.suppress(OSError):  # the folder may have vanished with it
                 os.unlink(temp)
     sync_folder(folder)
+
+
+def resolve_link(path: Path) -> Path:
+    """The file a link (or a chain of links) named ``path`` ends at; ``path`` if no link.
+
+    Writing there instead of replacing ``path`` keeps the link a link. The target need
+    not exist yet, but its folder must: a link is not a reason to create folders.
+    """
+    if not path.is_symlink():
+        return path
+    real = Path(os.path.realpath(path))
+    if real.is_symlink():  # realpath stops where the links go round in a circle
+        raise LibraryError(f"cannot use {path}: its links lead round in a circle")
+    if not real.parent.is_dir():
+        raise LibraryError(f"cannot use {path}: it links to {real}, whose folder does not exist")
+    return real
+
+
+# /dev/stdout, /dev/fd/63 (what bash's >(...) passes) and their /proc forms.
+_DESCRIPTOR_PATH = re.compile(
+    r"/dev/std(?P<std>in|out|err)|/dev/fd/(?P<fd>\d+)|/proc/(?P<pid>self|\d+)/fd/(?P<pfd>\d+)"
+)
+_STANDARD = {"in": 0, "out": 1, "err": 2}
+
+
+def descriptor_of(path: Path) -> int | None:
+    """The descriptor of this process ``path`` names (1 for ``/dev/stdout``), else None.
+
+    A link to such a path names it too. It is written through the descriptor itself,
+    which keeps the shell's ``>>`` and its position in a file; opening the path anew
+    would start at the top.
+    """
+    if os.name != "posix":
+        return None
+    current = os.path.abspath(path)
+    for _ in range(40):  # the kernel's own limit on links in a row
+        match = _DESCRIPTOR_PATH.fullmatch(current)
+        if match is not None:
+            if match["std"]:
+                return _STANDARD[match["std"]]
+            if match["pid"] not in (None, "self", str(os.getpid())):
+                return None  # another process's descriptor: an ordinary path
+            return int(match["fd"] or match["pfd"])
+        try:
+            link = os.readlink(current)
+        except OSError:
+            return None  # not a link (or gone): an ordinary path
+        current = os.path.normpath(os.path.join(os.path.dirname(current), link))
+    return None
+
+
+def is_stream(path: Path) -> bool:
+    """Whether ``path`` is written as a stream: a descriptor, a FIFO, a device, a socket."""
+    if descriptor_of(path) is not None:
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _write_stream(path: Path, data: bytes) -> None:
+    """Write ``data`` into a stream; a reader that stops early raises BrokenPipeError."""
+    descriptor = descriptor_of(path)
+    try:
+        if descriptor is not None:
+            for handle in (sys.stdout, sys.stderr):
+                if handle is not None:
+                    handle.flush()  # what was printed before comes before the export
+            _write_all(descriptor, data)
+            return
+        # No O_CREAT or O_TRUNC: a FIFO or a device is written, never made or emptied.
+        # Opening a FIFO waits for its reader, as ``cat > fifo`` does.
+        fd = os.open(path, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+        try:
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
+    except BrokenPipeError:
+        raise  # the reader stopped reading, as with "| head": its choice, not an error
+    except OSError as exc:
+        raise LibraryError(f"cannot write {path}: {describe_os_error(exc)}") from exc
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Write an export to the path the reader named, wherever it leads.
+
+    A regular file, or a link (through any chain of links) to one, is replaced
+    atomically at the link's target, keeping its permission bits, so the link stays a
+    link and a failure leaves the old content. A FIFO, a device or ``/dev/stdout`` is
+    written as a stream. A folder, a read-only file or a broken path is refused with a
+    LibraryError; Ctrl-C raises Interrupted saying what the target holds.
+    """
+    streaming = is_stream(path)
+    if not streaming:
+        try:
+            mode: int | None = os.stat(path).st_mode
+        except FileNotFoundError:
+            mode = None  # a new file, or a link to one
+        except OSError as exc:
+            raise LibraryError(f"cannot write {path}: {describe_os_error(exc)}") from exc
+        if mode is not None and stat.S_ISDIR(mode):
+            raise LibraryError(f"{path} is a folder; give a file name")
+        target = resolve_link(path)
+        if mode is not None and not os.access(target, os.W_OK):
+            # Replacing would succeed in a writable folder; the reader protected the file.
+            raise LibraryError(f"cannot write {path}: the file is read-only")
+    try:
+        if streaming:
+            _write_stream(path, data)
+        else:
+            atomic_write(target, data)
+    except KeyboardInterrupt:
+        if streaming:
+            message = f"interrupted while writing to {path}: the output is incomplete"
+            raise Interrupted(message) from None
+        raise Interrupted(
+            f"interrupted while writing {path}: it holds its old content or the whole "
+            "export, never a part"
+        ) from None
 
 
 def sync_folder(folder: Path) -> None:

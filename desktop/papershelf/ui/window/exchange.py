@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from papershelf.core.io.export_notes import export_notes
 from papershelf.core.io.interchange import export_bibtex, export_csl_json, export_csv
-from papershelf.core.safety.safe_files import atomic_write, describe_os_error
+from papershelf.core.safety.safe_files import describe_os_error, write_output
 from papershelf.core.store.library import LibraryError
 
 if TYPE_CHECKING:
@@ -224,8 +224,12 @@ class Exchange:
             return
         records = self.window.library.records(self._ids(scopes.scope()))
         try:
-            atomic_write(Path(target), render(records).encode("utf-8"))
-        except OSError as exc:
+            # Through a link to its target, into a FIFO as a stream: as on the command line.
+            write_output(Path(target), render(records).encode("utf-8"))
+        except LibraryError as exc:
+            QMessageBox.warning(self.window, "Export References", f"Nothing was exported: {exc}")
+            return
+        except OSError as exc:  # a FIFO whose reader went away
             QMessageBox.warning(self.window, "Export References", describe_os_error(exc))
             return
         self.last_folder = str(Path(target).parent)
