@@ -17,10 +17,11 @@ from typing import Any, NoReturn, TextIO, cast
 from papershelf import __version__
 from papershelf.cli_exchange import add_export_command, add_import_command, run_export, run_import
 from papershelf.core import paths
+from papershelf.core.errors import LibraryError
 from papershelf.core.io.interchange import export_csv
 from papershelf.core.safety import backup
 from papershelf.core.safety.recovery import open_or_recover
-from papershelf.core.store.library import Library, LibraryError
+from papershelf.core.store.library import Library
 from papershelf.core.store.schema import SORT_COLUMNS, STATUSES
 
 

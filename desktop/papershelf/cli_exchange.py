@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from papershelf.core.errors import LibraryError
 from papershelf.core.io.export_notes import JOURNAL_NAME, LAYOUTS, export_notes, render_journal
 from papershelf.core.io.interchange import export_bibtex, export_csl_json, export_csv
 from papershelf.core.safety.safe_files import (
@@ -19,7 +20,7 @@ from papershelf.core.safety.safe_files import (
     ensure_folder,
     write_output,
 )
-from papershelf.core.store.library import Library, LibraryError
+from papershelf.core.store.library import Library
 
 EXPORT_FORMATS = ("notes", "bibtex", "csv", "json")
 

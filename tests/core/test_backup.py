@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from papershelf.core.errors import LibraryError
 from papershelf.core.paper_fields import PaperFields
 from papershelf.core.safety import backup
 from papershelf.core.safety.backup import (
@@ -28,7 +29,7 @@ from papershelf.core.safety.backup import (
 )
 from papershelf.core.safety.recovery import open_or_recover
 from papershelf.core.store import schema
-from papershelf.core.store.library import Library, LibraryError
+from papershelf.core.store.library import Library
 
 T0 = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 T1 = datetime(2026, 11, 27, 14, 5, tzinfo=UTC)

@@ -16,6 +16,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from papershelf.core.errors import LibraryError
 from papershelf.core.io.export_notes import (
     JOURNAL_NAME,
     MANIFEST_NAME,
@@ -26,7 +27,7 @@ from papershelf.core.io.export_notes import (
 from papershelf.core.paper_fields import PaperFields
 from papershelf.core.safety import safe_files
 from papershelf.core.safety.safe_files import MAX_NAME_BYTES, safe_filename
-from papershelf.core.store.library import Library, LibraryError
+from papershelf.core.store.library import Library
 
 FORBIDDEN = set('/\\:*?"<>|') | {chr(c) for c in range(32)}
 RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{d}{n}" for d in ("COM", "LPT") for n in range(1, 10)}

@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from cli_runner import run
 
+from papershelf.core.errors import LibraryError
 from papershelf.core.safety.backup import default_backup_folder
 from papershelf.core.safety.recovery import open_or_recover
 from papershelf.core.store import schema
-from papershelf.core.store.library import Library, LibraryError
+from papershelf.core.store.library import Library
 
 
 def sha(path: Path) -> str:

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from papershelf.cli import main as cli
+from papershelf.core.errors import LibraryError
 from papershelf.core.io import bibtex
 from papershelf.core.io.importer import import_files
-from papershelf.core.store.library import Library, LibraryError
+from papershelf.core.store.library import Library
 
 
 @pytest.mark.parametrize(

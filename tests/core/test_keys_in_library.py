@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from papershelf.core.errors import LibraryError
 from papershelf.core.io.bibtex import MAX_PROBLEMS, import_bibtex
 from papershelf.core.paper_fields import PaperFields
-from papershelf.core.store.library import Library, LibraryError
+from papershelf.core.store.library import Library
 
 WAR_AND_PEACE = PaperFields(title="Война и мир", authors=["Лев Толстой"], published="2006")
 

@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
+from papershelf.core.errors import LibraryError
 from papershelf.core.paper_fields import PaperFields
 from papershelf.core.store import schema
-from papershelf.core.store.library import Library, LibraryError
+from papershelf.core.store.library import Library
 from papershelf.core.store.schema import SORT_COLUMNS, STATUSES
 
 T1 = "2024-01-01T10:00:00+00:00"

@@ -17,10 +17,11 @@ from typing import Any
 import pytest
 import sqlite_utils
 
+from papershelf.core.errors import LibraryError
 from papershelf.core.safety.backup import default_backup_folder, list_backups
 from papershelf.core.safety.recovery import open_or_recover
 from papershelf.core.store import schema
-from papershelf.core.store.library import Library, LibraryError
+from papershelf.core.store.library import Library
 
 EARLIER_VERSIONS = range(1, schema.SCHEMA_VERSION)
 T = "2025-06-01T10:00:00+00:00"

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from devices import dev_guard, null_device
 
+from papershelf.core.errors import LibraryError
 from papershelf.core.safety import safe_files
 from papershelf.core.safety.safe_files import descriptor_of, ensure_folder, is_stream, write_output
-from papershelf.core.store.library import LibraryError
 
 pytestmark = [
     pytest.mark.skipif(os.name != "posix", reason="links, FIFOs and /dev are POSIX"),

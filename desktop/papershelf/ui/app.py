@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from papershelf import __version__
 from papershelf.core import paths
+from papershelf.core.errors import LibraryError
 from papershelf.core.safety.recovery import open_or_recover
-from papershelf.core.store.library import LibraryError
 from papershelf.ui import crash, fonts
 from papershelf.ui.single_instance import ask_running_window
 from papershelf.ui.window.main_window import MainWindow

@@ -23,10 +23,11 @@ from typing import NamedTuple
 from bibtexparser import model
 from bibtexparser.entrypoint import parse_string
 
+from papershelf.core.errors import LibraryError
 from papershelf.core.io.bibtex_fields import BibEntry, BibPaper, interpret
 from papershelf.core.io.paper_merge import add_all, find_duplicate, identity, merge
 from papershelf.core.io.seed_import import ImportReport
-from papershelf.core.store.library import LARGE_IMPORT, Library, LibraryError
+from papershelf.core.store.library import LARGE_IMPORT, Library
 
 MAX_BYTES = 256 * 1024 * 1024  # 100,000 entries with abstracts are about 125 MB
 # What @string macros may add: no real entry gets more than a few hundred characters

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
+from papershelf.core.errors import LibraryError
 from papershelf.core.io import markdown
 from papershelf.core.safety.safe_files import (
     Interrupted,
@@ -39,7 +40,7 @@ from papershelf.core.safety.safe_files import (
     safe_filename,
     write_output,
 )
-from papershelf.core.store.library import Library, LibraryError
+from papershelf.core.store.library import Library
 from papershelf.core.text import latex_to_text
 
 Layout = Literal["single", "per-paper"]

@@ -16,9 +16,10 @@ from datetime import date
 from pathlib import Path
 
 from papershelf.core import paths
+from papershelf.core.errors import LibraryError
 from papershelf.core.io import seeds
 from papershelf.core.paper_fields import PaperFields
-from papershelf.core.store.library import Library, LibraryError, now
+from papershelf.core.store.library import Library, now
 from papershelf.core.text import fold, title_key
 
 _CODE_URL = re.compile(r"https?://(?:www\.)?(?:github\.com|gitlab\.com)/[^\s)\]>\"']+")

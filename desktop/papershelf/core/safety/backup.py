@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from papershelf.core.errors import LibraryError, is_damage
 from papershelf.core.safety.safe_files import sync_folder
 from papershelf.core.store.connection import connect_reader
-from papershelf.core.store.library import Library, LibraryError
+from papershelf.core.store.library import Library
 
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
@@ -42,9 +43,6 @@ _NAME = re.compile(
 _PARTIAL_SUFFIX = ".partial"
 _STALE_PARTIAL_SECONDS = 24 * 3600  # a partial this old belongs to no backup still running
 _SIDE_FILES = ("-wal", "-shm")
-# SQLite's primary result codes that mean "the bytes are wrong", not "try again later".
-_SQLITE_CORRUPT = 11
-_SQLITE_NOTADB = 26
 
 
 class BackupError(LibraryError):
@@ -80,14 +78,6 @@ def stamp(when: datetime) -> str:
 def side_file(path: Path, suffix: str) -> Path:
     """SQLite's ``-wal`` / ``-shm`` companion of a database file."""
     return path.with_name(path.name + suffix)
-
-
-def is_damage(exc: BaseException) -> bool:
-    """True when an SQLite error says the file's bytes are wrong (not busy, locked, absent)."""
-    code = getattr(exc, "sqlite_errorcode", None)
-    if not isinstance(exc, sqlite3.DatabaseError) or code is None:
-        return False
-    return (code & 0xFF) in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
 
 
 def connect_readonly(path: Path) -> sqlite3.Connection:

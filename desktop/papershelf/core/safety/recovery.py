@@ -14,19 +14,19 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
+from papershelf.core.errors import LibraryError, is_damage
 from papershelf.core.safety.backup import (
     check_problem,
     connect_readonly,
     copy_in,
     default_backup_folder,
-    is_damage,
     list_backups,
     move_aside,
     newest_good_backup,
 )
 from papershelf.core.store import schema
 from papershelf.core.store.connection import wal_has_changes
-from papershelf.core.store.library import Library, LibraryError
+from papershelf.core.store.library import Library
 
 
 def damage(path: Path | str, *, quick_check: bool = True) -> str | None:

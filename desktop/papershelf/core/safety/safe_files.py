@@ -23,7 +23,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from papershelf.core.store.library import LibraryError
+from papershelf.core.errors import LibraryError
 
 MAX_NAME_BYTES = 255  # ext4, APFS and NTFS all stop at 255 (bytes or UTF-16 units)
 TEMP_SUFFIX = ".papershelf-tmp"

@@ -12,17 +12,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-# SQLite's primary result codes for "cannot create or write what reading needs".
-_SQLITE_READONLY = 8
-_SQLITE_IOERR = 10
-_SQLITE_CANTOPEN = 14
-_UNWRITABLE = (_SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_CANTOPEN)
+from papershelf.core.errors import SQLITE_CANTOPEN, SQLITE_IOERR, SQLITE_READONLY, primary_code
 
-
-def primary_code(exc: BaseException) -> int | None:
-    """The primary SQLite result code of an error (None for other errors)."""
-    code = getattr(exc, "sqlite_errorcode", None)
-    return None if code is None else int(code) & 0xFF
+# "Cannot create or write what reading needs."
+_UNWRITABLE = (SQLITE_READONLY, SQLITE_IOERR, SQLITE_CANTOPEN)
 
 
 def cannot_write_beside(exc: BaseException) -> bool:

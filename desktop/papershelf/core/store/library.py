@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from papershelf.core import keys
+from papershelf.core.errors import LibraryError, is_damage, primary_code
 from papershelf.core.paper_fields import PaperFields
 from papershelf.core.search.query import CompiledQuery, compile_query
 from papershelf.core.store import schema
@@ -25,7 +26,6 @@ from papershelf.core.store.connection import (
     cannot_write_beside,
     connect_reader,
     connect_writer,
-    primary_code,
     wal_has_changes,
 )
 from papershelf.core.store.schema import SORT_COLUMNS, STATUSES
@@ -39,10 +39,6 @@ SUMMARY_FIELDS: tuple[str, ...] = (
     "id", "title", "authors_text", "authors_truncated", "published", "date_inferred",
     "category", "status", "tags_text", "has_code", "score", "key", "added", "read_at",
 )  # fmt: skip
-
-
-class LibraryError(Exception):
-    """A problem the reader can understand and act on; the message says what and where."""
 
 
 def now() -> str:
@@ -79,7 +75,7 @@ def _open_error(path: Path, exc: BaseException) -> LibraryError:
     """The one line a reader gets when a library cannot be opened."""
     if isinstance(exc, schema.SchemaError):
         return LibraryError(f"{path}: {exc}")
-    if isinstance(exc, sqlite3.DatabaseError) and primary_code(exc) in (11, 26):
+    if is_damage(exc):
         return LibraryError(f"{path} is not a readable Papershelf library ({exc})")
     if cannot_write_beside(exc):
         return LibraryError(f"cannot open the library {path}: {exc} ({_why_unwritable(path, exc)})")

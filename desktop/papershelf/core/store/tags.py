@@ -6,7 +6,8 @@ every paper at once, each in one transaction.
 
 from __future__ import annotations
 
-from papershelf.core.store.library import Library, LibraryError
+from papershelf.core.errors import LibraryError
+from papershelf.core.store.library import Library
 from papershelf.core.text import fold
 
 

@@ -14,9 +14,10 @@ from collections.abc import Callable, Sequence
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QMessageBox
 
+from papershelf.core.errors import LibraryError
 from papershelf.core.paper_fields import PaperFields
 from papershelf.core.store import snapshots, tags
-from papershelf.core.store.library import Library, LibraryError
+from papershelf.core.store.library import Library
 
 Changed = Callable[[], None]
 

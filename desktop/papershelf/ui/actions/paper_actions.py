@@ -14,9 +14,9 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
+from papershelf.core.errors import LibraryError
 from papershelf.core.paper_fields import PaperFields
 from papershelf.core.store import tags
-from papershelf.core.store.library import LibraryError
 from papershelf.ui.actions import commands
 from papershelf.ui.dialogs.paper_dialog import PaperDialog
 

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from papershelf.core.store.library import Library, LibraryError
+from papershelf.core.errors import LibraryError
+from papershelf.core.store.library import Library
 from papershelf.ui.panes.details import SafeTextBrowser
 
 SAVE_DELAY_MS = 250  # plus the write itself, well inside the 500 ms promise

@@ -20,7 +20,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from papershelf.core.store.library import Library, LibraryError
+from papershelf.core.errors import LibraryError
+from papershelf.core.store.library import Library
 
 _PRIORITY = ("page", "ids")
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from papershelf.core.errors import LibraryError
 from papershelf.core.safety import backup
-from papershelf.core.store.library import LibraryError
 
 log = logging.getLogger(__name__)
 INTERVAL_MS = 30 * 60 * 1000

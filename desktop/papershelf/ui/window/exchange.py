@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from papershelf.core.errors import LibraryError
 from papershelf.core.io.export_notes import export_notes
 from papershelf.core.io.interchange import export_bibtex, export_csl_json, export_csv
 from papershelf.core.safety.safe_files import describe_os_error, write_output
-from papershelf.core.store.library import LibraryError
 
 if TYPE_CHECKING:
     from papershelf.ui.window.main_window import MainWindow

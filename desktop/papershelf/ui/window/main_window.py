@@ -46,12 +46,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from papershelf.core.errors import LibraryError
 from papershelf.core.io.seed_import import listing_header
 from papershelf.core.safety import backup
 from papershelf.core.search.facets import Facet, facet_counts, quote_value
 from papershelf.core.search.filter_text import toggle_term
 from papershelf.core.search.query import compile_query
-from papershelf.core.store.library import Library, LibraryError
+from papershelf.core.store.library import Library
 from papershelf.ui.actions.paper_actions import PaperActions
 from papershelf.ui.panes.details import DetailsPane
 from papershelf.ui.panes.facet_tree import FacetTree
