@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from papershelf.core.store.opening import open_library
+
 # Before any Qt import: tests never need a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -24,10 +26,9 @@ def _no_library_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One seeded library per test session; tests get copies of it."""
-    from papershelf.core.store.library import Library
 
     path = tmp_path_factory.mktemp("template") / "library.sqlite"
-    Library.open(path).close()
+    open_library(path).close()
     return path
 
 
@@ -42,8 +43,7 @@ def library_path(tmp_path: Path, seeded_template: Path) -> Path:
 @pytest.fixture
 def library(library_path: Path):
     """The seeded library, opened; closed after the test."""
-    from papershelf.core.store.library import Library
 
-    lib = Library.open(library_path)
+    lib = open_library(library_path)
     yield lib
     lib.close()

@@ -24,7 +24,7 @@ from stats import machine  # noqa: E402
 
 from papershelf.core.io.bibtex import import_bibtex  # noqa: E402
 from papershelf.core.io.interchange import export_bibtex  # noqa: E402
-from papershelf.core.store.library import Library  # noqa: E402
+from papershelf.core.store.opening import open_library  # noqa: E402
 
 BUDGET_PER_100K_S = 20.0
 
@@ -32,7 +32,7 @@ BUDGET_PER_100K_S = 20.0
 def measure(library: Path, work: Path) -> dict[str, float | int]:
     """Export ``library`` to ``work``/all.bib and import that into a new library there."""
     bib = work / "all.bib"
-    with Library.open(library, seed=False) as source:
+    with open_library(library, seed=False) as source:
         records = source.records(source.search(""))
     bib.write_text(export_bibtex(records), encoding="utf-8")
     entries = len(records)
@@ -43,7 +43,7 @@ def measure(library: Path, work: Path) -> dict[str, float | int]:
         if done <= 1 or done == total:  # the start, the first entry, the last one
             marks.append(time.perf_counter())
 
-    with Library.open(work / "imported.sqlite", seed=False) as target:
+    with open_library(work / "imported.sqlite", seed=False) as target:
         start = time.perf_counter()
         report = import_bibtex(target, [bib], progress=progress)
         end = time.perf_counter()

@@ -32,6 +32,8 @@ from plan import build_plan  # noqa: E402
 from report import budgets, markdown, ratios  # noqa: E402
 from stats import REPO, machine, write_json  # noqa: E402
 
+from papershelf.core.store.opening import open_library  # noqa: E402
+
 WORKER_TIMEOUT_S = 3 * 3600
 
 
@@ -56,7 +58,6 @@ def prepare(library: Path) -> dict[str, Any]:
     Otherwise the first cold start would time a backup and a migration (minutes at 1M).
     """
     from papershelf.core.store import schema
-    from papershelf.core.store.library import Library
 
     conn = sqlite3.connect(library)
     found = int(conn.execute("PRAGMA user_version").fetchone()[0])
@@ -70,7 +71,7 @@ def prepare(library: Path) -> dict[str, Any]:
         flush=True,
     )
     start = time.perf_counter()
-    Library.open(library, seed=False).close()
+    open_library(library, seed=False).close()
     return {
         "schema": schema.SCHEMA_VERSION,
         "migrated_from": found,

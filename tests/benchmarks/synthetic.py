@@ -17,6 +17,7 @@ from pathlib import Path
 
 from papershelf.core.paper_fields import PaperFields
 from papershelf.core.store.library import Library
+from papershelf.core.store.opening import open_library
 from papershelf.core.store.schema import STATUSES
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -54,7 +55,7 @@ def generate(path: Path, n: int, seed: int = 7) -> float:
     words = vocabulary()
     weights = list(itertools.accumulate(1 / (rank + 1) ** 1.07 for rank in range(len(words))))
     pool = author_pool(rng, 200_000)
-    library = Library.open(path, seed=False)
+    library = open_library(path, seed=False)
     done = 0
     while done < n:
         size = min(BATCH, n - done)

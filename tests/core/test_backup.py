@@ -30,6 +30,7 @@ from papershelf.core.safety.backup import (
 from papershelf.core.safety.recovery import open_or_recover
 from papershelf.core.store import schema
 from papershelf.core.store.library import Library
+from papershelf.core.store.opening import open_library
 
 T0 = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 T1 = datetime(2026, 11, 27, 14, 5, tzinfo=UTC)
@@ -92,12 +93,12 @@ def folder(tmp_path: Path) -> Path:
 def small_library(tmp_path: Path) -> Path:
     """An empty (unseeded) library: backups of it take milliseconds."""
     path = tmp_path / "small" / "library.sqlite"
-    Library.open(path, seed=False).close()
+    open_library(path, seed=False).close()
     return path
 
 
 def reader_state(path: Path) -> list[dict[str, Any]]:
-    with Library.open(path) as lib:
+    with open_library(path) as lib:
         return lib.records(lib.search(""))
 
 
@@ -144,7 +145,7 @@ def test_backups_of_other_libraries_in_the_folder_are_told_apart(
     small_library: Path, folder: Path
 ) -> None:
     other = small_library.with_name("work.sqlite")
-    Library.open(other, seed=False).close()
+    open_library(other, seed=False).close()
     mine = backup_now(small_library, folder, now=T1)
     theirs = backup_now(other, folder, now=T2)
     assert [b.path for b in list_backups(folder, small_library)] == [mine]
@@ -288,9 +289,9 @@ def test_needs_backup_sees_another_process_and_not_mere_opening(
     library_path: Path, folder: Path
 ) -> None:
     backup_now(library_path, folder, now=T1)
-    Library.open(library_path).close()  # opening and closing change nothing
+    open_library(library_path).close()  # opening and closing change nothing
     assert not needs_backup(library_path, folder)
-    with Library.open(library_path) as window, Library.open(library_path) as command_line:
+    with open_library(library_path) as window, open_library(library_path) as command_line:
         command_line.set_note(command_line.resolve("akyurek2022learning"), "from the CLI")
         assert needs_backup(window, folder)
 
@@ -309,7 +310,7 @@ def test_needs_backup_when_the_newest_backup_is_unreadable(
 def test_restore_round_trip_brings_notes_statuses_and_tags_back(
     library_path: Path, folder: Path
 ) -> None:
-    with Library.open(library_path) as lib:
+    with open_library(library_path) as lib:
         a, b, c = lib.search("", limit=3)
         lib.set_note(a, "# Kept\n\nwith **Markdown**")
         lib.set_status([b], "reading", at="2026-11-01T10:00:00+00:00")
@@ -318,7 +319,7 @@ def test_restore_round_trip_brings_notes_statuses_and_tags_back(
     saved, saved_history = reader_state(library_path), history(library_path)
     made = backup_now(library_path, folder, now=T1)
 
-    with Library.open(library_path) as lib:  # later changes, which restore undoes
+    with open_library(library_path) as lib:  # later changes, which restore undoes
         lib.set_note(a, "overwritten")
         lib.set_status([b], "skipped")
         lib.remove_tags([a, c], ["theory"])
@@ -331,7 +332,7 @@ def test_restore_round_trip_brings_notes_statuses_and_tags_back(
     assert not library_path.with_name("library.sqlite-shm").exists()
     assert reader_state(library_path) == saved
     assert history(library_path) == saved_history
-    with Library.open(library_path) as lib:
+    with open_library(library_path) as lib:
         assert lib.note(a) == "# Kept\n\nwith **Markdown**"
         assert lib.record(b)["status"] == "read"
         assert sorted(lib.search("tag:to-cite")) == sorted([a, c])
@@ -377,7 +378,7 @@ def test_damaged_library_is_set_aside_and_the_newest_good_backup_restored(
     library_path: Path, folder: Path, kind: str
 ) -> None:
     backup_now(library_path, folder, now=T0)  # older: has no note
-    with Library.open(library_path) as lib:
+    with open_library(library_path) as lib:
         paper = lib.resolve("akyurek2022learning")
         lib.set_note(paper, "written before the newest good backup")
     backup_now(library_path, folder, now=T1)
@@ -417,7 +418,7 @@ def test_damaged_library_keeps_its_wal_beside_it(
 ) -> None:
     backup_now(library_path, folder, now=T1)
     # A process killed with its last commit still in the -wal file.
-    with Library.open(library_path) as lib:
+    with open_library(library_path) as lib:
         lib.set_note(lib.resolve("akyurek2022learning"), "only in the wal")
         wal_bytes = library_path.with_name("library.sqlite-wal").read_bytes()
     assert wal_bytes
@@ -478,7 +479,7 @@ def test_newer_library_is_refused_not_treated_as_damaged(library_path: Path, fol
 
 def test_another_programs_database_is_refused_not_replaced(tmp_path: Path, folder: Path) -> None:
     path = tmp_path / "library.sqlite"
-    Library.open(path, seed=False).close()
+    open_library(path, seed=False).close()
     backup_now(path, folder, now=T1)
     path.unlink()
     conn = sqlite3.connect(path)
@@ -491,7 +492,7 @@ def test_another_programs_database_is_refused_not_replaced(tmp_path: Path, folde
 
 def test_healthy_library_opens_without_message(library_path: Path, folder: Path) -> None:
     backup_now(library_path, folder, now=T1)
-    with Library.open(library_path) as lib:
+    with open_library(library_path) as lib:
         lib.set_note(lib.resolve("akyurek2022learning"), "newer than the backup")
     lib, message = open_or_recover(library_path, folder)
     try:
@@ -516,17 +517,17 @@ def test_rotation_keeps_the_newest_backup_that_differs_from_the_library(
     library_path: Path, folder: Path
 ) -> None:
     holding = backup_now(library_path, folder, now=T1)
-    with Library.open(library_path) as lib:  # the data is lost after the backup
+    with open_library(library_path) as lib:  # the data is lost after the backup
         lib.delete_papers(lib.search(""))
     for hour in range(1, 6):  # the same day: the rules would keep only the newest
         backup_now(library_path, folder, now=T1 + timedelta(hours=hour))
     kept = list_backups(folder, library_path)
     assert holding in [b.path for b in kept]
-    with Library.open(holding) as copy:
+    with open_library(holding) as copy:
         assert copy.count() == 50
     # Near miss: once the library changes again, that backup is no longer the newest
     # that differs, and the same-day rule may take it.
-    with Library.open(library_path) as lib:
+    with open_library(library_path) as lib:
         lib.add_paper(PaperFields(title="A new start"))
     backup_now(library_path, folder, now=T1 + timedelta(hours=7))
     backup_now(library_path, folder, now=T1 + timedelta(hours=8))
@@ -555,7 +556,7 @@ def _make_backup_file(library: Path, folder: Path, when: datetime) -> None:
 def test_an_emptied_library_file_is_damage_when_it_has_backups(
     library_path: Path, folder: Path
 ) -> None:
-    with Library.open(library_path) as lib:
+    with open_library(library_path) as lib:
         lib.set_note(lib.resolve("akyurek2022learning"), "only in the backup")
     backup_now(library_path, folder, now=T1)
     library_path.write_bytes(b"")  # : > library.sqlite

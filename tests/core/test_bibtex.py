@@ -29,6 +29,7 @@ from papershelf.core.io.interchange import (
 )
 from papershelf.core.paper_fields import PaperFields
 from papershelf.core.store.library import Library
+from papershelf.core.store.opening import open_library
 
 SEEDS = Path(__file__).parents[2] / "seeds"
 COMPARED = (
@@ -87,7 +88,7 @@ def test_export_then_import_into_an_empty_library_gives_the_same_papers(
 ) -> None:
     before = records(rich)
     path = write(tmp_path, export_bibtex(before.values()))
-    with Library.open(tmp_path / "new.sqlite", seed=False) as fresh:
+    with open_library(tmp_path / "new.sqlite", seed=False) as fresh:
         report = import_bibtex(fresh, [path])
         assert report.problems == []
         assert (report.added, report.merged, report.skipped) == (len(before), 0, 0)
@@ -104,7 +105,7 @@ def test_importing_an_export_again_merges_and_adds_nothing(rich: Library, tmp_pa
     report = import_bibtex(rich, [path])
     assert (report.added, report.merged, report.unchanged) == (0, 0, count)
     assert rich.count() == count
-    with Library.open(tmp_path / "new.sqlite", seed=False) as fresh:
+    with open_library(tmp_path / "new.sqlite", seed=False) as fresh:
         import_bibtex(fresh, [path])
         again = import_bibtex(fresh, [path])
         assert (again.added, again.merged, again.unchanged) == (0, 0, count)
@@ -194,7 +195,7 @@ FOREIGN = r"""
 
 
 def test_foreign_bibtex_is_read_the_way_latex_would_print_it(tmp_path: Path) -> None:
-    with Library.open(tmp_path / "l.sqlite", seed=False) as lib:
+    with open_library(tmp_path / "l.sqlite", seed=False) as lib:
         report = import_bibtex(lib, [write(tmp_path, FOREIGN)])
         assert report.problems == []
         assert report.added == 3
@@ -258,7 +259,7 @@ def test_malformed_entries_are_skipped_with_their_line_and_the_rest_imported(
         "@article{twice, title = {Three}, title = {Again}}\n"  # line 6
         "@article{nocomma title = {x}}\n"  # line 7
     )
-    with Library.open(tmp_path / "l.sqlite", seed=False) as lib:
+    with open_library(tmp_path / "l.sqlite", seed=False) as lib:
         report = import_bibtex(lib, [write(tmp_path, text)])
         assert sorted(r["title"] for r in records(lib).values()) == ["One", "Three", "Two"]
     assert (report.added, report.skipped) == (3, 3)
@@ -333,7 +334,7 @@ def test_hostile_files_end_quickly_with_a_report(
     path = tmp_path / "hostile.bib"
     path.write_bytes(_hostile(name))
     library = tmp_path / "l.sqlite"
-    with Library.open(library, seed=False) as lib:
+    with open_library(library, seed=False) as lib:
         start = time.monotonic()
         report = import_bibtex(lib, [path])
         elapsed = time.monotonic() - start
@@ -352,7 +353,7 @@ def test_hostile_files_end_quickly_with_a_report(
 def test_a_title_too_deep_for_latex_decoding_is_still_imported(tmp_path: Path) -> None:
     path = tmp_path / "deep.bib"
     path.write_bytes(_hostile("deep but parseable"))
-    with Library.open(tmp_path / "l.sqlite", seed=False) as lib:
+    with open_library(tmp_path / "l.sqlite", seed=False) as lib:
         assert import_bibtex(lib, [path]).added == 1
         assert [r["title"] for r in records(lib).values()] == ["x"]
 
@@ -360,7 +361,7 @@ def test_a_title_too_deep_for_latex_decoding_is_still_imported(tmp_path: Path) -
 def test_invalid_utf8_is_read_as_windows_1252_and_said(tmp_path: Path) -> None:
     path = tmp_path / "latin.bib"
     path.write_bytes("@article{k, title = {Café naïve}}".encode("cp1252"))
-    with Library.open(tmp_path / "l.sqlite", seed=False) as lib:
+    with open_library(tmp_path / "l.sqlite", seed=False) as lib:
         report = import_bibtex(lib, [path])
         assert [r["title"] for r in records(lib).values()] == ["Café naïve"]
     assert any("not UTF-8" in p for p in report.problems)
@@ -375,7 +376,7 @@ def test_import_files_takes_bibtex_and_seed_documents_together(tmp_path: Path) -
     assert detect_kind(bib) == "bibtex"
     assert detect_kind(junk) == "unknown"
     assert detect_kind(sorted(SEEDS.glob("*.txt"))[0]) == "seed"
-    with Library.open(tmp_path / "l.sqlite", seed=False) as lib:
+    with open_library(tmp_path / "l.sqlite", seed=False) as lib:
         report = import_files(lib, [*sorted(SEEDS.glob("*.txt")), bib, junk])
         assert report.added == 51
         assert lib.count() == 51
@@ -423,7 +424,6 @@ def test_split_name_takes_the_last_word_as_family_name() -> None:
 
 def test_a_paper_twice_in_one_file_is_added_once(tmp_path) -> None:
     from papershelf.core.io.importer import import_files
-    from papershelf.core.store.library import Library
 
     bib = tmp_path / "twice.bib"
     bib.write_text(
@@ -433,7 +433,7 @@ def test_a_paper_twice_in_one_file_is_added_once(tmp_path) -> None:
         "@article{b2, title={One, revised}, author={Roe, Ann}, doi={10.1/ABC}}\n",
         encoding="utf-8",
     )
-    with Library.open(tmp_path / "lib.sqlite", seed=False) as library:
+    with open_library(tmp_path / "lib.sqlite", seed=False) as library:
         report = import_files(library, [bib])
         assert (report.added, report.merged + report.unchanged) == (2, 2)
         assert library.count() == 2
@@ -464,7 +464,7 @@ def test_an_entry_keeps_its_own_key_unless_another_paper_has_it(tmp_path: Path) 
         "@article{taken, title={Other}, author={Roe, Ann}, year={2021}}\n"
         "@article{doe2020deep, title={Deeper Nets}, author={Doe, Jane}, year={2020}}\n",
     )
-    with Library.open(tmp_path / "lib.sqlite", seed=False) as library:
+    with open_library(tmp_path / "lib.sqlite", seed=False) as library:
         library.add_papers([PaperFields(title="First")], cite_keys=["taken"])
         report = import_bibtex(library, [bib])
         assert report.added == 3

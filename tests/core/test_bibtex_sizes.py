@@ -25,6 +25,7 @@ from papershelf.core.io.bibtex import (
 from papershelf.core.io.interchange import export_bibtex
 from papershelf.core.paper_fields import PaperFields
 from papershelf.core.store.library import Library
+from papershelf.core.store.opening import open_library
 
 
 def records(lib: Library) -> dict[str, dict[str, Any]]:
@@ -63,13 +64,13 @@ def long_note(size: int) -> str:
 def test_a_10_mb_note_papershelf_exported_comes_back_whole(tmp_path: Path) -> None:
     note = long_note(10_000_000)
     abstract = " ".join(["An abstract sentence with $n^2$ and 5% of it."] * 5000)
-    with Library.open(tmp_path / "a.sqlite", seed=False) as lib:
+    with open_library(tmp_path / "a.sqlite", seed=False) as lib:
         paper = lib.add_paper(PaperFields(title="Long", authors=["Ann Lee"], abstract=abstract))
         lib.set_note(paper, note)
         text = export_bibtex(records(lib).values())
     path = tmp_path / "long.bib"
     path.write_text(text, encoding="utf-8")
-    with Library.open(tmp_path / "b.sqlite", seed=False) as fresh:
+    with open_library(tmp_path / "b.sqlite", seed=False) as fresh:
         report = import_bibtex(fresh, [path])
         assert (report.added, report.skipped, report.problems) == (1, 0, [])
         (got,) = records(fresh).values()
@@ -91,7 +92,7 @@ def test_a_long_literal_value_in_a_foreign_file_is_kept(tmp_path: Path) -> None:
     text = f"@misc{{k, title = {{Long}}, annote = {{{body}}} # {{ and more}}}}\n"
     path = tmp_path / "f.bib"
     path.write_text(text, encoding="utf-8")
-    with Library.open(tmp_path / "l.sqlite", seed=False) as lib:
+    with open_library(tmp_path / "l.sqlite", seed=False) as lib:
         report = import_bibtex(lib, [path])
         assert report.problems == []
         assert records(lib)["k"]["note"] == body + " and more"
@@ -114,7 +115,7 @@ def test_the_400_doubling_strings_file_ends_quickly_with_entries_reported(
     path = tmp_path / "bomb.bib"
     path.write_text(text, encoding="utf-8")
     library = tmp_path / "l.sqlite"
-    with Library.open(library, seed=False) as lib:
+    with open_library(library, seed=False) as lib:
         start = time.monotonic()
         report = import_bibtex(lib, [path])
         elapsed = time.monotonic() - start
@@ -244,7 +245,7 @@ def ordinary_file(entries: int) -> str:
 def test_a_large_file_of_ordinary_macros_imports_fully(tmp_path: Path) -> None:
     path = tmp_path / "ordinary.bib"
     path.write_text(ordinary_file(5000), encoding="utf-8")
-    with Library.open(tmp_path / "l.sqlite", seed=False) as lib:
+    with open_library(tmp_path / "l.sqlite", seed=False) as lib:
         report = import_bibtex(lib, [path])
         assert (report.added, report.skipped, report.problems) == (5000, 0, [])
         assert records(lib)["p7"]["published"] == "2007-03-01"
@@ -285,7 +286,7 @@ def test_hostile_macro_shapes_end_quickly_and_bounded(
     path = tmp_path / "hostile.bib"
     path.write_text(hostile(name), encoding="utf-8")
     library = tmp_path / "l.sqlite"
-    with Library.open(library, seed=False) as lib:
+    with open_library(library, seed=False) as lib:
         start = time.monotonic()
         report = import_bibtex(lib, [path])
         assert time.monotonic() - start < 30  # a hang guard, not a benchmark

@@ -22,7 +22,7 @@ from cli_runner import run
 from papershelf.core import paths
 from papershelf.core.paper_fields import PaperFields
 from papershelf.core.store import schema
-from papershelf.core.store.library import Library
+from papershelf.core.store.opening import open_library
 from papershelf.core.store.schema import STATUSES
 
 SEEDS = Path(__file__).parents[2] / "seeds"
@@ -124,7 +124,7 @@ def test_environment_variable_picks_the_library(
     run_ok(capsys, "status", "akyurek2022learning", "read")
     records = json.loads(run_ok(capsys, "list", "status:read", "--format", "json"))
     assert [r["key"] for r in records] == ["akyurek2022learning"]
-    with Library.open(library_path) as lib:
+    with open_library(library_path) as lib:
         assert lib.search("status:read") == [lib.resolve("akyurek2022learning")]
 
 
@@ -357,7 +357,7 @@ def test_errors_are_one_line_without_traceback(
         "missing note file",
         "note file not utf-8",
     ):
-        with Library.open(library_path) as lib:
+        with open_library(library_path) as lib:
             assert lib.search("status:new") == lib.search("")
             assert lib.search("has:note") == []
     if case == "junk library":
@@ -435,7 +435,7 @@ def test_status_2006_does_not_change_a_cyrillic_paper(
     bib = tmp_path / "tolstoy.bib"
     entry = "@book{Толстой1878, title={Анна Каренина}, author={Лев Толстой}, year={1878}}"
     bib.write_text(entry, encoding="utf-8")
-    with Library.open(lib, seed=False) as library:
+    with open_library(lib, seed=False) as library:
         library.add_paper(
             PaperFields(title="Война и мир", authors=["Лев Толстой"], published="2006")
         )
@@ -455,7 +455,7 @@ def test_an_entry_key_of_digits_alone_is_replaced_with_a_word(
     bib = tmp_path / "refs.bib"
     entry = "@book{2006, title={Война и мир}, author={Лев Толстой}, year={2006}}"
     bib.write_text(entry, encoding="utf-8")
-    Library.open(lib, seed=False).close()
+    open_library(lib, seed=False).close()
     code, out, err = run(capsys, "--library", lib, "import", bib)
     assert (code, out) == (0, "added 1, merged 0, unchanged 0, skipped 0\n")
     assert "entry '2006' (line 1): a key of digits alone would read as a paper id" in err
@@ -539,7 +539,7 @@ def test_a_reader_that_stops_reading_ends_the_command_quietly(tmp_path: Path) ->
     """As "| head -1" does: quiet, whether the pipe closes mid-way through a long output or
     before a short one (still in the buffer, so the flush at exit must not fail)."""
     lib = tmp_path / "big.sqlite"
-    with Library.open(lib, seed=False) as library:
+    with open_library(lib, seed=False) as library:
         library.add_papers(
             [PaperFields(title=f"Paper {n}", abstract="x" * 500) for n in range(2000)]
         )

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from papershelf.cli import main as cli
-from papershelf.core.store.library import Library
+from papershelf.core.store.opening import open_library
 
 
 def test_backup_then_restore_the_newest(library_path: Path, capsys) -> None:
@@ -18,7 +18,7 @@ def test_backup_then_restore_the_newest(library_path: Path, capsys) -> None:
     assert cli(["--library", str(library_path), "restore"]) == 0
     out = capsys.readouterr().out
     assert str(made) in out and "kept as" in out
-    with Library.open(library_path) as lib:
+    with open_library(library_path) as lib:
         assert lib.record(2)["status"] == "read"
 
 

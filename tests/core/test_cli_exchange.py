@@ -19,7 +19,7 @@ from cli_runner import run
 from devices import dev_guard, null_device
 
 from papershelf.core.io.export_notes import JOURNAL_NAME, MANIFEST_NAME
-from papershelf.core.store.library import Library
+from papershelf.core.store.opening import open_library
 
 
 def ok(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[str, str]:
@@ -39,7 +39,7 @@ def test_bibtex_out_and_back_in(
     assert "exported 50 papers" in err
     assert bib.read_text(encoding="utf-8").count("\n@misc{") == 50
     fresh = ("--library", tmp_path / "fresh.sqlite")
-    Library.open(tmp_path / "fresh.sqlite", seed=False).close()
+    open_library(tmp_path / "fresh.sqlite", seed=False).close()
     out, _ = ok(capsys, *fresh, "import", bib)
     assert out.strip() == "added 50, merged 0, unchanged 0, skipped 0"
     out, _ = ok(capsys, *fresh, "list", "key:akyurek2022learning", "--format", "json")
@@ -182,7 +182,7 @@ def test_real_process_prints_no_traceback_on_hostile_input(tmp_path: Path) -> No
     hostile = tmp_path / "deep.bib"
     hostile.write_bytes(b"@article{k, title = {" + b"{" * 100_000 + b"\n" * 1000)
     library = tmp_path / "lib.sqlite"
-    Library.open(library, seed=False).close()
+    open_library(library, seed=False).close()
     result = subprocess.run(
         [sys.executable, "-m", "papershelf", "--library", str(library), "import", str(hostile)],
         capture_output=True,

@@ -149,6 +149,7 @@ _KILLER = """
 import os, signal, sys
 from papershelf.core.io import export_notes as module
 from papershelf.core.store.library import Library
+from papershelf.core.store.opening import open_library
 real, calls = module.atomic_write, 0
 def writing(path, data):
     global calls
@@ -157,7 +158,7 @@ def writing(path, data):
     if calls == int(sys.argv[3]):
         os.kill(os.getpid(), signal.SIGKILL)  # no handler, no finally: a crash
 module.atomic_write = writing
-library = Library.open(sys.argv[1])
+library = open_library(sys.argv[1])
 module.export_notes(library, library.search("", sort="key"), sys.argv[2], "per-paper")
 """
 

@@ -28,6 +28,7 @@ from papershelf.core.paper_fields import PaperFields
 from papershelf.core.safety import safe_files
 from papershelf.core.safety.safe_files import MAX_NAME_BYTES, safe_filename
 from papershelf.core.store.library import Library
+from papershelf.core.store.opening import open_library
 
 FORBIDDEN = set('/\\:*?"<>|') | {chr(c) for c in range(32)}
 RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{d}{n}" for d in ("COM", "LPT") for n in range(1, 10)}
@@ -166,7 +167,7 @@ def test_names_are_unique_even_on_case_insensitive_disks() -> None:
 def test_hostile_titles_and_keys_export_inside_the_folder(tmp_path: Path) -> None:
     titles = ["../../etc/passwd", "CON", "a/b", "NUL.txt", "x" * 600, ".hidden", "COM1"]
     folder = tmp_path / "out"
-    with Library.open(tmp_path / "l.sqlite", seed=False) as lib:
+    with open_library(tmp_path / "l.sqlite", seed=False) as lib:
         ids = [lib.add_paper(PaperFields(title=t, authors=["Lpt1"])) for t in titles]
         # Keys from a BibTeX file may hold anything a key allows, "/" and ":" too.
         lib.conn.execute("UPDATE papers SET key = 'DBLP:journals/corr/x' WHERE id = ?", (ids[0],))

@@ -26,6 +26,7 @@ from papershelf.core.search.first_page import (
 )
 from papershelf.core.search.query import compile_query
 from papershelf.core.store.library import Library
+from papershelf.core.store.opening import open_library
 from papershelf.core.store.schema import SORT_COLUMNS, SORT_INDEXES
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -75,7 +76,7 @@ def vocabulary(synthetic_library: Path) -> Vocabulary:
 
 
 def _expected(path: Path, text: str, sort: str, descending: bool) -> list[int]:
-    with Library.open(path, seed=False) as library:
+    with open_library(path, seed=False) as library:
         return library.search(text, sort=sort, descending=descending, limit=PAGE)
 
 
@@ -86,7 +87,7 @@ def test_first_page_is_the_top_of_the_full_result(
 ) -> None:
     query = compile_query(text)
     assert query.error is None
-    with Library.open(synthetic_library, seed=False) as library:
+    with open_library(synthetic_library, seed=False) as library:
         for sort in ("published", "title", "status", "score", "authors"):
             for descending in (True, False):
                 expected = library.search(query, sort=sort, descending=descending, limit=PAGE)
@@ -117,7 +118,7 @@ def _kind(plan: _Plan) -> str:
 
 
 def test_each_band_of_words_has_its_plan_first(planned_library: Path) -> None:
-    with Library.open(planned_library, seed=False) as library:
+    with open_library(planned_library, seed=False) as library:
         vocabulary = Vocabulary.load(library.conn)
 
         def kinds(text: str) -> list[str]:
@@ -144,7 +145,7 @@ def test_a_slow_sample_leaves_the_page_to_the_listed_matches(
 ) -> None:
     monkeypatch.setattr(first_page_module, "_SAMPLE_S", -1.0)  # every sample runs out
     query = compile_query("learning")
-    with Library.open(synthetic_library, seed=False) as library:
+    with open_library(synthetic_library, seed=False) as library:
         budget = _Budget(time.perf_counter() + 60)
         library.conn.set_progress_handler(budget.expired, 1)
         plans = _plans(library.conn, query, vocabulary, PAGE, budget)
@@ -181,7 +182,7 @@ def test_a_term_written_after_the_snapshot_is_found_by_the_full_result(
 ) -> None:
     path = tmp_path / "library.sqlite"
     path.write_bytes(synthetic_library.read_bytes())
-    with Library.open(path, seed=False) as library:
+    with open_library(path, seed=False) as library:
         [new_id] = library.add_papers(
             [PaperFields(title="Learnification at scale", published="2030-01-01")]
         )
@@ -194,7 +195,7 @@ def test_a_term_written_after_the_snapshot_is_found_by_the_full_result(
 
 
 def test_past_the_deadline_there_is_no_page(synthetic_library: Path) -> None:
-    with Library.open(synthetic_library, seed=False) as library:
+    with open_library(synthetic_library, seed=False) as library:
         found = first_page(library.conn, compile_query("l"), "title", False, PAGE, None, 0)
     assert found is None
 
@@ -210,7 +211,7 @@ def test_out_of_time_the_rows_found_so_far_are_the_start_of_the_page(
 
     monkeypatch.setattr(first_page_module.time, "perf_counter", tick)
     query = compile_query("learning")
-    with Library.open(synthetic_library, seed=False) as library:
+    with open_library(synthetic_library, seed=False) as library:
         expected = library.search(query, sort="title", limit=PAGE)
         outcomes = set()
         for deadline in [ms / 1000 for ms in range(1, 40)]:
@@ -240,7 +241,7 @@ def test_merging_the_search_index_leaves_one_segment_and_the_same_results(
 ) -> None:
     path = tmp_path / "library.sqlite"
     path.write_bytes(synthetic_library.read_bytes())
-    with Library.open(path, seed=False) as library:
+    with open_library(path, seed=False) as library:
         library.add_papers([PaperFields(title=f"Extra paper {i}") for i in range(30)])
         library.add_papers([PaperFields(title=f"Another paper {i}") for i in range(30)])
 
@@ -276,7 +277,7 @@ def test_year_filters_mean_the_year_whatever_dates_they_add(
 ) -> None:
     path = tmp_path / "library.sqlite"
     path.write_bytes(synthetic_library.read_bytes())
-    with Library.open(path, seed=False) as library:
+    with open_library(path, seed=False) as library:
         odd = [
             PaperFields(title="Undated"),
             PaperFields(title="Ancient", published="0999-01-01"),

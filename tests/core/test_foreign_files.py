@@ -19,7 +19,7 @@ from papershelf.core.errors import LibraryError
 from papershelf.core.safety.backup import default_backup_folder
 from papershelf.core.safety.recovery import open_or_recover
 from papershelf.core.store import schema
-from papershelf.core.store.library import Library
+from papershelf.core.store.opening import open_library
 
 
 def sha(path: Path) -> str:
@@ -61,19 +61,19 @@ def test_another_programs_database_is_left_byte_for_byte(
 def test_a_database_marked_by_another_program_is_refused(tmp_path: Path) -> None:
     # Every table of a library, but the header names another application.
     path = tmp_path / "library.sqlite"
-    Library.open(path, seed=False).close()
+    open_library(path, seed=False).close()
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA application_id = 1234")
     conn.close()
     before = sha(path)
     with pytest.raises(LibraryError, match="another program's database"):
-        Library.open(path)
+        open_library(path)
     assert sha(path) == before
 
 
 def test_a_library_carries_the_application_id(tmp_path: Path) -> None:
     path = tmp_path / "library.sqlite"
-    Library.open(path, seed=False).close()
+    open_library(path, seed=False).close()
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA application_id").fetchone()[0] == schema.APPLICATION_ID
     conn.close()
@@ -82,13 +82,13 @@ def test_a_library_carries_the_application_id(tmp_path: Path) -> None:
 def test_a_library_from_before_the_application_id_still_opens(tmp_path: Path) -> None:
     # The near miss: no id in the header, but every table a library has.
     path = tmp_path / "library.sqlite"
-    with Library.open(path) as lib:
+    with open_library(path) as lib:
         count = lib.count()
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA application_id = 0")
     conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION - 1}")
     conn.close()
-    with Library.open(path) as lib:
+    with open_library(path) as lib:
         assert lib.count() == count
         assert lib.conn.execute("PRAGMA application_id").fetchone()[0] == schema.APPLICATION_ID
 
@@ -97,7 +97,7 @@ def test_a_library_that_lost_its_tables_is_restored_from_a_backup(tmp_path: Path
     from papershelf.core.safety.backup import backup_now
 
     path = tmp_path / "library.sqlite"
-    with Library.open(path) as lib:
+    with open_library(path) as lib:
         lib.set_note(1, "kept in the backup")
     backup_now(path)
     conn = sqlite3.connect(path)

@@ -13,6 +13,7 @@ from papershelf.core.errors import LibraryError
 from papershelf.core.io import bibtex
 from papershelf.core.io.importer import import_files
 from papershelf.core.store.library import Library
+from papershelf.core.store.opening import open_library
 
 
 @pytest.mark.parametrize(
@@ -39,7 +40,7 @@ def test_a_library_where_nothing_can_be_written(capsys) -> None:
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "cannot open the library" in err[0]
     with pytest.raises(LibraryError):
-        Library.open("/proc/papershelf/library.sqlite")
+        open_library("/proc/papershelf/library.sqlite")
 
 
 def test_a_full_disk_loses_nothing_already_saved(library: Library) -> None:

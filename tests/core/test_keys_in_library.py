@@ -12,13 +12,14 @@ from papershelf.core.errors import LibraryError
 from papershelf.core.io.bibtex import MAX_PROBLEMS, import_bibtex
 from papershelf.core.paper_fields import PaperFields
 from papershelf.core.store.library import Library
+from papershelf.core.store.opening import open_library
 
 WAR_AND_PEACE = PaperFields(title="Война и мир", authors=["Лев Толстой"], published="2006")
 
 
 @pytest.fixture
 def empty(tmp_path: Path) -> Iterator[Library]:
-    with Library.open(tmp_path / "lib.sqlite", seed=False) as library:
+    with open_library(tmp_path / "lib.sqlite", seed=False) as library:
         yield library
 
 

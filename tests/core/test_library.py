@@ -14,6 +14,7 @@ from papershelf.core.errors import LibraryError
 from papershelf.core.paper_fields import PaperFields
 from papershelf.core.store import schema
 from papershelf.core.store.library import Library
+from papershelf.core.store.opening import open_library
 from papershelf.core.store.schema import SORT_COLUMNS, STATUSES
 
 T1 = "2024-01-01T10:00:00+00:00"
@@ -45,7 +46,7 @@ def fts_ids(lib: Library) -> list[int]:
 
 def test_new_library_has_schema_version_wal_and_foreign_keys(tmp_path: Path) -> None:
     path = tmp_path / "new.sqlite"
-    with Library.open(path, seed=False) as lib:
+    with open_library(path, seed=False) as lib:
         assert scalar(lib, "PRAGMA user_version") == schema.SCHEMA_VERSION
         assert scalar(lib, "PRAGMA journal_mode") == "wal"
         assert scalar(lib, "PRAGMA foreign_keys") == 1
@@ -65,16 +66,16 @@ def test_new_library_has_schema_version_wal_and_foreign_keys(tmp_path: Path) -> 
 
 def test_missing_library_is_created_in_new_folders_and_seeded(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "er" / "library.sqlite"
-    with Library.open(path) as lib:
+    with open_library(path) as lib:
         assert lib.count() == 50
     assert path.is_file()
 
 
 def test_reopening_keeps_everything(library_path: Path) -> None:
-    with Library.open(library_path) as lib:
+    with open_library(library_path) as lib:
         paper = lib.resolve("akyurek2022learning")
         lib.set_note(paper, "kept")
-    with Library.open(library_path) as lib:
+    with open_library(library_path) as lib:
         assert lib.count() == 50  # not seeded a second time
         assert lib.note(paper) == "kept"
 
@@ -84,7 +85,7 @@ def test_junk_file_is_refused_and_left_alone(tmp_path: Path) -> None:
     junk = b"PK\x03\x04 a zip file, not a database " + bytes(range(256)) * 16
     path.write_bytes(junk)
     with pytest.raises(LibraryError) as info:
-        Library.open(path)
+        open_library(path)
     message = str(info.value)
     assert str(path) in message
     assert "not a readable Papershelf library" in message
@@ -95,7 +96,7 @@ def test_junk_file_is_refused_and_left_alone(tmp_path: Path) -> None:
 
 def test_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(LibraryError, match="is a folder, not a library file"):
-        Library.open(tmp_path)
+        open_library(tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -106,7 +107,7 @@ def test_newer_schema_is_refused_and_left_alone(library_path: Path) -> None:
     raw.close()
     before = library_path.read_bytes()
     with pytest.raises(LibraryError) as info:
-        Library.open(library_path)
+        open_library(library_path)
     message = str(info.value)
     assert f"schema version {newer}" in message
     assert f"only knows up to {schema.SCHEMA_VERSION}" in message
@@ -123,7 +124,7 @@ def test_another_programs_sqlite_file_is_refused_and_left_alone(tmp_path: Path) 
     raw.close()
     before = path.read_bytes()
     with pytest.raises(LibraryError, match="not a Papershelf library"):
-        Library.open(path)
+        open_library(path)
     assert path.read_bytes() == before
     raw = sqlite3.connect(path)
     tables = [r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]

@@ -21,7 +21,7 @@ from papershelf.core.errors import LibraryError
 from papershelf.core.safety.backup import default_backup_folder, list_backups
 from papershelf.core.safety.recovery import open_or_recover
 from papershelf.core.store import schema
-from papershelf.core.store.library import Library
+from papershelf.core.store.opening import open_library
 
 EARLIER_VERSIONS = range(1, schema.SCHEMA_VERSION)
 T = "2025-06-01T10:00:00+00:00"
@@ -124,7 +124,7 @@ def test_library_from_an_earlier_version_migrates_with_its_data(
     path = tmp_path / "library.sqlite"
     build_library_at(path, version)
 
-    with Library.open(path) as lib:  # exactly as the app and the command line open it
+    with open_library(path) as lib:  # exactly as the app and the command line open it
         assert lib.conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
         assert lib.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert lib.conn.execute("PRAGMA foreign_key_check").fetchall() == []
@@ -157,7 +157,7 @@ def test_pre_upgrade_backup_goes_to_the_chosen_folder(tmp_path: Path, version: i
     path = tmp_path / "library.sqlite"
     build_library_at(path, version)
     chosen = tmp_path / "elsewhere"
-    Library.open(path, backups=chosen).close()
+    open_library(path, backups=chosen).close()
     assert [b.before_version for b in list_backups(chosen, path)] == [version]
     assert not default_backup_folder(path).exists()
 
@@ -170,7 +170,7 @@ def test_no_backup_no_upgrade(tmp_path: Path, version: int) -> None:
     blocked = tmp_path / "a-file-not-a-folder"
     blocked.write_text("")
     with pytest.raises(LibraryError, match="backup"):
-        Library.open(path, backups=blocked)
+        open_library(path, backups=blocked)
     assert sha(path) == before
     conn = sqlite3.connect(path)
     try:
@@ -195,8 +195,8 @@ def test_a_failed_upgrade_backup_is_not_mistaken_for_damage(tmp_path: Path, vers
 
 
 def test_current_and_new_libraries_make_no_backup(library_path: Path, tmp_path: Path) -> None:
-    Library.open(library_path).close()
-    Library.open(tmp_path / "fresh.sqlite", seed=False).close()
+    open_library(library_path).close()
+    open_library(tmp_path / "fresh.sqlite", seed=False).close()
     assert not default_backup_folder(library_path).exists()
 
 
@@ -206,7 +206,7 @@ def test_newer_library_is_refused_without_a_backup(library_path: Path) -> None:
     conn.close()
     before = sha(library_path)
     with pytest.raises(LibraryError, match="update Papershelf"):
-        Library.open(library_path)
+        open_library(library_path)
     assert sha(library_path) == before
     assert not default_backup_folder(library_path).exists()
 
@@ -224,10 +224,10 @@ def test_a_failing_migration_leaves_the_last_whole_version(
     monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, half_done))
     monkeypatch.setattr(schema, "SCHEMA_VERSION", old + 1)
     with pytest.raises(LibraryError):
-        Library.open(library_path)
+        open_library(library_path)
     monkeypatch.undo()
 
-    with Library.open(library_path) as lib:
+    with open_library(library_path) as lib:
         assert lib.conn.execute("PRAGMA user_version").fetchone()[0] == old
         tables = {r[0] for r in lib.conn.execute("SELECT name FROM sqlite_master")}
         assert "half_done" not in tables

@@ -13,6 +13,7 @@ import pytest
 from papershelf.core import paths
 from papershelf.core.io import seed_import
 from papershelf.core.store.library import Library
+from papershelf.core.store.opening import open_library
 from papershelf.core.text import fold
 
 SEEDS = Path(__file__).parents[2] / "seeds"
@@ -99,7 +100,7 @@ def table_counts(lib: Library) -> dict[str, int]:
 
 @pytest.fixture
 def empty(tmp_path: Path) -> Any:
-    lib = Library.open(tmp_path / "empty.sqlite", seed=False)
+    lib = open_library(tmp_path / "empty.sqlite", seed=False)
     yield lib
     lib.close()
 

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from papershelf.core.store.library import Library
+from papershelf.core.store.opening import open_library
 
 WRITERS = 3
 EACH = 60
@@ -53,7 +53,7 @@ def expected() -> set[str]:
 
 def test_parallel_note_appends_are_all_kept(library_path: Path) -> None:
     run_writers(library_path, "note")
-    with Library.open(library_path) as lib:
+    with open_library(library_path) as lib:
         paragraphs = lib.note(3).split("\n\n")
     assert len(paragraphs) == WRITERS * EACH
     assert set(paragraphs) == expected()
@@ -64,7 +64,7 @@ def test_parallel_note_appends_are_all_kept(library_path: Path) -> None:
 
 def test_parallel_tagging_keeps_every_tag(library_path: Path) -> None:
     run_writers(library_path, "tag")
-    with Library.open(library_path) as lib:
+    with open_library(library_path) as lib:
         record = lib.record(3)
         assert set(record["tags"]) == expected()
         row = lib.conn.execute("SELECT tags_text FROM papers WHERE id = 3").fetchone()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from papershelf.core.store.library import Library
+from papershelf.core.store.opening import open_library
 
 sys.path.insert(0, str(Path(__file__).parent))
 from stress_kill import run_and_kill
@@ -30,7 +30,7 @@ def test_note_survives_sigkill(library_path: Path, tmp_path: Path, typing_second
 
     with sqlite3.connect(library_path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    with Library.open(library_path) as library:
+    with open_library(library_path) as library:
         note = library.note(library.resolve("xie2023doremi"))
     assert note.startswith(TEXT[:safe].rstrip()), (safe, len(note))
     assert TEXT.startswith(note)

@@ -9,13 +9,13 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from papershelf.cli import main as cli
 from papershelf.core.safety import backup
-from papershelf.core.store.library import Library
+from papershelf.core.store.opening import open_library
 from papershelf.ui import open_main_window
 from papershelf.ui.window.main_window import MainWindow
 
 
 def status_of(path: Path, paper_id: int) -> str:
-    with Library.open(path) as lib:
+    with open_library(path) as lib:
         return str(lib.record(paper_id)["status"])
 
 
@@ -52,7 +52,7 @@ def test_restore_from_backup_reopens_the_library(qtbot, library_path: Path, monk
     assert "Restored the backup" in new.statusBar().currentMessage()
     kept = list(library_path.parent.glob("library.sqlite.replaced-*"))
     assert len(kept) == 1  # what the reader had is kept, not deleted
-    with Library.open(kept[0], seed=False) as old:
+    with open_library(kept[0], seed=False) as old:
         assert old.note(paper_id) == "typed after the backup"
     new.close()
 

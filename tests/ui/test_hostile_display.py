@@ -9,7 +9,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 
 from papershelf.core.paper_fields import PaperFields
-from papershelf.core.store.library import Library
+from papershelf.core.store.opening import open_library
 from papershelf.ui import open_main_window
 from papershelf.ui.panes.details import SafeTextBrowser
 
@@ -42,7 +42,7 @@ def requests(monkeypatch) -> list[str]:
 
 
 def test_hostile_fields_show_as_characters(qtbot, library_path: Path, requests) -> None:
-    with Library.open(library_path) as lib:
+    with open_library(library_path) as lib:
         paper_id = lib.add_paper(
             PaperFields(
                 title="zzhostile " + HOSTILE[0],

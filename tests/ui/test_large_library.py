@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLineEdit
 
 from papershelf.core.paper_fields import PaperFields
 from papershelf.core.search.first_page import Page
-from papershelf.core.store.library import Library
+from papershelf.core.store.opening import open_library
 from papershelf.ui import open_main_window
 from papershelf.ui.table import model as table_model_module
 from papershelf.ui.table.model import FIRST_PAGE, SCREENFUL
@@ -40,7 +40,7 @@ def big_window(qtbot, big_template: Path, tmp_path: Path, monkeypatch):
 
 
 def expected_ids(path: Path, query: str) -> list[int]:
-    with Library.open(path, seed=False) as library:
+    with open_library(path, seed=False) as library:
         return library.search(query, sort="published", descending=True)
 
 
@@ -101,7 +101,7 @@ def test_a_common_word_shows_its_first_page_at_once_then_the_exact_count(qtbot, 
 def test_a_paper_added_after_the_terms_were_read_still_shows(qtbot, big_window) -> None:
     model = big_window.model
     qtbot.waitUntil(lambda: model._vocabulary is not None, timeout=5000)
-    with Library.open(big_window.library.path, seed=False) as other:
+    with open_library(big_window.library.path, seed=False) as other:
         [new_id] = other.add_papers(
             [PaperFields(title="Learnification of everything", published="2099-01-01")]
         )

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QTableView, QTextBrowser, QTreeWidget
 
 from papershelf.core.paper_fields import PaperFields
-from papershelf.core.store.library import Library
+from papershelf.core.store.opening import open_library
 from papershelf.ui import open_main_window
 from papershelf.ui.table.model import COLUMN_INDEX
 from papershelf.ui.window.main_window import MainWindow
@@ -130,7 +130,7 @@ def test_keyboard_navigation_updates_details(qtbot, window: MainWindow) -> None:
 
 
 def test_hostile_title_is_shown_as_text(qtbot, library_path: Path) -> None:
-    with Library.open(library_path) as lib:
+    with open_library(library_path) as lib:
         lib.add_paper(
             PaperFields(
                 title="<img src=file:///etc/passwd> <b>bold</b>",

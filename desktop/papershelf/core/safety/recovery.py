@@ -27,6 +27,7 @@ from papershelf.core.safety.backup import (
 from papershelf.core.store import schema
 from papershelf.core.store.connection import wal_has_changes
 from papershelf.core.store.library import Library
+from papershelf.core.store.opening import open_library
 
 
 def damage(path: Path | str, *, quick_check: bool = True) -> str | None:
@@ -113,14 +114,14 @@ def open_or_recover(
         else default_backup_folder(path)
     )
     if not path.is_file():
-        return Library.open(path, backups=folder), None
+        return open_library(path, backups=folder), None
     if path.stat().st_size == 0:
         # Empty: a file the reader made for a new library, or one that was a library
         # until something truncated it. Backups (or a -wal) say which; re-seeding a
         # truncated library would hide the loss, and its next backup would rotate the
         # good ones away.
         if not list_backups(folder, path) and not wal_has_changes(path):
-            return Library.open(path, backups=folder), None
+            return open_library(path, backups=folder), None
         return _recovered(path, folder, "the file is empty (0 bytes)", now)
     if quick_check is None:
         # quick_check reads every page: 0.8 s at 100k papers, 7 s at a million. Past
@@ -129,7 +130,7 @@ def open_or_recover(
     problem = damage(path, quick_check=quick_check)
     if problem is None:
         try:
-            return Library.open(path, backups=folder), None
+            return open_library(path, backups=folder), None
         except LibraryError as exc:
             # Damage quick_check skipped (or that appeared since) shows up while opening.
             cause = exc.__cause__
@@ -145,4 +146,4 @@ def _recovered(
     path: Path, folder: Path, problem: str, now: datetime | None
 ) -> tuple[Library, str | None]:
     message = recover(path, folder, problem, now=now)
-    return Library.open(path, backups=folder), message
+    return open_library(path, backups=folder), message

@@ -8,8 +8,6 @@ window, the command line, a second process) never see half a change.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -18,16 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from papershelf.core import keys
-from papershelf.core.errors import LibraryError, is_damage, primary_code
+from papershelf.core.errors import LibraryError, primary_code
 from papershelf.core.paper_fields import PaperFields
 from papershelf.core.search.query import CompiledQuery, compile_query
-from papershelf.core.store import schema
-from papershelf.core.store.connection import (
-    cannot_write_beside,
-    connect_reader,
-    connect_writer,
-    wal_has_changes,
-)
 from papershelf.core.store.schema import SORT_COLUMNS, STATUSES
 from papershelf.core.text import caseless_glob, fold, latex_to_text, title_key
 
@@ -57,43 +48,6 @@ def marks(n: int) -> str:
     return ",".join("?" * n)
 
 
-def _check_file(path: Path) -> int:
-    """The schema version of an existing file, looked at without writing a byte to it."""
-    try:
-        conn = connect_reader(path)
-    except sqlite3.Error as exc:
-        raise _open_error(path, exc) from exc
-    try:
-        return schema.check(conn)
-    except (sqlite3.Error, schema.SchemaError) as exc:
-        raise _open_error(path, exc) from exc
-    finally:
-        conn.close()
-
-
-def _open_error(path: Path, exc: BaseException) -> LibraryError:
-    """The one line a reader gets when a library cannot be opened."""
-    if isinstance(exc, schema.SchemaError):
-        return LibraryError(f"{path}: {exc}")
-    if is_damage(exc):
-        return LibraryError(f"{path} is not a readable Papershelf library ({exc})")
-    if cannot_write_beside(exc):
-        return LibraryError(f"cannot open the library {path}: {exc} ({_why_unwritable(path, exc)})")
-    return LibraryError(f"cannot open the library {path}: {exc}")
-
-
-def _why_unwritable(path: Path, exc: BaseException) -> str:
-    """Full disk or read-only place, in the reader's words."""
-    try:
-        if shutil.disk_usage(path.parent).free < 64 * 1024:
-            return "the disk is full"
-    except OSError:
-        pass
-    if not os.access(path.parent, os.W_OK):
-        return f"the folder {path.parent} cannot be written"
-    return str(exc)
-
-
 def _write_problem(exc: sqlite3.Error) -> str:
     code = primary_code(exc)
     if code == 13:  # SQLITE_FULL
@@ -115,72 +69,6 @@ class Library:
         # Author and affiliation ids looked up in this transaction (they are never
         # deleted): an import of 100,000 papers names the same people many times.
         self._people: dict[str, dict[str, int]] = {"authors": {}, "affiliations": {}}
-
-    # ---------------------------------------------------------------- opening
-
-    @classmethod
-    def open(cls, path: Path | str, *, seed: bool = True, backups: Path | None = None) -> Library:
-        """Open ``path``, creating and (when ``seed``) seeding it when it does not exist.
-
-        A library at an older schema is backed up (to ``backups``, default
-        ``backup.default_backup_folder``) before it is migrated; no backup, no upgrade.
-        Another program's database is refused before anything touches it. A library
-        that can be read but not written (full disk, read-only folder) opens read-only:
-        its writes fail with a message that says why.
-        """
-        path = Path(path).expanduser()
-        if path.is_dir():
-            raise LibraryError(f"{path} is a folder, not a library file")
-        created = not path.exists() or path.stat().st_size == 0
-        found = 0 if created else _check_file(path)
-        conn: sqlite3.Connection | None = None
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            conn = connect_writer(path)
-            schema.check(conn)  # again: the file may have changed since it was looked at
-            if 0 < found < schema.SCHEMA_VERSION:
-                from papershelf.core.safety.backup import (
-                    backup_before_migration,  # imports this module
-                )
-
-                backup_before_migration(path, found, backups)
-            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
-            # WAL + NORMAL survives a killed process (not a power cut) without an fsync per note.
-            conn.execute("PRAGMA synchronous = NORMAL")
-            schema.migrate(conn)
-        except (OSError, sqlite3.Error, schema.SchemaError) as exc:
-            if conn is not None:
-                conn.close()
-            if not created and found == schema.SCHEMA_VERSION and cannot_write_beside(exc):
-                return cls._open_read_only(path, exc)
-            raise _open_error(path, exc) from exc
-        except LibraryError:  # the backup before a migration failed: nothing was changed
-            if conn is not None:
-                conn.close()
-            raise
-        library = cls(conn, path)
-        if created and seed:
-            from papershelf.core.io.seed_import import import_bundled_seeds
-
-            import_bundled_seeds(library)
-        return library
-
-    @classmethod
-    def _open_read_only(cls, path: Path, cause: BaseException) -> Library:
-        try:
-            conn = connect_reader(path)
-        except sqlite3.Error as exc:
-            if wal_has_changes(path):
-                raise LibraryError(
-                    f"cannot read the library {path}: its latest changes are in "
-                    f"{path.name}-wal, which cannot be read without writing beside it "
-                    f"({_why_unwritable(path, cause)})"
-                ) from exc
-            raise _open_error(path, exc) from exc
-        library = cls(conn, path)
-        library.read_only = _why_unwritable(path, cause)
-        return library
 
     def close(self) -> None:
         """Close the connection; the WAL is checkpointed by SQLite on the last close."""

@@ -22,6 +22,7 @@ from PySide6.QtCore import QObject, Signal
 
 from papershelf.core.errors import LibraryError
 from papershelf.core.store.library import Library
+from papershelf.core.store.opening import open_library
 
 _PRIORITY = ("page", "ids")
 
@@ -98,7 +99,7 @@ class QueryRunner(QObject):
 
     def _loop(self) -> None:
         try:
-            library = Library.open(self._path, seed=False)
+            library = open_library(self._path, seed=False)
         except LibraryError as exc:
             self._done.emit("error", 0, None, str(exc))
             return

@@ -53,6 +53,7 @@ from papershelf.core.search.facets import Facet, facet_counts, quote_value
 from papershelf.core.search.filter_text import toggle_term
 from papershelf.core.search.query import compile_query
 from papershelf.core.store.library import Library
+from papershelf.core.store.opening import open_library
 from papershelf.ui.actions.paper_actions import PaperActions
 from papershelf.ui.panes.details import DetailsPane
 from papershelf.ui.panes.facet_tree import FacetTree
@@ -445,7 +446,7 @@ class MainWindow(QMainWindow):
         except LibraryError as exc:
             QMessageBox.warning(self, "Restore from Backup", f"Nothing was changed: {exc}")
             kept = None
-        replacement = MainWindow(Library.open(path))
+        replacement = MainWindow(open_library(path))
         replacement.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if self.backups.running:
             replacement.backups.start()
