@@ -18,6 +18,7 @@ from papershelf import __version__
 from papershelf.cli_exchange import add_export_command, add_import_command, run_export, run_import
 from papershelf.core import paths
 from papershelf.core.errors import LibraryError
+from papershelf.core.fields import Paper
 from papershelf.core.io.interchange import export_csv
 from papershelf.core.safety import backup
 from papershelf.core.safety.recovery import open_or_recover
@@ -145,13 +146,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _print_table(records: Sequence[dict[str, Any]]) -> None:
-    for r in records:
-        authors = ", ".join(r["authors"][:2]) + (" et al." if len(r["authors"]) > 2 else "")
-        title = r["title"] if len(r["title"]) <= 70 else r["title"][:69] + "…"
-        print(f"{r['id']:>5}  {r['status']:<8}  {r['published'] or '':<10}  {title}  ({authors})")
+def _print_table(papers: Sequence[Paper]) -> None:
+    for p in papers:
+        authors = ", ".join(p.authors[:2]) + (" et al." if len(p.authors) > 2 else "")
+        title = p.title if len(p.title) <= 70 else p.title[:69] + "…"
+        print(f"{p.id:>5}  {p.status:<8}  {p.published or '':<10}  {title}  ({authors})")
     sys.stdout.flush()  # the count is said only once the papers are out
-    print(f"{len(records)} papers", file=sys.stderr)
+    print(f"{len(papers)} papers", file=sys.stderr)
 
 
 def _run(args: argparse.Namespace, library: Library) -> int:
@@ -159,14 +160,15 @@ def _run(args: argparse.Namespace, library: Library) -> int:
         ids = library.search(" ".join(args.query), sort=args.sort, descending=args.desc)
         if args.limit is not None:
             ids = ids[: max(args.limit, 0)]
-        records = library.records(ids)
+        papers = library.papers(ids)
         if args.format == "json":
             # One write, not one per JSON token: each goes through _Output.
+            records = [paper.to_json() for paper in papers]
             sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
         elif args.format == "csv":
-            sys.stdout.write(export_csv(records))
+            sys.stdout.write(export_csv(papers))
         else:
-            _print_table(records)
+            _print_table(papers)
         return 0
     if args.command == "import":
         return run_import(args, library)

@@ -133,20 +133,20 @@ def run_export(args: argparse.Namespace, library: Library) -> int:
     if args.what != "notes":
         render = {"bibtex": export_bibtex, "csv": export_csv, "json": export_csl_json}
         try:
-            records = library.records(library.search(query, sort="key"))
-            text = render[args.what](records)
+            papers = library.papers(library.search(query, sort="key"))
+            text = render[args.what](papers)
         except KeyboardInterrupt:
             raise Interrupted(_NOTHING_EXPORTED) from None
         _write(args.out, text)
         where = "stdout" if to_stdout else args.out
-        print(f"exported {_papers(len(records))} to {where}", file=sys.stderr)
+        print(f"exported {_papers(len(papers))} to {where}", file=sys.stderr)
         return 0
     layout = args.layout
     if to_stdout and layout != "single":
         raise LibraryError("per-paper notes need a folder, not stdout")
     try:
         ids = library.search(query, sort="published", descending=True)
-        journal = render_journal(library.records(ids)) if to_stdout else ""
+        journal = render_journal(library.papers(ids)) if to_stdout else ""
     except KeyboardInterrupt:
         raise Interrupted(_NOTHING_EXPORTED) from None
     if to_stdout:

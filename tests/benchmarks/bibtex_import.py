@@ -33,7 +33,7 @@ def measure(library: Path, work: Path) -> dict[str, float | int]:
     """Export ``library`` to ``work``/all.bib and import that into a new library there."""
     bib = work / "all.bib"
     with open_library(library, seed=False) as source:
-        records = source.records(source.search(""))
+        records = source.papers(source.search(""))
     bib.write_text(export_bibtex(records), encoding="utf-8")
     entries = len(records)
     del records  # a few hundred MB at 100k: not the import's to carry

@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from papershelf.core.paper_fields import PaperFields
+from papershelf.core.fields import PaperFields
 from papershelf.core.store.library import Library
 from papershelf.core.store.opening import open_library
 from papershelf.core.store.schema import STATUSES

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from papershelf.core.errors import LibraryError
-from papershelf.core.paper_fields import PaperFields
+from papershelf.core.fields import PaperFields
 from papershelf.core.safety import backup
 from papershelf.core.safety.backup import (
     BackupError,

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from papershelf.core.fields import Paper, PaperFields
 from papershelf.core.io import bibtex_fields, bibtex_text
 from papershelf.core.io.bibtex import ImportCancelled, import_bibtex, parse_bibtex
 from papershelf.core.io.bibtex_fields import parse_names
@@ -27,7 +28,6 @@ from papershelf.core.io.interchange import (
     export_csv,
     split_name,
 )
-from papershelf.core.paper_fields import PaperFields
 from papershelf.core.store.library import Library
 from papershelf.core.store.opening import open_library
 
@@ -87,7 +87,7 @@ def test_export_then_import_into_an_empty_library_gives_the_same_papers(
     rich: Library, tmp_path: Path
 ) -> None:
     before = records(rich)
-    path = write(tmp_path, export_bibtex(before.values()))
+    path = write(tmp_path, export_bibtex(map(Paper.from_json, before.values())))
     with open_library(tmp_path / "new.sqlite", seed=False) as fresh:
         report = import_bibtex(fresh, [path])
         assert report.problems == []
@@ -100,7 +100,7 @@ def test_export_then_import_into_an_empty_library_gives_the_same_papers(
 
 
 def test_importing_an_export_again_merges_and_adds_nothing(rich: Library, tmp_path: Path) -> None:
-    path = write(tmp_path, export_bibtex(records(rich).values()))
+    path = write(tmp_path, export_bibtex(map(Paper.from_json, records(rich).values())))
     count = rich.count()
     report = import_bibtex(rich, [path])
     assert (report.added, report.merged, report.unchanged) == (0, 0, count)
@@ -112,7 +112,7 @@ def test_importing_an_export_again_merges_and_adds_nothing(rich: Library, tmp_pa
 
 
 def test_titles_protect_acronyms_for_bibliography_styles(library: Library) -> None:
-    text = export_bibtex(records(library).values())
+    text = export_bibtex(map(Paper.from_json, records(library).values()))
     assert "title = {{SAM} 3: Segment Anything with Concepts}" in text
 
 
@@ -156,8 +156,8 @@ def test_the_fast_latex_path_reads_like_pylatexenc(text: str) -> None:
 def test_any_author_list_survives(names: list[str]) -> None:
     names = [unicodedata.normalize("NFC", " ".join(n.split())) for n in names]
     names = [n for n in names if n and n.lower() != "others"]
-    record = {"key": "k", "title": "T", "authors": names, "authors_truncated": True}
-    entry = parse_bibtex(export_bibtex([record])).entries[0]
+    paper = Paper(id=1, key="k", title="T", authors=names, authors_truncated=True)
+    entry = parse_bibtex(export_bibtex([paper])).entries[0]
     assert parse_names(entry.fields.get("author", "")) == (names, bool(names))
 
 
@@ -388,7 +388,7 @@ def test_import_files_takes_bibtex_and_seed_documents_together(tmp_path: Path) -
 
 def test_csv_has_one_row_per_paper_with_the_json_fields(rich: Library) -> None:
     recs = list(records(rich).values())
-    rows = list(csv.DictReader(io.StringIO(export_csv(recs))))
+    rows = list(csv.DictReader(io.StringIO(export_csv(map(Paper.from_json, recs)))))
     assert len(rows) == len(recs)
     assert tuple(rows[0]) == CSV_FIELDS
     by_key = {r["key"]: r for r in rows}
@@ -402,7 +402,7 @@ def test_csv_has_one_row_per_paper_with_the_json_fields(rich: Library) -> None:
 
 
 def test_csl_json_items_have_what_citeproc_needs(rich: Library) -> None:
-    items = json.loads(export_csl_json(records(rich).values()))
+    items = json.loads(export_csl_json(map(Paper.from_json, records(rich).values())))
     assert len(items) == rich.count()
     for item in items:
         assert {"id", "type", "title", "issued"} <= set(item)

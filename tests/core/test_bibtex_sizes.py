@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from papershelf.core.fields import PaperFields
 from papershelf.core.io import bibtex, bibtex_text
 from papershelf.core.io.bibtex import (
     MAX_ENTRY_EXPANSION,
@@ -23,7 +24,6 @@ from papershelf.core.io.bibtex import (
     parse_bibtex,
 )
 from papershelf.core.io.interchange import export_bibtex
-from papershelf.core.paper_fields import PaperFields
 from papershelf.core.store.library import Library
 from papershelf.core.store.opening import open_library
 
@@ -67,7 +67,7 @@ def test_a_10_mb_note_papershelf_exported_comes_back_whole(tmp_path: Path) -> No
     with open_library(tmp_path / "a.sqlite", seed=False) as lib:
         paper = lib.add_paper(PaperFields(title="Long", authors=["Ann Lee"], abstract=abstract))
         lib.set_note(paper, note)
-        text = export_bibtex(records(lib).values())
+        text = export_bibtex(lib.papers(lib.search("")))
     path = tmp_path / "long.bib"
     path.write_text(text, encoding="utf-8")
     with open_library(tmp_path / "b.sqlite", seed=False) as fresh:

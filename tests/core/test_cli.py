@@ -20,7 +20,7 @@ import pytest
 from cli_runner import run
 
 from papershelf.core import paths
-from papershelf.core.paper_fields import PaperFields
+from papershelf.core.fields import PaperFields
 from papershelf.core.store import schema
 from papershelf.core.store.opening import open_library
 from papershelf.core.store.schema import STATUSES

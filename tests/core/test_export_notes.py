@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from papershelf.core.errors import LibraryError
+from papershelf.core.fields import PaperFields
 from papershelf.core.io.export_notes import (
     JOURNAL_NAME,
     MANIFEST_NAME,
@@ -24,7 +25,6 @@ from papershelf.core.io.export_notes import (
     export_notes,
     render_paper,
 )
-from papershelf.core.paper_fields import PaperFields
 from papershelf.core.safety import safe_files
 from papershelf.core.safety.safe_files import MAX_NAME_BYTES, safe_filename
 from papershelf.core.store.library import Library
@@ -92,7 +92,7 @@ def test_front_matter_loads_back_to_the_same_values(
     library.add_tags([paper], [tag])
     library.set_note(paper, "---\ntitle: not front matter\n---\n")
     record = library.record(paper)
-    loaded = front_matter(render_paper(record))
+    loaded = front_matter(render_paper(library.paper(paper)))
     assert list(loaded)[: len(FRONT_KEYS)] == list(FRONT_KEYS)
     assert {k: loaded[k] for k in FRONT_KEYS if k != "source"} == expected_front(record)
     library.delete_papers([paper])
@@ -129,7 +129,7 @@ def test_markdown_in_titles_and_abstracts_is_shown_literally(
             abstract="1. not a list\n\n- nor this\n\n# nor a heading",
         )
     )
-    text = render_paper(library.record(paper))
+    text = render_paper(library.paper(paper))
     assert "# \\*Not\\* \\[\\[a link\\]\\] \\<b\\>bold\\</b\\> \\#tag L∞\n" in text
     assert "> 1\\. not a list\n>\n> \\- nor this\n>\n> \\# nor a heading" in text
 

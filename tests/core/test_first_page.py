@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from papershelf.core.paper_fields import PaperFields
+from papershelf.core.fields import PaperFields
 from papershelf.core.search import first_page as first_page_module
 from papershelf.core.search.first_page import (
     Page,

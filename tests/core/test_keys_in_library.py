@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from papershelf.core.errors import LibraryError
+from papershelf.core.fields import PaperFields
 from papershelf.core.io.bibtex import MAX_PROBLEMS, import_bibtex
-from papershelf.core.paper_fields import PaperFields
 from papershelf.core.store.library import Library
 from papershelf.core.store.opening import open_library
 

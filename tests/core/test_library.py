@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from papershelf.core.errors import LibraryError
-from papershelf.core.paper_fields import PaperFields
+from papershelf.core.fields import PaperFields
 from papershelf.core.store import schema
 from papershelf.core.store.library import Library
 from papershelf.core.store.opening import open_library

@@ -226,7 +226,7 @@ def test_code_marker_and_code_urls(library: Library) -> None:
 
 
 def test_listing_header_is_the_sources_record(library: Library) -> None:
-    header = seed_import.listing_header(library)
+    header = library.listing_header()
     assert header is not None
     assert header["name"] == "Tengyu Ma"
     assert header["h_index"] == 36

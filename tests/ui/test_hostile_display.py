@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 
-from papershelf.core.paper_fields import PaperFields
+from papershelf.core.fields import PaperFields
 from papershelf.core.store.opening import open_library
 from papershelf.ui import open_main_window
 from papershelf.ui.panes.details import SafeTextBrowser

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QLineEdit
 
-from papershelf.core.paper_fields import PaperFields
+from papershelf.core.fields import PaperFields
 from papershelf.core.search.first_page import Page
 from papershelf.core.store.opening import open_library
 from papershelf.ui import open_main_window

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QTableView, QTextBrowser, QTreeWidget
 
-from papershelf.core.paper_fields import PaperFields
+from papershelf.core.fields import PaperFields
 from papershelf.core.store.opening import open_library
 from papershelf.ui import open_main_window
 from papershelf.ui.table.model import COLUMN_INDEX

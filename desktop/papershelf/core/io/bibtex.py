@@ -25,8 +25,9 @@ from bibtexparser.entrypoint import parse_string
 
 from papershelf.core.errors import LibraryError
 from papershelf.core.io.bibtex_fields import BibEntry, BibPaper, interpret
-from papershelf.core.io.paper_merge import add_all, find_duplicate, identity, merge
+from papershelf.core.io.paper_merge import add_all, merge
 from papershelf.core.io.seed_import import ImportReport
+from papershelf.core.same_paper import find_same, identity
 from papershelf.core.store.library import LARGE_IMPORT, Library
 
 MAX_BYTES = 256 * 1024 * 1024  # 100,000 entries with abstracts are about 125 MB
@@ -330,7 +331,7 @@ def apply_bibtex(
                     marks = identity(paper.fields)
                     if marks & batch_ids:
                         flush()
-                    existing = find_duplicate(library, paper.fields)
+                    existing = find_same(library, paper.fields, paper.key)
                     if existing is None:
                         batch.append(paper)
                         batch_ids.update(marks)

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from papershelf.core.fields import PaperFields
 from papershelf.core.io import bibtex_text
 from papershelf.core.io.seed_import import code_urls
-from papershelf.core.paper_fields import PaperFields
 from papershelf.core.text import fold
 
 MAX_AUTHORS = 5000

@@ -21,12 +21,13 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Literal, TextIO
 
 from papershelf.core.errors import LibraryError
+from papershelf.core.fields import Paper
 from papershelf.core.io import markdown
 from papershelf.core.safety.safe_files import (
     Interrupted,
@@ -110,79 +111,79 @@ def _tag(tag: str) -> str:
     return f"`{tag}`" if "`" not in tag and "\n" not in tag else markdown.escape_inline(tag)
 
 
-def info_line(record: Mapping[str, Any]) -> str:
+def info_line(paper: Paper) -> str:
     """Authors · date · status · tags · key · links, in one Markdown line."""
-    authors = ", ".join(record["authors"]) + (" et al." if record["authors_truncated"] else "")
+    authors = ", ".join(paper.authors) + (" et al." if paper.authors_truncated else "")
     parts = [markdown.escape_inline(authors) if authors.strip() else "unknown authors"]
-    parts.append(record["published"] or "no date")
-    parts.append(record["status"])
-    if record["tags"]:
-        parts.append(", ".join(_tag(t) for t in record["tags"]))
-    parts.append(f"`{record['key']}`")
-    for label, url in markdown.paper_links(record):
+    parts.append(paper.published or "no date")
+    parts.append(paper.status)
+    if paper.tags:
+        parts.append(", ".join(_tag(t) for t in paper.tags))
+    parts.append(f"`{paper.key}`")
+    for label, url in markdown.paper_links(paper):
         link = markdown.web_link(label, url)
         if link:
             parts.append(link)
     return " · ".join(parts)
 
 
-def _note(record: Mapping[str, Any]) -> str:
-    return markdown.close_fences(str(record["note"]).strip("\n").rstrip())
+def _note(paper: Paper) -> str:
+    return markdown.close_fences(str(paper.note).strip("\n").rstrip())
 
 
-def render_journal(records: Sequence[Mapping[str, Any]]) -> str:
+def render_journal(papers: Sequence[Paper]) -> str:
     """The single-file layout: a reading journal grouped by status."""
-    groups: dict[str, list[Mapping[str, Any]]] = {}
-    for record in records:
-        groups.setdefault(record["status"], []).append(record)
+    groups: dict[str, list[Paper]] = {}
+    for paper in papers:
+        groups.setdefault(paper.status, []).append(paper)
     order = [s for s, _ in STATUS_ORDER] + sorted(set(groups) - {s for s, _ in STATUS_ORDER})
     labels = dict(STATUS_ORDER)
-    count = len(records)
+    count = len(papers)
     lines = ["# Reading journal", "", f"{count} paper{'s' if count != 1 else ''}.", ""]
     for status in order:
         members = groups.get(status)
         if not members:
             continue
         lines += [f"## {labels.get(status, markdown.escape_inline(status))} ({len(members)})", ""]
-        for record in members:
-            lines += [f"### {markdown.escape_inline(latex_to_text(record['title']))}", ""]
-            lines += [info_line(record), ""]
-            note = _note(record)
+        for paper in members:
+            lines += [f"### {markdown.escape_inline(latex_to_text(paper.title))}", ""]
+            lines += [info_line(paper), ""]
+            note = _note(paper)
             if note:
                 lines += [note, ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def source_url(record: Mapping[str, Any]) -> str | None:
+def source_url(paper: Paper) -> str | None:
     """The paper's web page, for ``source`` (the key Obsidian's web clipper uses too)."""
-    links = [u for label, u in markdown.paper_links(record) if label != "code"]
+    links = [u for label, u in markdown.paper_links(paper) if label != "code"]
     return links[0] if links else None
 
 
-def render_paper(record: Mapping[str, Any]) -> str:
+def render_paper(paper: Paper) -> str:
     """The per-paper layout: YAML front matter, the title, the note, the abstract."""
     fields = {
-        "title": record["title"],
-        "authors": list(record["authors"]),
-        "published": record["published"],
-        "year": record["year"],
-        "category": record["category"],
-        "status": record["status"],
-        "tags": list(record["tags"]),
-        "read_at": record["read_at"],
-        "key": record["key"],
-        "code_urls": list(record["code_urls"]),
-        "source": source_url(record),
-        "doi": record.get("doi"),
-        "arxiv_id": record.get("arxiv_id"),
+        "title": paper.title,
+        "authors": list(paper.authors),
+        "published": paper.published,
+        "year": paper.year,
+        "category": paper.category,
+        "status": paper.status,
+        "tags": list(paper.tags),
+        "read_at": paper.read_at,
+        "key": paper.key,
+        "code_urls": list(paper.code_urls),
+        "source": source_url(paper),
+        "doi": paper.doi,
+        "arxiv_id": paper.arxiv_id,
     }
     parts = [markdown.front_matter(fields)]
-    parts.append(f"# {markdown.escape_inline(latex_to_text(record['title']))}\n")
-    note = _note(record)
+    parts.append(f"# {markdown.escape_inline(latex_to_text(paper.title))}\n")
+    note = _note(paper)
     if note:
         parts.append(note + "\n")
-    if record["abstract"].strip():
-        parts.append("## Abstract\n\n" + markdown.quote_block(latex_to_text(record["abstract"])))
+    if paper.abstract.strip():
+        parts.append("## Abstract\n\n" + markdown.quote_block(latex_to_text(paper.abstract)))
     return "\n".join(parts).rstrip("\n") + "\n"
 
 
@@ -403,9 +404,9 @@ class _Writer:
         self.in_flight = None
 
 
-def _records(library: Library, ids: Sequence[int]) -> Iterator[dict[str, Any]]:
+def _papers(library: Library, ids: Sequence[int]) -> Iterator[Paper]:
     for start in range(0, len(ids), _CHUNK):
-        yield from library.records(ids[start : start + _CHUNK])
+        yield from library.papers(ids[start : start + _CHUNK])
 
 
 def _target(target: Path, layout: str) -> tuple[Path, str | None]:
@@ -444,16 +445,16 @@ def _interrupted(report: ExportReport, total: int, journal: str | None) -> Expor
     )
 
 
-def _journal_records(
+def _journal_papers(
     library: Library, ids: Sequence[int], progress: Progress | None
-) -> list[dict[str, Any]] | None:
-    """The records of a journal, in order; None when progress cancelled."""
-    records = []
-    for done, record in enumerate(_records(library, ids), 1):
-        records.append(record)
+) -> list[Paper] | None:
+    """The papers of a journal, in order; None when progress cancelled."""
+    papers = []
+    for done, paper in enumerate(_papers(library, ids), 1):
+        papers.append(paper)
         if progress is not None and progress(done, len(ids)) is False:
             return None
-    return records
+    return papers
 
 
 def _stream_journal(
@@ -462,13 +463,13 @@ def _stream_journal(
     """The journal into a FIFO, a device or /dev/stdout: no manifest, nothing to keep."""
     report = ExportReport(folder=target.parent)
     try:
-        records = _journal_records(library, ids, progress)
+        papers = _journal_papers(library, ids, progress)
     except KeyboardInterrupt:
         raise ExportInterrupted("interrupted: nothing was exported", report) from None
-    if records is None:
+    if papers is None:
         report.cancelled = True
         return report
-    write_output(target, render_journal(records).encode("utf-8"))
+    write_output(target, render_journal(papers).encode("utf-8"))
     report.written.append(target)
     return report
 
@@ -501,15 +502,15 @@ def export_notes(
     writer = _Writer(folder, report)
     try:
         if journal is not None:
-            records = _journal_records(library, ids, progress)
-            if records is None:
+            papers = _journal_papers(library, ids, progress)
+            if papers is None:
                 report.cancelled = True
                 return report
-            writer.put(journal, render_journal(records).encode("utf-8"), "")
+            writer.put(journal, render_journal(papers).encode("utf-8"), "")
         else:
-            for done, record in enumerate(_records(library, ids), 1):
-                data = render_paper(record).encode("utf-8")
-                writer.put(writer.choose_name(record["key"], data), data, record["key"])
+            for done, paper in enumerate(_papers(library, ids), 1):
+                data = render_paper(paper).encode("utf-8")
+                writer.put(writer.choose_name(paper.key, data), data, paper.key)
                 if progress is not None and progress(done, len(ids)) is False:
                     report.cancelled = True
                     break

@@ -1,6 +1,6 @@
-"""Reference exports: BibTeX, CSV and CSL-JSON, from the records ``Library.records`` gives.
+"""Reference exports: BibTeX, CSV and CSL-JSON, from the papers ``Library.papers`` gives.
 
-Each function takes records and returns text, so the command line writes it to a file
+Each function takes papers and returns text, so the command line writes it to a file
 or stdout and the window to whatever the reader picks. The output is deterministic
 (same library, same bytes), which keeps exports in git repositories diff-friendly.
 """
@@ -10,22 +10,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from papershelf.core.fields import FIELDS, Paper
 from papershelf.core.io import bibtex_text
 from papershelf.core.text import latex_to_text
 
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
-CSV_FIELDS: tuple[str, ...] = (
-    "id", "key", "title", "authors", "authors_truncated", "affiliations", "published",
-    "year", "date_inferred", "category", "has_code", "code_urls", "score", "status", "tags",
-    "note", "abstract", "added", "read_at", "doi", "arxiv_id", "url",
-)  # fmt: skip
-
-Record = Mapping[str, Any]
+CSV_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.in_csv)
 
 
 def split_name(name: str) -> tuple[str, str, str]:
@@ -73,45 +68,45 @@ def _bib_field(lines: list[str], name: str, value: str | None, *, verbatim: bool
     lines.append(f"  {name} = {{{text}}},")
 
 
-def bibtex_entry(record: Record) -> str:
+def bibtex_entry(paper: Paper) -> str:
     """One ``@misc`` entry: no venue is known, and @misc is the type that needs none."""
-    lines = [f"@misc{{{record['key']},"]
-    _bib_field(lines, "title", record["title"])
-    authors = [_bib_name(a) for a in record["authors"] if a.strip()]
-    if record.get("authors_truncated") and authors:
+    lines = [f"@misc{{{paper.key},"]
+    _bib_field(lines, "title", paper.title)
+    authors = [_bib_name(a) for a in paper.authors if a.strip()]
+    if paper.authors_truncated and authors:
         authors.append("others")
     if authors:
         lines.append(f"  author = {{{' and '.join(authors)}}},")
-    published = record.get("published") or ""
+    published = paper.published or ""
     if published[:4].isdigit():
         lines.append(f"  year = {{{published[:4]}}},")
         if published[5:7].isdigit() and 1 <= int(published[5:7]) <= 12:
             lines.append(f"  month = {_MONTHS[int(published[5:7]) - 1]},")
         lines.append(f"  date = {{{published}}},")
-    _bib_field(lines, "doi", record.get("doi"), verbatim=True)
-    if record.get("arxiv_id"):
-        _bib_field(lines, "eprint", record["arxiv_id"], verbatim=True)
+    _bib_field(lines, "doi", paper.doi, verbatim=True)
+    if paper.arxiv_id:
+        _bib_field(lines, "eprint", paper.arxiv_id, verbatim=True)
         lines.append("  archiveprefix = {arXiv},")
-    _bib_field(lines, "url", record.get("url"), verbatim=True)
-    tags = record.get("tags") or []
+    _bib_field(lines, "url", paper.url, verbatim=True)
+    tags = paper.tags or []
     if tags:
         keywords = ", ".join(
             "{" + bibtex_text.encode(t) + "}" if "," in t or ";" in t else bibtex_text.encode(t)
             for t in tags
         )
         lines.append(f"  keywords = {{{keywords}}},")
-    _bib_field(lines, "abstract", record.get("abstract"))
+    _bib_field(lines, "abstract", paper.abstract)
     # The reader's own notes: "annote" is the annotation field that bibliography styles
     # do not print ("note" would appear in the reference list of a paper).
-    _bib_field(lines, "annote", record.get("note"))
+    _bib_field(lines, "annote", paper.note)
     lines[-1] = lines[-1].rstrip(",")
     lines.append("}")
     return "\n".join(lines)
 
 
-def export_bibtex(records: Iterable[Record]) -> str:
-    """A .bib file of ``records``; importing it into a new library gives the same papers."""
-    entries = [bibtex_entry(r) for r in records]
+def export_bibtex(papers: Iterable[Paper]) -> str:
+    """A .bib file of ``papers``; importing it into a new library gives the same papers."""
+    entries = [bibtex_entry(p) for p in papers]
     header = "% Exported from Papershelf. Encoding: UTF-8.\n\n"
     return header + "\n\n".join(entries) + ("\n" if entries else "")
 
@@ -127,13 +122,13 @@ def _csv_value(value: object) -> object:
     return "" if value is None else value
 
 
-def export_csv(records: Iterable[Record], fields: Sequence[str] = CSV_FIELDS) -> str:
+def export_csv(papers: Iterable[Paper], fields: Sequence[str] = CSV_FIELDS) -> str:
     """UTF-8 CSV, one row per paper, the JSON record's fields; lists joined with "; "."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(fields)
-    for record in records:
-        writer.writerow([_csv_value(record.get(name)) for name in fields])
+    for paper in papers:
+        writer.writerow([_csv_value(getattr(paper, name)) for name in fields])
     return out.getvalue()
 
 
@@ -150,39 +145,39 @@ def _csl_name(name: str) -> dict[str, str]:
     return person
 
 
-def csl_item(record: Record) -> dict[str, Any]:
+def csl_item(paper: Paper) -> dict[str, Any]:
     """One CSL-JSON item. Titles and abstracts show their LaTeX math as Unicode text.
 
     Papershelf does not know a paper's venue, so every item is an ``article`` (CSL's
     type for preprints); an arXiv id becomes its number, with arXiv as publisher.
     """
-    item: dict[str, Any] = {"id": record["key"], "type": "article"}
-    item["title"] = latex_to_text(record["title"])
-    authors = [_csl_name(a) for a in record["authors"] if a.strip()]
+    item: dict[str, Any] = {"id": paper.key, "type": "article"}
+    item["title"] = latex_to_text(paper.title)
+    authors = [_csl_name(a) for a in paper.authors if a.strip()]
     if authors:
         item["author"] = authors
-    published = record.get("published") or ""
+    published = paper.published or ""
     parts = [int(p) for p in published.split("-") if p.isdigit()]
     if parts:
         item["issued"] = {"date-parts": [parts[:3]]}
-    if record.get("abstract"):
-        item["abstract"] = latex_to_text(record["abstract"])
-    if record.get("doi"):
-        item["DOI"] = record["doi"]
-    if record.get("arxiv_id"):
-        item["number"] = f"arXiv:{record['arxiv_id']}"
+    if paper.abstract:
+        item["abstract"] = latex_to_text(paper.abstract)
+    if paper.doi:
+        item["DOI"] = paper.doi
+    if paper.arxiv_id:
+        item["number"] = f"arXiv:{paper.arxiv_id}"
         item["publisher"] = "arXiv"
-        item["URL"] = f"https://arxiv.org/abs/{record['arxiv_id']}"
-    if record.get("url"):
-        item["URL"] = record["url"]
-    if record.get("tags"):
-        item["keyword"] = ", ".join(record["tags"])
-    if record.get("note"):
-        item["note"] = record["note"]
+        item["URL"] = f"https://arxiv.org/abs/{paper.arxiv_id}"
+    if paper.url:
+        item["URL"] = paper.url
+    if paper.tags:
+        item["keyword"] = ", ".join(paper.tags)
+    if paper.note:
+        item["note"] = paper.note
     return item
 
 
-def export_csl_json(records: Iterable[Record]) -> str:
+def export_csl_json(papers: Iterable[Paper]) -> str:
     """CSL-JSON (a list of items) for pandoc's citeproc, Zotero and other CSL processors."""
-    items = [csl_item(r) for r in records]
+    items = [csl_item(p) for p in papers]
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"

@@ -13,6 +13,8 @@ import re
 from collections.abc import Mapping, Sequence
 from urllib.parse import quote
 
+from papershelf.core.fields import Paper
+
 # CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that
 # start formatting in CommonMark or Obsidian (math, highlights, comments, tags).
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~$#&%=^!{}])")
@@ -75,21 +77,16 @@ def web_link(label: str, url: str | None) -> str | None:
     return f"[{escape_inline(label)}]({safe})"
 
 
-def paper_links(record: Mapping[str, object]) -> list[tuple[str, str]]:
+def paper_links(paper: Paper) -> list[tuple[str, str]]:
     """(label, URL) of a paper's web pages: its URL, DOI, arXiv page and code."""
     links: list[tuple[str, str]] = []
-    url = record.get("url")
-    doi = record.get("doi")
-    arxiv = record.get("arxiv_id")
-    if isinstance(url, str) and url.strip():
-        links.append(("link", url.strip()))
-    if isinstance(doi, str) and doi.strip():
-        links.append(("DOI", "https://doi.org/" + doi.strip()))
-    if isinstance(arxiv, str) and arxiv.strip():
-        links.append(("arXiv", "https://arxiv.org/abs/" + arxiv.strip()))
-    code = record.get("code_urls")
-    if isinstance(code, list):
-        links.extend(("code", str(u)) for u in code)
+    if paper.url and paper.url.strip():
+        links.append(("link", paper.url.strip()))
+    if paper.doi and paper.doi.strip():
+        links.append(("DOI", "https://doi.org/" + paper.doi.strip()))
+    if paper.arxiv_id and paper.arxiv_id.strip():
+        links.append(("arXiv", "https://arxiv.org/abs/" + paper.arxiv_id.strip()))
+    links.extend(("code", str(u)) for u in paper.code_urls)
     return [(label, u) for label, u in links if web_link(label, u)]
 
 

@@ -8,7 +8,6 @@ importing the same documents again changes nothing and keeps statuses and notes.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -17,10 +16,10 @@ from pathlib import Path
 
 from papershelf.core import paths
 from papershelf.core.errors import LibraryError
+from papershelf.core.fields import PaperFields
 from papershelf.core.io import seeds
-from papershelf.core.paper_fields import PaperFields
-from papershelf.core.store.library import Library, now
-from papershelf.core.text import fold, title_key
+from papershelf.core.same_paper import complete, find_same
+from papershelf.core.store.library import Library
 
 _CODE_URL = re.compile(r"https?://(?:www\.)?(?:github\.com|gitlab\.com)/[^\s)\]>\"']+")
 _MAX_BYTES = 50 * 1024 * 1024  # a seed page is tens of kB; anything this big is not one
@@ -74,16 +73,7 @@ def _read(path: Path, report: ImportReport) -> str | None:
 
 def _source_id(library: Library, path: Path, kind: str, text: str, header: object) -> int:
     digest = hashlib.sha256(text.encode()).hexdigest()
-    conn = library.conn
-    row = conn.execute("SELECT id FROM sources WHERE sha256 = ?", (digest,)).fetchone()
-    if row:
-        return int(row[0])
-    cursor = conn.execute(
-        "INSERT INTO sources(document, kind, sha256, captured_year, imported_at, header) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (path.name, kind, digest, _capture_year(library), now(), json.dumps(header)),
-    )
-    return int(cursor.lastrowid or 0)
+    return library.source_id(path.name, kind, digest, _capture_year(library), header)
 
 
 def _capture_year(library: Library) -> int:
@@ -94,17 +84,6 @@ def _capture_year(library: Library) -> int:
     year = date.today().year
     library.set_meta("capture_year", str(year))
     return year
-
-
-def _existing(library: Library, title: str, first_author: str) -> int | None:
-    # The same normalised title as every other import uses (title_norm, indexed).
-    rows = library.conn.execute(
-        "SELECT id, first_author FROM papers WHERE title_norm = ?", (title_key(title),)
-    ).fetchall()
-    for paper_id, found_author in rows:
-        if fold(found_author) == fold(first_author):
-            return int(paper_id)
-    return None
 
 
 def _fields(entry: seeds.SeedEntry, year: int, full: seeds.AuthorAbstract | None) -> PaperFields:
@@ -126,37 +105,9 @@ def _fields(entry: seeds.SeedEntry, year: int, full: seeds.AuthorAbstract | None
 
 def _merge(library: Library, paper_id: int, new: PaperFields) -> bool:
     """Complete an existing paper from a document; True when anything changed."""
-    old = library.record(paper_id)
-    authors = old["authors"]
-    truncated = old["authors_truncated"]
-    longer = len(new.authors) > len(authors)
-    if longer and [fold(a) for a in new.authors[: len(authors)]] == [fold(a) for a in authors]:
-        authors, truncated = new.authors, new.authors_truncated
-    merged = PaperFields(
-        title=old["title"],
-        authors=authors,
-        affiliations=old["affiliations"] or new.affiliations,
-        abstract=old["abstract"] or new.abstract,
-        published=old["published"] or new.published,
-        date_inferred=old["date_inferred"] if old["published"] else new.date_inferred,
-        category=old["category"] or new.category,
-        has_code=old["has_code"] or new.has_code,
-        code_urls=old["code_urls"] or new.code_urls,
-        score=old["score"] if old["score"] is not None else new.score,
-        authors_truncated=truncated,
-        doi=old["doi"],
-        arxiv_id=old["arxiv_id"],
-        url=old["url"],
-    )
-    unchanged = (
-        merged.authors == old["authors"]
-        and merged.affiliations == old["affiliations"]
-        and merged.abstract == old["abstract"]
-        and merged.category == old["category"]
-        and merged.has_code == old["has_code"]
-        and merged.score == old["score"]
-    )
-    if unchanged:
+    old = library.paper(paper_id)
+    merged = complete(old, new)
+    if merged == old.describing():
         return False
     library.update_paper(paper_id, merged)
     return True
@@ -170,36 +121,25 @@ def _library_entries(
     Complete papers count too: a document imported again finds the papers it completed
     the first time (and leaves them unchanged) instead of reporting them missing.
     """
-    firsts = sorted({fold(p.authors[0]) for p in pairs if p.authors})
-    ids: list[int] = []
-    for start in range(0, len(firsts), 500):
-        chunk = firsts[start : start + 500]
-        ids.extend(
-            r[0]
-            for r in library.conn.execute(
-                "SELECT pa.paper_id FROM paper_authors pa JOIN authors a ON a.id = pa.author_id "
-                f"WHERE pa.position = 0 AND a.name_norm IN ({','.join('?' * len(chunk))})",
-                chunk,
-            )
-        )
+    ids = library.ids_first_authored_by([p.authors[0] for p in pairs if p.authors])
     entries = []
-    for record in library.records(ids):
-        published = record["published"] or "0000-01-01"
+    for paper in library.papers(ids):
+        published = paper.published or "0000-01-01"
         entries.append(
             seeds.SeedEntry(
-                index=record["id"],
+                index=paper.id,
                 line=0,
-                score=record["score"],
-                category=record["category"],
+                score=paper.score,
+                category=paper.category,
                 month=int(published[5:7] or 1),
                 day=int(published[8:10] or 1),
-                year=record["year"],
-                has_code=record["has_code"],
-                title=record["title"],
-                authors=record["authors"],
-                authors_truncated=record["authors_truncated"],
-                affiliations=record["affiliations"],
-                abstract=record["abstract"],
+                year=paper.year,
+                has_code=paper.has_code,
+                title=paper.title,
+                authors=paper.authors,
+                authors_truncated=paper.authors_truncated,
+                affiliations=paper.affiliations,
+                abstract=paper.abstract,
             )
         )
     return entries
@@ -267,7 +207,7 @@ def _import_listings(
     for number, offset, entry in _numbered(listings):
         source = sources[number]
         fields = _fields(entry, year, full.get(entry.index))
-        existing = _existing(library, fields.title, fields.authors[0] if fields.authors else "")
+        existing = find_same(library, fields)
         if existing is None:
             paper_id = library.add_paper(fields)
             report.added += 1
@@ -277,11 +217,7 @@ def _import_listings(
                 report.merged += 1
             else:
                 report.unchanged += 1
-        library.conn.execute(
-            "INSERT OR IGNORE INTO paper_sources(paper_id, source_id, entry_index, line) "
-            "VALUES (?, ?, ?, ?)",
-            (paper_id, source, entry.index - offset, entry.line),
-        )
+        library.add_provenance(paper_id, source, entry.index - offset, entry.line)
     for _, _, listing in listings:
         report.skipped += sum(1 for p in listing.problems if "skipped" in p.message)
 
@@ -307,14 +243,3 @@ def import_bundled_seeds(library: Library) -> ImportReport:
     if not documents:
         raise LibraryError("the bundled seed documents are missing from this installation")
     return import_documents(library, documents)
-
-
-def listing_header(library: Library) -> dict[str, object] | None:
-    """The record of the first imported listing: its author and figures."""
-    row = library.conn.execute(
-        "SELECT header FROM sources WHERE kind = 'listing' AND header IS NOT NULL ORDER BY id"
-    ).fetchone()
-    if row is None:
-        return None
-    value = json.loads(row[0])
-    return value if isinstance(value, dict) else None

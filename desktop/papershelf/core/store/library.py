@@ -8,16 +8,17 @@ window, the command line, a second process) never see half a change.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from papershelf.core import keys
 from papershelf.core.errors import LibraryError, primary_code
-from papershelf.core.paper_fields import PaperFields
+from papershelf.core.fields import DESCRIBING, STORED, Paper, PaperFields, from_column, to_column
 from papershelf.core.search.query import CompiledQuery, compile_query
 from papershelf.core.store.schema import SORT_COLUMNS, STATUSES
 from papershelf.core.text import caseless_glob, fold, latex_to_text, title_key
@@ -30,6 +31,18 @@ SUMMARY_FIELDS: tuple[str, ...] = (
     "id", "title", "authors_text", "authors_truncated", "published", "date_inferred",
     "category", "status", "tags_text", "has_code", "score", "key", "added", "read_at",
 )  # fmt: skip
+
+
+class TitleMatch(NamedTuple):
+    """What deciding "same paper" needs of a paper found by its title."""
+
+    id: int
+    key: str
+    first_author: str
+    published: str | None
+    date_inferred: bool
+    doi: str | None
+    arxiv_id: str | None
 
 
 def now() -> str:
@@ -207,55 +220,45 @@ class Library:
                 out[paper_id].append(name)
         return out
 
-    def records(self, ids: Sequence[int]) -> list[dict[str, Any]]:
-        """Full records (the command line's JSON contract) for ``ids``, in that order."""
+    def papers(self, ids: Sequence[int]) -> list[Paper]:
+        """The papers ``ids``, in that order (ids no paper has are left out)."""
         ids = list(ids)
-        authors = self._names("paper_authors", "authors", "author_id", ids)
-        affiliations = self._names("paper_affiliations", "affiliations", "affiliation_id", ids)
-        tags = self._names("paper_tags", "tags", "tag_id", ids)
-        rows: dict[int, dict[str, Any]] = {}
+        lists = {
+            "authors": self._names("paper_authors", "authors", "author_id", ids),
+            "affiliations": self._names(
+                "paper_affiliations", "affiliations", "affiliation_id", ids
+            ),
+            "tags": self._names("paper_tags", "tags", "tag_id", ids),
+        }
+        columns = ", ".join(f"p.{f.column}" for f in STORED)
+        rows: dict[int, Paper] = {}
         for chunk in chunks(ids):
             cursor = self.conn.execute(
-                f"SELECT p.*, coalesce(n.body, '') AS note FROM papers p "
+                f"SELECT {columns}, coalesce(n.body, '') FROM papers p "
                 f"LEFT JOIN notes n ON n.paper_id = p.id WHERE p.id IN ({marks(len(chunk))})",
                 list(chunk),
             )
-            names = [d[0] for d in cursor.description]
             for values in cursor:
-                rows[values[0]] = dict(zip(names, values, strict=True))
-        out = []
-        for paper_id in ids:
-            row = rows.get(paper_id)
-            if row is None:
-                continue
-            out.append(
-                {
-                    "id": row["id"],
-                    "key": row["key"],
-                    "title": row["title"],
-                    "authors": authors[paper_id],
-                    "authors_truncated": bool(row["authors_truncated"]),
-                    "affiliations": affiliations[paper_id],
-                    "published": row["published"],
-                    "year": row["year"],
-                    "date_inferred": bool(row["date_inferred"]),
-                    "category": row["category"] or "",
-                    "has_code": bool(row["has_code"]),
-                    "code_urls": json.loads(row["code_urls"] or "[]"),
-                    "score": row["score"],
-                    "status": row["status"],
-                    "tags": tags[paper_id],
-                    "note": row["note"],
-                    "abstract": row["abstract"] or "",
-                    "added": row["added"],
-                    "modified": row["modified"],
-                    "read_at": row["read_at"],
-                    "doi": row["doi"],
-                    "arxiv_id": row["arxiv_id"],
-                    "url": row["url"],
+                found: dict[str, Any] = {
+                    f.name: from_column(f, v) for f, v in zip(STORED, values, strict=False)
                 }
-            )
-        return out
+                found.pop("year")  # Paper derives it from published, as it was stored
+                paper_id = found["id"]
+                found["note"] = values[-1]
+                found.update({name: by_id[paper_id] for name, by_id in lists.items()})
+                rows[paper_id] = Paper(**found)
+        return [rows[i] for i in ids if i in rows]
+
+    def paper(self, paper_id: int) -> Paper:
+        """One paper; LibraryError when there is none with that id."""
+        found = self.papers([paper_id])
+        if not found:
+            raise LibraryError(f"no paper with id {paper_id}")
+        return found[0]
+
+    def records(self, ids: Sequence[int]) -> list[dict[str, Any]]:
+        """The command line's JSON records of ``ids``, in that order."""
+        return [paper.to_json() for paper in self.papers(ids)]
 
     def summary_rows(self, ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
         """What the table shows of ``ids``: one narrow row each, in SUMMARY_FIELDS order."""
@@ -269,16 +272,108 @@ class Library:
         return out
 
     def record(self, paper_id: int) -> dict[str, Any]:
-        """The full record of one paper."""
-        found = self.records([paper_id])
-        if not found:
-            raise LibraryError(f"no paper with id {paper_id}")
-        return found[0]
+        """The JSON record of one paper."""
+        return self.paper(paper_id).to_json()
 
     def note(self, paper_id: int) -> str:
         """The paper's Markdown note, "" when it has none."""
         row = self.conn.execute("SELECT body FROM notes WHERE paper_id = ?", (paper_id,)).fetchone()
         return str(row[0]) if row else ""
+
+    # ------------------------------------------------------ finding the same paper
+
+    def ids_with_doi(self, doi: str) -> list[int]:
+        """Papers with this DOI (DOIs ignore case), oldest first."""
+        variants = list({doi, doi.lower(), doi.upper()})
+        sql = f"SELECT id FROM papers WHERE doi IN ({marks(len(variants))}) ORDER BY id"
+        found = [int(r[0]) for r in self.conn.execute(sql, variants)]
+        if found:
+            return found
+        # Mixed case stored by another program: the index cannot help, a scan of the
+        # papers that have a DOI can.
+        sql = "SELECT id FROM papers WHERE doi IS NOT NULL AND lower(doi) = lower(?) ORDER BY id"
+        return [int(r[0]) for r in self.conn.execute(sql, (doi,))]
+
+    def ids_with_arxiv_base(self, base: str) -> list[int]:
+        """Papers whose arXiv id is ``base`` in any version, oldest first."""
+        rows = self.conn.execute(
+            "SELECT id, arxiv_id FROM papers WHERE arxiv_id >= ? AND arxiv_id < ? ORDER BY id",
+            (base, base + "w"),
+        )
+        return [
+            int(i)
+            for i, found in rows
+            if found == base or re.fullmatch(re.escape(base) + r"v\d+", found)
+        ]
+
+    def title_matches(self, key: str) -> list[TitleMatch]:
+        """Papers whose normalised title is ``key`` (``text.title_key``), oldest first."""
+        rows = self.conn.execute(
+            "SELECT id, key, coalesce(first_author, ''), published, date_inferred, doi, "
+            "arxiv_id FROM papers WHERE title_norm = ? ORDER BY id",
+            (key,),
+        )
+        return [
+            TitleMatch(int(i), str(k), a, p, bool(d), doi, ax) for i, k, a, p, d, doi, ax in rows
+        ]
+
+    def ids_first_authored_by(self, names: Sequence[str]) -> list[int]:
+        """Papers whose first author is one of ``names`` (matched as ``fold`` matches)."""
+        norms = sorted({fold(n) for n in names})
+        ids: list[int] = []
+        for start in range(0, len(norms), _CHUNK):
+            chunk = norms[start : start + _CHUNK]
+            ids.extend(
+                int(r[0])
+                for r in self.conn.execute(
+                    "SELECT pa.paper_id FROM paper_authors pa JOIN authors a ON a.id = "
+                    f"pa.author_id WHERE pa.position = 0 AND a.name_norm IN ({marks(len(chunk))})",
+                    chunk,
+                )
+            )
+        return ids
+
+    def keys_of(self, ids: Sequence[int]) -> dict[int, str]:
+        """The citation key of each of ``ids``."""
+        out: dict[int, str] = {}
+        for chunk in chunks(ids):
+            sql = f"SELECT id, key FROM papers WHERE id IN ({marks(len(chunk))})"
+            out.update((int(i), str(k)) for i, k in self.conn.execute(sql, list(chunk)))
+        return out
+
+    # ------------------------------------------------------ where papers came from
+
+    def source_id(self, document: str, kind: str, digest: str, year: int, header: object) -> int:
+        """The id of the imported document with this SHA-256, recorded when new."""
+        row = self.conn.execute("SELECT id FROM sources WHERE sha256 = ?", (digest,)).fetchone()
+        if row:
+            return int(row[0])
+        with self.write() as conn:
+            cursor = conn.execute(
+                "INSERT INTO sources(document, kind, sha256, captured_year, imported_at, "
+                "header) VALUES (?, ?, ?, ?, ?, ?)",
+                (document, kind, digest, year, now(), json.dumps(header)),
+            )
+        return int(cursor.lastrowid or 0)
+
+    def add_provenance(self, paper_id: int, source_id: int, entry_index: int, line: int) -> None:
+        """Record that a paper was entry ``entry_index`` (at ``line``) of a source."""
+        with self.write() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO paper_sources(paper_id, source_id, entry_index, line) "
+                "VALUES (?, ?, ?, ?)",
+                (paper_id, source_id, entry_index, line),
+            )
+
+    def listing_header(self) -> dict[str, object] | None:
+        """The header of the first imported listing: its author and figures."""
+        row = self.conn.execute(
+            "SELECT header FROM sources WHERE kind = 'listing' AND header IS NOT NULL ORDER BY id"
+        ).fetchone()
+        if row is None:
+            return None
+        value = json.loads(row[0])
+        return value if isinstance(value, dict) else None
 
     def all_tags(self) -> list[str]:
         """Every tag name, for completion."""
@@ -329,25 +424,17 @@ class Library:
             )
 
     def _columns(self, fields: PaperFields) -> dict[str, object]:
+        """The papers row of what describes a paper, with its derived columns."""
         authors = [n.strip() for n in fields.authors if n.strip()]
-        return {
-            "title": fields.title.strip(),
-            "title_norm": title_key(fields.title),
-            "abstract": fields.abstract,
-            "published": fields.published,
-            "year": fields.year,
-            "date_inferred": int(fields.date_inferred),
-            "category": fields.category,
-            "has_code": int(fields.has_code),
-            "code_urls": json.dumps(fields.code_urls),
-            "score": fields.score,
-            "authors_truncated": int(fields.authors_truncated),
-            "doi": fields.doi,
-            "arxiv_id": fields.arxiv_id,
-            "url": fields.url,
-            "authors_text": ", ".join(authors),
-            "first_author": authors[0] if authors else "",
-        }
+        columns = {f.column: to_column(f, getattr(fields, f.name)) for f in DESCRIBING if f.column}
+        columns.update(
+            title=fields.title.strip(),
+            title_norm=title_key(fields.title),
+            year=fields.year,
+            authors_text=", ".join(authors),
+            first_author=authors[0] if authors else "",
+        )
+        return columns
 
     def add_paper(self, fields: PaperFields, *, added: str | None = None) -> int:
         """Add a paper and return its id; the citation key is made here."""

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from papershelf.core.paper_fields import PaperFields
+from papershelf.core.fields import PaperFields
 from papershelf.core.store.library import Library, chunks, marks
 
 _CHILDREN = ("notes", "status_history", "paper_sources")

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from papershelf.core.paper_fields import PaperFields
+from papershelf.core.fields import PaperFields
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 

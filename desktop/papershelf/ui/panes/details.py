@@ -16,6 +16,7 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPalette, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from papershelf.core.fields import Paper
 from papershelf.core.store.schema import STATUSES
 from papershelf.core.text import latex_to_text
 
@@ -90,8 +91,8 @@ class DetailsPane(SafeTextBrowser):
         message = f"{selected} papers selected" if selected > 1 else "Select a paper to read it."
         self.setHtml(f"<p style='color:gray'>{html.escape(message)}</p>")
 
-    def show_paper(self, record: dict[str, Any], words: Sequence[str]) -> None:
-        """Render ``record`` (Library.record) with ``words`` highlighted."""
+    def show_paper(self, paper: Paper, words: Sequence[str]) -> None:
+        """Render ``paper`` with ``words`` highlighted."""
         mark = self.palette().color(QPalette.ColorRole.Highlight)
         mark.setAlpha(90)
         color = f"rgba({mark.red()},{mark.green()},{mark.blue()},0.35)"
@@ -101,41 +102,41 @@ class DetailsPane(SafeTextBrowser):
 
         authors = ", ".join(
             f'<a href="{AUTHOR_SCHEME}:{quote(name, safe="")}">{text(name)}</a>'
-            for name in record["authors"]
+            for name in paper.authors
         )
-        if record["authors_truncated"]:
+        if paper.authors_truncated:
             authors += " <i>et al.</i>"
-        published = html.escape(record["published"] or "unknown date")
-        if record["date_inferred"]:
+        published = html.escape(paper.published or "unknown date")
+        if paper.date_inferred:
             published += " <i>(year inferred from the import date)</i>"
         facts = [("Published", published)]
-        if record["category"]:
-            facts.append(("Category", html.escape(record["category"])))
-        if record["score"] is not None:
-            facts.append(("Score", html.escape(f"{record['score']:g}")))
-        facts.append(("Status", self._statuses(record["status"])))
-        if record["tags"]:
-            facts.append(("Tags", text(", ".join(record["tags"]))))
-        facts.append(("Key", html.escape(record["key"])))
-        links = [u for u in [*record["code_urls"], record["url"]] if u]
+        if paper.category:
+            facts.append(("Category", html.escape(paper.category)))
+        if paper.score is not None:
+            facts.append(("Score", html.escape(f"{paper.score:g}")))
+        facts.append(("Status", self._statuses(paper.status)))
+        if paper.tags:
+            facts.append(("Tags", text(", ".join(paper.tags))))
+        facts.append(("Key", html.escape(paper.key)))
+        links = [u for u in [*paper.code_urls, paper.url] if u]
         if links:
             facts.append(("Links", "<br>".join(self._link(u) for u in links)))
-        elif record["has_code"]:
+        elif paper.has_code:
             facts.append(("Code", "public code (no link given)"))
         rows = "".join(
             f"<tr><td style='color:gray; padding-right:8px'>{name}</td><td>{value}</td></tr>"
             for name, value in facts
         )
         parts = [
-            f"<h2 style='margin-bottom:4px'>{text(record['title'])}</h2>",
+            f"<h2 style='margin-bottom:4px'>{text(paper.title)}</h2>",
             f"<p style='margin-top:0'>{authors}</p>",
         ]
-        if record["affiliations"]:
+        if paper.affiliations:
             parts.append(
-                f"<p style='color:gray; margin-top:0'>{text(', '.join(record['affiliations']))}</p>"
+                f"<p style='color:gray; margin-top:0'>{text(', '.join(paper.affiliations))}</p>"
             )
         parts.append(f"<table cellspacing='0'>{rows}</table>")
-        abstract = record["abstract"].strip()
+        abstract = paper.abstract.strip()
         if abstract:
             parts.append(f"<h4>Abstract</h4><p>{text(abstract)}</p>")
         self.setHtml("".join(parts))

@@ -222,7 +222,7 @@ class Exchange:
         target, _ = QFileDialog.getSaveFileName(self.window, "Export References", suggested)
         if not target:
             return
-        records = self.window.library.records(self._ids(scopes.scope()))
+        records = self.window.library.papers(self._ids(scopes.scope()))
         try:
             # Through a link to its target, into a FIFO as a stream: as on the command line.
             write_output(Path(target), render(records).encode("utf-8"))

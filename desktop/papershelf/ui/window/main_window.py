@@ -47,7 +47,6 @@ from PySide6.QtWidgets import (
 )
 
 from papershelf.core.errors import LibraryError
-from papershelf.core.io.seed_import import listing_header
 from papershelf.core.safety import backup
 from papershelf.core.search.facets import Facet, facet_counts, quote_value
 from papershelf.core.search.filter_text import toggle_term
@@ -328,7 +327,7 @@ class MainWindow(QMainWindow):
         self.facets.populate(
             groups,
             self.filter_edit.text(),
-            listing_header(self.library),
+            self.library.listing_header(),
             self._total,
             more,
         )
@@ -379,7 +378,7 @@ class MainWindow(QMainWindow):
         if paper_id is None:
             self.details.show_empty(0)
             return
-        self.details.show_paper(self.library.record(paper_id), self.model.query.words)
+        self.details.show_paper(self.library.paper(paper_id), self.model.query.words)
 
     def _selection_changed(self) -> None:
         count = len(self.table.selectionModel().selectedRows())

@@ -1,0 +1,161 @@
+"""Every field of a paper, declared once, after calibre's field metadata.
+
+``FIELDS`` says for each field its name (the key of ``list --format json``), label, kind,
+where it is stored, how the table shows and sorts it, and whether an edit or an import
+replaces it. The library reads and writes papers through it, the command line's JSON
+and CSV follow it, and the window's table, details pane and edit dialog read their
+columns, facts and inputs from it. A new field is one entry here (and its column in a
+schema migration).
+
+``PaperFields`` is what describes a paper (what an edit or an import replaces);
+``Paper`` adds what the library keeps about it (id, key, status, tags, note, times).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Literal
+
+Kind = Literal["text", "longtext", "int", "float", "bool", "date", "time", "list", "names"]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a paper."""
+
+    name: str  # the JSON key and the attribute of Paper
+    label: str  # for the reader: column header, details, edit dialog
+    kind: Kind
+    # papers.<column> when the value is stored there; None for lists kept in tables of
+    # their own (authors, tags) and for the note.
+    column: str | None = None
+    describes: bool = False  # part of PaperFields: an edit or an import replaces it
+    sort: str | None = None  # the name ``list --sort`` and the table sort by
+    width: int = 0  # the table's column width in pixels; 0 = not a table column
+    hidden: bool = False  # a table column hidden until the reader shows it
+    in_csv: bool = True
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("id", "Id", "int", "id", in_csv=True),
+    Field("key", "Key", "text", "key", sort="key", width=150, hidden=True),
+    Field("title", "Title", "text", "title", describes=True, sort="title", width=300),
+    Field("authors", "Authors", "names", describes=True, sort="authors", width=150),
+    Field("authors_truncated", "Author list cut short", "bool", "authors_truncated",
+          describes=True),
+    Field("affiliations", "Affiliations", "names", describes=True),
+    Field("published", "Published", "date", "published", describes=True, sort="published",
+          width=90),
+    Field("year", "Year", "int", "year", sort="year"),
+    Field("date_inferred", "Year inferred", "bool", "date_inferred", describes=True),
+    Field("category", "Category", "text", "category", describes=True, sort="category",
+          width=65),
+    Field("has_code", "Code", "bool", "has_code", describes=True, sort="code", width=45),
+    Field("code_urls", "Code links", "list", "code_urls", describes=True),
+    Field("score", "Score", "float", "score", describes=True, sort="score", width=50),
+    Field("status", "Status", "text", "status", sort="status", width=80),
+    Field("tags", "Tags", "list", sort="tags", width=100),
+    Field("note", "Note", "longtext"),
+    Field("abstract", "Abstract", "longtext", "abstract", describes=True),
+    Field("added", "Added", "time", "added", sort="added", width=90, hidden=True),
+    Field("modified", "Modified", "time", "modified", in_csv=False),
+    Field("read_at", "Read on", "time", "read_at", sort="read_at", width=90, hidden=True),
+    Field("doi", "DOI", "text", "doi", describes=True),
+    Field("arxiv_id", "arXiv id", "text", "arxiv_id", describes=True),
+    Field("url", "URL", "text", "url", describes=True),
+)  # fmt: skip
+FIELD = {f.name: f for f in FIELDS}
+# Stored in a column of papers, in the order of FIELDS.
+STORED: tuple[Field, ...] = tuple(f for f in FIELDS if f.column)
+DESCRIBING: tuple[Field, ...] = tuple(f for f in FIELDS if f.describes)
+
+
+@dataclass
+class PaperFields:
+    """What a reader or an importer says about a paper; ids and keys are the library's."""
+
+    title: str
+    authors: list[str] = field(default_factory=list)
+    affiliations: list[str] = field(default_factory=list)
+    abstract: str = ""
+    published: str | None = None
+    date_inferred: bool = False
+    category: str = ""
+    has_code: bool = False
+    code_urls: list[str] = field(default_factory=list)
+    score: float | None = None
+    authors_truncated: bool = False
+    doi: str | None = None
+    arxiv_id: str | None = None
+    url: str | None = None
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> PaperFields:
+        """What describes the paper of a JSON record (``Paper.to_json``)."""
+        return cls(**{f.name: _copy(record[f.name]) for f in DESCRIBING})
+
+    @property
+    def year(self) -> int | None:
+        """The year of ``published``, when it has one."""
+        if self.published and self.published[:4].isdigit():
+            return int(self.published[:4])
+        return None
+
+
+@dataclass(kw_only=True)
+class Paper(PaperFields):
+    """A paper as the library holds it: what describes it, and the reader's own state."""
+
+    id: int
+    key: str
+    status: str = "new"
+    tags: list[str] = field(default_factory=list)
+    note: str = ""
+    added: str = ""
+    modified: str = ""
+    read_at: str | None = None
+
+    def describing(self) -> PaperFields:
+        """Only what describes the paper: what an edit changes."""
+        return PaperFields(**{f.name: _copy(getattr(self, f.name)) for f in DESCRIBING})
+
+    def with_fields(self, described: PaperFields) -> Paper:
+        """This paper with what describes it replaced."""
+        return replace(self, **{f.name: _copy(getattr(described, f.name)) for f in DESCRIBING})
+
+    def to_json(self) -> dict[str, Any]:
+        """The record of ``list --format json``: every field by its name, in FIELDS order."""
+        return {f.name: _copy(getattr(self, f.name)) for f in FIELDS}
+
+    @classmethod
+    def from_json(cls, record: dict[str, Any]) -> Paper:
+        """A Paper from ``to_json``'s record (missing fields take their defaults)."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: _copy(v) for k, v in record.items() if k in known and k != "year"})
+
+
+def _copy(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else value
+
+
+def to_column(spec: Field, value: Any) -> Any:
+    """A field's value as the papers table stores it."""
+    if spec.kind == "bool":
+        return int(bool(value))
+    if spec.kind == "list":
+        return json.dumps(list(value or []))
+    if spec.kind in ("text", "longtext") and spec.describes and value is None:
+        return "" if spec.name in ("abstract", "category") else None
+    return value
+
+
+def from_column(spec: Field, value: Any) -> Any:
+    """A field's value from the papers table."""
+    if spec.kind == "bool":
+        return bool(value)
+    if spec.kind == "list":
+        return list(json.loads(value or "[]"))
+    if spec.name in ("abstract", "category"):
+        return value or ""
+    return value
