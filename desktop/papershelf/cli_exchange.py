@@ -104,8 +104,7 @@ def run_import(args: argparse.Namespace, library: Library) -> int:
 
 def _last_write(library: Library) -> object:
     """The token every committed change of the library replaces (see Library.write)."""
-    row = library.conn.execute("SELECT value FROM meta WHERE key = 'last_write'").fetchone()
-    return row[0] if row else None
+    return library.meta("last_write")
 
 
 def _papers(count: int) -> str:

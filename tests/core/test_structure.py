@@ -103,3 +103,33 @@ def test_the_circle_finder_finds_circles() -> None:
     # The near miss: a chain is not a circle, a chain that closes is.
     assert circles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
     assert circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+# --- SQL lives in the store ---------------------------------------------------------------
+
+# The packages whose job is SQL: the store (the library's tables), search (the query
+# language compiles to SQL), safety (SQLite's backup API and integrity checks).
+SQL_PACKAGES = ("papershelf.core.store", "papershelf.core.search", "papershelf.core.safety")
+_SQL_ATTRIBUTES = frozenset({"conn", "execute", "executemany", "executescript"})
+
+
+def sql_outside_the_store(prefix: str) -> list[str]:
+    """``module:line attribute`` for each use of a connection outside the SQL packages."""
+    found = []
+    for name, path in sorted(modules().items()):
+        if not name.startswith(prefix) or name.startswith(SQL_PACKAGES):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in _SQL_ATTRIBUTES:
+                found.append(f"{name}:{node.lineno} .{node.attr}")
+    return found
+
+
+def test_no_sql_outside_the_store_in_core_and_the_command_line() -> None:
+    assert sql_outside_the_store("papershelf.core") == []
+    assert sql_outside_the_store("papershelf.cli") == []
+
+
+@pytest.mark.xfail(strict=True, reason="the table model hands library.conn to its queries")
+def test_no_sql_in_the_window() -> None:
+    assert sql_outside_the_store("papershelf.ui") == []
