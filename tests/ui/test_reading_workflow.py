@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QPlainTextEdit
+from PySide6.QtWidgets import QCheckBox, QInputDialog, QLineEdit, QMessageBox, QPlainTextEdit
 
 from papershelf.cli import main as cli
 from papershelf.ui import open_main_window
@@ -211,13 +211,19 @@ def test_edit_paper_completes_authors_and_undoes(qtbot, window: MainWindow, monk
     assert paper_id is not None
 
     def fill(dialog: PaperDialog) -> int:
-        assert dialog.title.text().startswith("What learning algorithm")
-        dialog.authors.setPlainText(dialog.authors.toPlainText() + "\nTengyu Ma\nZora Quixote")
-        dialog.complete.setChecked(True)
-        dialog.published.setText("2022-13-40")
+        title, authors = dialog.inputs["title"], dialog.inputs["authors"]
+        assert isinstance(title, QLineEdit) and isinstance(authors, QPlainTextEdit)
+        assert title.text().startswith("What learning algorithm")
+        authors.setPlainText(authors.toPlainText() + "\nTengyu Ma\nZora Quixote")
+        cut_short = dialog.inputs["authors_truncated"]
+        assert isinstance(cut_short, QCheckBox) and cut_short.isChecked()
+        cut_short.setChecked(False)
+        published = dialog.inputs["published"]
+        assert isinstance(published, QLineEdit)
+        published.setText("2022-13-40")
         dialog.accept()
         assert not dialog.error.isHidden() and "date" in dialog.error.text()
-        dialog.published.setText("2022-11-28")
+        published.setText("2022-11-28")
         dialog.accept()
         return dialog.result()
 
@@ -236,9 +242,9 @@ def test_edit_paper_completes_authors_and_undoes(qtbot, window: MainWindow, monk
 
 def test_add_paper_by_hand(qtbot, window: MainWindow, monkeypatch) -> None:
     def fill(dialog: PaperDialog) -> int:
-        dialog.title.setText("Attention Is All You Need")
-        dialog.authors.setPlainText("Ashish Vaswani\nNoam Shazeer")
-        dialog.published.setText("2017-06")
+        dialog.inputs["title"].setText("Attention Is All You Need")
+        dialog.inputs["authors"].setPlainText("Ashish Vaswani\nNoam Shazeer")
+        dialog.inputs["published"].setText("2017-06")
         dialog.accept()
         return dialog.result()
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
 Kind = Literal["text", "longtext", "int", "float", "bool", "date", "time", "list", "names"]
+# How the edit dialog edits a field: one line, one item per line, free text, a box.
+Editor = Literal["line", "lines", "text", "check"]
 
 
 @dataclass(frozen=True)
@@ -35,35 +37,41 @@ class Field:
     width: int = 0  # the table's column width in pixels; 0 = not a table column
     hidden: bool = False  # a table column hidden until the reader shows it
     in_csv: bool = True
+    edit: Editor | None = None  # how the edit dialog edits it; None: not there
+    hint: str = ""  # the edit dialog's placeholder
 
 
 FIELDS: tuple[Field, ...] = (
     Field("id", "Id", "int", "id", in_csv=True),
     Field("key", "Key", "text", "key", sort="key", width=150, hidden=True),
-    Field("title", "Title", "text", "title", describes=True, sort="title", width=300),
-    Field("authors", "Authors", "names", describes=True, sort="authors", width=150),
-    Field("authors_truncated", "Author list cut short", "bool", "authors_truncated",
-          describes=True),
-    Field("affiliations", "Affiliations", "names", describes=True),
+    Field("title", "Title", "text", "title", describes=True, sort="title", width=300,
+          edit="line"),
+    Field("authors", "Authors", "names", describes=True, sort="authors", width=150,
+          edit="lines", hint="One author per line"),
+    Field("authors_truncated", "Author list cut short (et al.)", "bool", "authors_truncated",
+          describes=True, edit="check"),
+    Field("affiliations", "Affiliations", "names", describes=True, edit="lines",
+          hint="One affiliation per line"),
     Field("published", "Published", "date", "published", describes=True, sort="published",
-          width=90),
+          width=90, edit="line", hint="YYYY-MM-DD, YYYY-MM or YYYY"),
     Field("year", "Year", "int", "year", sort="year"),
     Field("date_inferred", "Year inferred", "bool", "date_inferred", describes=True),
     Field("category", "Category", "text", "category", describes=True, sort="category",
-          width=65),
+          width=65, edit="line"),
     Field("has_code", "Code", "bool", "has_code", describes=True, sort="code", width=45),
-    Field("code_urls", "Code links", "list", "code_urls", describes=True),
+    Field("code_urls", "Code links", "list", "code_urls", describes=True, edit="lines",
+          hint="Code links, one per line"),
     Field("score", "Score", "float", "score", describes=True, sort="score", width=50),
     Field("status", "Status", "text", "status", sort="status", width=80),
     Field("tags", "Tags", "list", sort="tags", width=100),
     Field("note", "Note", "longtext"),
-    Field("abstract", "Abstract", "longtext", "abstract", describes=True),
+    Field("abstract", "Abstract", "longtext", "abstract", describes=True, edit="text"),
     Field("added", "Added", "time", "added", sort="added", width=90, hidden=True),
     Field("modified", "Modified", "time", "modified", in_csv=False),
     Field("read_at", "Read on", "time", "read_at", sort="read_at", width=90, hidden=True),
-    Field("doi", "DOI", "text", "doi", describes=True),
-    Field("arxiv_id", "arXiv id", "text", "arxiv_id", describes=True),
-    Field("url", "URL", "text", "url", describes=True),
+    Field("doi", "DOI", "text", "doi", describes=True, edit="line"),
+    Field("arxiv_id", "arXiv id", "text", "arxiv_id", describes=True, edit="line"),
+    Field("url", "URL", "text", "url", describes=True, edit="line"),
 )  # fmt: skip
 FIELD = {f.name: f for f in FIELDS}
 # Stored in a column of papers, in the order of FIELDS.

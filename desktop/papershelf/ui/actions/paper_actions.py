@@ -158,7 +158,7 @@ class PaperActions(QObject):
         if paper_id is None:
             return
         record = self.library.record(paper_id)
-        dialog = PaperDialog(self.window, "Edit Paper", record)
+        dialog = PaperDialog(self.window, "Edit Paper", PaperFields.from_record(record))
         if dialog.exec() != PaperDialog.DialogCode.Accepted:
             return
         before, after = PaperFields.from_record(record), dialog.fields()

@@ -1,14 +1,16 @@
 """PaperDialog: edit what is known about a paper, or type a new one in.
 
-A reader uses it most to complete an "et al." author list, so authors are one per
-line and the "list is complete" box is next to them.
+Its inputs come from the field registry (``core.fields``): every field with an editor,
+in the registry's order, labelled with a mnemonic of its own. A reader uses it most to
+complete an "et al." author list, so authors are one per line with the "cut short"
+box right after them.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import fields as dataclass_fields
 from datetime import date
-from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,9 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from papershelf.core.fields import PaperFields
+from papershelf.core.fields import DESCRIBING, Field, PaperFields
+from papershelf.ui.mnemonics import with_mnemonics
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+# PaperFields' fields that may be None (an empty input means "not known").
+_OPTIONAL = {f.name: f.default is None for f in dataclass_fields(PaperFields)}
+Input = QLineEdit | QPlainTextEdit | QCheckBox
 
 
 def _lines(text: str) -> list[str]:
@@ -41,49 +47,59 @@ def _complete_date(text: str) -> str | None:
         return None
 
 
+def _input(spec: Field, value: object) -> Input:
+    widget: Input
+    if spec.edit == "check":
+        widget = QCheckBox()
+        widget.setChecked(bool(value))
+    elif spec.edit == "line":
+        widget = QLineEdit("" if value is None else str(value))
+        widget.setPlaceholderText(spec.hint)
+    else:
+        text = "\n".join(value) if isinstance(value, list) else str(value or "")
+        widget = QPlainTextEdit(text)
+        widget.setPlaceholderText(spec.hint)
+        if spec.edit == "lines":
+            widget.setTabChangesFocus(True)
+            widget.setMaximumHeight(90)
+    widget.setObjectName(f"paper_{spec.name}")
+    return widget
+
+
+def _value(spec: Field, widget: Input) -> object:
+    if isinstance(widget, QCheckBox):
+        return widget.isChecked()
+    if isinstance(widget, QLineEdit):
+        text = widget.text().strip()
+        return text or None if _OPTIONAL[spec.name] else text
+    if spec.edit == "lines":
+        return _lines(widget.toPlainText())
+    return widget.toPlainText().strip()
+
+
 class PaperDialog(QDialog):
     """The fields of one paper; ``fields()`` gives them back once accepted."""
 
-    def __init__(self, parent: QWidget | None, title: str, record: dict[str, Any] | None) -> None:
+    def __init__(self, parent: QWidget | None, title: str, paper: PaperFields | None) -> None:
         super().__init__(parent)
         self.setObjectName("paperDialog")
         self.setWindowTitle(title)
-        self.resize(640, 620)
-        record = record or {}
-        self.title = QLineEdit(record.get("title", ""), objectName="paperTitle")
-        self.authors = QPlainTextEdit("\n".join(record.get("authors", [])))
-        self.authors.setObjectName("paperAuthors")
-        self.authors.setPlaceholderText("One author per line")
-        self.authors.setMaximumHeight(120)
-        self.complete = QCheckBox("The author list is complete")
-        self.complete.setChecked(not record.get("authors_truncated", False))
-        self.affiliations = QLineEdit(", ".join(record.get("affiliations", [])))
-        self.published = QLineEdit(record.get("published") or "", objectName="paperPublished")
-        self.published.setPlaceholderText("YYYY-MM-DD, YYYY-MM or YYYY")
-        self.category = QLineEdit(record.get("category", ""))
-        self.url = QLineEdit(record.get("url") or "")
-        self.doi = QLineEdit(record.get("doi") or "")
-        self.arxiv = QLineEdit(record.get("arxiv_id") or "")
-        self.code_urls = QPlainTextEdit("\n".join(record.get("code_urls", [])))
-        self.code_urls.setPlaceholderText("Code links, one per line")
-        self.code_urls.setMaximumHeight(60)
-        self.abstract = QPlainTextEdit(record.get("abstract", ""))
-        self.abstract.setObjectName("paperAbstract")
-        self._keep = {k: record.get(k) for k in ("score", "date_inferred", "has_code")}
-        self._original_date = record.get("published")
-
+        self.resize(640, 640)
+        self._original = paper or PaperFields(title="")
+        editable = [f for f in DESCRIBING if f.edit]
+        labels = with_mnemonics([f.label for f in editable])
+        self.inputs: dict[str, Input] = {}
         form = QFormLayout()
-        form.addRow("&Title", self.title)
-        form.addRow("&Authors", self.authors)
-        form.addRow("", self.complete)
-        form.addRow("Affi&liations", self.affiliations)
-        form.addRow("&Published", self.published)
-        form.addRow("&Category", self.category)
-        form.addRow("&URL", self.url)
-        form.addRow("&DOI", self.doi)
-        form.addRow("a&rXiv id", self.arxiv)
-        form.addRow("C&ode", self.code_urls)
-        form.addRow("A&bstract", self.abstract)
+        for spec, label in zip(editable, labels, strict=True):
+            widget = _input(spec, getattr(self._original, spec.name))
+            self.inputs[spec.name] = widget
+            if isinstance(widget, QCheckBox):
+                widget.setText(label)
+                form.addRow("", widget)
+            else:
+                caption = QLabel(label)
+                caption.setBuddy(widget)
+                form.addRow(caption, widget)
         self.error = QLabel(objectName="paperDialogError")
         self.error.setStyleSheet("color: #c62828;")
         self.error.hide()
@@ -99,9 +115,10 @@ class PaperDialog(QDialog):
 
     def problem(self) -> str | None:
         """What stops the fields from being saved, in a sentence, or None."""
-        if not self.title.text().strip():
+        edited = self._edited()
+        if not str(edited["title"] or "").strip():
             return "A paper needs a title."
-        text = self.published.text().strip()
+        text = str(edited["published"] or "")
         if text and (not _DATE.match(text) or _complete_date(text) is None):
             return "The date must be a real date: YYYY-MM-DD, YYYY-MM or YYYY."
         return None
@@ -115,24 +132,23 @@ class PaperDialog(QDialog):
             return
         super().accept()
 
+    def _edited(self) -> dict[str, object]:
+        return {
+            spec.name: _value(spec, self.inputs[spec.name])
+            for spec in DESCRIBING
+            if spec.name in self.inputs
+        }
+
     def fields(self) -> PaperFields:
-        """The edited paper."""
-        text = self.published.text().strip()
-        published = _complete_date(text) if text else None
-        code_urls = _lines(self.code_urls.toPlainText())
-        return PaperFields(
-            title=self.title.text().strip(),
-            authors=_lines(self.authors.toPlainText()),
-            affiliations=[a.strip() for a in self.affiliations.text().split(",") if a.strip()],
-            abstract=self.abstract.toPlainText().strip(),
-            published=published,
-            date_inferred=bool(self._keep["date_inferred"]) and published == self._original_date,
-            category=self.category.text().strip().upper(),
-            has_code=bool(code_urls) or bool(self._keep["has_code"]),
-            code_urls=code_urls,
-            score=self._keep["score"],
-            authors_truncated=not self.complete.isChecked(),
-            doi=self.doi.text().strip() or None,
-            arxiv_id=self.arxiv.text().strip() or None,
-            url=self.url.text().strip() or None,
+        """The edited paper; what the dialog does not edit is kept as it was."""
+        edited = self._edited()
+        text = str(edited["published"] or "")
+        edited["published"] = _complete_date(text) if text else None
+        edited["category"] = str(edited["category"]).upper()
+        kept = {spec.name: getattr(self._original, spec.name) for spec in DESCRIBING}
+        result = PaperFields(**{**kept, **edited})  # type: ignore[arg-type]
+        result.date_inferred = self._original.date_inferred and (
+            result.published == self._original.published
         )
+        result.has_code = bool(result.code_urls) or self._original.has_code
+        return result
