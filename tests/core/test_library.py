@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import string
 from collections.abc import Callable
@@ -475,3 +476,45 @@ def test_key_stays_when_the_paper_changes(library: Library) -> None:
     assert library.search("Completely") == [paper]
     assert paper not in library.search("Akyürek")
     assert library.search('author:"Somebody Else"') == [paper]
+
+
+# --- stable identity (issue 14) ------------------------------------------------------
+
+
+def test_every_paper_has_its_own_uuid_that_outlives_its_id(library: Library) -> None:
+    uuids = [p.uuid for p in library.papers(library.search(""))]
+    assert len(uuids) == 50 and len(set(uuids)) == 50
+    assert all(re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", u)
+               for u in uuids)  # fmt: skip
+    last = max(library.search(""))
+    gone = library.paper(last).uuid
+    library.delete_papers([last])
+    again = library.add_paper(PaperFields(title="Reuses the id"))
+    assert again == last  # ids are reused ...
+    assert library.paper(again).uuid != gone  # ... UUIDs never are
+
+
+def test_a_deletion_is_recorded_in_its_own_transaction(library: Library) -> None:
+    paper = library.paper(1)
+    with pytest.raises(RuntimeError, match="boom"), library.write():
+        library.delete_papers([1])
+        assert scalar(library, "SELECT count(*) FROM deletions WHERE uuid = ?", paper.uuid) == 1
+        raise RuntimeError("boom")
+    assert scalar(library, "SELECT count(*) FROM deletions") == 0  # rolled back together
+    library.delete_papers([1])
+    assert scalar(library, "SELECT uuid FROM deletions") == paper.uuid
+    # A paper put back under its UUID (undo) is no longer recorded as deleted.
+    library.conn.execute(
+        "INSERT INTO papers(id, key, title, status, added, modified, uuid) "
+        "VALUES (1, 'k', 't', 'new', 'a', 'a', ?)",
+        (paper.uuid,),
+    )
+    assert scalar(library, "SELECT count(*) FROM deletions") == 0
+
+
+def test_a_paper_inserted_without_a_uuid_gets_one(library: Library) -> None:
+    library.conn.execute(
+        "INSERT INTO papers(id, key, title, status, added, modified) "
+        "VALUES (999, 'k999', 't', 'new', 'a', 'a')"
+    )
+    assert len(library.paper(999).uuid) == 36

@@ -43,6 +43,7 @@ class Field:
 
 FIELDS: tuple[Field, ...] = (
     Field("id", "Id", "int", "id", in_csv=True),
+    Field("uuid", "UUID", "text", "uuid", in_csv=False),
     Field("key", "Key", "text", "key", sort="key", width=150, hidden=True),
     Field("title", "Title", "text", "title", describes=True, sort="title", width=300,
           edit="line"),
@@ -117,6 +118,7 @@ class Paper(PaperFields):
 
     id: int
     key: str
+    uuid: str = ""
     status: str = "new"
     tags: list[str] = field(default_factory=list)
     note: str = ""

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
+from uuid import uuid4
 
 from papershelf.core import keys
 from papershelf.core.errors import LibraryError, primary_code
@@ -494,7 +495,14 @@ class Library:
                 else:
                     key = cite_key
                 batch_keys.add(key.casefold())
-                columns.update(id=paper_id, key=key, added=when, modified=when, status="new")
+                columns.update(
+                    id=paper_id,
+                    key=key,
+                    uuid=str(uuid4()),
+                    added=when,
+                    modified=when,
+                    status="new",
+                )
                 rows.append(columns)
                 names = [n.strip() for n in fields.authors if n.strip()]
                 authors += [(paper_id, i, name_id("authors", n)) for i, n in enumerate(names)]

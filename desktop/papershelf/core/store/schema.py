@@ -250,6 +250,50 @@ def _application_id(db: sqlite_utils.Database) -> None:
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
+# A random (version 4) UUID in SQL, for rows made before papers had one.
+UUID_SQL = (
+    "lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || "
+    "substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + abs(random()) % 4, 1) || "
+    "substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))"
+)
+
+
+def _stable_identity(db: sqlite_utils.Database) -> None:
+    """A UUID per paper (ids are reused after a delete) and a record of each deletion.
+
+    Both are what a second copy of the library needs to follow this one. Triggers keep
+    them, so every way of adding, restoring or deleting a paper does, in its own
+    transaction: a paper without a UUID gets one, a deleted paper's UUID is recorded
+    with the time, and a paper put back (undo) is no longer recorded as deleted.
+    """
+    db.execute("ALTER TABLE papers ADD COLUMN uuid TEXT")
+    db.execute(f"UPDATE papers SET uuid = {UUID_SQL}")
+    db.execute("CREATE UNIQUE INDEX idx_papers_uuid ON papers(uuid)")
+    db.execute("CREATE TABLE deletions (uuid TEXT PRIMARY KEY, deleted_at TEXT NOT NULL)")
+    db.execute(
+        f"""
+        CREATE TRIGGER papers_uuid AFTER INSERT ON papers WHEN new.uuid IS NULL BEGIN
+            UPDATE papers SET uuid = {UUID_SQL} WHERE id = new.id;
+        END
+        """
+    )
+    db.execute(
+        """
+        CREATE TRIGGER papers_undeleted AFTER INSERT ON papers WHEN new.uuid IS NOT NULL BEGIN
+            DELETE FROM deletions WHERE uuid = new.uuid;
+        END
+        """
+    )
+    db.execute(
+        """
+        CREATE TRIGGER papers_deleted AFTER DELETE ON papers WHEN old.uuid IS NOT NULL BEGIN
+            INSERT OR REPLACE INTO deletions(uuid, deleted_at)
+            VALUES (old.uuid, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
+        END
+        """
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v1,
     _cascade_triggers,
@@ -257,6 +301,7 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _title_keys,
     _status_order,
     _application_id,
+    _stable_identity,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
