@@ -13,6 +13,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 from cli_runner import run
 
 from papershelf.core.errors import LibraryError
@@ -82,14 +83,17 @@ def test_a_library_carries_the_application_id(tmp_path: Path) -> None:
 def test_a_library_from_before_the_application_id_still_opens(tmp_path: Path) -> None:
     # The near miss: no id in the header, but every table a library has.
     path = tmp_path / "library.sqlite"
-    with open_library(path) as lib:
-        count = lib.count()
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA application_id = 0")
-    conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION - 1}")
+    before = schema.MIGRATIONS.index(schema._application_id)
+    conn = sqlite3.connect(path, isolation_level=None)
+    db = sqlite_utils.Database(conn)
+    for migration in schema.MIGRATIONS[:before]:
+        migration(db)
+    conn.execute(f"PRAGMA user_version = {before}")
+    conn.execute("INSERT INTO papers(id, key, title, status, added, modified) "
+                 "VALUES (1, 'k', 'Kept', 'new', 'a', 'a')")  # fmt: skip
     conn.close()
     with open_library(path) as lib:
-        assert lib.count() == count
+        assert [p.title for p in lib.papers([1])] == ["Kept"]
         assert lib.conn.execute("PRAGMA application_id").fetchone()[0] == schema.APPLICATION_ID
 
 
