@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 
+from papershelf.core.dates import real_date
 from papershelf.core.fields import PaperFields
 from papershelf.core.io import bibtex_text
 from papershelf.core.io.seed_import import code_urls
@@ -103,28 +103,26 @@ def parse_tags(value: str) -> list[str]:
 
 
 def parse_date(fields: dict[str, str]) -> str | None:
-    """YYYY-MM-DD from ``date`` (biblatex) or ``year`` and ``month``; missing parts are 01."""
+    """The date at the precision given: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+
+    From ``date`` (biblatex) or ``year`` and ``month``. Nothing is invented: a year
+    alone stays a year, so it is never exported as January the first.
+    """
     iso = _ISO_DATE.match(fields.get("date", "").strip())
     if iso:
-        parts = [int(p) for p in iso.groups() if p]
-        try:
-            return date(*[*parts, 1, 1][:3]).isoformat()
-        except ValueError:
-            pass
+        known = real_date([int(p) for p in iso.groups() if p])
+        if known:
+            return known
     year_match = _YEAR.search(fields.get("year", ""))
     if not year_match:
         return None
-    year = int(year_match.group(1))
-    month_text = bibtex_text.decode_verbatim(fields.get("month", "")).lower()
-    month = 1
+    parts = [int(year_match.group(1))]
+    month_text = bibtex_text.decode_verbatim(fields.get("month", "")).strip().lower()
     if month_text.isdigit() and 1 <= int(month_text) <= 12:
-        month = int(month_text)
+        parts.append(int(month_text))
     elif month_text[:3] in _MONTHS:
-        month = _MONTHS.index(month_text[:3]) + 1
-    try:
-        return date(year, month, 1).isoformat()
-    except ValueError:
-        return None
+        parts.append(_MONTHS.index(month_text[:3]) + 1)
+    return real_date(parts)
 
 
 def normalize_doi(value: str) -> str | None:

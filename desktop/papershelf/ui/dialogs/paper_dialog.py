@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import fields as dataclass_fields
-from datetime import date
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from papershelf.core.dates import real_date
 from papershelf.core.fields import DESCRIBING, Field, PaperFields
 from papershelf.ui.mnemonics import with_mnemonics
 
@@ -37,14 +37,9 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def _complete_date(text: str) -> str | None:
-    """'2023' -> '2023-01-01', '2023-05' -> '2023-05-01'; None when it is not a real date."""
-    parts = [int(p) for p in text.split("-")]
-    year, month, day = [*parts, 1, 1][:3]
-    try:
-        return date(year, month, day).isoformat()
-    except ValueError:
-        return None
+def _real_date(text: str) -> str | None:
+    """The date typed, at its precision (2023, 2023-05, 2023-05-17), if it is real."""
+    return real_date([int(p) for p in text.split("-")]) if _DATE.match(text) else None
 
 
 def _input(spec: Field, value: object) -> Input:
@@ -119,7 +114,7 @@ class PaperDialog(QDialog):
         if not str(edited["title"] or "").strip():
             return "A paper needs a title."
         text = str(edited["published"] or "")
-        if text and (not _DATE.match(text) or _complete_date(text) is None):
+        if text and _real_date(text) is None:
             return "The date must be a real date: YYYY-MM-DD, YYYY-MM or YYYY."
         return None
 
@@ -143,7 +138,7 @@ class PaperDialog(QDialog):
         """The edited paper; what the dialog does not edit is kept as it was."""
         edited = self._edited()
         text = str(edited["published"] or "")
-        edited["published"] = _complete_date(text) if text else None
+        edited["published"] = _real_date(text) if text else None
         edited["category"] = str(edited["category"]).upper()
         kept = {spec.name: getattr(self._original, spec.name) for spec in DESCRIBING}
         result = PaperFields(**{**kept, **edited})  # type: ignore[arg-type]
