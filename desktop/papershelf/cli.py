@@ -20,6 +20,7 @@ from papershelf.core import paths
 from papershelf.core.errors import LibraryError
 from papershelf.core.fields import Paper
 from papershelf.core.io.interchange import export_csv
+from papershelf.core.names import display
 from papershelf.core.safety import backup
 from papershelf.core.safety.recovery import open_or_recover
 from papershelf.core.store.library import Library
@@ -148,7 +149,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _print_table(papers: Sequence[Paper]) -> None:
     for p in papers:
-        authors = ", ".join(p.authors[:2]) + (" et al." if len(p.authors) > 2 else "")
+        shown = [display(a) for a in p.authors[:2]]
+        authors = ", ".join(shown) + (" et al." if len(p.authors) > 2 else "")
         title = p.title if len(p.title) <= 70 else p.title[:69] + "…"
         print(f"{p.id:>5}  {p.status:<8}  {p.published or '':<10}  {title}  ({authors})")
     sys.stdout.flush()  # the count is said only once the papers are out

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from papershelf.core import names
 from papershelf.core.fields import Paper, PaperFields
 from papershelf.core.io import bibtex_fields, bibtex_text
 from papershelf.core.io.bibtex import ImportCancelled, import_bibtex, parse_bibtex
@@ -26,8 +27,8 @@ from papershelf.core.io.interchange import (
     export_bibtex,
     export_csl_json,
     export_csv,
-    split_name,
 )
+from papershelf.core.names import display
 from papershelf.core.store.library import Library
 from papershelf.core.store.opening import open_library
 
@@ -158,7 +159,9 @@ def test_any_author_list_survives(names: list[str]) -> None:
     names = [n for n in names if n and n.lower() != "others"]
     paper = Paper(id=1, key="k", title="T", authors=names, authors_truncated=True)
     entry = parse_bibtex(export_bibtex([paper])).entries[0]
-    assert parse_names(entry.fields.get("author", "")) == (names, bool(names))
+    forms, truncated = parse_names(entry.fields.get("author", ""))
+    # What a reader sees of each name survives; its parts are BibTeX's reading of it.
+    assert ([display(f) for f in forms], truncated) == ([display(n) for n in names], bool(names))
 
 
 # --- reading foreign BibTeX --------------------------------------------------------------
@@ -408,7 +411,12 @@ def test_csl_json_items_have_what_citeproc_needs(rich: Library) -> None:
         assert {"id", "type", "title", "issued"} <= set(item)
         assert item["type"] == "article"
         for person in item.get("author", []):
-            assert set(person) in ({"family", "given"}, {"literal"}, {"family", "given", "suffix"})
+            assert set(person) == {"literal"} or {"family", "given"} <= set(person) <= {
+                "family",
+                "given",
+                "suffix",
+                "non-dropping-particle",
+            }
         assert all(isinstance(p, int) for p in item["issued"]["date-parts"][0])
     odd = next(i for i in items if i["title"].startswith("A {braced}"))
     assert "L∞" in odd["title"]  # LaTeX math shown as text
@@ -416,10 +424,14 @@ def test_csl_json_items_have_what_citeproc_needs(rich: Library) -> None:
     assert odd["author"][3] == {"literal": "Plato"}
 
 
-def test_split_name_takes_the_last_word_as_family_name() -> None:
-    assert split_name("Ekin Akyürek") == ("Ekin", "Akyürek", "")
-    assert split_name("Martin Luther King Jr.") == ("Martin Luther", "King", "Jr.")
-    assert split_name("Plato") == ("", "Plato", "")
+def test_names_keep_their_parts() -> None:
+    assert names.parts("Ekin Akyürek") == names.NameParts(given="Ekin", family="Akyürek")
+    assert names.parts("King, Jr., Martin Luther") == names.NameParts(
+        given="Martin Luther", family="King", suffix="Jr."
+    )
+    assert names.parts("Martin Luther King Jr.") == names.parts("King, Jr., Martin Luther")
+    assert names.parts("van Beethoven, Ludwig").particle == "van"
+    assert names.parts("{Barnes and Noble, Inc.}").literal == "Barnes and Noble, Inc."
 
 
 def test_a_paper_twice_in_one_file_is_added_once(tmp_path) -> None:

@@ -17,6 +17,8 @@ import json
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
+from papershelf.core import names
+
 Kind = Literal["text", "longtext", "int", "float", "bool", "date", "time", "list", "names"]
 # How the edit dialog edits a field: one line, one item per line, free text, a box.
 Editor = Literal["line", "lines", "text", "check"]
@@ -135,8 +137,13 @@ class Paper(PaperFields):
         return replace(self, **{f.name: _copy(getattr(described, f.name)) for f in DESCRIBING})
 
     def to_json(self) -> dict[str, Any]:
-        """The record of ``list --format json``: every field by its name, in FIELDS order."""
-        return {f.name: _copy(getattr(self, f.name)) for f in FIELDS}
+        """The record of ``list --format json``: every field by its name, in FIELDS order.
+
+        Names are as shown ("Ludwig van Beethoven"); their parts stay in the library.
+        """
+        record = {f.name: _copy(getattr(self, f.name)) for f in FIELDS}
+        record["authors"] = [names.display(a) for a in self.authors]
+        return record
 
     @classmethod
     def from_json(cls, record: dict[str, Any]) -> Paper:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from papershelf.core import names
 from papershelf.core.text import ascii_fold
 
 # Words that say nothing about a paper; Better BibTeX skips a similar list.
@@ -67,10 +68,18 @@ _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
 def surname(name: str) -> str:
-    """ASCII surname of a display name ("Ekin Akyürek" -> "akyurek")."""
-    parts = [ascii_fold(p) for p in name.replace(",", " ").split()]
-    parts = [p for p in parts if p and p not in _NAME_SUFFIXES]
-    return parts[-1] if parts else ""
+    """ASCII surname of a name ("Ekin Akyürek", "Akyürek, Ekin" -> "akyurek").
+
+    The family name without its particle ("van Beethoven, Ludwig" -> "beethoven"), as
+    Better BibTeX makes keys; a corporate name by its first word.
+    """
+    if "," in name or "{" in name:
+        found = names.parts(name)
+        name = found.literal.split()[0] if found.literal.split() else found.family
+        return next((w for w in map(ascii_fold, name.split()) if w), "")
+    words = [ascii_fold(p) for p in name.split()]
+    words = [p for p in words if p and p not in _NAME_SUFFIXES]
+    return words[-1] if words else ""
 
 
 def first_significant_word(title: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from papershelf.core import names
 from papershelf.core.dates import real_date
 from papershelf.core.fields import PaperFields
 from papershelf.core.io import bibtex_text
@@ -24,6 +25,9 @@ _NAME_MARK = re.compile(r"(?<!\\)[{},]|\s+and\s+", re.IGNORECASE)
 _LIST_MARK = re.compile(r"(?<!\\)[{},;]")
 _NO_GROUPS = re.compile(r"[^{}\\]*")
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+_LEADING_AND = re.compile(r"^(?:and(?:\s+|$))+", re.IGNORECASE)
+_PARTICLE = re.compile(r"(?:^|\s)[a-z]")  # a word in lower case: "van", "de la"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _ISO_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 _ARXIV_ID = re.compile(
@@ -67,29 +71,71 @@ def _one_line(value: str) -> str:
 
 
 def parse_names(value: str) -> tuple[list[str], bool]:
-    """Display names ("First Last") of a BibTeX name list, and whether it ends "and others"."""
+    """Names of a BibTeX name list (``core.names`` forms), and whether it ends "and others".
+
+    A name needs BibTeX's rules only when it has structure: a comma, a brace, a
+    lower-case particle. "Hans Mueller" is kept as it reads, which keeps imports of
+    100,000 entries fast; "M{\\"u}ller, Hans" becomes "Müller, Hans" and
+    "{Barnes and Noble, Inc.}" stays one name. Empty names ("and and") and stray
+    control characters never become a name of their own.
+    """
     names: list[str] = []
     truncated = False
+    value = _CONTROL.sub(" ", value)
     # Without braces or escapes every "and" and comma is at the top level: str.split
     # does what the brace-aware scan would, many times faster (imports of 100,000).
     plain = _NO_GROUPS.fullmatch(value) is not None
     raws = _AND.split(value) if plain else split_top_level(value, _NAME_MARK, "")
     for raw in raws[:MAX_AUTHORS]:
-        if raw.strip().lower() == "others":
+        raw = _LEADING_AND.sub("", raw.strip())  # "A and and B": the second "and"
+        if not raw:
+            continue
+        if raw.lower() == "others":
             truncated = True
             continue
-        pieces = raw.split(",") if plain else split_top_level(raw, _LIST_MARK, ",")
-        parts = [_one_line(p) for p in pieces]
-        if len(parts) >= 3:  # "von Last, Jr, First"
-            name = f"{parts[2]} {parts[0]} {parts[1]}"
-        elif len(parts) == 2:  # "von Last, First"
-            name = f"{parts[1]} {parts[0]}"
-        else:
-            name = parts[0]
-        name = " ".join(name.split())
+        name = _structured(raw) if _has_parts(raw, plain) else _one_line(raw)
         if name:
             names.append(name)
     return names, truncated
+
+
+def _has_parts(raw: str, plain: bool) -> bool:
+    """Whether a name needs BibTeX's rules: a comma or a particle at its top level, or a
+    corporate name in braces."""
+    if raw.startswith("{") and names.latex_parts(raw).literal:
+        return True
+    top = raw if plain else _outside_groups(raw)
+    return "," in top or _PARTICLE.search(top) is not None
+
+
+def _outside_groups(text: str) -> str:
+    """``text`` without what braces enclose (a braced word is never a particle)."""
+    out, depth = [], 0
+    for ch in text:
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out)
+
+
+def _structured(raw: str) -> str:
+    """The form of a name that has parts BibTeX's rules must find, LaTeX made text."""
+    found = names.latex_parts(raw)
+    if found.literal:
+        literal = _one_line(found.literal)
+        return "{" + literal + "}" if literal else ""
+    decoded = names.NameParts(
+        given=_one_line(found.given),
+        particle=_one_line(found.particle),
+        family=_one_line(found.family),
+        suffix=_one_line(found.suffix),
+    )
+    if not decoded.family:  # "Jr., Ann": nothing but a given name and a suffix left
+        return " ".join(w for w in (decoded.given, decoded.suffix) if w)
+    return names.bibtex_form(decoded)
 
 
 def parse_tags(value: str) -> list[str]:

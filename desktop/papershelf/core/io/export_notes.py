@@ -29,6 +29,7 @@ from typing import Literal, TextIO
 from papershelf.core.errors import LibraryError
 from papershelf.core.fields import Paper
 from papershelf.core.io import markdown
+from papershelf.core.names import display
 from papershelf.core.safety.safe_files import (
     Interrupted,
     atomic_write,
@@ -113,7 +114,8 @@ def _tag(tag: str) -> str:
 
 def info_line(paper: Paper) -> str:
     """Authors · date · status · tags · key · links, in one Markdown line."""
-    authors = ", ".join(paper.authors) + (" et al." if paper.authors_truncated else "")
+    shown = ", ".join(display(a) for a in paper.authors)
+    authors = shown + (" et al." if paper.authors_truncated else "")
     parts = [markdown.escape_inline(authors) if authors.strip() else "unknown authors"]
     parts.append(paper.published or "no date")
     parts.append(paper.status)
@@ -164,7 +166,7 @@ def render_paper(paper: Paper) -> str:
     """The per-paper layout: YAML front matter, the title, the note, the abstract."""
     fields = {
         "title": paper.title,
-        "authors": list(paper.authors),
+        "authors": [display(a) for a in paper.authors],
         "published": paper.published,
         "year": paper.year,
         "category": paper.category,

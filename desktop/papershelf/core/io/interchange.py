@@ -13,39 +13,27 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from papershelf.core import names
 from papershelf.core.fields import FIELDS, Paper
 from papershelf.core.io import bibtex_text
 from papershelf.core.text import latex_to_text
 
-_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 CSV_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.in_csv)
-
-
-def split_name(name: str) -> tuple[str, str, str]:
-    """(given, family, suffix) of a display name: the family name is its last word.
-
-    Papershelf keeps names as they are shown ("Ekin Akyürek"), so that is the best
-    guess; a one-word name is all family name.
-    """
-    words = name.split()
-    suffix = ""
-    if len(words) >= 3 and words[-1].lower() in _SUFFIXES:
-        suffix = words.pop()
-    if not words:
-        return "", "", suffix
-    return " ".join(words[:-1]), words[-1], suffix
 
 
 # ------------------------------------------------------------------ BibTeX
 
 
 def _bib_name(name: str) -> str:
-    """A name as BibTeX reads it unambiguously: "Family, Suffix, Given"."""
+    """A name as BibTeX and biber read it unambiguously: "von Family, Suffix, Given".
+
+    A corporate name is one braced group; a word that BibTeX would take for syntax
+    ("and", a comma, "others") is braced too.
+    """
 
     def protect(part: str) -> str:
-        # A bare "and" would split the list, a comma the name, a lone "others" means et al.
         words = []
         for word in part.split():
             text = bibtex_text.encode(word)
@@ -53,9 +41,16 @@ def _bib_name(name: str) -> str:
             words.append(f"{{{text}}}" if special else text)
         return " ".join(words)
 
-    given, family, suffix = split_name(name)
-    parts = [protect(family)] + ([protect(suffix)] if suffix else [])
-    return ", ".join(parts + ([protect(given)] if given else []))
+    p = names.parts(name)
+    if p.literal:
+        return "{" + bibtex_text.encode(p.literal) + "}"
+    family = " ".join(w for w in (protect(p.particle), protect(p.family)) if w)
+    if not family:  # a given name alone: keep it whole as the family name
+        return protect(p.given)
+    pieces = [family] + ([protect(p.suffix)] if p.suffix else [])
+    if p.given or p.suffix:
+        pieces.append(protect(p.given))
+    return ", ".join(pieces)
 
 
 def _bib_field(lines: list[str], name: str, value: str | None, *, verbatim: bool = False) -> None:
@@ -136,12 +131,15 @@ def export_csv(papers: Iterable[Paper], fields: Sequence[str] = CSV_FIELDS) -> s
 
 
 def _csl_name(name: str) -> dict[str, str]:
-    given, family, suffix = split_name(name)
-    if not given:
-        return {"literal": name.strip()}
-    person = {"family": family, "given": given}
-    if suffix:
-        person["suffix"] = suffix
+    """A CSL name: its parts, a particle as citeproc's "non-dropping-particle"."""
+    p = names.parts(name)
+    if p.literal or not p.given:
+        return {"literal": p.literal or names.display(name)}
+    person = {"family": p.family, "given": p.given}
+    if p.particle:
+        person["non-dropping-particle"] = p.particle
+    if p.suffix:
+        person["suffix"] = p.suffix
     return person
 
 

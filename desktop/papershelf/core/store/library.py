@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from uuid import uuid4
 
-from papershelf.core import keys
+from papershelf.core import keys, names
 from papershelf.core.errors import LibraryError, primary_code
 from papershelf.core.fields import DESCRIBING, STORED, Paper, PaperFields, from_column, to_column
 from papershelf.core.search.query import CompiledQuery, compile_query
@@ -212,9 +212,11 @@ class Library:
     ) -> dict[int, list[str]]:
         out: dict[int, list[str]] = {i: [] for i in ids}
         order = "l.position" if link != "paper_tags" else "t.name COLLATE NOCASE"
+        # A paper's own spelling of an author, else the person's name.
+        spelling = "coalesce(l.name, t.name)" if link == "paper_authors" else "t.name"
         for chunk in chunks(ids):
             sql = (
-                f"SELECT l.paper_id, t.name FROM {link} l JOIN {table} t ON t.id = l.{column} "
+                f"SELECT l.paper_id, {spelling} FROM {link} l JOIN {table} t ON t.id = l.{column} "
                 f"WHERE l.paper_id IN ({marks(len(chunk))}) ORDER BY l.paper_id, {order}"
             )
             for paper_id, name in self.conn.execute(sql, list(chunk)):
@@ -395,13 +397,22 @@ class Library:
     # ---------------------------------------------------------------- writing
 
     def _name_id(self, table: str, name: str) -> int:
-        """Id of the row in ``table`` for ``name``, matched case- and accent-insensitively."""
-        norm = fold(name)
-        row = self.conn.execute(f"SELECT id FROM {table} WHERE name_norm = ?", (norm,)).fetchone()
+        """Id of the row in ``table`` for ``name``, matched case- and accent-insensitively.
+
+        A person (``authors``) is matched by the name as shown, and keeps the spelling
+        with the more informative capitals of those seen ("HaoChen", not "Haochen").
+        """
+        shown = names.display(name) if table == "authors" else name.strip()
+        norm = fold(shown)
+        row = self.conn.execute(
+            f"SELECT id, name FROM {table} WHERE name_norm = ?", (norm,)
+        ).fetchone()
         if row:
+            if table == "authors" and names.better_spelling(row[1], shown) != row[1]:
+                self.conn.execute("UPDATE authors SET name = ? WHERE id = ?", (shown, row[0]))
             return int(row[0])
         cursor = self.conn.execute(
-            f"INSERT INTO {table}(name, name_norm) VALUES (?, ?)", (name.strip(), norm)
+            f"INSERT INTO {table}(name, name_norm) VALUES (?, ?)", (shown, norm)
         )
         return int(cursor.lastrowid or 0)
 
@@ -413,10 +424,10 @@ class Library:
         """Replace the ordered authors and affiliations of a paper."""
         self.conn.execute("DELETE FROM paper_authors WHERE paper_id = ?", (paper_id,))
         self.conn.execute("DELETE FROM paper_affiliations WHERE paper_id = ?", (paper_id,))
-        for position, name in enumerate(n for n in fields.authors if n.strip()):
+        for position, name in enumerate(n.strip() for n in fields.authors if n.strip()):
             self.conn.execute(
-                "INSERT INTO paper_authors(paper_id, position, author_id) VALUES (?, ?, ?)",
-                (paper_id, position, self._name_id("authors", name)),
+                "INSERT INTO paper_authors(paper_id, position, author_id, name) VALUES (?,?,?,?)",
+                (paper_id, position, self._name_id("authors", name), name),
             )
         for position, name in enumerate(n for n in fields.affiliations if n.strip()):
             self.conn.execute(
@@ -426,7 +437,7 @@ class Library:
 
     def _columns(self, fields: PaperFields) -> dict[str, object]:
         """The papers row of what describes a paper, with its derived columns."""
-        authors = [n.strip() for n in fields.authors if n.strip()]
+        authors = [names.display(n) for n in fields.authors if n.strip()]
         columns = {f.column: to_column(f, getattr(fields, f.name)) for f in DESCRIBING if f.column}
         columns.update(
             title=fields.title.strip(),
@@ -473,10 +484,9 @@ class Library:
 
         def name_id(table: str, name: str) -> int:
             cache = self._people[table]
-            norm = fold(name)
-            if norm not in cache:
-                cache[norm] = self._name_id(table, name)
-            return cache[norm]
+            if name not in cache:
+                cache[name] = self._name_id(table, name)
+            return cache[name]
 
         batch_keys: set[str] = set()
 
@@ -504,8 +514,8 @@ class Library:
                     status="new",
                 )
                 rows.append(columns)
-                names = [n.strip() for n in fields.authors if n.strip()]
-                authors += [(paper_id, i, name_id("authors", n)) for i, n in enumerate(names)]
+                given = [n.strip() for n in fields.authors if n.strip()]
+                authors += [(paper_id, i, name_id("authors", n), n) for i, n in enumerate(given)]
                 affs = [n.strip() for n in fields.affiliations if n.strip()]
                 affiliations += [
                     (paper_id, i, name_id("affiliations", n)) for i, n in enumerate(affs)
@@ -514,13 +524,14 @@ class Library:
                     (paper_id, latex_to_text(fields.title), columns["authors_text"],
                      latex_to_text(fields.abstract), "", "")
                 )  # fmt: skip
-            names = list(rows[0]) if rows else []
+            stored = list(rows[0]) if rows else []
             conn.executemany(
-                f"INSERT INTO papers({', '.join(names)}) VALUES ({marks(len(names))})",
-                [[row[n] for n in names] for row in rows],
+                f"INSERT INTO papers({', '.join(stored)}) VALUES ({marks(len(stored))})",
+                [[row[n] for n in stored] for row in rows],
             )
             conn.executemany(
-                "INSERT INTO paper_authors(paper_id, position, author_id) VALUES (?, ?, ?)",
+                "INSERT INTO paper_authors(paper_id, position, author_id, name) "
+                "VALUES (?, ?, ?, ?)",
                 authors,
             )
             conn.executemany(
@@ -615,9 +626,9 @@ class Library:
     def refresh_tags(self, ids: Sequence[int]) -> None:
         """Bring tags_text and the FTS rows of ``ids`` in step with their tags."""
         tags = self._names("paper_tags", "tags", "tag_id", ids)
-        for paper_id, names in tags.items():
+        for paper_id, held in tags.items():
             self.conn.execute(
-                "UPDATE papers SET tags_text = ? WHERE id = ?", (", ".join(names), paper_id)
+                "UPDATE papers SET tags_text = ? WHERE id = ?", (", ".join(held), paper_id)
             )
         self._reindex(ids)
 

@@ -294,6 +294,12 @@ def _stable_identity(db: sqlite_utils.Database) -> None:
     )
 
 
+def _own_spellings(db: sqlite_utils.Database) -> None:
+    """Each paper keeps its own spelling of each author (``Schütze`` is not ``Schutze``),
+    with the name's parts (``van Beethoven, Ludwig``); people are still matched as one."""
+    db.execute("ALTER TABLE paper_authors ADD COLUMN name TEXT")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v1,
     _cascade_triggers,
@@ -302,6 +308,7 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _status_order,
     _application_id,
     _stable_identity,
+    _own_spellings,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -17,6 +17,7 @@ from PySide6.QtGui import QDesktopServices, QPalette, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from papershelf.core.fields import Paper
+from papershelf.core.names import display
 from papershelf.core.store.schema import STATUSES
 from papershelf.core.text import latex_to_text
 
@@ -100,9 +101,9 @@ class DetailsPane(SafeTextBrowser):
         def text(value: str) -> str:
             return highlight(latex_to_text(value), words, color)
 
+        shown = [display(name) for name in paper.authors]
         authors = ", ".join(
-            f'<a href="{AUTHOR_SCHEME}:{quote(name, safe="")}">{text(name)}</a>'
-            for name in paper.authors
+            f'<a href="{AUTHOR_SCHEME}:{quote(name, safe="")}">{text(name)}</a>' for name in shown
         )
         if paper.authors_truncated:
             authors += " <i>et al.</i>"
