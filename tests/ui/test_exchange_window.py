@@ -25,6 +25,11 @@ BIB = """@article{vaswani2017attention,
 """
 
 
+def finish(qtbot, window: MainWindow) -> None:
+    """Imports and exports run in the background: wait for the one started to end."""
+    qtbot.waitUntil(lambda: not window.exchange.running(), timeout=30_000)
+
+
 @pytest.fixture
 def summaries(monkeypatch) -> list[str]:
     """The text of every result box the window shows."""
@@ -39,7 +44,7 @@ def summaries(monkeypatch) -> list[str]:
 
 
 def test_export_notes_per_paper_from_the_dialog(
-    window: MainWindow, tmp_path: Path, monkeypatch, summaries
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch, summaries
 ) -> None:
     window.filter_edit.setText("doremi")
     window.table.selectRow(0)
@@ -52,6 +57,7 @@ def test_export_notes_per_paper_from_the_dialog(
 
     monkeypatch.setattr(ExportNotesDialog, "exec", choose)
     window.findChild(type(window.action_import), "actionExportNotes").trigger()
+    finish(qtbot, window)
     written = list((tmp_path / "vault").glob("*.md"))
     assert [p.name for p in written] == ["xie2023doremi.md"]
     text = written[0].read_text(encoding="utf-8")
@@ -62,7 +68,7 @@ def test_export_notes_per_paper_from_the_dialog(
 
 
 def test_import_bib_by_drop_reports_added_and_skipped(
-    window: MainWindow, tmp_path: Path, summaries
+    qtbot, window: MainWindow, tmp_path: Path, summaries
 ) -> None:
     bib = tmp_path / "refs.bib"
     bib.write_text(BIB, encoding="utf-8")
@@ -71,6 +77,7 @@ def test_import_bib_by_drop_reports_added_and_skipped(
     event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
                        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)  # fmt: skip
     window.dropEvent(event)
+    finish(qtbot, window)
     assert window.count_label.text() == "51 of 51 papers"
     assert "added 1" in summaries[-1]
     assert "refs.bib:8: malformed entry" in summaries[-1]  # with the line it starts on
@@ -78,19 +85,22 @@ def test_import_bib_by_drop_reports_added_and_skipped(
     assert window.model.rowCount() == 1
 
 
-def test_export_references_as_bibtex(window: MainWindow, tmp_path: Path, monkeypatch) -> None:
+def test_export_references_as_bibtex(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
     target = tmp_path / "out.bib"
     monkeypatch.setattr(QDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     window.filter_edit.setText("cat:CV")
     window.action_export_refs.trigger()
+    finish(qtbot, window)
     text = target.read_text(encoding="utf-8")
     assert text.count("@") == 7  # the current filter is the default scope
     assert "carion2026sam" in text
 
 
 def test_export_references_through_a_link_keeps_it_and_refusals_are_shown(
-    window: MainWindow, tmp_path: Path, monkeypatch
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
 ) -> None:
     (tmp_path / "synced").mkdir()
     real = tmp_path / "synced" / "refs.bib"
@@ -103,16 +113,18 @@ def test_export_references_through_a_link_keeps_it_and_refusals_are_shown(
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(chosen[0]), ""))
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
     window.action_export_refs.trigger()
+    finish(qtbot, window)
     assert link.is_symlink() and real.read_text(encoding="utf-8").count("\n@") == 50
     dangling = tmp_path / "later.bib"
     dangling.symlink_to(tmp_path / "missing" / "refs.bib")
     chosen[0] = dangling
     window.action_export_refs.trigger()  # a LibraryError: a message, never an exception
+    finish(qtbot, window)
     assert len(warnings) == 1 and "whose folder does not exist" in warnings[0]
 
 
 def test_export_notes_into_a_linked_folder(
-    window: MainWindow, tmp_path: Path, monkeypatch, summaries
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch, summaries
 ) -> None:
     (tmp_path / "synced-vault").mkdir()
     (tmp_path / "vault").symlink_to("synced-vault")
@@ -125,6 +137,7 @@ def test_export_notes_into_a_linked_folder(
 
     monkeypatch.setattr(ExportNotesDialog, "exec", choose)
     window.findChild(type(window.action_import), "actionExportNotes").trigger()
+    finish(qtbot, window)
     assert (tmp_path / "vault").is_symlink()
     assert len(list((tmp_path / "synced-vault").glob("*.md"))) == 50
     assert "written 50" in summaries[-1]

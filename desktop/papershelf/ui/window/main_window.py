@@ -8,6 +8,7 @@ columns, splitters) across filters and restarts.
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,7 @@ from PySide6.QtWidgets import (
 )
 
 from papershelf.core.errors import LibraryError
+from papershelf.core.ops.changes import PAPERS, Changes
 from papershelf.core.safety import backup
 from papershelf.core.search.facets import Facet, facet_counts, quote_value
 from papershelf.core.search.filter_text import toggle_term
@@ -59,8 +61,8 @@ from papershelf.ui.panes.facet_tree import FacetTree
 from papershelf.ui.panes.note_editor import NotePanel
 from papershelf.ui.single_instance import InstanceServer
 from papershelf.ui.table.model import COLUMN_INDEX, COLUMNS, PaperTableModel
-from papershelf.ui.table.query_runner import Job, QueryRunner
 from papershelf.ui.table.status_delegate import StatusDelegate
+from papershelf.ui.tasks import COUNTS, TaskManager, fail_fast_writes
 from papershelf.ui.window.backups import BackupScheduler
 from papershelf.ui.window.exchange import Exchange
 from papershelf.ui.window.menus import WindowMenus
@@ -68,6 +70,16 @@ from papershelf.ui.window.menus import WindowMenus
 _FACET_DELAY_MS = 120  # facets follow once typing pauses; the table follows every key
 _WATCH_MS = 700  # outside changes show within a second
 _SYNC_FACETS_LIMIT = 5_000  # above this, counting would stall typing: use a thread
+_SUCCESSORS = 256  # papers after (and before) the current one that may take its place
+
+
+@dataclass
+class _Wanted:
+    """Papers to select once the rows they are in arrive (after a sort, filter or start)."""
+
+    selected: list[int]
+    current: int | None
+    scrolled: bool = False
 
 
 def settings() -> QSettings:
@@ -85,8 +97,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Papershelf — {library.path.name}")
         self._author_limit = 50
         self.recovered: str | None = None  # set when the library came back from a backup
-        self._facet_generation = 0
         self._total = library.count()
+        # All work off the main thread: queries, counts, terms, backups, imports, exports.
+        self.tasks = TaskManager(library.path, self)
+        fail_fast_writes(library)  # an import holds the write lock: never wait 5 s for it
         self.menus = WindowMenus(self)
         self._build_widgets()
         self.paper_actions = PaperActions(self)
@@ -98,20 +112,23 @@ class MainWindow(QMainWindow):
         self._facet_timer.timeout.connect(self._count_facets)
         self.model.resultApplied.connect(self._result_applied)
         self.model.queryFailed.connect(self._show_filter_error)
-        # Counts get a thread of their own: a keystroke's query never waits behind them.
-        self.facet_runner = QueryRunner(library.path, self)
-        self.facet_runner.finished.connect(self._facets_counted)
-        self._pending_select: int | None = None
+        self.model.aboutToSort.connect(self._keep_selection)
+        self.model.refreshed.connect(self._refreshed)
+        self._wanted: _Wanted | None = None
+        self._selecting = False  # the window, not the reader, is moving the selection
+        # Where the reader was when a write started: the current paper and those that
+        # may take its place when it leaves the result (triage: the next one).
+        self._place: tuple[int, list[int]] | None = None
         # The paper the details, note and tag panes show: always the table's current one.
         self._current_paper: int | None = None
-        self._refreshing = False
-        # A reset (new filter, sort, refresh) clears the table's current index without
-        # a currentRowChanged signal: the panes must follow it there too.
+        # A reset (new filter, sort) clears the table's current index without a
+        # currentRowChanged signal: the panes must follow it there too.
         self.model.modelReset.connect(self._follow_table)
         self.filter_edit.textChanged.connect(self._apply_filter)
         self._apply_filter()
         if self.model.rowCount():
             self.table.selectRow(0)  # open on a paper to read, not an empty pane
+        self._select_remembered_paper()
         self._count_facets()
         # Another process (the command line, a second window) may write the library:
         # data_version moves only for their commits, so polling it is nearly free.
@@ -121,7 +138,7 @@ class MainWindow(QMainWindow):
         self._watch_timer.start()
         self.instance_server = InstanceServer(library.path, self)
         self.instance_server.raiseRequested.connect(self.bring_to_front)
-        self.backups = BackupScheduler(library.path, self)
+        self.backups = BackupScheduler(library.path, self.tasks, self)
         self.backups.finished.connect(lambda message: self.statusBar().showMessage(message, 8000))
 
     # ------------------------------------------------------------ building
@@ -136,7 +153,7 @@ class MainWindow(QMainWindow):
         self.filter_error.setStyleSheet("color: #c62828;")
         self.filter_error.hide()
 
-        self.model = PaperTableModel(self.library, self)
+        self.model = PaperTableModel(self.library, self.tasks, self)
         self.table = QTableView(objectName="paperTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -164,6 +181,7 @@ class MainWindow(QMainWindow):
         header.setSortIndicator(COLUMN_INDEX["published"], Qt.SortOrder.DescendingOrder)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.selectionModel().selectionChanged.connect(self._reader_selected)
 
         self.facets = FacetTree()
         self.facets.termClicked.connect(self.toggle_filter_term)
@@ -265,22 +283,25 @@ class MainWindow(QMainWindow):
             return
         current = self.current_paper_id()
         self._facet_timer.stop()  # counts for a result the reader has moved past are wasted
-        self.facet_runner.cancel("facets")
+        self.tasks.cancel("facets")
+        self._place = None
         try:
             self.model.set_query(query)
         except (LibraryError, sqlite3.Error) as exc:
             self._show_filter_error(f"cannot run this filter: {exc}")
             return
         self.filter_error.hide()
-        self._pending_select = current
+        if current is not None:  # else the last paper read, when the filter shows it again
+            self._wanted = _Wanted([current], current)
         self._result_applied()
 
     def _result_applied(self) -> None:
         """A (first or complete) result is in the table: count it, keep the reader's place."""
         self._update_count()
-        if self._pending_select is not None and self.model.row_of(self._pending_select) >= 0:
-            self._select_paper(self._pending_select)
-            self._pending_select = None
+        if self._wanted is not None and not self.model.stale:
+            found = self._select_wanted(self._wanted)
+            if found and not self.model.busy:
+                self._wanted = None
         if not self.model.busy:
             self._facet_timer.start()
 
@@ -297,23 +318,22 @@ class MainWindow(QMainWindow):
         self.count_label.setText(f"{self.model.rowCount():,}{more} of {self._total:,} papers")
 
     def _count_facets(self) -> None:
-        """Small libraries count at once; large ones on the query thread."""
+        """Small libraries count at once; large ones in the counts lane, which a
+        keystroke's query never waits behind."""
         if self._total <= _SYNC_FACETS_LIMIT:
             self.refresh_facets()
             return
         query, limit = self.model.query, self._author_limit + 1
-        self._facet_generation += 1
-        self.facet_runner.submit(
-            Job(
-                "facets",
-                self._facet_generation,
-                lambda lib: facet_counts(lib, query, author_limit=limit),
-            )
-        )
 
-    def _facets_counted(self, kind: str, generation: int, result: object, error: str) -> None:
-        if kind == "facets" and generation == self._facet_generation and isinstance(result, dict):
-            self._populate_facets(result)
+        def keep_old_counts(error: BaseException) -> None:
+            if not isinstance(error, LibraryError):  # the sidebar keeps its last counts
+                self.tasks.report(error)
+
+        self.tasks.run(
+            "facets", lambda context: facet_counts(context.library, query, author_limit=limit),
+            lane=COUNTS, interrupt=True, title="Counting the sidebar",
+            on_done=self._populate_facets, on_error=keep_old_counts,
+        )  # fmt: skip
 
     def refresh_facets(self) -> None:
         """Recount the sidebar for the current result, now."""
@@ -361,12 +381,12 @@ class MainWindow(QMainWindow):
         self.table.scrollTo(index)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not self._selecting:
+            self._wanted = None  # the reader chose: what was selected before is history
         self._follow_table()
 
     def _follow_table(self) -> None:
         """Give the reading panes to the table's current paper (none: empty, read-only)."""
-        if self._refreshing:
-            return
         paper_id = self.current_paper_id()
         if paper_id != self._current_paper:
             self._current_paper = paper_id
@@ -392,37 +412,103 @@ class MainWindow(QMainWindow):
             self.clear_filter()
         self._select_paper(paper_id)
 
-    def library_changed(self) -> None:
-        """After an edit: rerun the filter, keep the selection, recount, redraw details."""
-        selected = self.selected_paper_ids()
-        current = self.current_paper_id()
-        self._total = self.library.count()
-        # The panes wait for the reselection: a paper that stays current keeps its
-        # note editor (cursor, undo) instead of being reloaded.
-        self._refreshing = True
-        try:
-            self.model.library_changed()
-            self._reselect(selected, current)
-        finally:
-            self._refreshing = False
-        self._follow_table()
-        self._update_count()
-        self._show_details(self.current_paper_id())
-        self.tag_completer.setModel(QStringListModel(self.library.all_tags(), self.tag_completer))
-        self._facet_timer.start()
+    def _keep_selection(self) -> None:
+        """A sort is starting: select the same papers as their rows arrive."""
+        self._wanted = _Wanted(self.selected_paper_ids(), self.current_paper_id())
 
-    def _reselect(self, ids: list[int], current: int | None) -> None:
-        rows = self.model.rows_of(ids)
+    def _select_wanted(self, wanted: _Wanted) -> bool:
+        """Select what ``wanted`` holds once its current paper is in the table."""
+        if wanted.current is None:
+            return True
+        row = self.model.row_of(wanted.current)
+        if row < 0:
+            return False  # not in the rows shown yet: maybe in the complete result
+        self._select_rows(self.model.rows_of(wanted.selected), row)
+        if not wanted.scrolled:  # once: the reader may scroll while the rest arrives
+            wanted.scrolled = True
+            self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    def _reader_selected(self) -> None:
+        if not self._selecting:
+            self._wanted = None  # the reader chose: what was selected before is history
+
+    def _select_rows(self, rows: list[int], current_row: int) -> None:
         model = self.table.selectionModel()
         selection = QItemSelection()
         for row in rows:
             selection.select(self.model.index(row, 0), self.model.index(row, len(COLUMNS) - 1))
-        current_row = self.model.row_of(current) if current is not None else -1
-        if current_row >= 0:
+        self._selecting = True
+        try:
             model.setCurrentIndex(
                 self.model.index(current_row, 0), QItemSelectionModel.SelectionFlag.NoUpdate
             )
-        model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        finally:
+            self._selecting = False
+
+    def _select_remembered_paper(self) -> None:
+        """At start: the paper that was current when this library's window last closed."""
+        state = settings()
+        if state.value("currentLibrary") != str(self.library.path.resolve()):
+            return
+        try:
+            paper_id = int(str(state.value("currentPaper")))
+        except ValueError:
+            return
+        self._wanted = _Wanted([paper_id], paper_id)
+        self._result_applied()
+
+    # ------------------------------------------------------------ after writes
+
+    def apply_changes(self, changes: Changes) -> None:
+        """After an operation: redraw the papers it changed, keeping the reader's place.
+
+        Papers that left the result (or entered it, or moved) move without a reset:
+        the selection and the scroll position stay, and when the current paper left,
+        the next one still shown becomes current (triage: mark read, read the next).
+        """
+        if not changes.empty:
+            self._refresh(changes)
+
+    def library_changed(self) -> None:
+        """After a write this window did not describe (another process, an import):
+        the same as ``apply_changes``, with every paper possibly changed."""
+        self._refresh(None)
+
+    def _refresh(self, changes: Changes | None) -> None:
+        if changes is None or changes.deleted or PAPERS in changes.aspects:
+            self._total = self.library.count()
+        self._place = self._remember_place()
+        if changes is None:
+            self.model.library_changed()
+        else:
+            self.model.apply_changes(changes)
+        self.tag_completer.setModel(QStringListModel(self.library.all_tags(), self.tag_completer))
+        self._facet_timer.start()
+
+    def _remember_place(self) -> tuple[int, list[int]] | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        row, count = index.row(), self.model.rowCount()
+        after = range(row + 1, min(count, row + 1 + _SUCCESSORS))
+        before = range(row - 1, max(-1, row - 1 - _SUCCESSORS), -1)
+        return self.model.paper_id(row), [self.model.paper_id(r) for r in (*after, *before)]
+
+    def _refreshed(self) -> None:
+        """A write's result is in the table: a current paper that left gives way to the
+        next one shown; the panes, count and sidebar follow."""
+        place, self._place = self._place, None
+        if not self.table.currentIndex().isValid() and place is not None:
+            current, successors = place
+            row = self.model.first_row_of([current, *successors])
+            if row >= 0:
+                selected = self.model.rows_of(self.selected_paper_ids())
+                self._select_rows(selected or [row], row)
+        self._follow_table()
+        self._show_details(self._current_paper)  # its fields may be what changed
+        self._update_count()
 
     def restore_from_backup(self) -> None:
         """Choose a backup, then reopen the library from it in a new window."""
@@ -465,7 +551,7 @@ class MainWindow(QMainWindow):
         self._facet_timer.stop()
         self.instance_server.close()
         self.model.close()
-        self.facet_runner.stop()
+        self.tasks.stop()  # after it, nothing a task found reaches this window
         self.library.close()
 
     def bring_to_front(self) -> None:
@@ -525,6 +611,10 @@ class MainWindow(QMainWindow):
         state.setValue("splitter", self.splitter.saveState())
         state.setValue("sideSplitter", self.side_splitter.saveState())
         state.setValue("header", self.table.horizontalHeader().saveState())
+        current = self.current_paper_id()
+        if current is not None:  # opened again on the paper being read
+            state.setValue("currentLibrary", str(self.library.path.resolve()))
+            state.setValue("currentPaper", current)
         state.sync()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
