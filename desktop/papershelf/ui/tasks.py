@@ -29,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -54,6 +54,10 @@ BACKUP = "backup"  # minutes at a million papers: an import must not queue behin
 # reports each one, and a queued signal per entry would flood the event loop.
 PROGRESS_INTERVAL_S = 0.05
 PROGRESS_SHOW_AFTER_MS = 400  # quick jobs never flash a dialog
+# SQLite asks the lane's connection whether to go on every this many VM steps, so a
+# cancel that lands between statements (where ``interrupt`` does nothing) still stops
+# the next one.
+_CHECK_EVERY = 10_000
 # The window's own writes give up after this long instead of SQLite's 5 s: a lane may
 # hold the write lock for a minute (an import), and the main thread must not freeze
 # waiting for it. A note that cannot be written is kept and retried (NotePanel).
@@ -68,6 +72,26 @@ def show_error(parent: QWidget | None, title: str, error: BaseException) -> None
         QMessageBox.warning(parent, title, str(error))
     else:  # a bug: the excepthook logs it and opens the crash dialog (ui/crash.py)
         sys.excepthook(type(error), error, error.__traceback__)
+
+
+def wait_until(done: Callable[[], bool], timeout_s: float) -> bool:
+    """Run an event loop until ``done()`` holds (checked every few ms) or ``timeout_s``
+    passes; whether it holds. For tools that drive the window from a script (selftest,
+    screenshot): a real event loop, never a loop that pumps events by hand, which keeps the
+    GIL from the lanes' threads."""
+    if done():
+        return True
+    loop = QEventLoop()
+    poll = QTimer(interval=5)
+    poll.timeout.connect(lambda: loop.quit() if done() else None)
+    give_up = QTimer(singleShot=True, interval=max(1, int(timeout_s * 1000)))
+    give_up.timeout.connect(loop.quit)
+    poll.start()
+    give_up.start()
+    loop.exec()
+    poll.stop()
+    give_up.stop()
+    return done()
 
 
 def fail_fast_writes(library: Library) -> None:
@@ -234,9 +258,15 @@ class _Lane:
     def library(self) -> Library:
         if self._library is None:
             library = open_library(self.path, seed=False)
+            library.conn.set_progress_handler(self._cancelled, _CHECK_EVERY)
             with self._cond:
                 self._library = library
         return self._library
+
+    def _cancelled(self) -> bool:
+        """SQLite's progress handler: True stops the statement (SQLITE_INTERRUPT)."""
+        task = self._running
+        return task is not None and task.interrupt and task.cancel_requested
 
     def _next(self) -> Task | None:
         with self._cond:
@@ -262,6 +292,8 @@ class _Lane:
     def _run(self, task: Task) -> None:
         result: object = None
         error: BaseException | None = None
+        if self._library is not None:  # first_page sets a handler of its own, then none
+            self._library.conn.set_progress_handler(self._cancelled, _CHECK_EVERY)
         try:
             result = task.work(TaskContext(self, task))
         except sqlite3.Error as exc:
@@ -401,8 +433,8 @@ class TaskManager(QObject):
 class ProgressDialog(QDialog):
     """A task's progress with Cancel, shown when the task takes a while.
 
-    Not a QProgressDialog: a modal one runs ``processEvents`` inside ``setValue``, and
-    the window's event loop must only ever run from the top.
+    Not a QProgressDialog: a modal one runs the event loop inside ``setValue``, and the
+    window's event loop must only ever run from the top.
     """
 
     def __init__(self, parent: QWidget, text: str) -> None:
