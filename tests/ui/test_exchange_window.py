@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QRadioButton
 
+from papershelf.core.errors import LibraryError
+from papershelf.core.io import importer
+from papershelf.ui.tasks import MAIN_THREAD_BUSY_TIMEOUT_MS
 from papershelf.ui.window.exchange import ExportNotesDialog
 from papershelf.ui.window.main_window import MainWindow
 
@@ -141,3 +147,122 @@ def test_export_notes_into_a_linked_folder(
     assert (tmp_path / "vault").is_symlink()
     assert len(list((tmp_path / "synced-vault").glob("*.md"))) == 50
     assert "written 50" in summaries[-1]
+
+
+BIG = 2000
+GATE = 1000  # the import stops here, inside its transaction, until the test lets it go
+
+
+def big_bib(folder: Path) -> Path:
+    path = folder / "big.bib"
+    path.write_text(
+        "".join(
+            f"@article{{synthetic{i},\n  title = {{Synthetic study number {i}}},\n"
+            f"  author = {{Writer, Ann and Other, Bo}},\n  year = {{2020}}\n}}\n"
+            for i in range(BIG)
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def gated_import(monkeypatch) -> SimpleNamespace:
+    """The real import_files, held at entry GATE (inside its transaction) until opened."""
+    real = importer.import_files
+    state = SimpleNamespace(reached=threading.Event(), opened=threading.Event(), thread=None)
+
+    def gated(library, paths, *, progress=None):
+        state.thread = threading.current_thread()
+
+        def step(done: int, total: int) -> bool:
+            if done == GATE:
+                state.reached.set()
+                assert state.opened.wait(30)
+            return progress is None or progress(done, total)
+
+        return real(library, paths, progress=step)
+
+    monkeypatch.setattr(importer, "import_files", gated)
+    return state
+
+
+def dump(path: Path) -> list[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def test_a_large_import_runs_off_the_main_thread_which_keeps_working(
+    qtbot, window: MainWindow, tmp_path: Path, gated_import, summaries
+) -> None:
+    paper_id = window.current_paper_id()
+    assert paper_id is not None
+    ticks: list[int] = []
+    timer = QTimer(window, interval=0)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start()
+    window.exchange.import_paths([big_bib(tmp_path)])
+    assert window.exchange.running()  # it returned at once: the import is in the background
+    qtbot.waitUntil(gated_import.reached.is_set, timeout=30_000)
+    assert gated_import.thread is not threading.main_thread()
+
+    # Halfway through the import's transaction the main thread runs its timers...
+    seen = len(ticks)
+    qtbot.waitUntil(lambda: len(ticks) >= seen + 3, timeout=30_000)
+    # ...reads the library as it was before the import (WAL)...
+    assert window.library.count() == 50
+    # ...and its own writes say "busy" at once instead of waiting 5 s for the lock.
+    busy_ms = window.library.conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    assert busy_ms == MAIN_THREAD_BUSY_TIMEOUT_MS
+    with pytest.raises(LibraryError, match="busy"):
+        window.library.set_status([paper_id], "read")
+    window.notes.editor.setPlainText("typed during the import")  # kept, retried
+    qtbot.waitUntil(lambda: window.notes.state.text() == "Not saved", timeout=30_000)
+
+    gated_import.opened.set()
+    finish(qtbot, window)
+    timer.stop()
+    qtbot.waitUntil(lambda: not window.model.refreshing, timeout=30_000)  # 2,050 rows: a lane
+    assert window.count_label.text() == f"{50 + BIG:,} of {50 + BIG:,} papers"
+    assert f"added {BIG}" in summaries[-1]
+    qtbot.waitUntil(lambda: window.notes.state.text() == "Saved", timeout=30_000)
+    assert window.library.note(paper_id) == "typed during the import"
+
+
+def test_cancel_during_an_import_leaves_the_library_unchanged(
+    qtbot, window: MainWindow, tmp_path: Path, library_path: Path, gated_import, summaries
+) -> None:
+    bib = big_bib(tmp_path)
+    before = dump(library_path)
+    window.exchange.import_paths([bib])
+    qtbot.waitUntil(gated_import.reached.is_set, timeout=30_000)
+    progress = window.exchange.progress
+    assert progress is not None
+    qtbot.waitUntil(progress.isVisible, timeout=30_000)  # a long import shows its progress
+    assert progress.bar.maximum() == BIG
+    progress.cancel_button.click()
+    assert progress.label.text() == "Cancelling…"
+    gated_import.opened.set()
+    finish(qtbot, window)
+    assert window.exchange.progress is None  # the dialog went with the import
+    assert summaries == []  # no "Imported" summary
+    assert window.statusBar().currentMessage() == "Import cancelled: nothing was changed."
+    assert dump(library_path) == before
+    assert window.count_label.text() == "50 of 50 papers"
+
+
+def test_a_second_import_waits_for_the_first(
+    qtbot, window: MainWindow, tmp_path: Path, gated_import, monkeypatch, summaries
+) -> None:
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: told.append(text))
+    window.exchange.import_paths([big_bib(tmp_path)])
+    qtbot.waitUntil(gated_import.reached.is_set, timeout=30_000)
+    window.exchange.import_paths([big_bib(tmp_path)])
+    assert told and "still running" in told[0]
+    gated_import.opened.set()
+    finish(qtbot, window)
+    assert window.library.count() == 50 + BIG
