@@ -127,6 +127,7 @@ def test_export_references_through_a_link_keeps_it_and_refusals_are_shown(
     window.action_export_refs.trigger()  # a LibraryError: a message, never an exception
     finish(qtbot, window)
     assert len(warnings) == 1 and "whose folder does not exist" in warnings[0]
+    assert warnings[0].startswith("Nothing was exported: ")
 
 
 def test_export_notes_into_a_linked_folder(

@@ -80,9 +80,10 @@ def test_a_newer_task_replaces_a_queued_one_of_its_kind(qtbot, tasks) -> None:
 
         return work
 
-    tasks.run("terms", job("first"), on_done=delivered.append)
+    first = tasks.run("terms", job("first"), on_done=delivered.append)
     tasks.run("other", job("other"), on_done=delivered.append)  # another kind stays
     tasks.run("terms", job("second"), on_done=delivered.append)
+    assert first.ended  # it will never run: whoever waits for it is not left hanging
     gate.opened.set()
     qtbot.waitUntil(lambda: len(delivered) == 2, timeout=WAIT_MS)
     assert sorted(ran) == ["other", "second"]  # the replaced one never ran
