@@ -57,7 +57,7 @@ PROGRESS_SHOW_AFTER_MS = 400  # quick jobs never flash a dialog
 # SQLite asks the lane's connection whether to go on every this many VM steps, so a
 # cancel that lands between statements (where ``interrupt`` does nothing) still stops
 # the next one.
-_CHECK_EVERY = 10_000
+_CHECK_EVERY = 100_000  # a few milliseconds of SQL; each check takes the GIL
 # The window's own writes give up after this long instead of SQLite's 5 s: a lane may
 # hold the write lock for a minute (an import), and the main thread must not freeze
 # waiting for it. A note that cannot be written is kept and retried (NotePanel).

@@ -474,7 +474,10 @@ class MainWindow(QMainWindow):
     def library_changed(self) -> None:
         """After a write this window did not describe (another process, an import):
         the same as ``apply_changes``, with every paper possibly changed."""
+        # This covers every write so far, another process's too: the watcher need not.
+        self._data_version = self.library.data_version()
         self._refresh(None)
+        self.notes.reload_if_unchanged()
 
     def _refresh(self, changes: Changes | None) -> None:
         if changes is None or changes.deleted or PAPERS in changes.aspects:
@@ -563,12 +566,8 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def _check_outside_changes(self) -> None:
-        version = self.library.data_version()
-        if version == self._data_version:
-            return
-        self._data_version = version
-        self.library_changed()
-        self.notes.reload_if_unchanged()
+        if self.library.data_version() != self._data_version:
+            self.library_changed()
 
     def focus_tag_edit(self) -> None:
         """Ctrl+T: type tags for the selection."""
