@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 
 from papershelf.core.ops.changes import STATUS, Changes
-from papershelf.core.store.library import Library
+from papershelf.core.store.opening import open_library
 from papershelf.ui import open_main_window
 from papershelf.ui.table.model import COLUMN_INDEX, COLUMNS, FIRST_PAGE
 from papershelf.ui.window import main_window as main_window_module
@@ -181,7 +181,7 @@ def test_an_outside_write_refreshes_in_place(qtbot, big_window: MainWindow) -> N
     paper = select_row(big_window, 10)
     status = other_status(big_window, paper)
     seen = Recorder(model)
-    with Library.open(big_window.library.path, seed=False) as other:  # another process
+    with open_library(big_window.library.path, seed=False) as other:  # another process
         other.set_status([paper], status)
     # The window notices data_version move, and everything may have changed.
     qtbot.waitUntil(lambda: model.data(model.index(10, STATUS_COLUMN)) == status, timeout=WAIT_MS)
