@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 
-from papershelf.core.ops.changes import STATUS, Changes
+from papershelf.core.fields import PaperFields
+from papershelf.core.ops.changes import PAPERS, STATUS, Changes
 from papershelf.core.store.opening import open_library
 from papershelf.ui import open_main_window
 from papershelf.ui.table.model import COLUMN_INDEX, COLUMNS, FIRST_PAGE
@@ -207,3 +208,21 @@ def test_a_restart_opens_on_the_paper_that_was_current(qtbot, library_path: Path
     qtbot.addWidget(elsewhere)
     assert elsewhere.current_paper_id() == elsewhere.model.paper_id(0)
     elsewhere.close()
+
+
+@pytest.mark.parametrize("filter_text", ["status:read", "status:new"])
+def test_a_paper_just_added_is_shown_even_under_a_filter_that_hides_it(
+    qtbot, big_window: MainWindow, filter_text: str
+) -> None:
+    big_window.filter_edit.setText(filter_text)
+    settle(qtbot, big_window)
+    [new] = big_window.library.add_papers(
+        [PaperFields(title="A paper typed in by hand", published="2099-01-01")]
+    )  # a new paper's status is "new"
+    big_window.apply_changes(Changes("Add", papers=frozenset({new}), aspects=frozenset({PAPERS})))
+    big_window.show_paper(new)  # what Add Paper does next; the result is still coming
+    settle(qtbot, big_window)
+    qtbot.waitUntil(lambda: big_window.current_paper_id() == new, timeout=WAIT_MS)
+    assert big_window.selected_paper_ids() == [new]
+    # Only a filter that hides it is cleared (the near miss keeps "status:new").
+    assert big_window.filter_edit.text() == ("" if filter_text == "status:read" else filter_text)

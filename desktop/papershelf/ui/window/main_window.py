@@ -80,6 +80,7 @@ class _Wanted:
     selected: list[int]
     current: int | None
     scrolled: bool = False
+    reveal: bool = False  # clear the filter if the complete result lacks it (show_paper)
 
 
 def settings() -> QSettings:
@@ -291,17 +292,23 @@ class MainWindow(QMainWindow):
             self._show_filter_error(f"cannot run this filter: {exc}")
             return
         self.filter_error.hide()
-        if current is not None:  # else the last paper read, when the filter shows it again
+        revealing = self._wanted is not None and self._wanted.reveal
+        if current is not None and not revealing:  # else the last paper read, when shown
             self._wanted = _Wanted([current], current)
         self._result_applied()
 
     def _result_applied(self) -> None:
         """A (first or complete) result is in the table: count it, keep the reader's place."""
         self._update_count()
-        if self._wanted is not None and not self.model.stale:
-            found = self._select_wanted(self._wanted)
-            if found and not self.model.busy:
+        wanted = self._wanted
+        if wanted is not None and not self.model.stale:
+            found = self._select_wanted(wanted)
+            complete = not (self.model.busy or self.model.refreshing)
+            if found and complete:
                 self._wanted = None
+            elif not found and complete and wanted.reveal and self.filter_edit.text():
+                self.clear_filter()  # runs the filter, which selects it if it is there
+                wanted.reveal = False
         if not self.model.busy:
             self._facet_timer.start()
 
@@ -368,18 +375,6 @@ class MainWindow(QMainWindow):
         rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
         return [self.model.paper_id(r) for r in rows]
 
-    def _select_paper(self, paper_id: int | None) -> None:
-        row = -1 if paper_id is None else self.model.row_of(paper_id)
-        if row < 0:
-            return
-        index = self.model.index(row, 0)
-        flags = (
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows
-        )
-        self.table.selectionModel().setCurrentIndex(index, flags)
-        self.table.scrollTo(index)
-
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not self._selecting:
             self._wanted = None  # the reader chose: what was selected before is history
@@ -407,10 +402,10 @@ class MainWindow(QMainWindow):
         self.tag_edit.setEnabled(count > 0)
 
     def show_paper(self, paper_id: int) -> None:
-        """Select ``paper_id``, clearing the filter when it hides the paper."""
-        if self.model.row_of(paper_id) < 0:
-            self.clear_filter()
-        self._select_paper(paper_id)
+        """Select ``paper_id`` (one just added, say), clearing the filter when it hides the
+        paper; when a refresh is still listing the result, once it is in."""
+        self._wanted = _Wanted([paper_id], paper_id, reveal=True)
+        self._result_applied()
 
     def _keep_selection(self) -> None:
         """A sort is starting: select the same papers as their rows arrive."""
