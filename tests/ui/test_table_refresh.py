@@ -177,6 +177,18 @@ def test_sorting_keeps_the_selected_papers_selected(qtbot, big_window: MainWindo
     assert shown.intersects(table.visualRect(table.currentIndex()))  # scrolled to it
 
 
+def test_the_reader_moving_while_a_sorted_result_arrives_wins(
+    qtbot, big_window: MainWindow
+) -> None:
+    select_row(big_window, 900)
+    big_window.table.sortByColumn(COLUMN_INDEX["title"], Qt.SortOrder.AscendingOrder)
+    assert big_window.model.busy  # the first page is shown, the rest is on its way
+    chosen = select_row(big_window, 5)  # before any event: the rest cannot have arrived
+    settle(qtbot, big_window)
+    assert big_window.current_paper_id() == chosen
+    assert big_window.selected_paper_ids() == [chosen]
+
+
 def test_an_outside_write_refreshes_in_place(qtbot, big_window: MainWindow) -> None:
     model = big_window.model
     paper = select_row(big_window, 10)

@@ -8,15 +8,12 @@ columns, splitters) across filters and restarts.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
     QByteArray,
     QEvent,
-    QItemSelection,
-    QItemSelectionModel,
     QModelIndex,
     QObject,
     QSettings,
@@ -61,6 +58,7 @@ from papershelf.ui.panes.facet_tree import FacetTree
 from papershelf.ui.panes.note_editor import NotePanel
 from papershelf.ui.single_instance import InstanceServer
 from papershelf.ui.table.model import COLUMN_INDEX, COLUMNS, PaperTableModel
+from papershelf.ui.table.place import TablePlace
 from papershelf.ui.table.status_delegate import StatusDelegate
 from papershelf.ui.tasks import COUNTS, TaskManager, fail_fast_writes
 from papershelf.ui.window.backups import BackupScheduler
@@ -70,17 +68,6 @@ from papershelf.ui.window.menus import WindowMenus
 _FACET_DELAY_MS = 120  # facets follow once typing pauses; the table follows every key
 _WATCH_MS = 700  # outside changes show within a second
 _SYNC_FACETS_LIMIT = 5_000  # above this, counting would stall typing: use a thread
-_SUCCESSORS = 256  # papers after (and before) the current one that may take its place
-
-
-@dataclass
-class _Wanted:
-    """Papers to select once the rows they are in arrive (after a sort, filter or start)."""
-
-    selected: list[int]
-    current: int | None
-    scrolled: bool = False
-    reveal: bool = False  # clear the filter if the complete result lacks it (show_paper)
 
 
 def settings() -> QSettings:
@@ -113,13 +100,9 @@ class MainWindow(QMainWindow):
         self._facet_timer.timeout.connect(self._count_facets)
         self.model.resultApplied.connect(self._result_applied)
         self.model.queryFailed.connect(self._show_filter_error)
-        self.model.aboutToSort.connect(self._keep_selection)
         self.model.refreshed.connect(self._refreshed)
-        self._wanted: _Wanted | None = None
-        self._selecting = False  # the window, not the reader, is moving the selection
-        # Where the reader was when a write started: the current paper and those that
-        # may take its place when it leaves the result (triage: the next one).
-        self._place: tuple[int, list[int]] | None = None
+        # The reader's place in the table (selection, cursor) across results and restarts.
+        self.place = TablePlace(self.table, self.model, self._clear_filter_if_any)
         # The paper the details, note and tag panes show: always the table's current one.
         self._current_paper: int | None = None
         # A reset (new filter, sort) clears the table's current index without a
@@ -129,7 +112,7 @@ class MainWindow(QMainWindow):
         self._apply_filter()
         if self.model.rowCount():
             self.table.selectRow(0)  # open on a paper to read, not an empty pane
-        self._select_remembered_paper()
+        self.place.remember_at_start(settings(), library.path)
         self._count_facets()
         # Another process (the command line, a second window) may write the library:
         # data_version moves only for their commits, so polling it is nearly free.
@@ -182,7 +165,6 @@ class MainWindow(QMainWindow):
         header.setSortIndicator(COLUMN_INDEX["published"], Qt.SortOrder.DescendingOrder)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.table.selectionModel().selectionChanged.connect(self._reader_selected)
 
         self.facets = FacetTree()
         self.facets.termClicked.connect(self.toggle_filter_term)
@@ -262,6 +244,12 @@ class MainWindow(QMainWindow):
         """Show the whole library again."""
         self.filter_edit.clear()
 
+    def _clear_filter_if_any(self) -> bool:
+        if not self.filter_edit.text():
+            return False
+        self.clear_filter()
+        return True
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
             watched is self.filter_edit
@@ -285,30 +273,19 @@ class MainWindow(QMainWindow):
         current = self.current_paper_id()
         self._facet_timer.stop()  # counts for a result the reader has moved past are wasted
         self.tasks.cancel("facets")
-        self._place = None
+        self.place.new_filter(current)
         try:
             self.model.set_query(query)
         except (LibraryError, sqlite3.Error) as exc:
             self._show_filter_error(f"cannot run this filter: {exc}")
             return
         self.filter_error.hide()
-        revealing = self._wanted is not None and self._wanted.reveal
-        if current is not None and not revealing:  # else the last paper read, when shown
-            self._wanted = _Wanted([current], current)
         self._result_applied()
 
     def _result_applied(self) -> None:
         """A (first or complete) result is in the table: count it, keep the reader's place."""
         self._update_count()
-        wanted = self._wanted
-        if wanted is not None and not self.model.stale:
-            found = self._select_wanted(wanted)
-            complete = not (self.model.busy or self.model.refreshing)
-            if found and complete:
-                self._wanted = None
-            elif not found and complete and wanted.reveal and self.filter_edit.text():
-                self.clear_filter()  # runs the filter, which selects it if it is there
-                wanted.reveal = False
+        self.place.result_applied()
         if not self.model.busy:
             self._facet_timer.start()
 
@@ -367,17 +344,13 @@ class MainWindow(QMainWindow):
 
     def current_paper_id(self) -> int | None:
         """The paper under the table's cursor, if any."""
-        index = self.table.currentIndex()
-        return self.model.paper_id(index.row()) if index.isValid() else None
+        return self.place.current_paper_id()
 
     def selected_paper_ids(self) -> list[int]:
         """The ids of the selected rows, in table order."""
-        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
-        return [self.model.paper_id(r) for r in rows]
+        return self.place.selected_paper_ids()
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if not self._selecting:
-            self._wanted = None  # the reader chose: what was selected before is history
         self._follow_table()
 
     def _follow_table(self) -> None:
@@ -404,55 +377,7 @@ class MainWindow(QMainWindow):
     def show_paper(self, paper_id: int) -> None:
         """Select ``paper_id`` (one just added, say), clearing the filter when it hides the
         paper; when a refresh is still listing the result, once it is in."""
-        self._wanted = _Wanted([paper_id], paper_id, reveal=True)
-        self._result_applied()
-
-    def _keep_selection(self) -> None:
-        """A sort is starting: select the same papers as their rows arrive."""
-        self._wanted = _Wanted(self.selected_paper_ids(), self.current_paper_id())
-
-    def _select_wanted(self, wanted: _Wanted) -> bool:
-        """Select what ``wanted`` holds once its current paper is in the table."""
-        if wanted.current is None:
-            return True
-        row = self.model.row_of(wanted.current)
-        if row < 0:
-            return False  # not in the rows shown yet: maybe in the complete result
-        self._select_rows(self.model.rows_of(wanted.selected), row)
-        if not wanted.scrolled:  # once: the reader may scroll while the rest arrives
-            wanted.scrolled = True
-            self.table.scrollTo(self.model.index(row, 0))
-        return True
-
-    def _reader_selected(self) -> None:
-        if not self._selecting:
-            self._wanted = None  # the reader chose: what was selected before is history
-
-    def _select_rows(self, rows: list[int], current_row: int) -> None:
-        model = self.table.selectionModel()
-        selection = QItemSelection()
-        for row in rows:
-            selection.select(self.model.index(row, 0), self.model.index(row, len(COLUMNS) - 1))
-        self._selecting = True
-        try:
-            model.setCurrentIndex(
-                self.model.index(current_row, 0), QItemSelectionModel.SelectionFlag.NoUpdate
-            )
-            model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-        finally:
-            self._selecting = False
-
-    def _select_remembered_paper(self) -> None:
-        """At start: the paper that was current when this library's window last closed."""
-        state = settings()
-        if state.value("currentLibrary") != str(self.library.path.resolve()):
-            return
-        try:
-            paper_id = int(str(state.value("currentPaper")))
-        except ValueError:
-            return
-        self._wanted = _Wanted([paper_id], paper_id)
-        self._result_applied()
+        self.place.show(paper_id)
 
     # ------------------------------------------------------------ after writes
 
@@ -477,7 +402,7 @@ class MainWindow(QMainWindow):
     def _refresh(self, changes: Changes | None) -> None:
         if changes is None or changes.deleted or PAPERS in changes.aspects:
             self._total = self.library.count()
-        self._place = self._remember_place()
+        self.place.before_write()
         if changes is None:
             self.model.library_changed()
         else:
@@ -485,25 +410,10 @@ class MainWindow(QMainWindow):
         self.tag_completer.setModel(QStringListModel(self.library.all_tags(), self.tag_completer))
         self._facet_timer.start()
 
-    def _remember_place(self) -> tuple[int, list[int]] | None:
-        index = self.table.currentIndex()
-        if not index.isValid():
-            return None
-        row, count = index.row(), self.model.rowCount()
-        after = range(row + 1, min(count, row + 1 + _SUCCESSORS))
-        before = range(row - 1, max(-1, row - 1 - _SUCCESSORS), -1)
-        return self.model.paper_id(row), [self.model.paper_id(r) for r in (*after, *before)]
-
     def _refreshed(self) -> None:
         """A write's result is in the table: a current paper that left gives way to the
         next one shown; the panes, count and sidebar follow."""
-        place, self._place = self._place, None
-        if not self.table.currentIndex().isValid() and place is not None:
-            current, successors = place
-            row = self.model.first_row_of([current, *successors])
-            if row >= 0:
-                selected = self.model.rows_of(self.selected_paper_ids())
-                self._select_rows(selected or [row], row)
+        self.place.after_write()
         self._follow_table()
         self._show_details(self._current_paper)  # its fields may be what changed
         self._update_count()
@@ -605,10 +515,7 @@ class MainWindow(QMainWindow):
         state.setValue("splitter", self.splitter.saveState())
         state.setValue("sideSplitter", self.side_splitter.saveState())
         state.setValue("header", self.table.horizontalHeader().saveState())
-        current = self.current_paper_id()
-        if current is not None:  # opened again on the paper being read
-            state.setValue("currentLibrary", str(self.library.path.resolve()))
-            state.setValue("currentPaper", current)
+        self.place.save(state, self.library.path)  # opened again on the paper being read
         state.sync()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
