@@ -30,6 +30,7 @@ class Wanted:
 
     selected: list[int]
     current: int | None
+    scrolled: bool = False
     reveal: bool = False  # clear the filter if the complete result lacks it
 
 
@@ -117,9 +118,10 @@ class TablePlace:
         row = self.model.row_of(wanted.current)
         if row < 0:
             return False  # not in the rows shown yet: maybe in the complete result
-        # A new current row scrolls into view (the view's autoScroll); the same one does
-        # not, so a reader who scrolled while the rest of the result came stays there.
         self.select_rows(self.model.rows_of(wanted.selected), row)
+        if not wanted.scrolled:  # once: the reader may scroll while the rest arrives
+            wanted.scrolled = True
+            self.table.scrollTo(self.model.index(row, 0))
         return True
 
     def _reader_moved(self) -> None:
