@@ -130,6 +130,31 @@ def test_a_cancelled_query_is_told_apart_by_its_sqlite_code(qtbot, tasks) -> Non
     assert outcomes == ["cancelled"]
 
 
+def test_an_interrupted_query_the_store_reworded_is_still_a_cancellation(qtbot, tasks) -> None:
+    """The store translates SQLite's errors; one it did not know was an interrupt (FTS5
+    says "vtable constructor failed") still counts as cancelled for the task we stopped."""
+    started = threading.Event()
+    outcomes: list[object] = []
+
+    def endless(context: TaskContext) -> object:
+        conn = context.library.conn
+        started.set()
+        try:
+            return conn.execute(ENDLESS).fetchone()
+        except sqlite3.Error as exc:
+            raise BugError("counting failed: vtable constructor failed") from exc
+
+    task = tasks.run(
+        "facets", endless, lane=COUNTS, interrupt=True,
+        on_done=outcomes.append, on_error=outcomes.append,
+        on_cancelled=lambda: outcomes.append("cancelled"),
+    )  # fmt: skip
+    assert started.wait(WAIT_MS / 1000)
+    task.cancel()
+    qtbot.waitUntil(lambda: bool(outcomes), timeout=WAIT_MS)
+    assert outcomes == ["cancelled"]
+
+
 def test_the_word_interrupt_in_a_message_is_not_a_cancellation(qtbot, tasks) -> None:
     """Near miss: only SQLite's result code says a statement was interrupted."""
     errors: list[BaseException] = []

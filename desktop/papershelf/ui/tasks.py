@@ -296,19 +296,29 @@ class _Lane:
             self._library.conn.set_progress_handler(self._cancelled, _CHECK_EVERY)
         try:
             result = task.work(TaskContext(self, task))
-        except sqlite3.Error as exc:
-            # FTS5 reports an interrupt while it opens its table as a generic error;
-            # we know whether we interrupted.
-            error = from_sqlite(exc, task.title, interrupted=task.cancel_requested)
-            error.__cause__ = exc
-            error.__traceback__ = exc.__traceback__
         except Exception as exc:
-            error = exc
+            error = _translated(exc, task)
         finally:
             with self._cond:
                 self._running = None
         self.finished(task, result, error)
         task._ended.set()
+
+
+def _translated(exc: Exception, task: Task) -> BaseException:
+    """What a task's exception means: raw SQLite errors as ``from_sqlite`` says, and any
+    SQLite error of a query we interrupted as cancelled."""
+    interrupted = task.interrupt and task.cancel_requested
+    if isinstance(exc, sqlite3.Error):
+        # FTS5 reports an interrupt that lands while it opens its table with the generic
+        # SQLITE_ERROR code; we know whether we interrupted.
+        error = from_sqlite(exc, task.title, interrupted=interrupted)
+        error.__cause__ = exc
+        error.__traceback__ = exc.__traceback__
+        return error
+    if interrupted and isinstance(exc.__cause__, sqlite3.Error):
+        return QueryCancelled(task.title)  # the store translated it, not knowing why
+    return exc
 
 
 class TaskManager(QObject):

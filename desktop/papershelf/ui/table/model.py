@@ -379,7 +379,7 @@ class PaperTableModel(QAbstractTableModel):
 
         self.tasks.run(
             "vocabulary", lambda context: Vocabulary.load(context.library.conn),
-            lane=BACKGROUND, title="Reading the search terms",
+            lane=BACKGROUND, interrupt=True, title="Reading the search terms",
             on_done=self._vocabulary_read, on_error=ignore_unreadable,
         )  # fmt: skip
 
