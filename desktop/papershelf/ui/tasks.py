@@ -6,7 +6,8 @@ its own connection to the library, opened by the first task that asks for it (WA
 lets a lane read while the window writes, and an import write while the window
 reads). Lanes keep what the reader waits for apart from what can wait: the table's
 queries ("query") never queue behind the sidebar's counts ("counts"), nor either of
-them behind an import ("background").
+them behind the terms, an import or an export ("background"), nor that behind a
+backup ("backup": minutes at a million papers).
 
 Every task has a *kind*. A new task replaces a queued one of its kind and stops a
 running one, and only the newest task of a kind delivers: a superseded result never
