@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QRadioButton
 
+from papershelf.core.errors import LibraryError
+from papershelf.core.io import importer
+from papershelf.ui.tasks import MAIN_THREAD_BUSY_TIMEOUT_MS
 from papershelf.ui.window.exchange import ExportNotesDialog
 from papershelf.ui.window.main_window import MainWindow
 
@@ -23,6 +29,11 @@ BIB = """@article{vaswani2017attention,
 @article{broken,
   title = {Unclosed
 """
+
+
+def finish(qtbot, window: MainWindow) -> None:
+    """Imports and exports run in the background: wait for the one started to end."""
+    qtbot.waitUntil(lambda: not window.exchange.running(), timeout=30_000)
 
 
 @pytest.fixture
@@ -39,7 +50,7 @@ def summaries(monkeypatch) -> list[str]:
 
 
 def test_export_notes_per_paper_from_the_dialog(
-    window: MainWindow, tmp_path: Path, monkeypatch, summaries
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch, summaries
 ) -> None:
     window.filter_edit.setText("doremi")
     window.table.selectRow(0)
@@ -52,6 +63,7 @@ def test_export_notes_per_paper_from_the_dialog(
 
     monkeypatch.setattr(ExportNotesDialog, "exec", choose)
     window.findChild(type(window.action_import), "actionExportNotes").trigger()
+    finish(qtbot, window)
     written = list((tmp_path / "vault").glob("*.md"))
     assert [p.name for p in written] == ["xie2023doremi.md"]
     text = written[0].read_text(encoding="utf-8")
@@ -62,7 +74,7 @@ def test_export_notes_per_paper_from_the_dialog(
 
 
 def test_import_bib_by_drop_reports_added_and_skipped(
-    window: MainWindow, tmp_path: Path, summaries
+    qtbot, window: MainWindow, tmp_path: Path, summaries
 ) -> None:
     bib = tmp_path / "refs.bib"
     bib.write_text(BIB, encoding="utf-8")
@@ -71,6 +83,7 @@ def test_import_bib_by_drop_reports_added_and_skipped(
     event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
                        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)  # fmt: skip
     window.dropEvent(event)
+    finish(qtbot, window)
     assert window.count_label.text() == "51 of 51 papers"
     assert "added 1" in summaries[-1]
     assert "refs.bib:8: malformed entry" in summaries[-1]  # with the line it starts on
@@ -78,19 +91,22 @@ def test_import_bib_by_drop_reports_added_and_skipped(
     assert window.model.rowCount() == 1
 
 
-def test_export_references_as_bibtex(window: MainWindow, tmp_path: Path, monkeypatch) -> None:
+def test_export_references_as_bibtex(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
     target = tmp_path / "out.bib"
     monkeypatch.setattr(QDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     window.filter_edit.setText("cat:CV")
     window.action_export_refs.trigger()
+    finish(qtbot, window)
     text = target.read_text(encoding="utf-8")
     assert text.count("@") == 7  # the current filter is the default scope
     assert "carion2026sam" in text
 
 
 def test_export_references_through_a_link_keeps_it_and_refusals_are_shown(
-    window: MainWindow, tmp_path: Path, monkeypatch
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
 ) -> None:
     (tmp_path / "synced").mkdir()
     real = tmp_path / "synced" / "refs.bib"
@@ -103,16 +119,19 @@ def test_export_references_through_a_link_keeps_it_and_refusals_are_shown(
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(chosen[0]), ""))
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
     window.action_export_refs.trigger()
+    finish(qtbot, window)
     assert link.is_symlink() and real.read_text(encoding="utf-8").count("\n@") == 50
     dangling = tmp_path / "later.bib"
     dangling.symlink_to(tmp_path / "missing" / "refs.bib")
     chosen[0] = dangling
     window.action_export_refs.trigger()  # a LibraryError: a message, never an exception
+    finish(qtbot, window)
     assert len(warnings) == 1 and "whose folder does not exist" in warnings[0]
+    assert warnings[0].startswith("Nothing was exported: ")
 
 
 def test_export_notes_into_a_linked_folder(
-    window: MainWindow, tmp_path: Path, monkeypatch, summaries
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch, summaries
 ) -> None:
     (tmp_path / "synced-vault").mkdir()
     (tmp_path / "vault").symlink_to("synced-vault")
@@ -125,6 +144,126 @@ def test_export_notes_into_a_linked_folder(
 
     monkeypatch.setattr(ExportNotesDialog, "exec", choose)
     window.findChild(type(window.action_import), "actionExportNotes").trigger()
+    finish(qtbot, window)
     assert (tmp_path / "vault").is_symlink()
     assert len(list((tmp_path / "synced-vault").glob("*.md"))) == 50
     assert "written 50" in summaries[-1]
+
+
+BIG = 2000
+GATE = 1000  # the import stops here, inside its transaction, until the test lets it go
+
+
+def big_bib(folder: Path) -> Path:
+    path = folder / "big.bib"
+    path.write_text(
+        "".join(
+            f"@article{{synthetic{i},\n  title = {{Synthetic study number {i}}},\n"
+            f"  author = {{Writer, Ann and Other, Bo}},\n  year = {{2020}}\n}}\n"
+            for i in range(BIG)
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def gated_import(monkeypatch) -> SimpleNamespace:
+    """The real import_files, held at entry GATE (inside its transaction) until opened."""
+    real = importer.import_files
+    state = SimpleNamespace(reached=threading.Event(), opened=threading.Event(), thread=None)
+
+    def gated(library, paths, *, progress=None):
+        state.thread = threading.current_thread()
+
+        def step(done: int, total: int) -> bool:
+            if done == GATE:
+                state.reached.set()
+                assert state.opened.wait(30)
+            return progress is None or progress(done, total)
+
+        return real(library, paths, progress=step)
+
+    monkeypatch.setattr(importer, "import_files", gated)
+    return state
+
+
+def dump(path: Path) -> list[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def test_a_large_import_runs_off_the_main_thread_which_keeps_working(
+    qtbot, window: MainWindow, tmp_path: Path, gated_import, summaries
+) -> None:
+    paper_id = window.current_paper_id()
+    assert paper_id is not None
+    ticks: list[int] = []
+    timer = QTimer(window, interval=0)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start()
+    window.exchange.import_paths([big_bib(tmp_path)])
+    assert window.exchange.running()  # it returned at once: the import is in the background
+    qtbot.waitUntil(gated_import.reached.is_set, timeout=30_000)
+    assert gated_import.thread is not threading.main_thread()
+
+    # Halfway through the import's transaction the main thread runs its timers...
+    seen = len(ticks)
+    qtbot.waitUntil(lambda: len(ticks) >= seen + 3, timeout=30_000)
+    # ...reads the library as it was before the import (WAL)...
+    assert window.library.count() == 50
+    # ...and its own writes say "busy" at once instead of waiting 5 s for the lock.
+    busy_ms = window.library.conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    assert busy_ms == MAIN_THREAD_BUSY_TIMEOUT_MS
+    with pytest.raises(LibraryError, match="busy"):
+        window.library.set_status([paper_id], "read")
+    window.notes.editor.setPlainText("typed during the import")  # kept, retried
+    qtbot.waitUntil(lambda: window.notes.state.text() == "Not saved", timeout=30_000)
+
+    gated_import.opened.set()
+    finish(qtbot, window)
+    timer.stop()
+    qtbot.waitUntil(lambda: not window.model.refreshing, timeout=30_000)  # 2,050 rows: a lane
+    assert window.count_label.text() == f"{50 + BIG:,} of {50 + BIG:,} papers"
+    assert f"added {BIG}" in summaries[-1]
+    qtbot.waitUntil(lambda: window.notes.state.text() == "Saved", timeout=30_000)
+    assert window.library.note(paper_id) == "typed during the import"
+
+
+def test_cancel_during_an_import_leaves_the_library_unchanged(
+    qtbot, window: MainWindow, tmp_path: Path, library_path: Path, gated_import, summaries
+) -> None:
+    bib = big_bib(tmp_path)
+    before = dump(library_path)
+    window.exchange.import_paths([bib])
+    qtbot.waitUntil(gated_import.reached.is_set, timeout=30_000)
+    progress = window.exchange.progress
+    assert progress is not None
+    qtbot.waitUntil(progress.isVisible, timeout=30_000)  # a long import shows its progress
+    assert progress.bar.maximum() == BIG
+    progress.cancel_button.click()
+    assert progress.label.text() == "Cancelling…"
+    gated_import.opened.set()
+    finish(qtbot, window)
+    assert window.exchange.progress is None  # the dialog went with the import
+    assert summaries == []  # no "Imported" summary
+    assert window.statusBar().currentMessage() == "Import cancelled: nothing was changed."
+    assert dump(library_path) == before
+    assert window.count_label.text() == "50 of 50 papers"
+
+
+def test_a_second_import_waits_for_the_first(
+    qtbot, window: MainWindow, tmp_path: Path, gated_import, monkeypatch, summaries
+) -> None:
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: told.append(text))
+    window.exchange.import_paths([big_bib(tmp_path)])
+    qtbot.waitUntil(gated_import.reached.is_set, timeout=30_000)
+    window.exchange.import_paths([big_bib(tmp_path)])
+    assert told and "still running" in told[0]
+    gated_import.opened.set()
+    finish(qtbot, window)
+    assert window.library.count() == 50 + BIG

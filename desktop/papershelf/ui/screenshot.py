@@ -10,10 +10,10 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
 
 from papershelf.core.store.library import Library
 from papershelf.ui.app import open_main_window
+from papershelf.ui.tasks import wait_until
 
 
 def _demo_reading_state(library: Library) -> None:
@@ -39,10 +39,8 @@ def main(out: str, query: str = "") -> None:
         window.resize(1400, 820)
         window.filter_edit.setText(query)
         window.table.selectRow(2)
-        app = QApplication.instance()
-        for _ in range(30):
-            if app is not None:
-                app.processEvents()
+        wait_until(lambda: not window.model.busy and not window.model.refreshing, 10.0)
+        wait_until(lambda: False, 0.15)  # paints and sidebar counts
         window.refresh_facets()
         window.grab().save(out)
         window.close()

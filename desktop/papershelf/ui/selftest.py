@@ -42,22 +42,19 @@ def _use_offscreen_without_display() -> None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 
-def _settle(app: object, rounds: int = 20) -> None:
-    from PySide6.QtWidgets import QApplication
+def _settle(_app: object, rounds: int = 20) -> None:
+    """Let the window paint and take in what its tasks delivered (about ``rounds`` * 5 ms)."""
+    from papershelf.ui.tasks import wait_until
 
-    if isinstance(app, QApplication):
-        for _ in range(rounds):
-            app.processEvents()
+    wait_until(lambda: False, rounds * 0.005)
 
 
 def _wait(app: object, done: Callable[[], bool]) -> bool:
-    """Run the event loop until ``done()`` (results may arrive from the query thread)."""
-    deadline = time.monotonic() + WAIT_S
-    while not done():
-        if time.monotonic() > deadline:
-            return False
-        _settle(app, 1)
-        time.sleep(0.005)
+    """Run the event loop until ``done()`` (results arrive from the task lanes)."""
+    from papershelf.ui.tasks import wait_until
+
+    if not wait_until(done, WAIT_S):
+        return False
     _settle(app)
     return True
 

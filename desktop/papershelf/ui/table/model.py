@@ -8,16 +8,17 @@ a million-paper library costs a few megabytes. A filter shows its first page at 
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
-import threading
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -27,11 +28,13 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
+from papershelf.core.errors import LibraryError
+from papershelf.core.ops.changes import Changes
 from papershelf.core.search.first_page import Page, Vocabulary, first_page
 from papershelf.core.search.query import CompiledQuery, compile_query
 from papershelf.core.store.library import SUMMARY_FIELDS, Library
 from papershelf.core.text import latex_to_text
-from papershelf.ui.table.query_runner import Job, QueryRunner, ids_job
+from papershelf.ui.tasks import BACKGROUND, QUERY, TaskContext, TaskManager
 
 _F = {name: i for i, name in enumerate(SUMMARY_FIELDS)}
 # Rows shown at once: a maximised window on a 4K display shows about 90. Finding
@@ -46,6 +49,8 @@ VOCABULARY_START_MS = 1000
 VOCABULARY_DELAY_MS = 5000
 _BLOCK = 128  # rows fetched per cache miss: a screenful or two
 _CACHE_ROWS = 4096
+_MAX_BLOCKS = 64  # changed rows in more runs than this are redrawn as one span
+_LAYOUT_SIGNATURE = ("QList<QPersistentModelIndex>", "QAbstractItemModel::LayoutChangeHint")
 
 Row = tuple[Any, ...]
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -69,6 +74,17 @@ def _day(field: str) -> Callable[[Row], str]:
 
 def _plain(field: str) -> Callable[[Row], str]:
     return lambda row: str(row[_F[field]] or "")
+
+
+def _positions(ids: array[int], wanted: set[int]) -> dict[int, int]:
+    """The rows of the ``wanted`` papers in ``ids`` (those present)."""
+    if len(wanted) <= 16:  # a scan in C per paper beats a loop in Python over all rows
+        found: dict[int, int] = {}
+        for paper_id in wanted:
+            with contextlib.suppress(ValueError):
+                found[paper_id] = ids.index(paper_id)
+        return found
+    return {paper_id: row for row, paper_id in enumerate(ids) if paper_id in wanted}
 
 
 @lru_cache(maxsize=1)
@@ -120,62 +136,84 @@ _AUTHORS = COLUMN_INDEX["authors"]
 class PaperTableModel(QAbstractTableModel):
     """Rows are the ids of the current query's result, in SQL order.
 
-    A query's first page is found on the main thread under a deadline (``first_page``
-    does not list the whole result); when the result is longer, or the deadline
-    passes, the whole list comes from the QueryRunner's thread and is appended (or
-    swapped in) when ready. ``stale`` says the rows shown are still the previous
-    query's; ``busy`` says the complete result is still coming; ``resultApplied``
-    fires whenever rows are shown.
+    A new query or sort (``reload``) finds its first page on the main thread under a
+    deadline (``first_page`` does not list the whole result); when the result is
+    longer, or the deadline passes, the whole list comes from the task manager's query
+    lane and is appended (or swapped in) when ready. ``stale`` says the rows shown are
+    still the previous query's; ``busy`` says the complete result is still coming;
+    ``resultApplied`` fires whenever rows are shown.
+
+    A write (``apply_changes``, ``library_changed``) changes the rows in place instead:
+    the changed papers' rows are redrawn at once, and the query runs again; papers
+    that entered or left the result, or moved, are a layout change that carries the
+    selection and the current index along (``refreshing`` until it is in).
     """
 
     resultApplied = Signal()
     queryFailed = Signal(str)
+    refreshed = Signal()  # a write's new result is in the table (rows kept, not reset)
+    aboutToSort = Signal()  # the window remembers the selection, to select it again
 
-    def __init__(self, library: Library, parent: Any = None) -> None:
+    def __init__(self, library: Library, tasks: TaskManager, parent: Any = None) -> None:
         super().__init__(parent)
         self.library = library
+        self.tasks = tasks
         self.query: CompiledQuery = compile_query("")
         self.sort_column = COLUMN_INDEX["published"]
         self.sort_order = Qt.SortOrder.DescendingOrder
         self.busy = False
         self.stale = False
-        self._generation = 0
+        self.refreshing = False
         self._vocabulary: Vocabulary | None = None
-        self._vocabulary_lock = threading.Lock()
-        self._vocabulary_wanted = False
         # Edits come in bursts (a tag on a hundred papers); read the terms once after.
         self._vocabulary_timer = QTimer(self, singleShot=True, interval=VOCABULARY_DELAY_MS)
         self._vocabulary_timer.timeout.connect(self.refresh_vocabulary)
         self._ids = array("q")
         self._rows: OrderedDict[int, Row] = OrderedDict()
-        self.runner = QueryRunner(library.path, self)
-        self.runner.finished.connect(self._finished)
         # After the first rows are painted: reading the terms takes seconds at 1M papers.
         QTimer.singleShot(VOCABULARY_START_MS, self.refresh_vocabulary)
 
-    # ------------------------------------------------------------ the result
+    # ------------------------------------------------------------ a new result
 
     def set_query(self, query: CompiledQuery) -> None:
         """Show the result of ``query`` (the caller has checked it has no error)."""
         self.query = query
         self.reload()
 
-    def reload(self) -> None:
-        """Run the current query and sort again, and forget cached rows."""
-        self._generation += 1
-        query, sort = self.query, COLUMNS[self.sort_column].sort
+    def _page_finder(self) -> Callable[[sqlite3.Connection, float, int], Page | None]:
+        """Finds the first page of the current query and sort (as they are now)."""
+        query, vocabulary = self.query, self._vocabulary
+        sort = COLUMNS[self.sort_column].sort
         descending = self.sort_order == Qt.SortOrder.DescendingOrder
-        vocabulary = self._vocabulary
 
-        def page(conn: sqlite3.Connection, deadline_s: float, at_least: int = 0) -> Page | None:
+        def find(conn: sqlite3.Connection, deadline_s: float, at_least: int) -> Page | None:
             return first_page(
                 conn, query, sort, descending, FIRST_PAGE + 1, vocabulary, deadline_s, at_least
             )
 
-        self.runner.cancel("ids")  # a complete list of the last query is no use now
-        first = page(self.library.conn, FIRST_PAGE_DEADLINE_S, SCREENFUL)
+        return find
+
+    def _list_ids(self, on_done: Callable[[array[int]], None]) -> None:
+        """The complete result, from the query lane."""
+        query, sort = self.query, COLUMNS[self.sort_column].sort
+        descending = self.sort_order == Qt.SortOrder.DescendingOrder
+
+        def work(context: TaskContext) -> array[int]:
+            return array("q", context.library.search(query, sort=sort, descending=descending))
+
+        self.tasks.run(
+            "ids", work, lane=QUERY, priority=1, interrupt=True, title="Running the filter",
+            on_done=on_done, on_error=self._query_failed,
+        )  # fmt: skip
+
+    def reload(self) -> None:
+        """Run the current query and sort again, showing its first rows from scratch."""
+        self.refreshing = False
+        self.tasks.cancel("ids")  # a complete list of the last query is no use now
+        find = self._page_finder()
+        first = find(self.library.conn, FIRST_PAGE_DEADLINE_S, SCREENFUL)
         if first is not None and not first.cut and len(first.ids) <= FIRST_PAGE:
-            self.runner.cancel("page")
+            self.tasks.cancel("page")
             self.busy = False
             self._show(array("q", first.ids))
             return
@@ -184,45 +222,15 @@ class PaperTableModel(QAbstractTableModel):
             self.stale = True
         else:
             self._show(array("q", first.ids[:FIRST_PAGE]))
-        if first is None or first.cut:  # the thread finds the page, then the whole list
-            self.runner.submit(
-                Job("page", self._generation, lambda lib: page(lib.conn, THREAD_PAGE_DEADLINE_S))
-            )
+        if first is None or first.cut:  # the lane finds the page, then the whole list
+            self.tasks.run(
+                "page", lambda context: find(context.library.conn, THREAD_PAGE_DEADLINE_S, 0),
+                lane=QUERY, priority=0, interrupt=True,
+                title="Running the filter", on_done=self._page_found, on_error=lambda _: None,
+            )  # fmt: skip
         else:
-            self.runner.cancel("page")
-        self.runner.submit(
-            ids_job(
-                self._generation,
-                lambda library: library.search(query, sort=sort, descending=descending),
-            )
-        )
-
-    def library_changed(self) -> None:
-        """The library was written: run the query again, and soon re-read the terms."""
-        self._vocabulary_timer.start()
-        self.reload()
-
-    def refresh_vocabulary(self) -> None:
-        """Read the full-text index's terms again (after writes), on a thread of its own."""
-        with self._vocabulary_lock:
-            if self._vocabulary_wanted:
-                return  # a read that has not started yet will see the latest writes
-            self._vocabulary_wanted = True
-        threading.Thread(
-            target=self._load_vocabulary, name="papershelf-vocabulary", daemon=True
-        ).start()
-
-    def _load_vocabulary(self) -> None:
-        with self._vocabulary_lock:
-            self._vocabulary_wanted = False
-        try:
-            conn = sqlite3.connect(self.library.path.resolve().as_uri() + "?mode=ro", uri=True)
-            try:
-                self._vocabulary = Vocabulary.load(conn)
-            finally:
-                conn.close()
-        except sqlite3.Error:
-            pass  # first pages then leave long prefixes to FTS5: slower, still exact
+            self.tasks.cancel("page")
+        self._list_ids(self._ids_found)
 
     def _show(self, ids: array[int]) -> None:
         self.stale = False
@@ -232,29 +240,29 @@ class PaperTableModel(QAbstractTableModel):
         self.endResetModel()
         self.resultApplied.emit()
 
-    def _finished(self, kind: str, generation: int, result: object, error: str) -> None:
-        if generation != self._generation:
-            return  # superseded while it ran
-        if kind == "page":
-            if isinstance(result, Page) and not result.cut:
-                self._page_found(array("q", result.ids))
-            return
-        if kind != "ids":
-            return
-        self.busy = self.stale = False
-        if error or not isinstance(result, array):
-            self.queryFailed.emit(error or "the query failed")
-            return
-        shown = len(self._ids)
-        if shown and len(result) > shown and result[:shown] == self._ids:
-            self._append(result)  # the first page is still right
+    def _query_failed(self, error: BaseException) -> None:
+        self.busy = self.stale = self.refreshing = False
+        if isinstance(error, LibraryError):
+            self.queryFailed.emit(str(error))
         else:
-            self._show(result)
+            self.queryFailed.emit("the filter could not be run")
+            self.tasks.report(error, "Filter")
 
-    def _page_found(self, ids: array[int]) -> None:
-        """The query thread's first page: shown, or the start already shown extended."""
+    def _ids_found(self, ids: array[int]) -> None:
+        self.busy = self.stale = False
+        shown = len(self._ids)
+        if shown and len(ids) > shown and ids[:shown] == self._ids:
+            self._append(ids)  # the first page is still right
+        else:
+            self._show(ids)
+
+    def _page_found(self, page: Page | None) -> None:
+        """The query lane's first page: shown, or the start already shown extended."""
+        if page is None or page.cut:
+            return  # the complete list follows
+        ids = array("q", page.ids)
         if len(ids) <= FIRST_PAGE:  # the whole result, after all
-            self.runner.cancel("ids")
+            self.tasks.cancel("ids")
             self.busy = False
         ids = ids[:FIRST_PAGE]
         shown = len(self._ids)
@@ -272,9 +280,117 @@ class PaperTableModel(QAbstractTableModel):
         self.endInsertRows()
         self.resultApplied.emit()
 
+    # ------------------------------------------------------------ after a write
+
+    def apply_changes(self, changes: Changes) -> None:
+        """An operation wrote the library: redraw the papers it changed, run the query again."""
+        self._vocabulary_timer.start()
+        self.refresh(changes.papers | changes.deleted)
+
+    def library_changed(self) -> None:
+        """Something wrote the library (another process): everything may have changed."""
+        self._vocabulary_timer.start()
+        self.refresh(None)
+
+    def refresh(self, changed: Collection[int] | None) -> None:
+        """Run the query again without a reset; ``changed`` papers (None: all) are redrawn.
+
+        A result that fitted the first page is listed again here, at once; a longer one
+        in the query lane, while the table keeps its rows (those changed redrawn).
+        """
+        if self.busy or self.stale:
+            self.reload()  # a new query is still arriving: there is no place to keep yet
+            self.refreshed.emit()
+            return
+        self._forget_rows(changed)
+        self.tasks.cancel("page")
+        if len(self._ids) <= FIRST_PAGE:
+            first = self._page_finder()(self.library.conn, FIRST_PAGE_DEADLINE_S, 0)
+            if first is not None and not first.cut and len(first.ids) <= FIRST_PAGE:
+                self.tasks.cancel("ids")
+                self._refreshed(array("q", first.ids))
+                return
+        self.refreshing = True
+        self._list_ids(self._refreshed)
+
+    def _refreshed(self, ids: array[int]) -> None:
+        self.refreshing = False
+        self._update(ids)
+        self.resultApplied.emit()
+        self.refreshed.emit()
+
+    def _forget_rows(self, changed: Collection[int] | None) -> None:
+        """Drop the cached rows of ``changed`` (None: all) and have the view redraw them."""
+        last = len(COLUMNS) - 1
+        if changed is None:
+            self._rows.clear()
+            if self._ids:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, last))
+            return
+        for paper_id in changed:
+            self._rows.pop(paper_id, None)
+        rows = self.rows_of(list(changed))
+        if not rows:
+            return
+        blocks: list[tuple[int, int]] = []
+        for row in rows:
+            if blocks and row == blocks[-1][1] + 1:
+                blocks[-1] = (blocks[-1][0], row)
+            else:
+                blocks.append((row, row))
+        if len(blocks) > _MAX_BLOCKS:  # the view repaints only what it shows anyway
+            blocks = [(rows[0], rows[-1])]
+        for top, bottom in blocks:
+            self.dataChanged.emit(self.index(top, 0), self.index(bottom, last))
+
+    def _update(self, ids: array[int]) -> None:
+        """Show ``ids`` in place of the rows shown, moving what the view holds on to.
+
+        Only the selection's, the current index's and the view's own persistent indexes
+        move (one per selected row), so this is cheap even at a million rows; a paper
+        that left the result loses its index (the window picks the next current one).
+        """
+        if ids == self._ids:
+            return
+        # With the hint the selection model keeps one persistent index per selected row,
+        # not per cell. PySide6 reaches that overload only by its C++ signature.
+        hint = QAbstractItemModel.LayoutChangeHint.VerticalSortHint
+        self.layoutAboutToBeChanged[_LAYOUT_SIGNATURE].emit([], hint)
+        before = self.persistentIndexList()
+        old = self._ids
+        papers = [int(old[i.row()]) if 0 <= i.row() < len(old) else -1 for i in before]
+        where = _positions(ids, set(papers))
+        self._ids = ids
+        after = [
+            self.createIndex(where[p], i.column()) if p in where else QModelIndex()
+            for p, i in zip(papers, before, strict=True)
+        ]
+        self.changePersistentIndexList(before, after)
+        self.layoutChanged[_LAYOUT_SIGNATURE].emit([], hint)
+
+    # ------------------------------------------------------------ search terms
+
+    def refresh_vocabulary(self) -> None:
+        """Read the full-text index's terms again (after writes), in the background lane."""
+
+        def ignore_unreadable(error: BaseException) -> None:
+            if not isinstance(error, LibraryError):  # first pages just use FTS5's prefixes
+                self.tasks.report(error)
+
+        self.tasks.run(
+            "vocabulary", lambda context: Vocabulary.load(context.library.conn),
+            lane=BACKGROUND, interrupt=True, title="Reading the search terms",
+            on_done=self._vocabulary_read, on_error=ignore_unreadable,
+        )  # fmt: skip
+
+    def _vocabulary_read(self, vocabulary: Vocabulary) -> None:
+        self._vocabulary = vocabulary
+
     def close(self) -> None:
-        """Stop the query thread (the window is closing)."""
-        self.runner.stop()
+        """Stop the model's tasks (the window is closing; it stops the lanes)."""
+        self._vocabulary_timer.stop()
+        for kind in ("page", "ids", "vocabulary"):
+            self.tasks.cancel(kind)
 
     def paper_id(self, row: int) -> int:
         """The id of the paper shown in ``row``."""
@@ -286,6 +402,15 @@ class PaperTableModel(QAbstractTableModel):
             return self._ids.index(paper_id)
         except ValueError:
             return -1
+
+    def first_row_of(self, ids: Sequence[int]) -> int:
+        """The row of the first of ``ids``, in their order, that is in the result; -1 if none."""
+        for paper_id in ids[:16]:  # usually the first: the paper after the one that left
+            row = self.row_of(paper_id)
+            if row >= 0:
+                return row
+        where = _positions(self._ids, set(ids[16:]))
+        return next((where[i] for i in ids[16:] if i in where), -1)
 
     def rows_of(self, ids: Sequence[int]) -> list[int]:
         """The rows showing ``ids`` (those in the result), in table order."""
@@ -355,8 +480,9 @@ class PaperTableModel(QAbstractTableModel):
             return
         if (column, order) == (self.sort_column, self.sort_order) and self._ids:
             return
+        # A reset to the new first page, not a layout change: a sort at a million papers
+        # takes the query lane a second, and the first rows show in milliseconds. The
+        # window selects what was selected again as the rows arrive.
+        self.aboutToSort.emit()
         self.sort_column, self.sort_order = column, order
-        # A reset, not a layout change: mapping every persistent index of a million-row
-        # selection to its new row would cost more than the sort. The window keeps the
-        # current paper selected across it.
         self.reload()

@@ -1,18 +1,20 @@
 """Import and export from the window: dialogs, progress and result summaries.
 
 The work itself is core's (export_notes, importer, interchange); this module asks the
-reader what to do, shows progress for large jobs, and says what happened.
+reader what to do, runs it in the task manager's background lane with its own
+connection to the library (the window stays responsive; an import writes in one
+transaction there while the window reads), shows progress with Cancel for large jobs,
+and says what happened. A cancelled import changes nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import (
-    QApplication,
     QButtonGroup,
     QComboBox,
     QDialog,
@@ -22,17 +24,19 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QMessageBox,
-    QProgressDialog,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
-from papershelf.core.errors import LibraryError
+from papershelf.core.errors import LibraryError, QueryCancelled
 from papershelf.core.io.export_notes import export_notes
 from papershelf.core.io.interchange import export_bibtex, export_csl_json, export_csv
 from papershelf.core.safety.safe_files import describe_os_error, write_output
+from papershelf.core.search.query import CompiledQuery
+from papershelf.core.store.library import Library
+from papershelf.ui.tasks import BACKGROUND, ProgressDialog, Task, TaskContext
 
 if TYPE_CHECKING:
     from papershelf.ui.window.main_window import MainWindow
@@ -48,6 +52,7 @@ FORMATS = {
     "CSV (.csv)": (".csv", export_csv),
 }
 _SHOW_PROBLEMS = 15
+_RECORDS_CHUNK = 1000  # records read per progress report in a references export
 
 
 class ScopeChooser(QWidget):
@@ -118,40 +123,86 @@ class Exchange:
         self.last_folder = QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.DocumentsLocation
         )
+        self.task: Task | None = None  # the import or export running, if any
+        self.progress: ProgressDialog | None = None
 
     # ------------------------------------------------------------ helpers
 
     def _counts(self) -> dict[str, int]:
+        window = self.window
         return {
-            "library": self.window.library.count(),
+            "library": window.library.count(),
             # The table already holds the filter's result unless it is still coming.
             "filter": (
-                self.window.model.rowCount()
-                if not self.window.model.busy
-                else len(self._ids("filter"))
+                window.model.rowCount()
+                if not window.model.busy
+                else len(self._ids("filter")(window.library))
             ),
-            "selection": len(self.window.selected_paper_ids()),
+            "selection": len(window.selected_paper_ids()),
         }
 
-    def _ids(self, scope: str) -> list[int]:
-        library = self.window.library
+    def _ids(self, scope: str) -> Callable[[Library], list[int]]:
+        """How to list the papers of ``scope`` (on whichever connection runs it)."""
         if scope == "selection":
-            return self.window.selected_paper_ids()
-        query = "" if scope == "library" else self.window.model.query
-        return library.search(query, sort="published", descending=True)
+            selected = self.window.selected_paper_ids()
+            return lambda _library: selected
+        query: str | CompiledQuery = "" if scope == "library" else self.window.model.query
+        return lambda library: library.search(query, sort="published", descending=True)
 
-    def _progress(self, title: str) -> tuple[QProgressDialog, Callable[[int, int], bool]]:
-        dialog = QProgressDialog(title, "Cancel", 0, 0, self.window)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(400)  # quick jobs never flash a dialog
+    def running(self) -> bool:
+        """True while an import or export started here has not ended."""
+        return self.task is not None
 
-        def step(done: int, total: int) -> bool:
-            dialog.setMaximum(total)
-            dialog.setValue(done)
-            QApplication.processEvents()
-            return not dialog.wasCanceled()
+    def _start(
+        self,
+        kind: str,
+        text: str,
+        title: str,
+        work: Callable[[TaskContext], Any],
+        on_done: Callable[[Any], None],
+        *,
+        failed: str,
+        on_cancelled: Callable[[], None] | None = None,
+        cancelled_by: tuple[type[BaseException], ...] = (),
+    ) -> None:
+        """Run ``work`` in the background with a progress dialog; errors as messages
+        that begin with ``failed`` ("Nothing was imported")."""
+        window = self.window
+        progress = ProgressDialog(window, text)
 
-        return dialog, step
+        def ended() -> None:
+            progress.finish()
+            self.task = self.progress = None
+
+        def done(result: Any) -> None:
+            ended()
+            on_done(result)
+
+        def error(exc: BaseException) -> None:
+            ended()
+            if isinstance(exc, LibraryError):
+                exc = LibraryError(f"{failed}: {exc}")
+            window.tasks.report(exc, title)
+
+        def cancelled() -> None:
+            ended()
+            if on_cancelled is not None:
+                on_cancelled()
+
+        self.progress = progress
+        self.task = window.tasks.run(
+            kind, work, lane=BACKGROUND, title=title, on_done=done, on_error=error,
+            on_progress=progress.step, on_cancelled=cancelled, cancelled_by=cancelled_by,
+        )  # fmt: skip
+        progress.follow(self.task)
+
+    def _busy(self, title: str) -> bool:
+        if self.running():
+            QMessageBox.information(
+                self.window, title, "An import or export is still running; wait for it to end."
+            )
+            return True
+        return False
 
     def _tell(self, title: str, summary: str, details: Sequence[str]) -> None:
         shown = list(details[:_SHOW_PROBLEMS])
@@ -167,6 +218,8 @@ class Exchange:
 
     def export_notes(self) -> None:
         """File > Export Notes: choose, export with progress, then say what happened."""
+        if self._busy("Export Notes"):
+            return
         self.window.notes.save()  # what is on screen is what gets exported
         dialog = ExportNotesDialog(self.window, self._counts(), self.last_folder)
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -176,30 +229,37 @@ class Exchange:
             QMessageBox.warning(self.window, "Export Notes", "Choose a folder to export into.")
             return
         self.last_folder = folder
-        ids = self._ids(dialog.scopes.scope())
-        progress, step = self._progress("Exporting notes…")
-        try:
-            report = export_notes(
-                self.window.library, ids, Path(folder), dialog.layout_choice.currentData(), step
+        ids_of, layout = self._ids(dialog.scopes.scope()), dialog.layout_choice.currentData()
+
+        def work(context: TaskContext) -> tuple[int, Any]:
+            ids = ids_of(context.library)
+            return len(ids), export_notes(
+                context.library, ids, Path(folder), layout, context.progress
             )
-        except LibraryError as exc:
-            QMessageBox.warning(self.window, "Export Notes", f"Nothing was exported: {exc}")
-            return
-        finally:
-            progress.close()
-        details = [
-            f"Left alone (edited since the last export): {p.name}" for p in report.skipped_edited
-        ]
-        details += [f"Not Papershelf's, so written beside it: {p.name}" for p in report.foreign]
-        details += report.errors
-        self._tell(
-            "Export Notes",
-            f"Notes of {len(ids):,} papers in {report.folder}: {report.summary()}.",
-            details,
-        )
+
+        def done(result: tuple[int, Any]) -> None:
+            count, report = result
+            details = [
+                f"Left alone (edited since the last export): {p.name}"
+                for p in report.skipped_edited
+            ]
+            details += [f"Not Papershelf's, so written beside it: {p.name}" for p in report.foreign]
+            details += report.errors
+            self._tell(
+                "Export Notes",
+                f"Notes of {count:,} papers in {report.folder}: {report.summary()}.",
+                details,
+            )
+
+        self._start(
+            "export-notes", "Exporting notes…", "Export Notes", work, done,
+            failed="Nothing was exported",
+        )  # fmt: skip
 
     def export_references(self) -> None:
         """File > Export References: BibTeX, CSL-JSON or CSV of a scope, to one file."""
+        if self._busy("Export References"):
+            return
         counts = self._counts()
         dialog = QDialog(self.window)
         dialog.setWindowTitle("Export References")
@@ -222,21 +282,38 @@ class Exchange:
         target, _ = QFileDialog.getSaveFileName(self.window, "Export References", suggested)
         if not target:
             return
-        records = self.window.library.papers(self._ids(scopes.scope()))
-        try:
-            # Through a link to its target, into a FIFO as a stream: as on the command line.
-            write_output(Path(target), render(records).encode("utf-8"))
-        except LibraryError as exc:
-            QMessageBox.warning(self.window, "Export References", f"Nothing was exported: {exc}")
-            return
-        except OSError as exc:  # a FIFO whose reader went away
-            QMessageBox.warning(self.window, "Export References", describe_os_error(exc))
-            return
-        self.last_folder = str(Path(target).parent)
-        self.window.statusBar().showMessage(f"Exported {len(records):,} papers to {target}", 8000)
+        ids_of = self._ids(scopes.scope())
+
+        def work(context: TaskContext) -> int:
+            ids = ids_of(context.library)
+            records = []
+            for start in range(0, len(ids), _RECORDS_CHUNK):
+                if not context.progress(start, len(ids)):
+                    raise QueryCancelled("exporting references")
+                records += context.library.papers(ids[start : start + _RECORDS_CHUNK])
+            try:
+                # Through a link to its target, into a FIFO as a stream: as on the command line.
+                write_output(Path(target), render(records).encode("utf-8"))
+            except OSError as exc:  # a FIFO whose reader went away
+                raise LibraryError(describe_os_error(exc)) from exc
+            return len(records)
+
+        def done(count: int) -> None:
+            self.last_folder = str(Path(target).parent)
+            self.window.statusBar().showMessage(f"Exported {count:,} papers to {target}", 8000)
+
+        def cancelled() -> None:
+            self.window.statusBar().showMessage("Export cancelled: nothing was written.", 8000)
+
+        self._start(
+            "export-references", "Exporting references…", "Export References", work, done,
+            failed="Nothing was exported", on_cancelled=cancelled,
+        )  # fmt: skip
 
     def choose_and_import(self) -> None:
         """File > Import: BibTeX files or seed documents."""
+        if self._busy("Import"):
+            return
         files, _ = QFileDialog.getOpenFileNames(
             self.window,
             "Import",
@@ -247,26 +324,35 @@ class Exchange:
             self.import_paths([Path(f) for f in files])
 
     def import_paths(self, paths: Sequence[Path]) -> None:
-        """Import files (also from a drop) in one transaction, then report."""
+        """Import files (also from a drop) in one transaction in the background, then report.
+
+        The import writes through its own connection; the window keeps reading (WAL),
+        and its own writes meanwhile fail fast as "busy" (a note is kept and retried).
+        """
+        if self._busy("Import"):
+            return
         # bibtexparser is imported here, not at start-up: most sessions import nothing.
         from papershelf.core.io.bibtex import ImportCancelled
         from papershelf.core.io.importer import import_files
 
         self.window.notes.save()
-        progress, step = self._progress("Importing…")
-        try:
-            report = import_files(self.window.library, paths, progress=step)
-        except ImportCancelled:
+        paths = list(paths)
+
+        def work(context: TaskContext) -> Any:
+            return import_files(context.library, paths, progress=context.progress)
+
+        def done(report: Any) -> None:
+            self.window.library_changed()
+            self._tell(
+                "Import",
+                f"Imported {', '.join(p.name for p in paths)}: {report.summary()}.",
+                report.problems,
+            )
+
+        def cancelled() -> None:
             self.window.statusBar().showMessage("Import cancelled: nothing was changed.", 8000)
-            return
-        except LibraryError as exc:
-            QMessageBox.warning(self.window, "Import", f"Nothing was imported: {exc}")
-            return
-        finally:
-            progress.close()
-        self.window.library_changed()
-        self._tell(
-            "Import",
-            f"Imported {', '.join(p.name for p in paths)}: {report.summary()}.",
-            report.problems,
-        )
+
+        self._start(
+            "import", "Importing…", "Import", work, done, failed="Nothing was imported",
+            on_cancelled=cancelled, cancelled_by=(ImportCancelled,),
+        )  # fmt: skip

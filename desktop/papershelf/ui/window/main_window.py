@@ -14,8 +14,6 @@ from typing import Any
 from PySide6.QtCore import (
     QByteArray,
     QEvent,
-    QItemSelection,
-    QItemSelectionModel,
     QModelIndex,
     QObject,
     QSettings,
@@ -47,6 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from papershelf.core.errors import LibraryError
+from papershelf.core.ops.changes import PAPERS, Changes
 from papershelf.core.safety import backup
 from papershelf.core.search.facets import Facet, facet_counts, quote_value
 from papershelf.core.search.filter_text import toggle_term
@@ -59,8 +58,9 @@ from papershelf.ui.panes.facet_tree import FacetTree
 from papershelf.ui.panes.note_editor import NotePanel
 from papershelf.ui.single_instance import InstanceServer
 from papershelf.ui.table.model import COLUMN_INDEX, COLUMNS, PaperTableModel
-from papershelf.ui.table.query_runner import Job, QueryRunner
+from papershelf.ui.table.place import TablePlace
 from papershelf.ui.table.status_delegate import StatusDelegate
+from papershelf.ui.tasks import COUNTS, TaskManager, fail_fast_writes
 from papershelf.ui.window.backups import BackupScheduler
 from papershelf.ui.window.exchange import Exchange
 from papershelf.ui.window.menus import WindowMenus
@@ -85,8 +85,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Papershelf — {library.path.name}")
         self._author_limit = 50
         self.recovered: str | None = None  # set when the library came back from a backup
-        self._facet_generation = 0
         self._total = library.count()
+        # All work off the main thread: queries, counts, terms, backups, imports, exports.
+        self.tasks = TaskManager(library.path, self)
+        fail_fast_writes(library)  # an import holds the write lock: never wait 5 s for it
         self.menus = WindowMenus(self)
         self._build_widgets()
         self.paper_actions = PaperActions(self)
@@ -98,20 +100,19 @@ class MainWindow(QMainWindow):
         self._facet_timer.timeout.connect(self._count_facets)
         self.model.resultApplied.connect(self._result_applied)
         self.model.queryFailed.connect(self._show_filter_error)
-        # Counts get a thread of their own: a keystroke's query never waits behind them.
-        self.facet_runner = QueryRunner(library.path, self)
-        self.facet_runner.finished.connect(self._facets_counted)
-        self._pending_select: int | None = None
+        self.model.refreshed.connect(self._refreshed)
+        # The reader's place in the table (selection, cursor) across results and restarts.
+        self.place = TablePlace(self.table, self.model, self._clear_filter_if_any)
         # The paper the details, note and tag panes show: always the table's current one.
         self._current_paper: int | None = None
-        self._refreshing = False
-        # A reset (new filter, sort, refresh) clears the table's current index without
-        # a currentRowChanged signal: the panes must follow it there too.
+        # A reset (new filter, sort) clears the table's current index without a
+        # currentRowChanged signal: the panes must follow it there too.
         self.model.modelReset.connect(self._follow_table)
         self.filter_edit.textChanged.connect(self._apply_filter)
         self._apply_filter()
         if self.model.rowCount():
             self.table.selectRow(0)  # open on a paper to read, not an empty pane
+        self.place.remember_at_start(settings(), library.path)
         self._count_facets()
         # Another process (the command line, a second window) may write the library:
         # data_version moves only for their commits, so polling it is nearly free.
@@ -121,7 +122,7 @@ class MainWindow(QMainWindow):
         self._watch_timer.start()
         self.instance_server = InstanceServer(library.path, self)
         self.instance_server.raiseRequested.connect(self.bring_to_front)
-        self.backups = BackupScheduler(library.path, self)
+        self.backups = BackupScheduler(library.path, self.tasks, self)
         self.backups.finished.connect(lambda message: self.statusBar().showMessage(message, 8000))
 
     # ------------------------------------------------------------ building
@@ -136,7 +137,7 @@ class MainWindow(QMainWindow):
         self.filter_error.setStyleSheet("color: #c62828;")
         self.filter_error.hide()
 
-        self.model = PaperTableModel(self.library, self)
+        self.model = PaperTableModel(self.library, self.tasks, self)
         self.table = QTableView(objectName="paperTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -243,6 +244,12 @@ class MainWindow(QMainWindow):
         """Show the whole library again."""
         self.filter_edit.clear()
 
+    def _clear_filter_if_any(self) -> bool:
+        if not self.filter_edit.text():
+            return False
+        self.clear_filter()
+        return True
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
             watched is self.filter_edit
@@ -265,22 +272,20 @@ class MainWindow(QMainWindow):
             return
         current = self.current_paper_id()
         self._facet_timer.stop()  # counts for a result the reader has moved past are wasted
-        self.facet_runner.cancel("facets")
+        self.tasks.cancel("facets")
+        self.place.new_filter(current)
         try:
             self.model.set_query(query)
         except (LibraryError, sqlite3.Error) as exc:
             self._show_filter_error(f"cannot run this filter: {exc}")
             return
         self.filter_error.hide()
-        self._pending_select = current
         self._result_applied()
 
     def _result_applied(self) -> None:
         """A (first or complete) result is in the table: count it, keep the reader's place."""
         self._update_count()
-        if self._pending_select is not None and self.model.row_of(self._pending_select) >= 0:
-            self._select_paper(self._pending_select)
-            self._pending_select = None
+        self.place.result_applied()
         if not self.model.busy:
             self._facet_timer.start()
 
@@ -297,23 +302,22 @@ class MainWindow(QMainWindow):
         self.count_label.setText(f"{self.model.rowCount():,}{more} of {self._total:,} papers")
 
     def _count_facets(self) -> None:
-        """Small libraries count at once; large ones on the query thread."""
+        """Small libraries count at once; large ones in the counts lane, which a
+        keystroke's query never waits behind."""
         if self._total <= _SYNC_FACETS_LIMIT:
             self.refresh_facets()
             return
         query, limit = self.model.query, self._author_limit + 1
-        self._facet_generation += 1
-        self.facet_runner.submit(
-            Job(
-                "facets",
-                self._facet_generation,
-                lambda lib: facet_counts(lib, query, author_limit=limit),
-            )
-        )
 
-    def _facets_counted(self, kind: str, generation: int, result: object, error: str) -> None:
-        if kind == "facets" and generation == self._facet_generation and isinstance(result, dict):
-            self._populate_facets(result)
+        def keep_old_counts(error: BaseException) -> None:
+            if not isinstance(error, LibraryError):  # the sidebar keeps its last counts
+                self.tasks.report(error)
+
+        self.tasks.run(
+            "facets", lambda context: facet_counts(context.library, query, author_limit=limit),
+            lane=COUNTS, interrupt=True, title="Counting the sidebar",
+            on_done=self._populate_facets, on_error=keep_old_counts,
+        )  # fmt: skip
 
     def refresh_facets(self) -> None:
         """Recount the sidebar for the current result, now."""
@@ -340,33 +344,17 @@ class MainWindow(QMainWindow):
 
     def current_paper_id(self) -> int | None:
         """The paper under the table's cursor, if any."""
-        index = self.table.currentIndex()
-        return self.model.paper_id(index.row()) if index.isValid() else None
+        return self.place.current_paper_id()
 
     def selected_paper_ids(self) -> list[int]:
         """The ids of the selected rows, in table order."""
-        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
-        return [self.model.paper_id(r) for r in rows]
-
-    def _select_paper(self, paper_id: int | None) -> None:
-        row = -1 if paper_id is None else self.model.row_of(paper_id)
-        if row < 0:
-            return
-        index = self.model.index(row, 0)
-        flags = (
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows
-        )
-        self.table.selectionModel().setCurrentIndex(index, flags)
-        self.table.scrollTo(index)
+        return self.place.selected_paper_ids()
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self._follow_table()
 
     def _follow_table(self) -> None:
         """Give the reading panes to the table's current paper (none: empty, read-only)."""
-        if self._refreshing:
-            return
         paper_id = self.current_paper_id()
         if paper_id != self._current_paper:
             self._current_paper = paper_id
@@ -387,42 +375,48 @@ class MainWindow(QMainWindow):
         self.tag_edit.setEnabled(count > 0)
 
     def show_paper(self, paper_id: int) -> None:
-        """Select ``paper_id``, clearing the filter when it hides the paper."""
-        if self.model.row_of(paper_id) < 0:
-            self.clear_filter()
-        self._select_paper(paper_id)
+        """Select ``paper_id`` (one just added, say), clearing the filter when it hides the
+        paper; when a refresh is still listing the result, once it is in."""
+        self.place.show(paper_id)
+
+    # ------------------------------------------------------------ after writes
+
+    def apply_changes(self, changes: Changes) -> None:
+        """After an operation: redraw the papers it changed, keeping the reader's place.
+
+        Papers that left the result (or entered it, or moved) move without a reset:
+        the selection and the scroll position stay, and when the current paper left,
+        the next one still shown becomes current (triage: mark read, read the next).
+        """
+        if not changes.empty:
+            self._refresh(changes)
 
     def library_changed(self) -> None:
-        """After an edit: rerun the filter, keep the selection, recount, redraw details."""
-        selected = self.selected_paper_ids()
-        current = self.current_paper_id()
-        self._total = self.library.count()
-        # The panes wait for the reselection: a paper that stays current keeps its
-        # note editor (cursor, undo) instead of being reloaded.
-        self._refreshing = True
-        try:
+        """After a write this window did not describe (another process, an import):
+        the same as ``apply_changes``, with every paper possibly changed."""
+        # This covers every write so far, another process's too: the watcher need not.
+        self._data_version = self.library.data_version()
+        self._refresh(None)
+        self.notes.reload_if_unchanged()
+
+    def _refresh(self, changes: Changes | None) -> None:
+        if changes is None or changes.deleted or PAPERS in changes.aspects:
+            self._total = self.library.count()
+        self.place.before_write()
+        if changes is None:
             self.model.library_changed()
-            self._reselect(selected, current)
-        finally:
-            self._refreshing = False
-        self._follow_table()
-        self._update_count()
-        self._show_details(self.current_paper_id())
+        else:
+            self.model.apply_changes(changes)
         self.tag_completer.setModel(QStringListModel(self.library.all_tags(), self.tag_completer))
         self._facet_timer.start()
 
-    def _reselect(self, ids: list[int], current: int | None) -> None:
-        rows = self.model.rows_of(ids)
-        model = self.table.selectionModel()
-        selection = QItemSelection()
-        for row in rows:
-            selection.select(self.model.index(row, 0), self.model.index(row, len(COLUMNS) - 1))
-        current_row = self.model.row_of(current) if current is not None else -1
-        if current_row >= 0:
-            model.setCurrentIndex(
-                self.model.index(current_row, 0), QItemSelectionModel.SelectionFlag.NoUpdate
-            )
-        model.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    def _refreshed(self) -> None:
+        """A write's result is in the table: a current paper that left gives way to the
+        next one shown; the panes, count and sidebar follow."""
+        self.place.after_write()
+        self._follow_table()
+        self._show_details(self._current_paper)  # its fields may be what changed
+        self._update_count()
 
     def restore_from_backup(self) -> None:
         """Choose a backup, then reopen the library from it in a new window."""
@@ -465,7 +459,7 @@ class MainWindow(QMainWindow):
         self._facet_timer.stop()
         self.instance_server.close()
         self.model.close()
-        self.facet_runner.stop()
+        self.tasks.stop()  # after it, nothing a task found reaches this window
         self.library.close()
 
     def bring_to_front(self) -> None:
@@ -477,12 +471,8 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     def _check_outside_changes(self) -> None:
-        version = self.library.data_version()
-        if version == self._data_version:
-            return
-        self._data_version = version
-        self.library_changed()
-        self.notes.reload_if_unchanged()
+        if self.library.data_version() != self._data_version:
+            self.library_changed()
 
     def focus_tag_edit(self) -> None:
         """Ctrl+T: type tags for the selection."""
@@ -525,6 +515,7 @@ class MainWindow(QMainWindow):
         state.setValue("splitter", self.splitter.saveState())
         state.setValue("sideSplitter", self.side_splitter.saveState())
         state.setValue("header", self.table.horizontalHeader().saveState())
+        self.place.save(state, self.library.path)  # opened again on the paper being read
         state.sync()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
