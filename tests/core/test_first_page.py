@@ -6,13 +6,13 @@ walk the sort index for common words and list the matches for rare ones.
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from papershelf.core.errors import QueryCancelled
 from papershelf.core.fields import PaperFields
 from papershelf.core.search import first_page as first_page_module
 from papershelf.core.search.first_page import (
@@ -68,11 +68,8 @@ def synthetic_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def vocabulary(synthetic_library: Path) -> Vocabulary:
-    conn = sqlite3.connect(synthetic_library)
-    try:
-        return Vocabulary.load(conn)
-    finally:
-        conn.close()
+    with open_library(synthetic_library, seed=False) as library:
+        return Vocabulary.load(library)
 
 
 def _expected(path: Path, text: str, sort: str, descending: bool) -> list[int]:
@@ -92,7 +89,7 @@ def test_first_page_is_the_top_of_the_full_result(
             for descending in (True, False):
                 expected = library.search(query, sort=sort, descending=descending, limit=PAGE)
                 found = first_page(
-                    library.conn,
+                    library,
                     query,
                     sort,
                     descending,
@@ -119,7 +116,7 @@ def _kind(plan: _Plan) -> str:
 
 def test_each_band_of_words_has_its_plan_first(planned_library: Path) -> None:
     with open_library(planned_library, seed=False) as library:
-        vocabulary = Vocabulary.load(library.conn)
+        vocabulary = Vocabulary.load(library)
 
         def kinds(text: str) -> list[str]:
             budget = _Budget(time.perf_counter() + 60)
@@ -152,7 +149,7 @@ def test_a_slow_sample_leaves_the_page_to_the_listed_matches(
         library.conn.set_progress_handler(None, 0)
         assert [_kind(plan) for plan in plans] == ["match-driven"]
         expected = library.search(query, sort="title", limit=PAGE)
-        found = first_page(library.conn, query, "title", False, PAGE, vocabulary, 60)
+        found = first_page(library, query, "title", False, PAGE, vocabulary, 60)
         assert found == Page(expected, cut=False)
 
 
@@ -190,13 +187,13 @@ def test_a_term_written_after_the_snapshot_is_found_by_the_full_result(
         assert library.search(query, sort="published", descending=True) == [new_id]
         # The stale snapshot has no such term, so the prefix is left to FTS5: still found.
         assert vocabulary.starting_with("learnif") == []
-        found = first_page(library.conn, query, "published", True, PAGE, vocabulary, 60)
+        found = first_page(library, query, "published", True, PAGE, vocabulary, 60)
         assert found == Page([new_id], cut=False)
 
 
 def test_past_the_deadline_there_is_no_page(synthetic_library: Path) -> None:
     with open_library(synthetic_library, seed=False) as library:
-        found = first_page(library.conn, compile_query("l"), "title", False, PAGE, None, 0)
+        found = first_page(library, compile_query("l"), "title", False, PAGE, None, 0)
     assert found is None
 
 
@@ -215,7 +212,7 @@ def test_out_of_time_the_rows_found_so_far_are_the_start_of_the_page(
         expected = library.search(query, sort="title", limit=PAGE)
         outcomes = set()
         for deadline in [ms / 1000 for ms in range(1, 40)]:
-            found = first_page(library.conn, query, "title", False, PAGE, vocabulary, deadline, 10)
+            found = first_page(library, query, "title", False, PAGE, vocabulary, deadline, 10)
             if found is None:
                 outcomes.add("none")
             elif found.cut:
@@ -288,3 +285,17 @@ def test_year_filters_mean_the_year_whatever_dates_they_add(
         sql = f"SELECT id FROM papers WHERE {condition} ORDER BY published DESC, id DESC"
         expected = [row[0] for row in library.conn.execute(sql)]
         assert library.search(text, sort="published", descending=True) == expected
+
+
+def test_a_cancel_is_not_taken_for_the_deadline(synthetic_library: Path) -> None:
+    # The window's lane stops a superseded query through the library's stop check; the
+    # first page must not swallow that as its own deadline and try the next plan.
+    with open_library(synthetic_library, seed=False) as library:
+        library.stop_when(lambda: True, 1)
+        with pytest.raises(QueryCancelled):
+            first_page(library, compile_query("learning"), "title", False, PAGE, None, 60)
+        library.stop_when(None)
+        found = first_page(library, compile_query("learning"), "title", False, PAGE, None, 60)
+        assert found is not None and found.ids == library.search(
+            "learning", sort="title", limit=PAGE
+        )

@@ -130,6 +130,5 @@ def test_no_sql_outside_the_store_in_core_and_the_command_line() -> None:
     assert sql_outside_the_store("papershelf.cli") == []
 
 
-@pytest.mark.xfail(strict=True, reason="the table model hands library.conn to its queries")
 def test_no_sql_in_the_window() -> None:
     assert sql_outside_the_store("papershelf.ui") == []

@@ -97,8 +97,7 @@ def wait_until(done: Callable[[], bool], timeout_s: float) -> bool:
 
 def fail_fast_writes(library: Library) -> None:
     """Make the main thread's writes to ``library`` say "busy" at once, not after 5 s."""
-    # TODO(lead): a Library method in core/store would keep this PRAGMA in the store.
-    library.conn.execute(f"PRAGMA busy_timeout = {MAIN_THREAD_BUSY_TIMEOUT_MS}")
+    library.set_busy_timeout(MAIN_THREAD_BUSY_TIMEOUT_MS)
 
 
 class Task:
@@ -238,7 +237,7 @@ class _Lane:
         # SQLite clears an interrupt when the next statement starts with none active, so
         # one that lands after the task's last statement cannot hit the next task.
         if task.interrupt and self._library is not None:
-            self._library.conn.interrupt()
+            self._library.interrupt()
 
     def stop(self) -> None:
         """Run nothing more; stop the running task as ``cancel`` would."""
@@ -259,7 +258,7 @@ class _Lane:
     def library(self) -> Library:
         if self._library is None:
             library = open_library(self.path, seed=False)
-            library.conn.set_progress_handler(self._cancelled, _CHECK_EVERY)
+            library.stop_when(self._cancelled, _CHECK_EVERY)
             with self._cond:
                 self._library = library
         return self._library
@@ -293,8 +292,8 @@ class _Lane:
     def _run(self, task: Task) -> None:
         result: object = None
         error: BaseException | None = None
-        if self._library is not None:  # first_page sets a handler of its own, then none
-            self._library.conn.set_progress_handler(self._cancelled, _CHECK_EVERY)
+        if self._library is not None:  # a task may have set a check of its own
+            self._library.stop_when(self._cancelled, _CHECK_EVERY)
         try:
             result = task.work(TaskContext(self, task))
         except Exception as exc:

@@ -40,7 +40,9 @@ import time
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
+from papershelf.core.errors import QueryCancelled, is_cancelled
 from papershelf.core.search.query import MATCH_SUBQUERY, CompiledQuery
+from papershelf.core.store.library import Library
 from papershelf.core.store.schema import SORT_COLUMNS, SORT_INDEXES
 
 __all__ = ["Page", "Vocabulary", "expand_prefixes", "first_page"]
@@ -80,8 +82,9 @@ class Vocabulary:
     papers: tuple[int, ...]
 
     @classmethod
-    def load(cls, conn: sqlite3.Connection) -> Vocabulary:
+    def load(cls, library: Library) -> Vocabulary:
         """Read the index's terms (seconds at a million papers: call it off the main thread)."""
+        conn = library.conn
         conn.execute(
             "CREATE VIRTUAL TABLE IF NOT EXISTS temp.papers_fts_terms "
             "USING fts5vocab(main, papers_fts, row)"
@@ -154,8 +157,8 @@ class _Budget:
 
     def stopped(self, exc: sqlite3.OperationalError) -> bool:
         """Whether ``exc`` is this budget's doing (a full-text index being opened when
-        time ran out fails with "vtable constructor failed", not "interrupted")."""
-        return "interrupt" in str(exc) or self.expired()
+        time ran out fails with "vtable constructor failed", not as interrupted)."""
+        return is_cancelled(exc) or self.expired()
 
 
 def _sample(
@@ -347,7 +350,7 @@ class Page(NamedTuple):
 
 
 def first_page(
-    conn: sqlite3.Connection,
+    library: Library,
     query: CompiledQuery,
     sort: str,
     descending: bool,
@@ -362,11 +365,14 @@ def first_page(
     result (``Library.search``); only the way of finding them differs. SQLite hands
     rows over in their final order, so when time runs out after ``at_least`` (>0) rows
     they are returned, ``cut``: a screenful shown early beats a page shown late.
+    Raises QueryCancelled when the library's own stop check (``Library.stop_when``)
+    stopped it: that is the caller's cancel, not this deadline.
     """
+    conn = library.conn
     order = SORT_COLUMNS[sort]
     direction = "DESC" if descending else "ASC"
     budget = _Budget(time.perf_counter() + deadline_s)
-    conn.set_progress_handler(budget.expired, 1000)
+    library.watch_steps(budget.expired, 1000)
     try:
         plans = _plans(conn, query, vocabulary, at_least or page, budget)
         left = budget.deadline - time.perf_counter()
@@ -386,6 +392,8 @@ def first_page(
                     ids.append(row[0])  # one by one: kept if time runs out midway
                 return Page(ids, cut=False)
             except sqlite3.OperationalError as exc:
+                if library.should_stop():
+                    raise QueryCancelled("the first page") from exc
                 if not budget.stopped(exc):
                     raise
             if at_least and len(ids) >= at_least:
@@ -394,8 +402,10 @@ def first_page(
                 break
         return None
     except sqlite3.OperationalError as exc:  # interrupted while planning
+        if library.should_stop():
+            raise QueryCancelled("the first page") from exc
         if not budget.stopped(exc):
             raise
         return None
     finally:
-        conn.set_progress_handler(None, 0)
+        library.unwatch_steps()

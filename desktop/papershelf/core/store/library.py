@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -79,6 +79,8 @@ class Library:
         self.path = path
         # Why nothing can be written (full disk, read-only folder), or None when it can.
         self.read_only: str | None = None
+        self._stop_check: Callable[[], bool] | None = None
+        self._stop_every = 0
         self._depth = 0
         # Author and affiliation ids looked up in this transaction (they are never
         # deleted): an import of 100,000 papers names the same people many times.
@@ -138,6 +140,38 @@ class Library:
             self._depth = 0
             for known in self._people.values():
                 known.clear()
+
+    # ------------------------------------------------------ long statements
+
+    def interrupt(self) -> None:
+        """Stop the statement running on this library's connection (from another thread)."""
+        self.conn.interrupt()
+
+    def stop_when(self, check: Callable[[], bool] | None, every: int = 100_000) -> None:
+        """Ask ``check`` every ``every`` SQLite steps; True stops the running statement.
+
+        The statement then fails as interrupted (``errors.is_cancelled``). A thread of
+        the window checks for its task being cancelled this way.
+        """
+        self._stop_check, self._stop_every = check, every
+        self.conn.set_progress_handler(check, every if check else 0)
+
+    def should_stop(self) -> bool:
+        """What the ``stop_when`` check says now (False when there is none)."""
+        return self._stop_check is not None and self._stop_check()
+
+    def watch_steps(self, check: Callable[[], bool], every: int) -> None:
+        """Stop statements when ``check`` or the ``stop_when`` check says so, for a while
+        (a deadline of the caller's); ``stop_when(...)`` again puts back the usual check."""
+        self.conn.set_progress_handler(lambda: check() or self.should_stop(), every)
+
+    def unwatch_steps(self) -> None:
+        """Back to the ``stop_when`` check alone."""
+        self.stop_when(self._stop_check, self._stop_every)
+
+    def set_busy_timeout(self, milliseconds: int) -> None:
+        """How long a write waits for another writer before it fails as busy."""
+        self.conn.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
 
     def data_version(self) -> int:
         """Changes when another connection commits: the window polls it to refresh."""

@@ -9,7 +9,6 @@ a million-paper library costs a few megabytes. A filter shows its first page at 
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -180,15 +179,15 @@ class PaperTableModel(QAbstractTableModel):
         self.query = query
         self.reload()
 
-    def _page_finder(self) -> Callable[[sqlite3.Connection, float, int], Page | None]:
+    def _page_finder(self) -> Callable[[Library, float, int], Page | None]:
         """Finds the first page of the current query and sort (as they are now)."""
         query, vocabulary = self.query, self._vocabulary
         sort = COLUMNS[self.sort_column].sort
         descending = self.sort_order == Qt.SortOrder.DescendingOrder
 
-        def find(conn: sqlite3.Connection, deadline_s: float, at_least: int) -> Page | None:
+        def find(library: Library, deadline_s: float, at_least: int) -> Page | None:
             return first_page(
-                conn, query, sort, descending, FIRST_PAGE + 1, vocabulary, deadline_s, at_least
+                library, query, sort, descending, FIRST_PAGE + 1, vocabulary, deadline_s, at_least
             )
 
         return find
@@ -211,7 +210,7 @@ class PaperTableModel(QAbstractTableModel):
         self.refreshing = False
         self.tasks.cancel("ids")  # a complete list of the last query is no use now
         find = self._page_finder()
-        first = find(self.library.conn, FIRST_PAGE_DEADLINE_S, SCREENFUL)
+        first = find(self.library, FIRST_PAGE_DEADLINE_S, SCREENFUL)
         if first is not None and not first.cut and len(first.ids) <= FIRST_PAGE:
             self.tasks.cancel("page")
             self.busy = False
@@ -224,7 +223,7 @@ class PaperTableModel(QAbstractTableModel):
             self._show(array("q", first.ids[:FIRST_PAGE]))
         if first is None or first.cut:  # the lane finds the page, then the whole list
             self.tasks.run(
-                "page", lambda context: find(context.library.conn, THREAD_PAGE_DEADLINE_S, 0),
+                "page", lambda context: find(context.library, THREAD_PAGE_DEADLINE_S, 0),
                 lane=QUERY, priority=0, interrupt=True,
                 title="Running the filter", on_done=self._page_found, on_error=lambda _: None,
             )  # fmt: skip
@@ -305,7 +304,7 @@ class PaperTableModel(QAbstractTableModel):
         self._forget_rows(changed)
         self.tasks.cancel("page")
         if len(self._ids) <= FIRST_PAGE:
-            first = self._page_finder()(self.library.conn, FIRST_PAGE_DEADLINE_S, 0)
+            first = self._page_finder()(self.library, FIRST_PAGE_DEADLINE_S, 0)
             if first is not None and not first.cut and len(first.ids) <= FIRST_PAGE:
                 self.tasks.cancel("ids")
                 self._refreshed(array("q", first.ids))
@@ -378,7 +377,7 @@ class PaperTableModel(QAbstractTableModel):
                 self.tasks.report(error)
 
         self.tasks.run(
-            "vocabulary", lambda context: Vocabulary.load(context.library.conn),
+            "vocabulary", lambda context: Vocabulary.load(context.library),
             lane=BACKGROUND, interrupt=True, title="Reading the search terms",
             on_done=self._vocabulary_read, on_error=ignore_unreadable,
         )  # fmt: skip
