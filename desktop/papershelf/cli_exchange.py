@@ -98,6 +98,10 @@ def run_import(args: argparse.Namespace, library: Library) -> int:
         raise Interrupted("interrupted after the import was saved") from None
     for problem in report.problems:
         print(problem, file=sys.stderr)
+    for merge in report.merges:
+        print(merge)
+    if report.merged > len(report.merges):
+        print(f"... and {report.merged - len(report.merges)} more merged")
     print(report.summary())
     return 0 if report.added + report.merged + report.unchanged or not report.problems else 1
 

@@ -397,6 +397,8 @@ SORT_VALUES: dict[str, tuple[Callable[[dict[str, Any]], Any], Callable[[Any], An
     "added": (lambda r: r["added"], _plain),
     "read_at": (lambda r: r["read_at"], _plain),
     "year": (lambda r: r["year"], _plain),
+    "type": (lambda r: r["entry_type"], _plain),
+    "venue": (lambda r: r["venue"], _nocase),
 }
 
 

@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from papershelf.core import names
 
-Kind = Literal["text", "longtext", "int", "float", "bool", "date", "time", "list", "names"]
+Kind = Literal["text", "longtext", "int", "float", "bool", "date", "time", "list", "names", "map"]
 # How the edit dialog edits a field: one line, one item per line, free text, a box.
 Editor = Literal["line", "lines", "text", "check"]
 
@@ -47,6 +47,8 @@ FIELDS: tuple[Field, ...] = (
     Field("id", "Id", "int", "id", in_csv=True),
     Field("uuid", "UUID", "text", "uuid", in_csv=False),
     Field("key", "Key", "text", "key", sort="key", width=150, hidden=True),
+    Field("entry_type", "Type", "text", "entry_type", describes=True, sort="type", width=90,
+          hidden=True, edit="line", hint="article, inproceedings, book, phdthesis, misc…"),
     Field("title", "Title", "text", "title", describes=True, sort="title", width=300,
           edit="line"),
     Field("authors", "Authors", "names", describes=True, sort="authors", width=150,
@@ -59,6 +61,16 @@ FIELDS: tuple[Field, ...] = (
           width=90, edit="line", hint="YYYY-MM-DD, YYYY-MM or YYYY"),
     Field("year", "Year", "int", "year", sort="year"),
     Field("date_inferred", "Year inferred", "bool", "date_inferred", describes=True),
+    Field("venue", "Venue", "text", "venue", describes=True, sort="venue", width=140,
+          hidden=True, edit="line", hint="Journal, or the proceedings' title"),
+    Field("volume", "Volume", "text", "volume", describes=True, edit="line"),
+    Field("number", "Number", "text", "number", describes=True, edit="line"),
+    Field("pages", "Pages", "text", "pages", describes=True, edit="line", hint="123-145"),
+    Field("publisher", "Publisher", "text", "publisher", describes=True, edit="line"),
+    Field("editors", "Editors", "names", "editors", describes=True, edit="lines",
+          hint="One editor per line"),
+    Field("institution", "Institution", "text", "institution", describes=True, edit="line",
+          hint="University (theses) or institution (reports)"),
     Field("category", "Category", "text", "category", describes=True, sort="category",
           width=65, edit="line"),
     Field("has_code", "Code", "bool", "has_code", describes=True, sort="code", width=45),
@@ -75,6 +87,10 @@ FIELDS: tuple[Field, ...] = (
     Field("doi", "DOI", "text", "doi", describes=True, edit="line"),
     Field("arxiv_id", "arXiv id", "text", "arxiv_id", describes=True, edit="line"),
     Field("url", "URL", "text", "url", describes=True, edit="line"),
+    Field("isbn", "ISBN", "text", "isbn", describes=True, edit="line"),
+    # What else a bibliography said (address, edition, series...): written back as read.
+    Field("extra", "Other fields", "map", "extra", describes=True, in_csv=False),
+    Field("aliases", "Other keys", "list"),
 )  # fmt: skip
 FIELD = {f.name: f for f in FIELDS}
 # Stored in a column of papers, in the order of FIELDS.
@@ -100,6 +116,16 @@ class PaperFields:
     doi: str | None = None
     arxiv_id: str | None = None
     url: str | None = None
+    entry_type: str = "misc"  # BibTeX's: article, inproceedings, book, phdthesis...
+    venue: str = ""  # the journal, or the book or proceedings a chapter or paper is in
+    volume: str = ""
+    number: str = ""
+    pages: str = ""
+    publisher: str = ""
+    editors: list[str] = field(default_factory=list)
+    institution: str = ""  # a thesis's school, a report's institution
+    isbn: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> PaperFields:
@@ -127,6 +153,7 @@ class Paper(PaperFields):
     added: str = ""
     modified: str = ""
     read_at: str | None = None
+    aliases: list[str] = field(default_factory=list)  # keys it had in other bibliographies
 
     def describing(self) -> PaperFields:
         """Only what describes the paper: what an edit changes."""
@@ -153,6 +180,8 @@ class Paper(PaperFields):
 
 
 def _copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return dict(value)
     return list(value) if isinstance(value, list) else value
 
 
@@ -160,10 +189,12 @@ def to_column(spec: Field, value: Any) -> Any:
     """A field's value as the papers table stores it."""
     if spec.kind == "bool":
         return int(bool(value))
-    if spec.kind == "list":
-        return json.dumps(list(value or []))
+    if spec.kind in ("list", "names"):
+        return json.dumps(list(value or []), ensure_ascii=False)
+    if spec.kind == "map":
+        return json.dumps(dict(value or {}), ensure_ascii=False, sort_keys=True)
     if spec.kind in ("text", "longtext") and spec.describes and value is None:
-        return "" if spec.name in ("abstract", "category") else None
+        return None if _OPTIONAL[spec.name] else ""
     return value
 
 
@@ -171,8 +202,14 @@ def from_column(spec: Field, value: Any) -> Any:
     """A field's value from the papers table."""
     if spec.kind == "bool":
         return bool(value)
-    if spec.kind == "list":
+    if spec.kind in ("list", "names"):
         return list(json.loads(value or "[]"))
-    if spec.name in ("abstract", "category"):
-        return value or ""
+    if spec.kind == "map":
+        return dict(json.loads(value or "{}"))
+    if spec.kind in ("text", "longtext") and spec.describes and not _OPTIONAL[spec.name]:
+        return value or ("misc" if spec.name == "entry_type" else "")
     return value
+
+
+# Which describing fields may be None (not known) rather than "".
+_OPTIONAL = {f.name: f.default is None for f in fields(PaperFields)}

@@ -106,6 +106,8 @@ def display(form: str) -> str:
     if "," not in text:
         return " ".join(text.split())
     p = parts(text)
+    if p.literal:
+        return p.literal
     return " ".join(w for w in (p.given, p.particle, p.family, p.suffix) if w)
 
 

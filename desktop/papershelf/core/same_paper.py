@@ -6,7 +6,8 @@ PDFs) asks this module, so a paper is recognised the same way whatever brought i
 The same paper: the same DOI, or the same arXiv id (any version). Otherwise the same
 title (ignoring case, accents and punctuation) and the same first author's surname,
 when nothing contradicts it: two different DOIs or arXiv ids are two papers, and so
-are two known years that differ (a journal version and its conference version).
+are two known years or two venues that differ (a journal version and its conference
+version).
 A description without authors never matches on its title alone (proceedings
 volumes share titles), only with its own citation key too.
 
@@ -50,6 +51,8 @@ def _contradicts(candidate: TitleMatch, paper: PaperFields) -> bool:
         and arxiv_base(candidate.arxiv_id) != arxiv_base(paper.arxiv_id)
     ):
         return True
+    if candidate.venue and paper.venue and title_key(candidate.venue) != title_key(paper.venue):
+        return True  # the journal version and the conference version
     theirs = _year(candidate.published, candidate.date_inferred)
     mine = _year(paper.published, paper.date_inferred)
     return theirs is not None and mine is not None and theirs != mine
@@ -120,4 +123,10 @@ def complete(old: Paper, new: PaperFields) -> PaperFields:
     merged.doi = merged.doi or new.doi
     merged.arxiv_id = merged.arxiv_id or new.arxiv_id
     merged.url = merged.url or new.url
+    if merged.entry_type == "misc":  # the preprint a bibliography knows as published
+        merged.entry_type = new.entry_type
+    for name in ("venue", "volume", "number", "pages", "publisher", "institution", "isbn"):
+        setattr(merged, name, getattr(merged, name) or getattr(new, name))
+    merged.editors = merged.editors or list(new.editors)
+    merged.extra = {**new.extra, **merged.extra}
     return merged

@@ -340,6 +340,11 @@ def apply_bibtex(
                             flush()
                     elif merge(library, existing, paper):
                         report.merged += 1
+                        if len(report.merges) < MAX_PROBLEMS:
+                            into = library.keys_of([existing])[existing]
+                            report.merges.append(
+                                f"entry {paper.key!r} (line {paper.line}) merged into {into}"
+                            )
                     else:
                         report.unchanged += 1
                 done += 1

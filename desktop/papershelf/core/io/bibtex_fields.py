@@ -36,6 +36,18 @@ _ARXIV_ID = re.compile(
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+?)(?:\.pdf)?(?:[?#]|$)", re.I)
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _NOTE_FIELDS = ("note", "annote", "annotation", "comment")
+# Fields read into the record; every other field is kept as it was written (``extra``).
+_READ = frozenset(
+    {
+        "title", "author", "year", "month", "date", "doi", "url", "eprint", "archiveprefix",
+        "eprinttype", "primaryclass", "eprintclass", "abstract", "keywords", *_NOTE_FIELDS,
+        "journal", "journaltitle", "booktitle", "volume", "number", "issue", "pages",
+        "publisher", "editor", "institution", "school", "isbn", "ids", "crossref", "xdata",
+        "readstatus", "priority",
+    }
+)  # fmt: skip
+# biblatex's names for BibTeX's types, so that one type means one kind of work.
+_TYPES = {"conference": "inproceedings", "report": "techreport", "thesis": "phdthesis"}
 
 
 @dataclass
@@ -216,6 +228,7 @@ class BibPaper:
     fields: PaperFields
     tags: list[str]
     note: str
+    aliases: list[str] = field(default_factory=list)  # ``ids``: keys it had elsewhere
 
 
 def interpret(entry: BibEntry) -> BibPaper | str:
@@ -239,6 +252,9 @@ def interpret(entry: BibEntry) -> BibPaper | str:
     if re.fullmatch(r"[a-z\-]+\.[A-Z]{2}", primary):
         category = primary.split(".")[1]
     notes = [_trim(bibtex_text.decode(f[n])) for n in _NOTE_FIELDS if f.get(n, "").strip()]
+    editors, _ = parse_names(f.get("editor", ""))
+    kind = entry.entry_type.lower()
+    venue = f.get("journaltitle") or f.get("journal") or f.get("booktitle") or ""
     return BibPaper(
         line=entry.line,
         key=entry.key,
@@ -254,7 +270,22 @@ def interpret(entry: BibEntry) -> BibPaper | str:
             doi=doi,
             arxiv_id=arxiv_id(f, doi),
             url=url,
+            entry_type=_TYPES.get(kind, kind),
+            venue=_one_line(venue),
+            volume=_one_line(f.get("volume", "")),
+            number=_one_line(f.get("number") or f.get("issue") or ""),
+            pages=_one_line(f.get("pages", "")),
+            publisher=_one_line(f.get("publisher", "")),
+            editors=editors,
+            institution=_one_line(f.get("institution") or f.get("school") or ""),
+            isbn=bibtex_text.decode_verbatim(f.get("isbn", "")).strip(),
+            extra={k: v for k, v in f.items() if k not in _READ and v.strip()},
         ),
         tags=parse_tags(f.get("keywords", "")),
         note="\n\n".join(n for n in notes if n.strip()),
+        aliases=[
+            k
+            for k in (_one_line(a) for a in split_top_level(f.get("ids", ""), _LIST_MARK, ","))
+            if k
+        ],
     )

@@ -10,8 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from papershelf.core import names
 from papershelf.core.fields import FIELDS, Paper
@@ -63,26 +64,65 @@ def _bib_field(lines: list[str], name: str, value: str | None, *, verbatim: bool
     lines.append(f"  {name} = {{{text}}},")
 
 
-def bibtex_entry(paper: Paper) -> str:
-    """One ``@misc`` entry: no venue is known, and @misc is the type that needs none."""
-    lines = [f"@misc{{{paper.key},"]
+# Where each type puts its venue, in BibTeX and in biblatex.
+_VENUE_FIELD = {
+    "article": ("journal", "journaltitle"),
+    "inproceedings": ("booktitle", "booktitle"),
+    "incollection": ("booktitle", "booktitle"),
+    "inbook": ("booktitle", "booktitle"),
+    "proceedings": ("booktitle", "booktitle"),
+}
+_THESES = frozenset({"phdthesis", "mastersthesis", "thesis"})
+_ENTRY_TYPE = re.compile(r"[a-z]{1,40}")
+Flavour = Literal["bibtex", "biblatex"]
+
+
+def bibtex_entry(paper: Paper, flavour: Flavour = "bibtex") -> str:
+    """One entry of the paper's own type, with the fields that type takes.
+
+    ``biblatex`` writes what biber reads best: ``date`` at its real precision,
+    ``journaltitle``, ``eprint`` with ``eprinttype``; ``bibtex`` what BibTeX reads:
+    ``year`` (and ``month`` only when known), ``journal``, ``archiveprefix``.
+    """
+    latex = flavour == "biblatex"
+    kind = paper.entry_type if _ENTRY_TYPE.fullmatch(paper.entry_type or "") else "misc"
+    lines = [f"@{kind}{{{paper.key},"]
     _bib_field(lines, "title", paper.title)
     authors = [_bib_name(a) for a in paper.authors if a.strip()]
     if paper.authors_truncated and authors:
         authors.append("others")
     if authors:
         lines.append(f"  author = {{{' and '.join(authors)}}},")
+    editors = [_bib_name(a) for a in paper.editors if a.strip()]
+    if editors:
+        lines.append(f"  editor = {{{' and '.join(editors)}}},")
+    venue_field = _VENUE_FIELD.get(kind, ("journal", "journaltitle") if paper.venue else None)
+    if venue_field and paper.venue:
+        _bib_field(lines, venue_field[latex], paper.venue)
     published = paper.published or ""
-    if published[:4].isdigit():
+    if latex and published[:4].isdigit():
+        lines.append(f"  date = {{{published}}},")
+    elif published[:4].isdigit():
         lines.append(f"  year = {{{published[:4]}}},")
         if published[5:7].isdigit() and 1 <= int(published[5:7]) <= 12:
             lines.append(f"  month = {_MONTHS[int(published[5:7]) - 1]},")
-        lines.append(f"  date = {{{published}}},")
+        if len(published) > 7:  # the day, which BibTeX has no field for (its styles skip it)
+            lines.append(f"  date = {{{published}}},")
+    for name in ("volume", "number", "pages", "publisher"):
+        _bib_field(lines, name, getattr(paper, name))
+    place = "school" if kind in _THESES and not latex else "institution"
+    _bib_field(lines, place, paper.institution)
+    _bib_field(lines, "isbn", paper.isbn, verbatim=True)
     _bib_field(lines, "doi", paper.doi, verbatim=True)
     if paper.arxiv_id:
         _bib_field(lines, "eprint", paper.arxiv_id, verbatim=True)
-        lines.append("  archiveprefix = {arXiv},")
+        lines.append("  eprinttype = {arXiv}," if latex else "  archiveprefix = {arXiv},")
     _bib_field(lines, "url", paper.url, verbatim=True)
+    if paper.aliases:  # biblatex's field for the keys an entry had before; BibTeX skips it
+        _bib_field(lines, "ids", ", ".join(paper.aliases), verbatim=True)
+    for name, raw in sorted(paper.extra.items()):  # what else the entry said, as it said it
+        if re.fullmatch(r"[a-z][a-z0-9_\-:.]*", name) and name not in _WRITTEN:
+            lines.append(f"  {name} = {{{raw}}},")
     tags = paper.tags or []
     if tags:
         keywords = ", ".join(
@@ -99,11 +139,27 @@ def bibtex_entry(paper: Paper) -> str:
     return "\n".join(lines)
 
 
-def export_bibtex(papers: Iterable[Paper]) -> str:
+# Fields the entry writes itself: an ``extra`` of the same name is not written twice.
+_WRITTEN = frozenset(
+    {
+        "title", "author", "editor", "journal", "journaltitle", "booktitle", "date", "year",
+        "month", "volume", "number", "pages", "publisher", "school", "institution", "isbn",
+        "doi", "eprint", "eprinttype", "archiveprefix", "url", "ids", "keywords", "abstract",
+        "annote",
+    }
+)  # fmt: skip
+
+
+def export_bibtex(papers: Iterable[Paper], flavour: Flavour = "bibtex") -> str:
     """A .bib file of ``papers``; importing it into a new library gives the same papers."""
-    entries = [bibtex_entry(p) for p in papers]
+    entries = [bibtex_entry(p, flavour) for p in papers]
     header = "% Exported from Papershelf. Encoding: UTF-8.\n\n"
     return header + "\n\n".join(entries) + ("\n" if entries else "")
+
+
+def export_biblatex(papers: Iterable[Paper]) -> str:
+    """A .bib file for biblatex and biber (dates at their precision, journaltitle)."""
+    return export_bibtex(papers, "biblatex")
 
 
 # ------------------------------------------------------------------ CSV

@@ -28,6 +28,10 @@ def merge(library: Library, paper_id: int, new: BibPaper) -> bool:
     changed = merged != old.describing()
     if changed:
         library.update_paper(paper_id, merged)
+    # The entry's own key stays findable (key:, resolve) and goes out again with it.
+    keys_here = {k.casefold() for k in (old.key, *old.aliases)}
+    own = [k for k in (new.key, *new.aliases) if k.strip() and k.casefold() not in keys_here]
+    changed = bool(library.add_aliases(paper_id, own)) or changed
     have = {fold(t) for t in old.tags}
     missing = [t for t in new.tags if fold(t) not in have]
     if missing:
@@ -61,6 +65,8 @@ def add_all(
     kept = [own_key(p.key) for p in papers]
     ids = library.add_papers([p.fields for p in papers], cite_keys=[k for k, _ in kept])
     for paper_id, paper in zip(ids, papers, strict=True):
+        if paper.aliases:
+            library.add_aliases(paper_id, paper.aliases)
         if paper.tags:
             library.add_tags([paper_id], paper.tags)
         if paper.note.strip():

@@ -34,6 +34,8 @@ class ImportReport:
     unchanged: int = 0
     skipped: int = 0
     problems: list[str] = field(default_factory=list)
+    # "x1 (line 3) merged into akyurek2022learning": which paper took each merged entry.
+    merges: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line: "added 50, merged 0, unchanged 0, skipped 0"."""

@@ -43,7 +43,9 @@ from papershelf.core.text import caseless_glob, fold
 
 __all__ = ["CompiledQuery", "compile_query"]
 
-FIELDS = frozenset({"title", "author", "aff", "tag", "status", "cat", "key", "year", "has"})
+FIELDS = frozenset(
+    {"title", "author", "aff", "tag", "status", "cat", "key", "year", "has", "venue", "type"}
+)
 
 # SQLite's parser stack overflows near 14 levels of the SQL we generate per nesting
 # level, and its expression depth is capped at 1000; these limits stay well inside.
@@ -73,6 +75,17 @@ _HAS = {
     "abstract": f"trim(p.abstract, {_BLANK}) <> ''",
 }
 _HAS |= {"notes": _HAS["note"], "tag": _HAS["tags"]}
+_ALIAS_LIKE = "SELECT a.paper_id FROM aliases a WHERE a.key LIKE ? ESCAPE '\\'"
+# type: takes BibTeX's entry types, and a few words readers use for them.
+_ENTRY_TYPES: dict[str, tuple[str, ...]] = {
+    "paper": ("article", "inproceedings", "conference"),
+    "journal": ("article",),
+    "conference": ("inproceedings", "conference"),
+    "thesis": ("phdthesis", "mastersthesis", "thesis"),
+    "report": ("techreport", "report"),
+    "preprint": ("misc", "unpublished", "online"),
+    "chapter": ("incollection", "inbook"),
+}
 
 
 @dataclass(frozen=True)
@@ -231,9 +244,15 @@ def _field(name: str, value: str, quoted: bool, closed: bool) -> _Node | None:
     if name == "key":
         prefix = value.strip()
         if prefix.isascii():
-            return _Sql("p.key LIKE ? ESCAPE '\\'", (_like_escape(prefix) + "%",))
+            like = _like_escape(prefix) + "%"
+            return _Sql(f"(p.key LIKE ? ESCAPE '\\' OR p.id IN ({_ALIAS_LIKE}))", (like, like))
         # LIKE ignores the case of ASCII letters only; "key:MÜLLER" finds "Müller2020".
         return _Sql("p.key GLOB ?", (caseless_glob(prefix) + "*",))
+    if name == "type":
+        kinds = _ENTRY_TYPES.get(value.strip().lower(), (value.strip().lower(),))
+        return _Sql(f"p.entry_type IN ({','.join('?' * len(kinds))})", kinds)
+    if name == "venue":
+        return _Sql("p.venue LIKE ? ESCAPE '\\'", ("%" + _like_escape(value.strip()) + "%",))
     if name == "tag":
         sql = (
             "p.id IN (SELECT pt.paper_id FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id "

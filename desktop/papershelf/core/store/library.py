@@ -44,6 +44,7 @@ class TitleMatch(NamedTuple):
     date_inferred: bool
     doi: str | None
     arxiv_id: str | None
+    venue: str
 
 
 def now() -> str:
@@ -230,6 +231,9 @@ class Library:
         if row is None:
             sql = "SELECT id FROM papers WHERE key = ? COLLATE NOCASE"  # ASCII case, indexed
             row = self.conn.execute(sql, (text,)).fetchone()
+        if row is None:  # a key the paper had in another bibliography
+            sql = "SELECT paper_id FROM aliases WHERE key = ? COLLATE NOCASE"
+            row = self.conn.execute(sql, (text,)).fetchone()
         if row is None and not text.isascii():
             sql = "SELECT id, key FROM papers WHERE key GLOB ? ORDER BY id LIMIT 3"  # a scan: rare
             rows = self.conn.execute(sql, (caseless_glob(text),)).fetchall()
@@ -266,6 +270,7 @@ class Library:
                 "paper_affiliations", "affiliations", "affiliation_id", ids
             ),
             "tags": self._names("paper_tags", "tags", "tag_id", ids),
+            "aliases": self._aliases(ids),
         }
         columns = ", ".join(f"p.{f.column}" for f in STORED)
         rows: dict[int, Paper] = {}
@@ -285,6 +290,33 @@ class Library:
                 found.update({name: by_id[paper_id] for name, by_id in lists.items()})
                 rows[paper_id] = Paper(**found)
         return [rows[i] for i in ids if i in rows]
+
+    def _aliases(self, ids: Sequence[int]) -> dict[int, list[str]]:
+        out: dict[int, list[str]] = {i: [] for i in ids}
+        for chunk in chunks(ids):
+            sql = (
+                f"SELECT paper_id, key FROM aliases WHERE paper_id IN ({marks(len(chunk))}) "
+                "ORDER BY paper_id, key COLLATE NOCASE"
+            )
+            for paper_id, key in self.conn.execute(sql, list(chunk)):
+                out[paper_id].append(key)
+        return out
+
+    def add_aliases(self, paper_id: int, keys: Iterable[str]) -> list[str]:
+        """Let ``key:`` and ``resolve`` find a paper by keys it had elsewhere; return those
+        added (a key another paper has, as its key or another's alias, is not)."""
+        added = []
+        with self.write() as conn:
+            for key in keys:
+                key = key.strip()
+                if not key or self._key_taken(key):
+                    continue
+                cursor = conn.execute(
+                    "INSERT OR IGNORE INTO aliases(key, paper_id) VALUES (?, ?)", (key, paper_id)
+                )
+                if cursor.rowcount:
+                    added.append(key)
+        return added
 
     def paper(self, paper_id: int) -> Paper:
         """One paper; LibraryError when there is none with that id."""
@@ -347,11 +379,12 @@ class Library:
         """Papers whose normalised title is ``key`` (``text.title_key``), oldest first."""
         rows = self.conn.execute(
             "SELECT id, key, coalesce(first_author, ''), published, date_inferred, doi, "
-            "arxiv_id FROM papers WHERE title_norm = ? ORDER BY id",
+            "arxiv_id, coalesce(venue, '') FROM papers WHERE title_norm = ? ORDER BY id",
             (key,),
         )
         return [
-            TitleMatch(int(i), str(k), a, p, bool(d), doi, ax) for i, k, a, p, d, doi, ax in rows
+            TitleMatch(int(i), str(k), a, p, bool(d), doi, ax, v)
+            for i, k, a, p, d, doi, ax, v in rows
         ]
 
     def ids_first_authored_by(self, names: Sequence[str]) -> list[int]:
@@ -451,8 +484,12 @@ class Library:
         return int(cursor.lastrowid or 0)
 
     def _key_taken(self, key: str) -> bool:
-        sql = "SELECT 1 FROM papers WHERE key = ? COLLATE NOCASE"
-        return self.conn.execute(sql, (key,)).fetchone() is not None
+        """Whether a paper has ``key`` as its key or as another of its keys."""
+        sql = (
+            "SELECT 1 FROM papers WHERE key = ? COLLATE NOCASE "
+            "UNION ALL SELECT 1 FROM aliases WHERE key = ? COLLATE NOCASE"
+        )
+        return self.conn.execute(sql, (key, key)).fetchone() is not None
 
     def set_people(self, paper_id: int, fields: PaperFields) -> None:
         """Replace the ordered authors and affiliations of a paper."""

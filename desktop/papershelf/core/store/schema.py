@@ -228,6 +228,8 @@ SORT_COLUMNS: dict[str, str] = {
     "added": "p.added",
     "read_at": "p.read_at",
     "year": "p.year",
+    "type": "p.entry_type",
+    "venue": "p.venue COLLATE NOCASE",
 }
 # The index that walks each sort in order (the migrations above create them).
 SORT_INDEXES: dict[str, str] = {
@@ -236,6 +238,7 @@ SORT_INDEXES: dict[str, str] = {
         "title": "title", "authors": "first_author", "published": "published",
         "category": "category", "tags": "tags_text", "code": "has_code", "score": "score",
         "key": "key", "added": "added", "read_at": "read_at", "year": "year",
+        "venue": "venue", "type": "entry_type",
     }.items()
 } | {"status": "idx_papers_status_rank"}  # fmt: skip
 
@@ -300,6 +303,37 @@ def _own_spellings(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE paper_authors ADD COLUMN name TEXT")
 
 
+# The columns a bibliography's entries need besides those of the first schema.
+_RECORD_COLUMNS = (
+    "entry_type", "venue", "volume", "number", "pages", "publisher", "editors",
+    "institution", "isbn", "extra",
+)  # fmt: skip
+
+
+def _bibliographic_record(db: sqlite_utils.Database) -> None:
+    """What bibliographies carry (type, venue, volume, pages, publisher, editors, ISBN,
+    and any other field, kept to write back), and the citation keys a paper had in
+    other bibliographies (``key:`` finds a paper by any of them)."""
+    for column in _RECORD_COLUMNS:
+        db.execute(f"ALTER TABLE papers ADD COLUMN {column} TEXT")
+    db.execute("UPDATE papers SET entry_type = 'misc'")
+    db.execute("CREATE INDEX idx_papers_type_published ON papers(entry_type, published, id)")
+    db.execute("CREATE INDEX idx_papers_sort_venue ON papers(venue COLLATE NOCASE, id)")
+    db.execute("CREATE INDEX idx_papers_sort_entry_type ON papers(entry_type, id)")
+    db.execute(
+        "CREATE TABLE aliases (key TEXT PRIMARY KEY COLLATE NOCASE, "
+        "paper_id INTEGER NOT NULL REFERENCES papers(id))"
+    )
+    db.execute("CREATE INDEX idx_aliases_paper ON aliases(paper_id)")
+    db.execute(
+        """
+        CREATE TRIGGER papers_delete_aliases AFTER DELETE ON papers BEGIN
+            DELETE FROM aliases WHERE paper_id = old.id;
+        END
+        """
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v1,
     _cascade_triggers,
@@ -309,6 +343,7 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _application_id,
     _stable_identity,
     _own_spellings,
+    _bibliographic_record,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -346,7 +346,7 @@ class Exchange:
             self._tell(
                 "Import",
                 f"Imported {', '.join(p.name for p in paths)}: {report.summary()}.",
-                report.problems,
+                [*report.problems, *report.merges],
             )
 
         def cancelled() -> None:
