@@ -93,6 +93,11 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help=f"library file (default: ${paths.LIBRARY_ENV} or the user data folder)",
     )
+    parser.add_argument(
+        "--no-seed",
+        action="store_true",
+        help="a library that does not exist yet is created empty, not from the bundled listing",
+    )
     desktop = parser.add_mutually_exclusive_group()
     desktop.add_argument(
         "--install-desktop-entry",
@@ -242,7 +247,7 @@ def _backup_command(args: argparse.Namespace, library_path: Path) -> int:
 def _command(args: argparse.Namespace, library_path: Path) -> int:
     if args.command in ("backup", "restore"):
         return _backup_command(args, library_path)
-    library, recovered = open_or_recover(library_path)
+    library, recovered = open_or_recover(library_path, seed=not args.no_seed)
     if recovered:
         print(f"papershelf: {recovered}", file=sys.stderr)
     with library:
@@ -262,7 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         from papershelf.ui.app import run_app
 
-        return run_app(library_path)
+        return run_app(library_path, seed=not args.no_seed)
     try:
         with redirect_stdout(cast(TextIO, _Output(sys.stdout))):
             code = _command(args, library_path)

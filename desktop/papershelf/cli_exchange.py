@@ -13,7 +13,12 @@ from typing import Any
 
 from papershelf.core.errors import LibraryError
 from papershelf.core.io.export_notes import JOURNAL_NAME, LAYOUTS, export_notes, render_journal
-from papershelf.core.io.interchange import export_bibtex, export_csl_json, export_csv
+from papershelf.core.io.interchange import (
+    export_biblatex,
+    export_bibtex,
+    export_csl_json,
+    export_csv,
+)
 from papershelf.core.safety.safe_files import (
     Interrupted,
     descriptor_of,
@@ -22,7 +27,7 @@ from papershelf.core.safety.safe_files import (
 )
 from papershelf.core.store.library import Library
 
-EXPORT_FORMATS = ("notes", "bibtex", "csv", "json")
+EXPORT_FORMATS = ("notes", "bibtex", "biblatex", "csv", "json")
 
 _EXPORT_HELP = f"""\
 what to export:
@@ -31,8 +36,12 @@ what to export:
            --layout per-paper: PATH is a folder that gets one KEY.md per paper, with
            YAML front matter. Re-exporting rewrites only files Papershelf wrote that
            were not edited since; edited files and other files are left alone.
-  bibtex   a .bib file keyed by citation key
-  csv      UTF-8 CSV, one row per paper, lists joined with "; "
+  bibtex   a .bib file keyed by citation key, each entry of its own type
+  biblatex a .bib file for biblatex and biber: date at its precision, journaltitle,
+           eprint with eprinttype
+  csv      CSV for spreadsheets, one row per paper, lists joined with "; "; UTF-8
+           with a byte-order mark (--no-bom: without); cells that would run as
+           formulas (=, +, -, @) start with an apostrophe
   json     CSL-JSON, for pandoc --citeproc, Zotero and other CSL processors
 
 PATH "-" writes to stdout (not for per-paper notes). A link is written through to its
@@ -63,11 +72,12 @@ def add_export_command(commands: Any) -> None:
         epilog=_EXPORT_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    formats = export.add_subparsers(dest="what", metavar="{notes,bibtex,csv,json}")
+    formats = export.add_subparsers(dest="what", metavar="{notes,bibtex,biblatex,csv,json}")
     formats.required = True
     helps = {
         "notes": "Markdown: a reading journal, or one KEY.md per paper",
         "bibtex": "a .bib file",
+        "biblatex": "a .bib file for biblatex and biber",
         "csv": "a CSV file",
         "json": "CSL-JSON",
     }
@@ -81,6 +91,10 @@ def add_export_command(commands: Any) -> None:
         sub.add_argument("--out", required=True, metavar="PATH", help="file or folder; - = stdout")
         if name == "notes":
             sub.add_argument("--layout", choices=LAYOUTS, default="single")
+        if name == "csv":
+            sub.add_argument(
+                "--no-bom", action="store_true", help="plain UTF-8, without a byte-order mark"
+            )
         sub.add_argument("query", nargs="*", help='query, e.g. status:read tag:"to cite"')
 
 
@@ -134,7 +148,12 @@ def run_export(args: argparse.Namespace, library: Library) -> int:
     query = " ".join(args.query)
     to_stdout = _is_stdout(args.out)
     if args.what != "notes":
-        render = {"bibtex": export_bibtex, "csv": export_csv, "json": export_csl_json}
+        render = {
+            "bibtex": export_bibtex,
+            "biblatex": export_biblatex,
+            "csv": lambda papers: export_csv(papers, bom=not args.no_bom),
+            "json": export_csl_json,
+        }
         try:
             papers = library.papers(library.search(query, sort="key"))
             text = render[args.what](papers)

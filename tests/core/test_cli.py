@@ -571,3 +571,14 @@ def test_an_oserror_that_is_no_output_error_stays_a_bug(
     code, _, err = run(capsys, "--library", library_path, "list")
     assert code == 70
     assert err == "papershelf: internal error: OSError: [Errno 28] No space left on device\n"
+
+
+def test_no_seed_makes_an_empty_library(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite"
+    code, out, err = run(capsys, "--library", str(path), "--no-seed", "list", "--format", "json")
+    assert (code, json.loads(out), err) == (0, [], "")
+    # Near miss: an existing library is never emptied or seeded by the option.
+    seeded = tmp_path / "seeded.sqlite"
+    assert run(capsys, "--library", str(seeded), "list")[0] == 0
+    code, out, _ = run(capsys, "--library", str(seeded), "--no-seed", "list", "--format", "json")
+    assert code == 0 and len(json.loads(out)) == 50

@@ -65,7 +65,7 @@ def test_csv_and_csl_json_files(
 ) -> None:
     lib = ("--library", library_path)
     ok(capsys, *lib, "export", "csv", "--out", tmp_path / "papers.csv")
-    with (tmp_path / "papers.csv").open(encoding="utf-8", newline="") as handle:
+    with (tmp_path / "papers.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 50
     assert {"id", "key", "title", "authors", "tags", "note", "abstract"} <= set(rows[0])

@@ -44,14 +44,14 @@ def application() -> QApplication:
     return app
 
 
-def open_main_window(library_path: Path | str) -> MainWindow:
-    """Open (creating and seeding when missing) a library and show its window.
+def open_main_window(library_path: Path | str, *, seed: bool = True) -> MainWindow:
+    """Open (creating, and seeding when ``seed``, when missing) a library and show its window.
 
     A damaged library is replaced by its newest good backup first; the window then
     says so in a dialog (``recovered`` holds the message).
     """
     application()
-    library, recovered = open_or_recover(library_path)
+    library, recovered = open_or_recover(library_path, seed=seed)
     window = MainWindow(library)
     window.show()
     if recovered:
@@ -61,7 +61,7 @@ def open_main_window(library_path: Path | str) -> MainWindow:
     return window
 
 
-def run_app(library_path: Path) -> int:
+def run_app(library_path: Path, *, seed: bool = True) -> int:
     """The window's event loop. It logs to the user log folder; an error is a dialog, never a
     silent exit: a library that cannot be opened says why, and a bug shows its traceback."""
     log_file = crash.setup_logging()
@@ -78,7 +78,7 @@ def run_app(library_path: Path) -> int:
             )
         return 0
     try:
-        window = open_main_window(library_path)
+        window = open_main_window(library_path, seed=seed)
     except LibraryError as exc:
         log.error("cannot open the library %s: %s", library_path, exc)
         QMessageBox.critical(None, "Papershelf", f"The library could not be opened.\n\n{exc}")

@@ -147,6 +147,9 @@ def _structured(raw: str) -> str:
     )
     if not decoded.family:  # "Jr., Ann": nothing but a given name and a suffix left
         return " ".join(w for w in (decoded.given, decoded.suffix) if w)
+    reading_order = f"{decoded.given} {decoded.family}"
+    if decoded.given and names.parts(reading_order) == decoded:
+        return reading_order  # "Müller, Hans" is Hans Müller, however it was written
     return names.bibtex_form(decoded)
 
 

@@ -165,17 +165,35 @@ def export_biblatex(papers: Iterable[Paper]) -> str:
 # ------------------------------------------------------------------ CSV
 
 
+# A spreadsheet runs a cell that begins with one of these as a formula (OWASP's "CSV
+# injection"); a leading apostrophe makes it text there and shows nothing.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_value(value: object) -> object:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
-        return "; ".join(str(v) for v in value)
-    return "" if value is None else value
+        value = "; ".join(str(v) for v in value)
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
-def export_csv(papers: Iterable[Paper], fields: Sequence[str] = CSV_FIELDS) -> str:
-    """UTF-8 CSV, one row per paper, the JSON record's fields; lists joined with "; "."""
+def export_csv(
+    papers: Iterable[Paper], fields: Sequence[str] = CSV_FIELDS, *, bom: bool = False
+) -> str:
+    """CSV, one row per paper, the JSON record's fields; lists joined with "; ".
+
+    ``bom`` starts it with a byte-order mark, so spreadsheets read it as UTF-8 (Excel
+    otherwise takes "Müller" for "MÃ¼ller"). Cells a spreadsheet would run as formulas
+    are guarded; JSON and the library keep the text as it is.
+    """
     out = io.StringIO()
+    if bom:
+        out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(fields)
     for paper in papers:

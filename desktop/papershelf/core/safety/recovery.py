@@ -101,11 +101,12 @@ def open_or_recover(
     *,
     quick_check: bool | None = None,
     now: datetime | None = None,
+    seed: bool = True,
 ) -> tuple[Library, str | None]:
     """Open the library as the app starts; a damaged one is replaced by its newest good backup.
 
     Returns the open library and, when a backup was restored, the message for the
-    reader (None otherwise). A missing library is created and seeded as usual.
+    reader (None otherwise). A missing library is created, and seeded when ``seed``.
     """
     path = Path(path).expanduser()
     folder = (
@@ -114,14 +115,14 @@ def open_or_recover(
         else default_backup_folder(path)
     )
     if not path.is_file():
-        return open_library(path, backups=folder), None
+        return open_library(path, backups=folder, seed=seed), None
     if path.stat().st_size == 0:
         # Empty: a file the reader made for a new library, or one that was a library
         # until something truncated it. Backups (or a -wal) say which; re-seeding a
         # truncated library would hide the loss, and its next backup would rotate the
         # good ones away.
         if not list_backups(folder, path) and not wal_has_changes(path):
-            return open_library(path, backups=folder), None
+            return open_library(path, backups=folder, seed=seed), None
         return _recovered(path, folder, "the file is empty (0 bytes)", now)
     if quick_check is None:
         # quick_check reads every page: 0.8 s at 100k papers, 7 s at a million. Past

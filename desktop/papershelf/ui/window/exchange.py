@@ -31,8 +31,14 @@ from PySide6.QtWidgets import (
 )
 
 from papershelf.core.errors import LibraryError, QueryCancelled
+from papershelf.core.fields import Paper
 from papershelf.core.io.export_notes import export_notes
-from papershelf.core.io.interchange import export_bibtex, export_csl_json, export_csv
+from papershelf.core.io.interchange import (
+    export_biblatex,
+    export_bibtex,
+    export_csl_json,
+    export_csv,
+)
 from papershelf.core.safety.safe_files import describe_os_error, write_output
 from papershelf.core.search.query import CompiledQuery
 from papershelf.core.store.library import Library
@@ -46,10 +52,11 @@ SCOPES = (
     ("filter", "The current filter"),
     ("selection", "The selected papers"),
 )
-FORMATS = {
+FORMATS: dict[str, tuple[str, Callable[[list[Paper]], str]]] = {
     "BibTeX (.bib)": (".bib", export_bibtex),
+    "biblatex for biber (.bib)": (".bib", export_biblatex),
     "CSL-JSON for pandoc (.json)": (".json", export_csl_json),
-    "CSV (.csv)": (".csv", export_csv),
+    "CSV for spreadsheets (.csv)": (".csv", lambda papers: export_csv(papers, bom=True)),
 }
 _SHOW_PROBLEMS = 15
 _RECORDS_CHUNK = 1000  # records read per progress report in a references export
