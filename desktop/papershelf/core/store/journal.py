@@ -10,7 +10,8 @@ operation knowing what it touches: a tag row an untag deleted comes back with it
 a status change takes its history rows and ``modified`` with it, and a table a later
 migration adds is journalled without anyone remembering to.
 
-The triggers exist only while an operation records: a table with a trigger makes
+The triggers exist only while an operation records, created and dropped inside its
+transaction: a table with a trigger makes
 SQLite keep a statement journal for every row written to it, which would slow a bulk
 import by half (imports record differently, see ``snapshots``). The full-text index is
 a virtual table (no triggers): a replay rebuilds the index rows of the papers it
@@ -75,28 +76,37 @@ def data_tables(conn: sqlite3.Connection) -> list[Table]:
 
 
 class _Journal:
-    """The log of one connection, the shape of its tables, and logs nobody can undo."""
+    """The shape of one connection's tables, and the logs nobody can undo any more."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.tables = {t.name: t for t in data_tables(conn)}
-        width = max(len(t.columns) for t in self.tables.values())
-        values = ", ".join(f"o{i}, n{i}" for i in range(width))
+        self.width = max(len(t.columns) for t in self.tables.values())
+        # Logs of changes whose undo was dropped: a finaliser may run on any thread, so
+        # it only notes the id, and a later recording deletes the rows.
+        self.dropped: list[int] = []
+
+    def purge(self, conn: sqlite3.Connection) -> None:
+        """Delete the logs of dropped changes, outside any transaction: Library.write
+        counts the rows written inside it, and this is not a change of the library."""
+        if not self.dropped or conn.in_transaction:
+            return
+        gone, self.dropped[:] = list(self.dropped), []
+        try:
+            for chunk in chunks(gone):
+                conn.execute(f"DELETE FROM {_LOG} WHERE log IN ({marks(len(chunk))})", list(chunk))
+        except sqlite3.Error:
+            self.dropped.extend(gone)  # a read-only connection: nothing to free anyway
+
+    def start(self, conn: sqlite3.Connection) -> int:
+        """A new log, and the triggers that fill it (inside the operation's transaction:
+        if that rolls back, so do they)."""
+        values = ", ".join(f"o{i}, n{i}" for i in range(self.width))
         # Temporary: it writes nothing to the library and goes when the connection closes.
         conn.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS {_LOG}(seq INTEGER PRIMARY KEY, log INTEGER, "
             f"tbl TEXT, op TEXT, rid INTEGER, pid INTEGER, changed TEXT, {values})"
         )
         conn.execute(f"CREATE INDEX IF NOT EXISTS temp.{_LOG}_by_log ON {_LOG}(log, seq)")
-        # Logs of changes whose undo was dropped: a finaliser may run on any thread, so
-        # it only notes the id, and the next recording deletes the rows.
-        self.dropped: list[int] = []
-
-    def start(self, conn: sqlite3.Connection) -> int:
-        """A new log, and the triggers that fill it."""
-        if self.dropped:
-            gone, self.dropped[:] = list(self.dropped), []
-            for chunk in chunks(gone):
-                conn.execute(f"DELETE FROM {_LOG} WHERE log IN ({marks(len(chunk))})", list(chunk))
         log = int(conn.execute(f"SELECT coalesce(max(log), 0) + 1 FROM {_LOG}").fetchone()[0])
         for table in self.tables.values():
             for sql in _triggers(table, log):
@@ -261,28 +271,23 @@ def record(
     """
     journal = _journal(library)
     conn = library.conn
+    journal.purge(conn)
     try:
-        # Triggers and bookkeeping are written outside the transaction: Library.write
-        # counts the rows written inside it, and a change that wrote nothing must not
-        # look like one (to the backups, to other windows).
-        log = journal.start(conn)
-        try:
-            with library.write():
-                # A REPLACE's deletion fires delete triggers only with recursive triggers on.
-                recursive = int(conn.execute("PRAGMA recursive_triggers").fetchone()[0])
-                conn.execute("PRAGMA recursive_triggers = ON")
-                try:
-                    result = write()
-                finally:
-                    conn.execute(f"PRAGMA recursive_triggers = {recursive}")
-                journal.stop(conn)
-                summary = _summarise(library, log)
-                if replaying and summary.papers:
-                    # Writes back the tags_text the replay restored (no change) and the
-                    # index rows from the papers as they are now.
-                    library.refresh_tags(sorted(summary.papers))
-        finally:
-            journal.stop(conn)  # also when the write failed
+        with library.write():
+            log = journal.start(conn)
+            # A REPLACE's deletion fires delete triggers only with recursive triggers on.
+            recursive = int(conn.execute("PRAGMA recursive_triggers").fetchone()[0])
+            conn.execute("PRAGMA recursive_triggers = ON")
+            try:
+                result = write()
+            finally:
+                conn.execute(f"PRAGMA recursive_triggers = {recursive}")
+                journal.stop(conn)  # before Library.write stamps its change token
+            summary = _summarise(library, log)
+            if replaying and summary.papers:
+                # Writes back the tags_text the replay restored (no change) and the
+                # index rows from the papers as they are now.
+                library.refresh_tags(sorted(summary.papers))
     except sqlite3.IntegrityError as exc:
         if replaying:
             raise LibraryError(
