@@ -157,6 +157,15 @@ def test_edit_paper_with_new_authors_and_affiliations(shelf: Library) -> None:
     assert changes.aspects == {FIELDS}
 
 
+@pytest.mark.parametrize("name", ["title", "abstract", "category"])
+def test_edit_one_field(shelf: Library, name: str) -> None:
+    # The title and abstract are in the full-text index, the category is not.
+    paper_id = ids_of(shelf, 1)[0]
+    fields = PaperFields.from_record(shelf.record(paper_id))
+    setattr(fields, name, "Completely Different Words")
+    undo_redo(shelf, lambda: papers.edit_paper(shelf, paper_id, fields))
+
+
 def test_add_paper_comes_back_with_its_id_and_key(shelf: Library) -> None:
     fields = PaperFields(
         title="Attention Is All You Need", authors=["Ashish Vaswani", "Noam Shazeer"]
