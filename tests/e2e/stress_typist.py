@@ -50,7 +50,7 @@ def main() -> None:
             paper = others[(tick // 7) % len(others)]
             status = STATUSES[(tick // 7 + round_) % len(STATUSES)]
             window.table.selectRow(model.row_of(paper))
-            window.actions[STATUS_ACTION_IDS[status]].trigger()
+            window.named_actions[STATUS_ACTION_IDS[status]].trigger()
             print("status", paper, status, time.monotonic(), flush=True)
             back_to_note()
         elif tick % 11 == 0:

@@ -111,7 +111,7 @@ def test_the_window_has_each_registered_action_once(window: MainWindow) -> None:
         assert len(found) == 1, spec.id
         assert found[0].shortcut().toString() == (bindings(spec) or [""])[0], spec.id
     for name, shortcut in CONTRACT.items():
-        assert window.actions[name].shortcut() == QKeySequence(shortcut), name
+        assert window.named_actions[name].shortcut() == QKeySequence(shortcut), name
 
 
 def test_the_menu_bar_and_toolbar_hold_only_registered_actions(window: MainWindow) -> None:
@@ -120,12 +120,12 @@ def test_the_menu_bar_and_toolbar_hold_only_registered_actions(window: MainWindo
     in_toolbar = [a for a in toolbar.actions() if not a.isSeparator()]
     for action in in_menus + in_toolbar:
         assert action.objectName() in SPECS, action.text()
-        assert action is window.actions[action.objectName()]
+        assert action is window.named_actions[action.objectName()]
 
 
 def test_actions_follow_the_selection(window: MainWindow) -> None:
     def enabled(rule: Enabled) -> set[bool]:
-        return {window.actions[s.id].isEnabled() for s in ACTIONS if s.enabled is rule}
+        return {window.named_actions[s.id].isEnabled() for s in ACTIONS if s.enabled is rule}
 
     window.table.clearSelection()
     assert enabled(Enabled.SELECTION) == {False} and enabled(Enabled.ONE_PAPER) == {False}
@@ -137,10 +137,10 @@ def test_actions_follow_the_selection(window: MainWindow) -> None:
 
 
 def test_undo_and_redo_say_what_they_would_do(window: MainWindow) -> None:
-    undo, redo = window.actions["actionUndo"], window.actions["actionRedo"]
+    undo, redo = window.named_actions["actionUndo"], window.named_actions["actionRedo"]
     assert (undo.text(), undo.isEnabled(), redo.isEnabled()) == ("&Undo", False, False)
     window.table.selectRow(0)
-    window.actions["actionMarkSkipped"].trigger()
+    window.named_actions["actionMarkSkipped"].trigger()
     assert (undo.text(), undo.isEnabled()) == ("&Undo Mark 1 paper as skipped", True)
     undo.trigger()
     assert (redo.text(), redo.isEnabled(), undo.isEnabled()) == (

@@ -51,7 +51,7 @@ def test_export_notes_per_paper_from_the_dialog(
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(ExportNotesDialog, "exec", choose)
-    window.actions["actionExportNotes"].trigger()
+    window.named_actions["actionExportNotes"].trigger()
     written = list((tmp_path / "vault").glob("*.md"))
     assert [p.name for p in written] == ["xie2023doremi.md"]
     text = written[0].read_text(encoding="utf-8")
@@ -83,7 +83,7 @@ def test_export_references_as_bibtex(window: MainWindow, tmp_path: Path, monkeyp
     monkeypatch.setattr(QDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     window.filter_edit.setText("cat:CV")
-    window.actions["actionExportReferences"].trigger()
+    window.named_actions["actionExportReferences"].trigger()
     text = target.read_text(encoding="utf-8")
     assert text.count("@") == 7  # the current filter is the default scope
     assert "carion2026sam" in text
@@ -102,13 +102,13 @@ def test_export_references_through_a_link_keeps_it_and_refusals_are_shown(
     monkeypatch.setattr(QDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(chosen[0]), ""))
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
-    window.actions["actionExportReferences"].trigger()
+    window.named_actions["actionExportReferences"].trigger()
     assert link.is_symlink() and real.read_text(encoding="utf-8").count("\n@") == 50
     dangling = tmp_path / "later.bib"
     dangling.symlink_to(tmp_path / "missing" / "refs.bib")
     chosen[0] = dangling
     # A LibraryError: a message, never an exception.
-    window.actions["actionExportReferences"].trigger()
+    window.named_actions["actionExportReferences"].trigger()
     assert len(warnings) == 1 and "whose folder does not exist" in warnings[0]
 
 
@@ -125,7 +125,7 @@ def test_export_notes_into_a_linked_folder(
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(ExportNotesDialog, "exec", choose)
-    window.actions["actionExportNotes"].trigger()
+    window.named_actions["actionExportNotes"].trigger()
     assert (tmp_path / "vault").is_symlink()
     assert len(list((tmp_path / "synced-vault").glob("*.md"))) == 50
     assert "written 50" in summaries[-1]

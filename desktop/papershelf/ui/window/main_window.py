@@ -222,13 +222,15 @@ class MainWindow(QMainWindow):
         self.undo_stack = UndoStack(self)
         self.undo_stack.changed.connect(self._changes_applied)
         self.undo_stack.failed.connect(self._change_failed)
-        self.actions = registry.build(self, self)
-        self.undo_stack.bind(self.actions["actionUndo"], self.actions["actionRedo"])
+        self.named_actions = registry.build(self, self)  # by objectName
+        self.undo_stack.bind(self.named_actions["actionUndo"], self.named_actions["actionRedo"])
         self.paper_actions = PaperActions(self, self.undo_stack)
-        self.menus = WindowMenus(self, self.actions, self.paper_actions, self.table, self.facets)
+        self.menus = WindowMenus(
+            self, self.named_actions, self.paper_actions, self.table, self.facets
+        )
         self.menus.build()
         self.details.statusClicked.connect(self.paper_actions.set_status)
-        self.actions.update_enabled(0)
+        self.named_actions.update_enabled(0)
 
     def apply(self, operation: Callable[[], Changes]) -> Changes | None:
         """Run an operation on the library and keep it on the undo history."""
@@ -424,7 +426,7 @@ class MainWindow(QMainWindow):
     def _selection_changed(self) -> None:
         count = len(self.table.selectionModel().selectedRows())
         self.statusBar().showMessage(f"{count:,} selected" if count > 1 else "")
-        self.actions.update_enabled(count)
+        self.named_actions.update_enabled(count)
         self.tag_edit.setEnabled(count > 0)
 
     def show_paper(self, paper_id: int) -> None:
@@ -555,8 +557,8 @@ class MainWindow(QMainWindow):
         header = self.table.horizontalHeader()
         self.model.sort_column = header.sortIndicatorSection()
         self.model.sort_order = header.sortIndicatorOrder()
-        self.actions["actionShowSidebar"].setChecked(not self.facets.isHidden())
-        self.actions["actionShowDetails"].setChecked(not self.details.isHidden())
+        self.named_actions["actionShowSidebar"].setChecked(not self.facets.isHidden())
+        self.named_actions["actionShowDetails"].setChecked(not self.details.isHidden())
 
     def save_state(self) -> None:
         """Remember geometry, splitters and columns for the next start."""

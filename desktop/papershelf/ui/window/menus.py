@@ -66,7 +66,7 @@ class WindowMenus:
         facets: FacetTree,
     ) -> None:
         self.window = window
-        self.actions = actions
+        self.named_actions = actions
         self.papers = papers
         self.table = table
         self.facets = facets
@@ -77,7 +77,7 @@ class WindowMenus:
             # A table action's shortcut works in the table only: Delete in a text box
             # edits the text. The others work anywhere in the window.
             owner: QWidget = self.table if spec.scope is Scope.TABLE else self.window
-            owner.addAction(self.actions[spec.id])
+            owner.addAction(self.named_actions[spec.id])
         for title, entries in MENU_BAR:
             self.fill(self.window.menuBar().addMenu(title), entries)
         toolbar = QToolBar("Main", objectName="mainToolbar")
@@ -100,7 +100,7 @@ class WindowMenus:
             elif entry in (REMOVE_TAG, COLUMNS_MENU) and isinstance(target, QMenu):
                 self._submenu(target, entry)
             else:
-                target.addAction(self.actions[entry])
+                target.addAction(self.named_actions[entry])
 
     def _submenu(self, parent: QMenu, name: str) -> None:
         if name == REMOVE_TAG:
