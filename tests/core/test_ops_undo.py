@@ -465,3 +465,14 @@ def test_dropped_changes_free_their_journal(shelf: Library) -> None:
     assert len(logs) == 1
     assert kept.undo is not None
     kept.undo()
+
+
+def test_a_late_dropped_change_never_frees_a_newer_ones_journal(shelf: Library) -> None:
+    _, nothing = journal.record(shelf, lambda: None, doing="nothing")  # an empty log
+    ids = ids_of(shelf, 2)  # read and reading
+    kept = papers.set_status(shelf, ids, "skipped")
+    del nothing  # its undo is dropped only now, after the newer change was recorded
+    papers.set_status(shelf, ids_of(shelf, 4)[3:], "read")  # frees the dropped logs
+    assert kept.undo is not None
+    kept.undo()
+    assert [r["status"] for r in shelf.records(ids)] == ["read", "reading"]

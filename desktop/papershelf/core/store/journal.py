@@ -87,6 +87,9 @@ class _Journal:
         # Logs of changes whose undo was dropped: a finaliser may run on any thread, so
         # it only notes the id, and a later recording deletes the rows.
         self.dropped: list[int] = []
+        # Log ids are never used twice: a finaliser that runs late must not name a log
+        # that a newer change took over.
+        self._ids = itertools.count(1)
 
     def purge(self, conn: sqlite3.Connection) -> None:
         """Delete the logs of dropped changes, outside any transaction: Library.write
@@ -110,7 +113,7 @@ class _Journal:
             f"tbl TEXT, op TEXT, rid INTEGER, pid INTEGER, changed TEXT, {values})"
         )
         conn.execute(f"CREATE INDEX IF NOT EXISTS temp.{_LOG}_by_log ON {_LOG}(log, seq)")
-        log = int(conn.execute(f"SELECT coalesce(max(log), 0) + 1 FROM {_LOG}").fetchone()[0])
+        log = next(self._ids)
         for table in self.tables.values():
             for sql in _triggers(table, log):
                 conn.execute(sql)
