@@ -280,6 +280,20 @@ def test_import_merging_unchanged_and_twice(shelf: Library, tmp_path: Path) -> N
     }
 
 
+def test_import_undo_keeps_what_was_done_since_with_what_it_made(
+    shelf: Library, tmp_path: Path
+) -> None:
+    path = tmp_path / "refs.bib"
+    path.write_text(BIB, encoding="utf-8")
+    _, changes = imports.import_files(shelf, [path])
+    other = ids_of(shelf, 6)[5]
+    shelf.add_tags([other], ["brand new"])  # a tag the import made, on a paper it did not add
+    assert changes.undo is not None
+    changes.undo()
+    assert shelf.record(other)["tags"] == ["brand new"]
+    assert shelf.search("A Paper Nobody Had") == []
+
+
 def test_import_of_seed_documents_into_an_empty_library(tmp_path: Path) -> None:
     # The first import fixes the capture year in meta: undo takes that back too.
     with Library.open(tmp_path / "empty.sqlite", seed=False) as fresh:
