@@ -21,6 +21,7 @@ from papershelf.core.errors import LibraryError
 from papershelf.core.fields import Paper
 from papershelf.core.io.interchange import export_csv
 from papershelf.core.names import display
+from papershelf.core.ops import papers as ops
 from papershelf.core.safety import backup
 from papershelf.core.safety.recovery import open_or_recover
 from papershelf.core.store.library import Library
@@ -183,11 +184,11 @@ def _run(args: argparse.Namespace, library: Library) -> int:
         return run_export(args, library)
     paper_id = library.resolve(args.paper)
     if args.command == "status":
-        library.set_status([paper_id], args.status)
+        ops.set_status(library, [paper_id], args.status)
     elif args.command == "tag":
-        library.add_tags([paper_id], args.tags)
+        ops.tag(library, [paper_id], args.tags)
     elif args.command == "untag":
-        library.remove_tags([paper_id], args.tags)
+        ops.untag(library, [paper_id], args.tags)
     elif args.command == "note":
         return _note(args, library, paper_id)
     return 0
@@ -199,11 +200,11 @@ def _note(args: argparse.Namespace, library: Library, paper_id: int) -> int:
             body = args.file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise LibraryError(f"cannot read {args.file}: {exc}") from exc
-        library.set_note(paper_id, body)
+        ops.set_note(library, paper_id, body)
     elif args.set is not None:
-        library.set_note(paper_id, args.set)
+        ops.set_note(library, paper_id, args.set)
     elif args.append is not None:
-        library.append_note(paper_id, args.append)
+        ops.append_note(library, paper_id, args.append)
     else:
         print(library.note(paper_id))
     return 0

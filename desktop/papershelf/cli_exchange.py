@@ -99,11 +99,11 @@ def add_export_command(commands: Any) -> None:
 
 
 def run_import(args: argparse.Namespace, library: Library) -> int:
-    from papershelf.core.io.importer import import_files  # bibtexparser: only when needed
+    from papershelf.core.ops.imports import import_files  # bibtexparser: only when needed
 
     before = _last_write(library)
     try:
-        report = import_files(library, args.files)
+        report, _ = import_files(library, args.files)
     except KeyboardInterrupt:
         # One transaction: rolled back unless Ctrl-C came after its commit. Look, not assume.
         if _last_write(library) == before:

@@ -505,13 +505,6 @@ def test_a_deletion_is_recorded_in_its_own_transaction(library: Library) -> None
     assert scalar(library, "SELECT count(*) FROM deletions") == 0  # rolled back together
     library.delete_papers([1])
     assert scalar(library, "SELECT uuid FROM deletions") == paper.uuid
-    # A paper put back under its UUID (undo) is no longer recorded as deleted.
-    library.conn.execute(
-        "INSERT INTO papers(id, key, title, status, added, modified, uuid) "
-        "VALUES (1, 'k', 't', 'new', 'a', 'a', ?)",
-        (paper.uuid,),
-    )
-    assert scalar(library, "SELECT count(*) FROM deletions") == 0
 
 
 def test_a_paper_inserted_without_a_uuid_gets_one(library: Library) -> None:

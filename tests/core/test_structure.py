@@ -9,8 +9,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 PACKAGE = Path(__file__).resolve().parents[2] / "desktop" / "papershelf"
 
 
@@ -90,9 +88,6 @@ def test_core_has_no_import_circle() -> None:
     assert circles(edges) == []
 
 
-@pytest.mark.xfail(
-    strict=True, reason="window helpers import the window back; the action registry ends it"
-)
 def test_no_import_circle_anywhere() -> None:
     edges = graph()
     assert len(edges) > 40  # the walk saw the package

@@ -22,7 +22,6 @@ if missing and os.environ.get("CI"):
 pytestmark = pytest.mark.skipif(bool(missing), reason=f"{', '.join(missing)} not installed")
 
 
-
 def corpus_bib(tmp_path: Path, flavour: str) -> Path:
     with open_library(tmp_path / "corpus.sqlite", seed=False) as lib:
         ids = lib.add_papers([f for _, f in CORPUS], cite_keys=[k for k, _ in CORPUS])

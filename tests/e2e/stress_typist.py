@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication
 
 from papershelf.core.store.schema import STATUSES
 from papershelf.ui import open_main_window
+from papershelf.ui.actions.registry import STATUS_ACTION_IDS
 
 TEXT = "".join(f"w{i:04d} " for i in range(5000))
 
@@ -49,7 +50,7 @@ def main() -> None:
             paper = others[(tick // 7) % len(others)]
             status = STATUSES[(tick // 7 + round_) % len(STATUSES)]
             window.table.selectRow(model.row_of(paper))
-            window.paper_actions.status[status].trigger()
+            window.named_actions[STATUS_ACTION_IDS[status]].trigger()
             print("status", paper, status, time.monotonic(), flush=True)
             back_to_note()
         elif tick % 11 == 0:

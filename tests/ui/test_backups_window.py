@@ -45,7 +45,7 @@ def test_restore_from_backup_reopens_the_library(qtbot, library_path: Path, monk
     assert status_of(library_path, paper_id) == "skipped"
 
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (a[3][0], True))
-    win.action_restore.trigger()
+    win.named_actions["actionRestoreBackup"].trigger()
     windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
     new = next(w for w in windows if w is not win and w.isVisible())
     assert status_of(library_path, paper_id) == "new"

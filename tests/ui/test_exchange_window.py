@@ -62,7 +62,7 @@ def test_export_notes_per_paper_from_the_dialog(
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(ExportNotesDialog, "exec", choose)
-    window.findChild(type(window.action_import), "actionExportNotes").trigger()
+    window.named_actions["actionExportNotes"].trigger()
     finish(qtbot, window)
     written = list((tmp_path / "vault").glob("*.md"))
     assert [p.name for p in written] == ["xie2023doremi.md"]
@@ -98,7 +98,7 @@ def test_export_references_as_bibtex(
     monkeypatch.setattr(QDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     window.filter_edit.setText("cat:CV")
-    window.action_export_refs.trigger()
+    window.named_actions["actionExportReferences"].trigger()
     finish(qtbot, window)
     text = target.read_text(encoding="utf-8")
     assert text.count("@") == 7  # the current filter is the default scope
@@ -118,13 +118,14 @@ def test_export_references_through_a_link_keeps_it_and_refusals_are_shown(
     monkeypatch.setattr(QDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(chosen[0]), ""))
     monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
-    window.action_export_refs.trigger()
+    window.named_actions["actionExportReferences"].trigger()
     finish(qtbot, window)
     assert link.is_symlink() and real.read_text(encoding="utf-8").count("\n@") == 50
     dangling = tmp_path / "later.bib"
     dangling.symlink_to(tmp_path / "missing" / "refs.bib")
     chosen[0] = dangling
-    window.action_export_refs.trigger()  # a LibraryError: a message, never an exception
+    # A LibraryError: a message, never an exception.
+    window.named_actions["actionExportReferences"].trigger()
     finish(qtbot, window)
     assert len(warnings) == 1 and "whose folder does not exist" in warnings[0]
     assert warnings[0].startswith("Nothing was exported: ")
@@ -143,7 +144,7 @@ def test_export_notes_into_a_linked_folder(
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(ExportNotesDialog, "exec", choose)
-    window.findChild(type(window.action_import), "actionExportNotes").trigger()
+    window.named_actions["actionExportNotes"].trigger()
     finish(qtbot, window)
     assert (tmp_path / "vault").is_symlink()
     assert len(list((tmp_path / "synced-vault").glob("*.md"))) == 50
@@ -267,3 +268,22 @@ def test_a_second_import_waits_for_the_first(
     gated_import.opened.set()
     finish(qtbot, window)
     assert window.library.count() == 50 + BIG
+
+
+def test_an_import_in_the_window_is_one_undo_step(
+    qtbot, window: MainWindow, tmp_path: Path, summaries
+) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(BIB, encoding="utf-8")
+    before = window.library.records(window.library.search(""))
+    window.exchange.import_paths([bib])
+    finish(qtbot, window)
+    qtbot.waitUntil(lambda: window.count_label.text() == "51 of 51 papers")
+    assert window.named_actions["actionUndo"].isEnabled()
+    window.named_actions["actionUndo"].trigger()
+    qtbot.waitUntil(lambda: window.count_label.text() == "50 of 50 papers")
+    assert window.library.records(window.library.search("")) == before
+    window.named_actions["actionRedo"].trigger()
+    qtbot.waitUntil(lambda: window.count_label.text() == "51 of 51 papers")
+    window.filter_edit.setText("tag:classic")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)

@@ -5,33 +5,68 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 
+def _candidates(label: str) -> list[str]:
+    """The letters of a label, those that start a word first, each once (case-folded)."""
+    starts = [ch for j, ch in enumerate(label) if ch.isalnum() and (j == 0 or label[j - 1] == " ")]
+    found: list[str] = []
+    for ch in [*starts, *(ch for ch in label if ch.isalnum())]:
+        if ch.casefold() not in found:
+            found.append(ch.casefold())
+    return found
+
+
 def with_mnemonics(labels: Sequence[str]) -> list[str]:
     """``labels`` with an ``&`` before a letter no other label in the list uses.
 
-    A letter the label already marks with ``&`` is kept when free. Otherwise the first
-    free letter that starts a word, else any free letter; a label with no free letter
-    gets none (better none than two labels answering the same Alt+letter).
+    A letter the label already marks with ``&`` is kept when free. The others get a
+    letter that starts a word when they can, else any of theirs; when letters run
+    short, labels that got one earlier give it up for another of theirs so that as many
+    labels as possible get one (a matching, as Kuhn's algorithm finds it). A label
+    left without a free letter gets none: better none than two labels answering the
+    same Alt+letter.
     """
-    taken: set[str] = set()
-    out: list[str | None] = [None] * len(labels)
-    # Labels that chose their letter go first, so the others work around them.
+    owner: dict[str, int] = {}  # letter -> label
+    chosen: dict[int, str] = {}
+    plain = [label.replace("&", "") for label in labels]
     for i, label in enumerate(labels):
         marked = label.find("&")
-        if 0 <= marked < len(label) - 1 and label[marked + 1].casefold() not in taken:
-            taken.add(label[marked + 1].casefold())
-            out[i] = label
+        if 0 <= marked < len(label) - 1 and label[marked + 1].casefold() not in owner:
+            owner[label[marked + 1].casefold()] = i
+            chosen[i] = label[marked + 1].casefold()
+    fixed = set(chosen)
+    candidates = {i: _candidates(plain[i]) for i in range(len(labels)) if i not in fixed}
+
+    def assign(i: int, seen: set[str]) -> bool:
+        for letter in candidates[i]:
+            if letter in seen:
+                continue
+            seen.add(letter)
+            holder = owner.get(letter)
+            if holder is None or (holder not in fixed and assign(holder, seen)):
+                owner[letter] = i
+                chosen[i] = letter
+                return True
+        return False
+
+    for i in candidates:
+        assign(i, set())
+    out = []
     for i, label in enumerate(labels):
-        if out[i] is not None:
+        if i in fixed:
+            out.append(label)
             continue
-        plain = label.replace("&", "")
-        starts = [
-            j for j, ch in enumerate(plain) if ch.isalnum() and (j == 0 or plain[j - 1] == " ")
-        ]
-        others = [j for j, ch in enumerate(plain) if ch.isalnum() and j not in starts]
-        chosen = next((j for j in starts + others if plain[j].casefold() not in taken), None)
-        if chosen is None:
-            out[i] = plain
+        text = plain[i]
+        letter = chosen.get(i)
+        if letter is None:
+            out.append(text)
             continue
-        taken.add(plain[chosen].casefold())
-        out[i] = plain[:chosen] + "&" + plain[chosen:]
-    return [label for label in out if label is not None]
+        at = next(
+            (
+                j
+                for j in range(len(text))
+                if text[j].casefold() == letter and (j == 0 or text[j - 1] == " ")
+            ),
+            next(j for j in range(len(text)) if text[j].casefold() == letter),
+        )
+        out.append(text[:at] + "&" + text[at:])
+    return out

@@ -50,10 +50,16 @@ _LETTERS = {
     "ss": "ß", "o": "ø", "O": "Ø", "ae": "æ", "AE": "Æ", "aa": "å", "AA": "Å", "l": "ł",
     "L": "Ł", "oe": "œ", "OE": "Œ", "i": "\u0131", "j": "\u0237",
 }  # fmt: skip
-_WORDS = {"textbackslash": "\\", "textasciitilde": "~", "textasciicircum": "^"}
+_WORDS = {
+    "textbackslash": "\\",
+    "textasciitilde": "~",
+    "textasciicircum": "^",
+    "textbraceleft": "{",
+    "textbraceright": "}",
+}
 _FAST_TOKEN = re.compile(
     r"\\([{}%&#_$])"
-    r"|\\(textbackslash|textasciitilde|textasciicircum)\{\}"
+    r"|\\(textbackslash|textasciitilde|textasciicircum|textbraceleft|textbraceright)\{\}"
     r"|\\(['`^\"~=.])(?:\{(\\[ij]|[A-Za-z])\}|([A-Za-z]))"
     r"|\\([uvHckrdb])\{([A-Za-z])\}"
     r"|\\(ss|o|O|ae|AE|aa|AA|l|L|oe|OE|i|j)(?:\{\}|(?=\}))"
@@ -63,8 +69,9 @@ _FAST_PASS = re.compile(f"{_FAST_TOKEN.pattern}|{_LIGATURE.pattern}|[{{}}]")
 # Export: what each character LaTeX treats specially is written as.
 _ESCAPES = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    # Not "\{": BibTeX counts that brace too, and a lone one unbalances the entry.
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "%": r"\%",
     "&": r"\&",
     "#": r"\#",
@@ -95,6 +102,8 @@ def _converter() -> Any:
         macros=[
             latex2text.MacroTextSpec("textasciicircum", "^"),
             latex2text.MacroTextSpec("textasciitilde", "~"),
+            latex2text.MacroTextSpec("textbraceleft", "{"),
+            latex2text.MacroTextSpec("textbraceright", "}"),
         ],
         prepend=True,
     )

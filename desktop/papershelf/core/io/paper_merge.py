@@ -23,6 +23,7 @@ _KEY = re.compile(r"[^\W_][\w:.+\-/]{0,99}")
 
 def merge(library: Library, paper_id: int, new: BibPaper) -> bool:
     """Complete a paper from an entry without losing anything; True when it changed."""
+    library.before_merge(paper_id)
     old = library.paper(paper_id)
     merged = complete(old, new.fields)
     changed = merged != old.describing()

@@ -107,6 +107,7 @@ def _fields(entry: seeds.SeedEntry, year: int, full: seeds.AuthorAbstract | None
 
 def _merge(library: Library, paper_id: int, new: PaperFields) -> bool:
     """Complete an existing paper from a document; True when anything changed."""
+    library.before_merge(paper_id)
     old = library.paper(paper_id)
     merged = complete(old, new)
     if merged == old.describing():

@@ -82,6 +82,8 @@ class Library:
         self.read_only: str | None = None
         self._stop_check: Callable[[], bool] | None = None
         self._stop_every = 0
+        # Told of each paper an import is about to merge into (its undo copies it first).
+        self.merge_watcher: Callable[[int], None] | None = None
         self._depth = 0
         # Author and affiliation ids looked up in this transaction (they are never
         # deleted): an import of 100,000 papers names the same people many times.
@@ -639,6 +641,12 @@ class Library:
         ids = list(ids)
         with self.write() as conn:
             for chunk in chunks(ids):
+                # What a second copy of the library needs to delete them there too.
+                conn.execute(
+                    "INSERT OR REPLACE INTO deletions(uuid, deleted_at) SELECT uuid, ? "
+                    f"FROM papers WHERE id IN ({marks(len(chunk))}) AND uuid IS NOT NULL",
+                    [now(), *chunk],
+                )
                 conn.execute(f"DELETE FROM papers WHERE id IN ({marks(len(chunk))})", list(chunk))
             conn.execute("DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM paper_tags)")
 
@@ -719,6 +727,11 @@ class Library:
             else:
                 conn.execute("DELETE FROM notes WHERE paper_id = ?", (paper_id,))
             self._reindex([paper_id])
+
+    def before_merge(self, paper_id: int) -> None:
+        """An import is about to complete this paper: whoever watches may copy it first."""
+        if self.merge_watcher is not None:
+            self.merge_watcher(paper_id)
 
     def append_note(self, paper_id: int, text: str) -> str:
         """Add ``text`` as a new paragraph of the paper's note; return the whole note.

@@ -264,10 +264,10 @@ UUID_SQL = (
 def _stable_identity(db: sqlite_utils.Database) -> None:
     """A UUID per paper (ids are reused after a delete) and a record of each deletion.
 
-    Both are what a second copy of the library needs to follow this one. Triggers keep
-    them, so every way of adding, restoring or deleting a paper does, in its own
-    transaction: a paper without a UUID gets one, a deleted paper's UUID is recorded
-    with the time, and a paper put back (undo) is no longer recorded as deleted.
+    Both are what a second copy of the library needs to follow this one. A trigger gives
+    every paper added without one a UUID; ``Library.delete_papers`` records each
+    deletion in the transaction that deletes (an undo puts the paper back and takes the
+    record away, as it does every row the deletion wrote).
     """
     db.execute("ALTER TABLE papers ADD COLUMN uuid TEXT")
     db.execute(f"UPDATE papers SET uuid = {UUID_SQL}")
@@ -277,21 +277,6 @@ def _stable_identity(db: sqlite_utils.Database) -> None:
         f"""
         CREATE TRIGGER papers_uuid AFTER INSERT ON papers WHEN new.uuid IS NULL BEGIN
             UPDATE papers SET uuid = {UUID_SQL} WHERE id = new.id;
-        END
-        """
-    )
-    db.execute(
-        """
-        CREATE TRIGGER papers_undeleted AFTER INSERT ON papers WHEN new.uuid IS NOT NULL BEGIN
-            DELETE FROM deletions WHERE uuid = new.uuid;
-        END
-        """
-    )
-    db.execute(
-        """
-        CREATE TRIGGER papers_deleted AFTER DELETE ON papers WHEN old.uuid IS NOT NULL BEGIN
-            INSERT OR REPLACE INTO deletions(uuid, deleted_at)
-            VALUES (old.uuid, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
         END
         """
     )

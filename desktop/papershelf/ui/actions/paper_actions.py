@@ -1,196 +1,144 @@
-"""PaperActions: every action on papers in one registry (after Picard's), with undo.
+"""Handlers of the actions on papers: status, tags, edit, add, delete, copy keys.
 
-Status, tag, edit, add and delete actions act on the window's selection and go
-through one QUndoStack per library, so each user action is one undo step.
+Each receives a ``PaperContext`` (the library, the selection, a way to apply an
+operation), asks the reader what it must (a confirmation, a name, a dialog), and
+applies one operation from ``core.ops``, which the undo history keeps.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
-from papershelf.core.errors import LibraryError
-from papershelf.core.paper_fields import PaperFields
-from papershelf.core.store import tags
-from papershelf.ui.actions import commands
+from papershelf.core.fields import PaperFields
+from papershelf.core.ops import papers, tags
+from papershelf.core.store import tags as stored_tags
+from papershelf.core.text import fold
+from papershelf.ui.actions.context import PaperContext
 from papershelf.ui.dialogs.paper_dialog import PaperDialog
-
-if TYPE_CHECKING:
-    from papershelf.ui.window.main_window import MainWindow
-
-# objectName, menu text, shortcut, status
-STATUS_ACTIONS = (
-    ("actionMarkToRead", "Mark as &To Read", "Ctrl+1", "to-read"),
-    ("actionMarkReading", "Mark as &Reading", "Ctrl+2", "reading"),
-    ("actionMarkRead", "Mark as R&ead", "Ctrl+3", "read"),
-    ("actionMarkSkipped", "Mark as &Skipped", "Ctrl+4", "skipped"),
-    ("actionMarkNew", "Mark as &New", "Ctrl+0", "new"),
-)
+from papershelf.ui.undo import UndoStack
 
 
-class PaperActions(QObject):
-    """Builds the actions, runs them on the selection and keeps the undo stack."""
+def _ask(ctx: PaperContext, title: str, question: str) -> bool:
+    answer = QMessageBox.question(ctx.dialog_parent(), title, question)
+    return answer == QMessageBox.StandardButton.Yes
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.library = window.library
-        self.undo_stack = QUndoStack(self)
-        self.undo = self.undo_stack.createUndoAction(self, "&Undo")
-        self.undo.setObjectName("actionUndo")
-        self.undo.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo.setObjectName("actionRedo")
-        self.redo.setShortcut(QKeySequence.StandardKey.Redo)
-        self.status: dict[str, QAction] = {}
-        for name, text, shortcut, status in STATUS_ACTIONS:
-            self.status[status] = self._action(
-                name, text, lambda _=False, s=status: self.set_status(s), shortcut
-            )
-            self.status[status].setIconText(text.replace("Mark as ", "").replace("&", ""))
-        self.edit = self._action("actionEditPaper", "&Edit Paper…", self.edit_paper, "Ctrl+E")
-        self.add = self._action("actionAddPaper", "&Add Paper…", self.add_paper, "Ctrl+N")
-        self.delete = self._action(
-            "actionDeletePapers", "&Delete…", self.delete_papers, QKeySequence.StandardKey.Delete
-        )
-        # Delete in the filter or note box edits text; it deletes papers only from the table.
-        self.delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        window.table.addAction(self.delete)
-        self.add_tag = self._action("actionAddTag", "Add &Tag…", window.focus_tag_edit, "Ctrl+T")
-        self.for_selection = [*self.status.values(), self.edit, self.delete, self.add_tag]
-        for action in (self.undo, self.redo):
-            window.addAction(action)
 
-    def _action(
-        self, name: str, text: str, slot: Callable[..., object], shortcut: object = None
-    ) -> QAction:
-        action = QAction(text, self.window)
-        action.setObjectName(name)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        self.window.addAction(action)
-        return action
+def set_status(ctx: PaperContext, status: str) -> None:
+    """Give every selected paper ``status``."""
+    ids = ctx.selected_paper_ids()
+    if ids:
+        ctx.apply(lambda: papers.set_status(ctx.library, ids, status))
 
-    def update_enabled(self, selected: int) -> None:
-        """Actions on papers are available when papers are selected."""
-        for action in self.for_selection:
-            action.setEnabled(selected > 0)
-        self.edit.setEnabled(selected == 1)
 
-    def push(self, make: Callable[[], commands.LibraryCommand]) -> None:
-        """Create a command and run it; a problem is a message, never a traceback."""
-        try:
-            command = make()
-            command.apply_first()
-            self.undo_stack.push(command)
-        except (LibraryError, sqlite3.Error) as exc:
-            QMessageBox.warning(self.window, "Papershelf", f"That did not work: {exc}")
-            self.window.library_changed()
+def add_tags(ctx: PaperContext, names: Sequence[str]) -> None:
+    """Tag the selection (names trimmed; empty ones dropped)."""
+    ids = ctx.selected_paper_ids()
+    names = [n.strip() for n in names if n.strip()]
+    if ids and names:
+        ctx.apply(lambda: papers.tag(ctx.library, ids, names))
 
-    # ------------------------------------------------------------ status and tags
+
+def remove_tag(ctx: PaperContext, name: str) -> None:
+    """Take the tag ``name`` off the selection."""
+    ids = ctx.selected_paper_ids()
+    if ids:
+        ctx.apply(lambda: papers.untag(ctx.library, ids, [name]))
+
+
+def rename_tag(ctx: PaperContext, name: str) -> None:
+    """Ask for a new name; an existing name merges the two tags (after asking)."""
+    new, ok = QInputDialog.getText(
+        ctx.dialog_parent(),
+        "Rename Tag",
+        f"New name for “{name}” (an existing tag merges):",
+        text=name,
+    )
+    new = new.strip()
+    if not ok or not new or new == name:
+        return
+    existing = stored_tags.tag_name(ctx.library, new)
+    merging = existing is not None and fold(existing) != fold(name)
+    if merging and not _ask(ctx, "Merge Tags", f"“{existing}” exists. Merge “{name}” into it?"):
+        return
+    ctx.apply(lambda: tags.rename_tag(ctx.library, name, new))
+
+
+def delete_tag(ctx: PaperContext, name: str) -> None:
+    """Take a tag off every paper, after asking (undoable)."""
+    count = len(stored_tags.tagged_ids(ctx.library, name))
+    if _ask(ctx, "Delete Tag", f"Remove the tag “{name}” from {count:,} papers?"):
+        ctx.apply(lambda: tags.delete_tag(ctx.library, name))
+
+
+def edit_paper(ctx: PaperContext) -> None:
+    """Edit the current paper in a dialog; OK is one undo step."""
+    paper_id = ctx.current_paper_id()
+    if paper_id is None:
+        return
+    dialog = PaperDialog(ctx.dialog_parent(), "Edit Paper", ctx.library.paper(paper_id))
+    if dialog.exec() == PaperDialog.DialogCode.Accepted:
+        fields = dialog.fields()
+        ctx.apply(lambda: papers.edit_paper(ctx.library, paper_id, fields))
+
+
+def add_paper(ctx: PaperContext) -> None:
+    """Type a paper in by hand, then show it."""
+    dialog = PaperDialog(ctx.dialog_parent(), "Add Paper", None)
+    if dialog.exec() != PaperDialog.DialogCode.Accepted:
+        return
+    fields: PaperFields = dialog.fields()
+    changes = ctx.apply(lambda: papers.add_paper(ctx.library, fields))
+    if changes is not None and changes.papers:
+        ctx.show_paper(min(changes.papers))
+
+
+def delete_papers(ctx: PaperContext) -> None:
+    """Delete the selection after asking; undo brings the papers back whole."""
+    ids = ctx.selected_paper_ids()
+    if not ids:
+        return
+    what = f"{len(ids):,} papers" if len(ids) > 1 else "this paper"
+    question = f"Delete {what} with their notes and tags? You can undo this with Edit > Undo."
+    if _ask(ctx, "Delete Papers", question):
+        ctx.apply(lambda: papers.delete_papers(ctx.library, ids))
+
+
+def copy_keys(ctx: PaperContext) -> None:
+    """Put the selection's citation keys on the clipboard, comma-separated."""
+    records = ctx.library.records(ctx.selected_paper_ids())
+    QApplication.clipboard().setText(", ".join(r["key"] for r in records))
+
+
+class PaperActions:
+    """The handlers bound to one window's context, for what is not a menu action: the
+    details pane's status links, the tag box, the sidebar's tag menu (and tests)."""
+
+    def __init__(self, ctx: PaperContext, undo_stack: UndoStack) -> None:
+        self.ctx = ctx
+        self.undo_stack = undo_stack  # where ctx.apply keeps the operations
 
     def set_status(self, status: str) -> None:
-        """Give every selected paper ``status``."""
-        ids = self.window.selected_paper_ids()
-        if ids:
-            changed = self.window.library_changed
-            self.push(lambda: commands.SetStatusCommand(self.library, changed, ids, status))
+        set_status(self.ctx, status)
 
-    def add_tags(self, names: list[str]) -> None:
-        """Tag the selection (names trimmed; empty ones dropped)."""
-        ids = self.window.selected_paper_ids()
-        names = [n.strip() for n in names if n.strip()]
-        if ids and names:
-            changed = self.window.library_changed
-            self.push(lambda: commands.AddTagsCommand(self.library, changed, ids, names))
+    def add_tags(self, names: Sequence[str]) -> None:
+        add_tags(self.ctx, names)
 
     def remove_tag(self, name: str) -> None:
-        """Take the tag ``name`` off the selection."""
-        ids = self.window.selected_paper_ids()
-        if ids:
-            changed = self.window.library_changed
-            self.push(lambda: commands.RemoveTagsCommand(self.library, changed, ids, [name]))
+        remove_tag(self.ctx, name)
 
     def rename_tag(self, name: str) -> None:
-        """Ask for a new name; an existing name merges the two tags."""
-        new, ok = QInputDialog.getText(
-            self.window, "Rename Tag", f"New name for “{name}” (an existing tag merges):", text=name
-        )
-        new = new.strip()
-        if not ok or not new or new == name:
-            return
-        existing = tags.tag_name(self.library, new)
-        if existing and existing.casefold() != name.casefold():
-            answer = QMessageBox.question(
-                self.window, "Merge Tags", f"“{existing}” exists. Merge “{name}” into it?"
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        changed = self.window.library_changed
-        self.push(lambda: commands.RenameTagCommand(self.library, changed, name, new))
+        rename_tag(self.ctx, name)
 
     def delete_tag(self, name: str) -> None:
-        """Remove a tag from every paper (undoable)."""
-        count = len(tags.tagged_ids(self.library, name))
-        answer = QMessageBox.question(
-            self.window, "Delete Tag", f"Remove the tag “{name}” from {count:,} papers?"
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            changed = self.window.library_changed
-            self.push(lambda: commands.DeleteTagCommand(self.library, changed, name))
-
-    def tag_menu(self, menu: QMenu, name: str) -> None:
-        """The sidebar's context menu for one tag."""
-        menu.addAction("Rename or Merge…", lambda: self.rename_tag(name))
-        menu.addAction("Delete Tag…", lambda: self.delete_tag(name))
-
-    # ------------------------------------------------------------ papers
+        delete_tag(self.ctx, name)
 
     def edit_paper(self) -> None:
-        """Edit the current paper in a dialog; OK is one undo step."""
-        paper_id = self.window.current_paper_id()
-        if paper_id is None:
-            return
-        record = self.library.record(paper_id)
-        dialog = PaperDialog(self.window, "Edit Paper", PaperFields.from_record(record))
-        if dialog.exec() != PaperDialog.DialogCode.Accepted:
-            return
-        before, after = PaperFields.from_record(record), dialog.fields()
-        if before != after:
-            changed = self.window.library_changed
-            self.push(
-                lambda: commands.EditPaperCommand(self.library, changed, paper_id, before, after)
-            )
+        edit_paper(self.ctx)
 
     def add_paper(self) -> None:
-        """Type a paper in by hand."""
-        dialog = PaperDialog(self.window, "Add Paper", None)
-        if dialog.exec() != PaperDialog.DialogCode.Accepted:
-            return
-        command = commands.AddPaperCommand(
-            self.library, self.window.library_changed, dialog.fields()
-        )
-        self.push(lambda: command)
-        if command.paper_id is not None:
-            self.window.show_paper(command.paper_id)
+        add_paper(self.ctx)
 
     def delete_papers(self) -> None:
-        """Delete the selection after asking; undo brings the papers back whole."""
-        ids = self.window.selected_paper_ids()
-        if not ids:
-            return
-        what = f"{len(ids):,} papers" if len(ids) > 1 else "this paper"
-        answer = QMessageBox.question(
-            self.window,
-            "Delete Papers",
-            f"Delete {what} with their notes and tags? You can undo this with Edit > Undo.",
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            changed = self.window.library_changed
-            self.push(lambda: commands.DeletePapersCommand(self.library, changed, ids))
+        delete_papers(self.ctx)

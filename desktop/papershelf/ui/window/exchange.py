@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import (
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QRadioButton,
+    QStatusBar,
     QVBoxLayout,
     QWidget,
 )
@@ -42,10 +43,31 @@ from papershelf.core.io.interchange import (
 from papershelf.core.safety.safe_files import describe_os_error, write_output
 from papershelf.core.search.query import CompiledQuery
 from papershelf.core.store.library import Library
-from papershelf.ui.tasks import BACKGROUND, ProgressDialog, Task, TaskContext
+from papershelf.ui.panes.note_editor import NotePanel
+from papershelf.ui.table.model import PaperTableModel
+from papershelf.ui.tasks import BACKGROUND, ProgressDialog, Task, TaskContext, TaskManager
+from papershelf.ui.undo import UndoStack
 
-if TYPE_CHECKING:
-    from papershelf.ui.window.main_window import MainWindow
+
+class ExchangeHost(Protocol):
+    """What import and export use of the window (the main window provides it)."""
+
+    @property
+    def library(self) -> Library: ...
+    @property
+    def model(self) -> PaperTableModel: ...
+    @property
+    def tasks(self) -> TaskManager: ...
+    @property
+    def notes(self) -> NotePanel: ...
+    @property
+    def undo_stack(self) -> UndoStack: ...
+
+    def selected_paper_ids(self) -> list[int]: ...
+    def statusBar(self) -> QStatusBar: ...
+    def library_changed(self) -> None: ...
+    def dialog_parent(self) -> QWidget: ...
+
 
 SCOPES = (
     ("library", "The whole library"),
@@ -125,7 +147,7 @@ class ExportNotesDialog(QDialog):
 class Exchange:
     """The window's import and export commands."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: ExchangeHost) -> None:
         self.window = window
         self.last_folder = QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.DocumentsLocation
@@ -175,7 +197,7 @@ class Exchange:
         """Run ``work`` in the background with a progress dialog; errors as messages
         that begin with ``failed`` ("Nothing was imported")."""
         window = self.window
-        progress = ProgressDialog(window, text)
+        progress = ProgressDialog(window.dialog_parent(), text)
 
         def ended() -> None:
             progress.finish()
@@ -206,7 +228,9 @@ class Exchange:
     def _busy(self, title: str) -> bool:
         if self.running():
             QMessageBox.information(
-                self.window, title, "An import or export is still running; wait for it to end."
+                self.window.dialog_parent(),
+                title,
+                "An import or export is still running; wait for it to end.",
             )
             return True
         return False
@@ -215,7 +239,9 @@ class Exchange:
         shown = list(details[:_SHOW_PROBLEMS])
         if len(details) > _SHOW_PROBLEMS:
             shown.append(f"… and {len(details) - _SHOW_PROBLEMS} more")
-        box = QMessageBox(QMessageBox.Icon.Information, title, summary, parent=self.window)
+        box = QMessageBox(
+            QMessageBox.Icon.Information, title, summary, parent=self.window.dialog_parent()
+        )
         box.setObjectName("exchangeResult")
         if shown:
             box.setInformativeText("\n".join(shown))
@@ -228,12 +254,14 @@ class Exchange:
         if self._busy("Export Notes"):
             return
         self.window.notes.save()  # what is on screen is what gets exported
-        dialog = ExportNotesDialog(self.window, self._counts(), self.last_folder)
+        dialog = ExportNotesDialog(self.window.dialog_parent(), self._counts(), self.last_folder)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         folder = dialog.folder.text().strip()
         if not folder:
-            QMessageBox.warning(self.window, "Export Notes", "Choose a folder to export into.")
+            QMessageBox.warning(
+                self.window.dialog_parent(), "Export Notes", "Choose a folder to export into."
+            )
             return
         self.last_folder = folder
         ids_of, layout = self._ids(dialog.scopes.scope()), dialog.layout_choice.currentData()
@@ -268,7 +296,7 @@ class Exchange:
         if self._busy("Export References"):
             return
         counts = self._counts()
-        dialog = QDialog(self.window)
+        dialog = QDialog(self.window.dialog_parent())
         dialog.setWindowTitle("Export References")
         scopes = ScopeChooser(counts)
         kind = QComboBox()
@@ -286,7 +314,9 @@ class Exchange:
             return
         extension, render = FORMATS[kind.currentText()]
         suggested = str(Path(self.last_folder) / f"papershelf{extension}")
-        target, _ = QFileDialog.getSaveFileName(self.window, "Export References", suggested)
+        target, _ = QFileDialog.getSaveFileName(
+            self.window.dialog_parent(), "Export References", suggested
+        )
         if not target:
             return
         ids_of = self._ids(scopes.scope())
@@ -322,7 +352,7 @@ class Exchange:
         if self._busy("Import"):
             return
         files, _ = QFileDialog.getOpenFileNames(
-            self.window,
+            self.window.dialog_parent(),
             "Import",
             self.last_folder,
             "BibTeX and seed documents (*.bib *.bibtex *.txt);;All files (*)",
@@ -340,16 +370,19 @@ class Exchange:
             return
         # bibtexparser is imported here, not at start-up: most sessions import nothing.
         from papershelf.core.io.bibtex import ImportCancelled
-        from papershelf.core.io.importer import import_files
+        from papershelf.core.ops.imports import import_files
 
+        library = self.window.library
         self.window.notes.save()
         paths = list(paths)
 
         def work(context: TaskContext) -> Any:
-            return import_files(context.library, paths, progress=context.progress)
+            # Written on the lane's connection, undone on the window's (Edit > Undo).
+            return import_files(context.library, paths, progress=context.progress, undo_on=library)
 
-        def done(report: Any) -> None:
-            self.window.library_changed()
+        def done(result: Any) -> None:
+            report, changes = result
+            self.window.undo_stack.push(changes)  # announces the changes: the table follows
             self._tell(
                 "Import",
                 f"Imported {', '.join(p.name for p in paths)}: {report.summary()}.",

@@ -8,8 +8,8 @@ columns, splitters) across filters and restarts.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import (
     QByteArray,
@@ -22,12 +22,10 @@ from PySide6.QtCore import (
     QTimer,
 )
 from PySide6.QtGui import (
-    QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
     QKeyEvent,
-    QKeySequence,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -52,6 +50,7 @@ from papershelf.core.search.filter_text import toggle_term
 from papershelf.core.search.query import compile_query
 from papershelf.core.store.library import Library
 from papershelf.core.store.opening import open_library
+from papershelf.ui.actions import registry
 from papershelf.ui.actions.paper_actions import PaperActions
 from papershelf.ui.panes.details import DetailsPane
 from papershelf.ui.panes.facet_tree import FacetTree
@@ -61,6 +60,7 @@ from papershelf.ui.table.model import COLUMN_INDEX, COLUMNS, PaperTableModel
 from papershelf.ui.table.place import TablePlace
 from papershelf.ui.table.status_delegate import StatusDelegate
 from papershelf.ui.tasks import COUNTS, TaskManager, fail_fast_writes
+from papershelf.ui.undo import UndoStack
 from papershelf.ui.window.backups import BackupScheduler
 from papershelf.ui.window.exchange import Exchange
 from papershelf.ui.window.menus import WindowMenus
@@ -89,12 +89,10 @@ class MainWindow(QMainWindow):
         # All work off the main thread: queries, counts, terms, backups, imports, exports.
         self.tasks = TaskManager(library.path, self)
         fail_fast_writes(library)  # an import holds the write lock: never wait 5 s for it
-        self.menus = WindowMenus(self)
         self._build_widgets()
-        self.paper_actions = PaperActions(self)
         self.exchange = Exchange(self)
+        self._build_actions()
         self.setAcceptDrops(True)  # drop .bib files or seed documents to import them
-        self.menus.build()
         self._restore_state()
         self._facet_timer = QTimer(self, singleShot=True, interval=_FACET_DELAY_MS)
         self._facet_timer.timeout.connect(self._count_facets)
@@ -133,6 +131,7 @@ class MainWindow(QMainWindow):
             'Filter: words, "a phrase", author:, tag:, status:, cat:, year:2021..2023, has:code'
         )
         self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.installEventFilter(self)  # Esc clears it: a line edit eats Esc shortcuts
         self.filter_error = QLabel(objectName="filterError")
         self.filter_error.setStyleSheet("color: #c62828;")
         self.filter_error.hide()
@@ -146,8 +145,6 @@ class MainWindow(QMainWindow):
         self.table.setWordWrap(False)
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.table.customContextMenuRequested.connect(self.menus.table_menu)
         self.table.setItemDelegateForColumn(COLUMN_INDEX["status"], StatusDelegate(self.table))
         rows = self.table.verticalHeader()
         rows.hide()
@@ -156,8 +153,6 @@ class MainWindow(QMainWindow):
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
         header.setHighlightSections(False)
-        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        header.customContextMenuRequested.connect(self.menus.column_menu)
         for index, width in enumerate((300, 150, 90, 65, 80, 100, 45, 50, 150, 90, 90)):
             header.resizeSection(index, width)
         for index, column in enumerate(COLUMNS):
@@ -173,9 +168,6 @@ class MainWindow(QMainWindow):
         self.details.authorClicked.connect(
             lambda name: self.toggle_filter_term(f"author:{quote_value(name)}", False)
         )
-        self.details.statusClicked.connect(lambda status: self.paper_actions.set_status(status))
-        self.facets.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.facets.customContextMenuRequested.connect(self.menus.facet_menu)
 
         top = QWidget()
         top_layout = QHBoxLayout(top)
@@ -223,15 +215,65 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.count_label)
         self.resize(1380, 820)
 
-    def add_action(self, text: str, slot: Any, shortcut: Any = None, name: str = "") -> QAction:
-        action = QAction(text, self)
-        if name:
-            action.setObjectName(name)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
+    # ------------------------------------------------------------ actions and undo
+
+    def _build_actions(self) -> None:
+        """The registry's actions, the menus made of them, and the undo history."""
+        self.undo_stack = UndoStack(self)
+        self.undo_stack.changed.connect(self._changes_applied)
+        self.undo_stack.failed.connect(self._change_failed)
+        self.named_actions = registry.build(self, self)  # by objectName
+        self.undo_stack.bind(self.named_actions["actionUndo"], self.named_actions["actionRedo"])
+        self.paper_actions = PaperActions(self, self.undo_stack)
+        self.menus = WindowMenus(
+            self, self.named_actions, self.paper_actions, self.table, self.facets
+        )
+        self.menus.build()
+        self.details.statusClicked.connect(self.paper_actions.set_status)
+        self.named_actions.update_enabled(0)
+
+    def apply(self, operation: Callable[[], Changes]) -> Changes | None:
+        """Run an operation on the library and keep it on the undo history."""
+        return self.undo_stack.apply(operation)
+
+    def _changes_applied(self, changes: Changes) -> None:
+        self.apply_changes(changes)
+
+    def _change_failed(self, message: str) -> None:
+        QMessageBox.warning(self, "Papershelf", message)
+        self.library_changed()
+
+    def undo(self) -> None:
+        """Edit > Undo."""
+        self.undo_stack.undo()
+
+    def redo(self) -> None:
+        """Edit > Redo."""
+        self.undo_stack.redo()
+
+    def dialog_parent(self) -> QWidget:
+        return self
+
+    def select_all_papers(self) -> None:
+        self.table.selectAll()
+
+    def show_sidebar(self, visible: bool) -> None:
+        self.facets.setVisible(visible)
+
+    def show_details(self, visible: bool) -> None:
+        self.details.setVisible(visible)
+
+    def import_files(self) -> None:
+        self.exchange.choose_and_import()
+
+    def export_notes(self) -> None:
+        self.exchange.export_notes()
+
+    def export_references(self) -> None:
+        self.exchange.export_references()
+
+    def about(self) -> None:
+        self.menus.about()
 
     # ------------------------------------------------------------ filtering
 
@@ -371,7 +413,7 @@ class MainWindow(QMainWindow):
     def _selection_changed(self) -> None:
         count = len(self.table.selectionModel().selectedRows())
         self.statusBar().showMessage(f"{count:,} selected" if count > 1 else "")
-        self.paper_actions.update_enabled(count)
+        self.named_actions.update_enabled(count)
         self.tag_edit.setEnabled(count > 0)
 
     def show_paper(self, paper_id: int) -> None:
@@ -504,8 +546,8 @@ class MainWindow(QMainWindow):
         header = self.table.horizontalHeader()
         self.model.sort_column = header.sortIndicatorSection()
         self.model.sort_order = header.sortIndicatorOrder()
-        self.action_sidebar.setChecked(not self.facets.isHidden())
-        self.action_details.setChecked(not self.details.isHidden())
+        self.named_actions["actionShowSidebar"].setChecked(not self.facets.isHidden())
+        self.named_actions["actionShowDetails"].setChecked(not self.details.isHidden())
 
     def save_state(self) -> None:
         """Remember geometry, splitters and columns for the next start."""

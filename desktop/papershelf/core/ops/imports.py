@@ -1,0 +1,105 @@
+"""Importing files as an operation: undo deletes the papers the import added and puts
+back, row by row, what it changed in the papers it merged into.
+
+The importer (``core.io.importer``) is not recorded through the journal, which would
+slow a large import by half; it runs as it always does, in its one transaction (the
+search index is merged after it commits), and the papers it merges into are
+snapshotted just before it merges (``store.snapshots``), when it says it is about to
+(``Library.before_merge``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from papershelf.core.errors import BugError
+from papershelf.core.ops.changes import Changes
+from papershelf.core.ops.undoable import aspects_of, run
+from papershelf.core.store.library import Library
+from papershelf.core.store.snapshots import ImportSnapshots, ImportUndo
+
+if TYPE_CHECKING:
+    from papershelf.core.io.bibtex import Progress
+    from papershelf.core.io.seed_import import ImportReport
+
+
+class _Watched:
+    """The library as the importer sees it. Its transaction notes the library's marks
+    when it begins and compares at its end; a paper it is about to merge into is
+    snapshotted first. Everything else is the library itself."""
+
+    def __init__(self, library: Library) -> None:
+        self._library = library
+        self._snapshots: ImportSnapshots | None = None
+        self._depth = 0
+        self.found: ImportUndo | None = None
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        with self._library.write() as conn:
+            self._depth += 1
+            try:
+                if self._depth == 1:
+                    if self.found is not None:
+                        raise BugError("an import wrote in two transactions: it undoes as one")
+                    self._snapshots = ImportSnapshots(self._library)
+                    self._library.merge_watcher = self._snapshots.take
+                yield conn
+                if self._depth == 1 and self._snapshots is not None:
+                    self.found = self._snapshots.finish()
+            finally:
+                if self._depth == 1:
+                    self._library.merge_watcher = None
+                self._depth -= 1
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._library, name)
+
+
+def import_files(
+    library: Library,
+    paths: Sequence[Path | str],
+    *,
+    progress: Progress | None = None,
+    undo_on: Library | None = None,
+) -> tuple[ImportReport, Changes]:
+    """Import BibTeX files and seed documents in one transaction (``importer.import_files``).
+
+    ``undo_on``: the library to undo through, when the import ran on another connection
+    to the same file (a thread's own). Raises ImportCancelled, with nothing changed,
+    when ``progress`` returns False.
+    """
+    from papershelf.core.io import importer  # bibtexparser: only when importing
+
+    names = [Path(p).name for p in paths]
+    label = f"Import {names[0]}" if len(names) == 1 else f"Import {len(names):,} files"
+    watched = _Watched(library)
+    report = importer.import_files(cast(Library, watched), paths, progress=progress)
+    if watched.found is None:
+        return report, Changes(label)
+    return report, _changes(label, watched.found, undo_on or library)
+
+
+def _changes(label: str, found: ImportUndo, library: Library) -> Changes:
+    if found.empty:
+        return Changes(label)
+    used: list[bool] = []
+
+    def undo() -> Changes:
+        if used:
+            raise BugError(f"undoing “{label}”: it was undone already")
+        _, changes = run(library, label, lambda: found.apply(library), replaying=True)
+        used.append(True)
+        return changes
+
+    return Changes(
+        label,
+        found.added | frozenset(found.merged),
+        frozenset(),
+        aspects_of(found.touched_tables, found.paper_columns),
+        undo,
+    )

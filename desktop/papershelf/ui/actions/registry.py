@@ -1,0 +1,221 @@
+"""Every action of the window, declared once, after Picard's ``ui/mainwindow/actions.py``.
+
+An action is its objectName (what tests and accessibility tools find it by), its text,
+shortcut, icon, tooltip, when it is enabled, and its handler, which receives the
+window's ``ActionContext`` (a small interface), never the window itself. Menus, the
+toolbar and context menus are lists of these ids (``ui.window.menus``); ``build``
+makes the QActions once, so nothing depends on the order the window is put together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from enum import Enum
+from functools import partial
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+
+from papershelf.ui.actions import paper_actions
+from papershelf.ui.actions.context import ActionContext
+
+Shortcut = str | QKeySequence.StandardKey
+
+
+class Enabled(Enum):
+    """When an action can be triggered."""
+
+    ALWAYS = "always"
+    SELECTION = "selection"  # one or more papers selected
+    ONE_PAPER = "one paper"  # exactly one paper selected
+    UNDO = "undo"  # the history has something to undo (kept in step by UndoStack.bind)
+    REDO = "redo"
+
+
+class Scope(Enum):
+    """Where an action's shortcut works."""
+
+    WINDOW = "window"
+    TABLE = "table"  # only while the paper table has focus (Delete in a text box edits text)
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One action of the window."""
+
+    id: str  # the QAction's objectName
+    text: str
+    run: Callable[[ActionContext], object] | None = None
+    toggle: Callable[[ActionContext, bool], object] | None = None  # checkable actions
+    shortcut: Shortcut | None = None
+    scope: Scope = Scope.WINDOW
+    icon: str | None = None  # a freedesktop theme icon name
+    tooltip: str = ""
+    enabled: Enabled = Enabled.ALWAYS
+    icon_text: str | None = None  # the toolbar's shorter text
+    role: QAction.MenuRole | None = None
+
+    @property
+    def checkable(self) -> bool:
+        return self.toggle is not None
+
+
+# objectName, menu text, shortcut, status
+STATUS_ACTIONS = (
+    ("actionMarkToRead", "Mark as &To Read", "Ctrl+1", "to-read"),
+    ("actionMarkReading", "Mark as &Reading", "Ctrl+2", "reading"),
+    ("actionMarkRead", "Mark as R&ead", "Ctrl+3", "read"),
+    ("actionMarkSkipped", "Mark as &Skipped", "Ctrl+4", "skipped"),
+    ("actionMarkNew", "Mark as &New", "Ctrl+0", "new"),
+)
+STATUS_ACTION_IDS = {status: name for name, _, _, status in STATUS_ACTIONS}
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    # File
+    ActionSpec(
+        "actionAddPaper", "&Add Paper…", paper_actions.add_paper, shortcut="Ctrl+N",
+        icon="document-new", tooltip="Type in a paper by hand",
+    ),
+    ActionSpec(
+        "actionImport", "&Import…", lambda ctx: ctx.import_files(), shortcut="Ctrl+I",
+        icon="document-import", tooltip="Import BibTeX files or seed documents",
+    ),
+    ActionSpec(
+        "actionExportNotes", "&Export Notes to Markdown…", lambda ctx: ctx.export_notes(),
+        shortcut="Ctrl+Shift+E", icon="document-export",
+    ),
+    ActionSpec(
+        "actionExportReferences", "Export &References…", lambda ctx: ctx.export_references(),
+        tooltip="BibTeX, CSL-JSON or CSV of the library, the filter or the selection",
+    ),
+    ActionSpec(
+        "actionRestoreBackup", "&Restore from Backup…", lambda ctx: ctx.restore_from_backup()
+    ),
+    ActionSpec(
+        "actionQuit", "&Quit", lambda ctx: ctx.close(), shortcut=QKeySequence.StandardKey.Quit,
+        icon="application-exit", role=QAction.MenuRole.QuitRole,
+    ),
+    # Edit
+    ActionSpec(
+        "actionUndo", "&Undo", lambda ctx: ctx.undo(), shortcut=QKeySequence.StandardKey.Undo,
+        icon="edit-undo", enabled=Enabled.UNDO,
+    ),
+    ActionSpec(
+        "actionRedo", "&Redo", lambda ctx: ctx.redo(), shortcut=QKeySequence.StandardKey.Redo,
+        icon="edit-redo", enabled=Enabled.REDO,
+    ),
+    ActionSpec(
+        "actionFind", "&Find", lambda ctx: ctx.focus_filter(),
+        shortcut=QKeySequence.StandardKey.Find, icon="edit-find",
+        tooltip="Type a filter: words, author:, tag:, status:, year:…",
+    ),
+    # Esc in the filter box clears it too (an event filter: a line edit eats Esc shortcuts).
+    ActionSpec("actionClearFilter", "&Clear Filter", lambda ctx: ctx.clear_filter()),
+    ActionSpec(
+        "actionSelectAll", "Select &All", lambda ctx: ctx.select_all_papers(),
+        shortcut=QKeySequence.StandardKey.SelectAll, scope=Scope.TABLE,
+    ),
+    # Paper
+    *(
+        ActionSpec(
+            name, text, partial(paper_actions.set_status, status=status), shortcut=shortcut,
+            enabled=Enabled.SELECTION, icon_text=text.replace("Mark as ", "").replace("&", ""),
+        )
+        for name, text, shortcut, status in STATUS_ACTIONS
+    ),
+    ActionSpec(
+        "actionAddTag", "Add &Tag…", lambda ctx: ctx.focus_tag_edit(), shortcut="Ctrl+T",
+        enabled=Enabled.SELECTION, tooltip="Type tags for the selected papers",
+    ),
+    ActionSpec(
+        "actionEditPaper", "&Edit Paper…", paper_actions.edit_paper, shortcut="Ctrl+E",
+        icon="document-edit", enabled=Enabled.ONE_PAPER,
+    ),
+    ActionSpec(
+        "actionDeletePapers", "&Delete…", paper_actions.delete_papers,
+        shortcut=QKeySequence.StandardKey.Delete, scope=Scope.TABLE, icon="edit-delete",
+        enabled=Enabled.SELECTION,
+    ),
+    ActionSpec(
+        "actionCopyKeys", "Copy Citation &Key", paper_actions.copy_keys,
+        enabled=Enabled.SELECTION, tooltip="The selection's keys, for \\cite{…}",
+    ),
+    # View
+    ActionSpec(
+        "actionShowSidebar", "Show &Sidebar", toggle=lambda ctx, on: ctx.show_sidebar(on),
+        shortcut="Ctrl+Shift+B",
+    ),
+    ActionSpec(
+        "actionShowDetails", "Show &Details", toggle=lambda ctx, on: ctx.show_details(on),
+        shortcut="Ctrl+Shift+D",
+    ),
+    # Help
+    ActionSpec(
+        "actionAbout", "&About Papershelf", lambda ctx: ctx.about(),
+        role=QAction.MenuRole.AboutRole,
+    ),
+)  # fmt: skip
+
+SPECS: dict[str, ActionSpec] = {spec.id: spec for spec in ACTIONS}
+
+
+class Actions:
+    """The QActions of one window, made from the registry, found by id."""
+
+    def __init__(self, actions: dict[str, QAction]) -> None:
+        self._actions = actions
+
+    def __getitem__(self, action_id: str) -> QAction:
+        return self._actions[action_id]
+
+    def __iter__(self) -> Iterator[QAction]:
+        return iter(self._actions.values())
+
+    def update_enabled(self, selected: int) -> None:
+        """Enable the actions on papers by how many are selected."""
+        for spec in ACTIONS:
+            if spec.enabled is Enabled.SELECTION:
+                self[spec.id].setEnabled(selected > 0)
+            elif spec.enabled is Enabled.ONE_PAPER:
+                self[spec.id].setEnabled(selected == 1)
+
+
+def build(parent: QObject, ctx: ActionContext, specs: Iterable[ActionSpec] = ACTIONS) -> Actions:
+    """One QAction per spec, owned by ``parent`` and triggering its handler with ``ctx``."""
+    made: dict[str, QAction] = {}
+    for spec in specs:
+        action = QAction(spec.text, parent)
+        action.setObjectName(spec.id)
+        if spec.icon:
+            action.setIcon(QIcon.fromTheme(spec.icon))
+        if spec.icon_text:
+            action.setIconText(spec.icon_text)
+        if spec.shortcut is not None:
+            action.setShortcut(QKeySequence(spec.shortcut))
+        if spec.scope is Scope.TABLE:
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        if spec.tooltip:
+            action.setToolTip(spec.tooltip)
+            action.setStatusTip(spec.tooltip)
+        if spec.role is not None:
+            action.setMenuRole(spec.role)
+        if spec.toggle is not None:
+            action.setCheckable(True)
+            action.toggled.connect(partial(_toggle, spec.toggle, ctx))
+        elif spec.run is not None:
+            action.triggered.connect(partial(_run, spec.run, ctx))
+        if spec.enabled is not Enabled.ALWAYS:
+            action.setEnabled(False)  # until the selection or the history says otherwise
+        made[spec.id] = action
+    return Actions(made)
+
+
+def _run(
+    handler: Callable[[ActionContext], object], ctx: ActionContext, _checked: bool = False
+) -> None:
+    handler(ctx)
+
+
+def _toggle(handler: Callable[[ActionContext, bool], object], ctx: ActionContext, on: bool) -> None:
+    handler(ctx, on)
