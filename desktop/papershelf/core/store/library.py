@@ -31,6 +31,7 @@ LARGE_IMPORT = 1000  # papers added at once after which the search index is merg
 SUMMARY_FIELDS: tuple[str, ...] = (
     "id", "title", "authors_text", "authors_truncated", "published", "date_inferred",
     "category", "status", "tags_text", "has_code", "score", "key", "added", "read_at",
+    "venue", "entry_type",
 )  # fmt: skip
 
 

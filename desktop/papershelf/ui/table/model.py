@@ -28,6 +28,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 
 from papershelf.core.errors import LibraryError
+from papershelf.core.fields import FIELD, Field
 from papershelf.core.ops.changes import Changes
 from papershelf.core.search.first_page import Page, Vocabulary, first_page
 from papershelf.core.search.query import CompiledQuery, compile_query
@@ -95,28 +96,51 @@ def _italic() -> QFont:
 
 @dataclass(frozen=True)
 class Column:
-    """One table column: its header, the SQL sort it maps to, and how a row shows in it."""
+    """One table column: the field it shows (from the registry) and how a row shows it."""
 
-    name: str
-    header: str
-    sort: str
+    field: Field
     display: Callable[[Row], str]
-    hidden_by_default: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.field.sort or self.field.name
+
+    @property
+    def header(self) -> str:
+        return self.field.label
+
+    @property
+    def sort(self) -> str:
+        return self.field.sort or self.field.name
+
+    @property
+    def width(self) -> int:
+        return self.field.width
+
+    @property
+    def hidden_by_default(self) -> bool:
+        return self.field.hidden
 
 
-COLUMNS: tuple[Column, ...] = (
-    Column("title", "Title", "title", lambda r: latex_to_text(str(r[_F["title"]]))),
-    Column("authors", "Authors", "authors", _authors),
-    Column("published", "Published", "published", _plain("published")),
-    Column("category", "Category", "category", _plain("category")),
-    Column("status", "Status", "status", _plain("status")),
-    Column("tags", "Tags", "tags", _plain("tags_text")),
-    Column("code", "Code", "code", lambda r: "Code" if r[_F["has_code"]] else ""),
-    Column("score", "Score", "score", _score),
-    Column("key", "Key", "key", _plain("key"), hidden_by_default=True),
-    Column("added", "Added", "added", _day("added"), hidden_by_default=True),
-    Column("read_at", "Read on", "read_at", _day("read_at"), hidden_by_default=True),
+# The table's columns in their order; header, width, sort and visibility are the
+# registry's (core/fields.py). New columns go at the end: the reader's saved layout
+# refers to columns by their place.
+_SHOWN: tuple[tuple[str, Callable[[Row], str]], ...] = (
+    ("title", lambda r: latex_to_text(str(r[_F["title"]]))),
+    ("authors", _authors),
+    ("published", _plain("published")),
+    ("category", _plain("category")),
+    ("status", _plain("status")),
+    ("tags", _plain("tags_text")),
+    ("has_code", lambda r: "Code" if r[_F["has_code"]] else ""),
+    ("score", _score),
+    ("key", _plain("key")),
+    ("added", _day("added")),
+    ("read_at", _day("read_at")),
+    ("venue", lambda r: latex_to_text(str(r[_F["venue"]] or ""))),
+    ("entry_type", _plain("entry_type")),
 )
+COLUMNS: tuple[Column, ...] = tuple(Column(FIELD[name], show) for name, show in _SHOWN)
 COLUMN_INDEX = {c.name: i for i, c in enumerate(COLUMNS)}
 PAPER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 2

@@ -153,8 +153,8 @@ class MainWindow(QMainWindow):
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
         header.setHighlightSections(False)
-        for index, width in enumerate((300, 150, 90, 65, 80, 100, 45, 50, 150, 90, 90)):
-            header.resizeSection(index, width)
+        for index, column in enumerate(COLUMNS):
+            header.resizeSection(index, column.width)
         for index, column in enumerate(COLUMNS):
             header.setSectionHidden(index, column.hidden_by_default)
         header.setSortIndicator(COLUMN_INDEX["published"], Qt.SortOrder.DescendingOrder)
