@@ -562,12 +562,12 @@ def test_an_oserror_that_is_no_output_error_stays_a_bug(
     capsys: pytest.CaptureFixture[str], library_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Only failed writes to stdout are the reader's problem; other OSErrors are ours."""
-    from papershelf import cli
+    from papershelf.cli import papers as papers_commands
 
     def broken(*_: object) -> int:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(cli, "_run", broken)
+    monkeypatch.setattr(papers_commands, "run", broken)
     code, _, err = run(capsys, "--library", library_path, "list")
     assert code == 70
     assert err == "papershelf: internal error: OSError: [Errno 28] No space left on device\n"

@@ -314,7 +314,7 @@ def test_ctrl_c_before_a_reference_export_writes_leaves_the_file(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from papershelf import cli_exchange
+    from papershelf.cli import exchange as cli_exchange
 
     target = tmp_path / "refs.bib"
     target.write_text("old\n", encoding="utf-8")

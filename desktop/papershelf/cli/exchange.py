@@ -1,4 +1,4 @@
-"""The command line's ``import`` and ``export`` commands, kept apart from ``cli.py``.
+"""The command line's ``import`` and ``export`` commands.
 
 They only parse arguments and print; the work is in ``core.importer``,
 ``core.export_notes`` and ``core.interchange``, which the window calls too.
@@ -50,6 +50,20 @@ picks the papers (default: all), as in the list command; put "--" before a query
 starts with "-".
 """
 _NOTHING_EXPORTED = "interrupted: nothing was exported"
+
+
+COMMANDS = ("import", "export")
+
+
+def add_commands(commands: Any) -> None:
+    """The commands' parsers."""
+    add_import_command(commands)
+    add_export_command(commands)
+
+
+def run(args: argparse.Namespace, library: Library) -> int:
+    """Run one of this module's commands."""
+    return run_import(args, library) if args.command == "import" else run_export(args, library)
 
 
 def add_import_command(commands: Any) -> None:
