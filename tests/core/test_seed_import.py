@@ -12,6 +12,7 @@ import pytest
 
 from papershelf.core import paths
 from papershelf.core.io import seed_import
+from papershelf.core.store import sources
 from papershelf.core.store.library import Library
 from papershelf.core.store.opening import open_library
 from papershelf.core.text import fold
@@ -226,7 +227,7 @@ def test_code_marker_and_code_urls(library: Library) -> None:
 
 
 def test_listing_header_is_the_sources_record(library: Library) -> None:
-    header = library.listing_header()
+    header = sources.listing_header(library)
     assert header is not None
     assert header["name"] == "Tengyu Ma"
     assert header["h_index"] == 36

@@ -22,7 +22,9 @@ import re
 
 from papershelf.core import keys
 from papershelf.core.fields import Paper, PaperFields
-from papershelf.core.store.library import Library, TitleMatch
+from papershelf.core.store import matching
+from papershelf.core.store.library import Library
+from papershelf.core.store.matching import TitleMatch
 from papershelf.core.text import fold, title_key
 
 
@@ -66,15 +68,15 @@ def find_same(library: Library, paper: PaperFields, key: str | None = None) -> i
     so importing a file again doubles nothing.
     """
     if paper.doi:
-        found = library.ids_with_doi(paper.doi)
+        found = matching.ids_with_doi(library, paper.doi)
         if found:
             return found[0]
     if paper.arxiv_id:
-        found = library.ids_with_arxiv_base(arxiv_base(paper.arxiv_id))
+        found = matching.ids_with_arxiv_base(library, arxiv_base(paper.arxiv_id))
         if found:
             return found[0]
     surname = _surname(paper.authors)
-    for candidate in library.title_matches(title_key(paper.title)):
+    for candidate in matching.title_matches(library, title_key(paper.title)):
         if _contradicts(candidate, paper):
             continue
         if surname and keys.surname(candidate.first_author) == surname:

@@ -19,6 +19,7 @@ from papershelf.core.errors import LibraryError
 from papershelf.core.fields import PaperFields
 from papershelf.core.io import seeds
 from papershelf.core.same_paper import complete, find_same
+from papershelf.core.store import matching, sources
 from papershelf.core.store.library import Library
 
 _CODE_URL = re.compile(r"https?://(?:www\.)?(?:github\.com|gitlab\.com)/[^\s)\]>\"']+")
@@ -75,7 +76,7 @@ def _read(path: Path, report: ImportReport) -> str | None:
 
 def _source_id(library: Library, path: Path, kind: str, text: str, header: object) -> int:
     digest = hashlib.sha256(text.encode()).hexdigest()
-    return library.source_id(path.name, kind, digest, _capture_year(library), header)
+    return sources.source_id(library, path.name, kind, digest, _capture_year(library), header)
 
 
 def _capture_year(library: Library) -> int:
@@ -124,7 +125,7 @@ def _library_entries(
     Complete papers count too: a document imported again finds the papers it completed
     the first time (and leaves them unchanged) instead of reporting them missing.
     """
-    ids = library.ids_first_authored_by([p.authors[0] for p in pairs if p.authors])
+    ids = matching.ids_first_authored_by(library, [p.authors[0] for p in pairs if p.authors])
     entries = []
     for paper in library.papers(ids):
         published = paper.published or "0000-01-01"
@@ -203,12 +204,12 @@ def _import_listings(
     if not listings:
         return  # nothing imported, so no capture year is fixed yet
     year = _capture_year(library)
-    sources: dict[int, int] = {}
+    source_ids: dict[int, int] = {}
     for number, (path, text, listing) in enumerate(listings):
         header = asdict(listing.header) if listing.header else None
-        sources[number] = _source_id(library, path, "listing", text, header)
+        source_ids[number] = _source_id(library, path, "listing", text, header)
     for number, offset, entry in _numbered(listings):
-        source = sources[number]
+        source = source_ids[number]
         fields = _fields(entry, year, full.get(entry.index))
         existing = find_same(library, fields)
         if existing is None:
@@ -220,7 +221,7 @@ def _import_listings(
                 report.merged += 1
             else:
                 report.unchanged += 1
-        library.add_provenance(paper_id, source, entry.index - offset, entry.line)
+        sources.add_provenance(library, paper_id, source, entry.index - offset, entry.line)
     for _, _, listing in listings:
         report.skipped += sum(1 for p in listing.problems if "skipped" in p.message)
 

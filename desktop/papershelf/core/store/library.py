@@ -7,14 +7,12 @@ window, the command line, a second process) never see half a change.
 
 from __future__ import annotations
 
-import json
-import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 from uuid import uuid4
 
 from papershelf.core import keys, names
@@ -33,19 +31,6 @@ SUMMARY_FIELDS: tuple[str, ...] = (
     "category", "status", "tags_text", "has_code", "score", "key", "added", "read_at",
     "venue", "entry_type",
 )  # fmt: skip
-
-
-class TitleMatch(NamedTuple):
-    """What deciding "same paper" needs of a paper found by its title."""
-
-    id: int
-    key: str
-    first_author: str
-    published: str | None
-    date_inferred: bool
-    doi: str | None
-    arxiv_id: str | None
-    venue: str
 
 
 def now() -> str:
@@ -352,60 +337,6 @@ class Library:
         row = self.conn.execute("SELECT body FROM notes WHERE paper_id = ?", (paper_id,)).fetchone()
         return str(row[0]) if row else ""
 
-    # ------------------------------------------------------ finding the same paper
-
-    def ids_with_doi(self, doi: str) -> list[int]:
-        """Papers with this DOI (DOIs ignore case), oldest first."""
-        variants = list({doi, doi.lower(), doi.upper()})
-        sql = f"SELECT id FROM papers WHERE doi IN ({marks(len(variants))}) ORDER BY id"
-        found = [int(r[0]) for r in self.conn.execute(sql, variants)]
-        if found:
-            return found
-        # Mixed case stored by another program: the index cannot help, a scan of the
-        # papers that have a DOI can.
-        sql = "SELECT id FROM papers WHERE doi IS NOT NULL AND lower(doi) = lower(?) ORDER BY id"
-        return [int(r[0]) for r in self.conn.execute(sql, (doi,))]
-
-    def ids_with_arxiv_base(self, base: str) -> list[int]:
-        """Papers whose arXiv id is ``base`` in any version, oldest first."""
-        rows = self.conn.execute(
-            "SELECT id, arxiv_id FROM papers WHERE arxiv_id >= ? AND arxiv_id < ? ORDER BY id",
-            (base, base + "w"),
-        )
-        return [
-            int(i)
-            for i, found in rows
-            if found == base or re.fullmatch(re.escape(base) + r"v\d+", found)
-        ]
-
-    def title_matches(self, key: str) -> list[TitleMatch]:
-        """Papers whose normalised title is ``key`` (``text.title_key``), oldest first."""
-        rows = self.conn.execute(
-            "SELECT id, key, coalesce(first_author, ''), published, date_inferred, doi, "
-            "arxiv_id, coalesce(venue, '') FROM papers WHERE title_norm = ? ORDER BY id",
-            (key,),
-        )
-        return [
-            TitleMatch(int(i), str(k), a, p, bool(d), doi, ax, v)
-            for i, k, a, p, d, doi, ax, v in rows
-        ]
-
-    def ids_first_authored_by(self, names: Sequence[str]) -> list[int]:
-        """Papers whose first author is one of ``names`` (matched as ``fold`` matches)."""
-        norms = sorted({fold(n) for n in names})
-        ids: list[int] = []
-        for start in range(0, len(norms), _CHUNK):
-            chunk = norms[start : start + _CHUNK]
-            ids.extend(
-                int(r[0])
-                for r in self.conn.execute(
-                    "SELECT pa.paper_id FROM paper_authors pa JOIN authors a ON a.id = "
-                    f"pa.author_id WHERE pa.position = 0 AND a.name_norm IN ({marks(len(chunk))})",
-                    chunk,
-                )
-            )
-        return ids
-
     def keys_of(self, ids: Sequence[int]) -> dict[int, str]:
         """The citation key of each of ``ids``."""
         out: dict[int, str] = {}
@@ -413,40 +344,6 @@ class Library:
             sql = f"SELECT id, key FROM papers WHERE id IN ({marks(len(chunk))})"
             out.update((int(i), str(k)) for i, k in self.conn.execute(sql, list(chunk)))
         return out
-
-    # ------------------------------------------------------ where papers came from
-
-    def source_id(self, document: str, kind: str, digest: str, year: int, header: object) -> int:
-        """The id of the imported document with this SHA-256, recorded when new."""
-        row = self.conn.execute("SELECT id FROM sources WHERE sha256 = ?", (digest,)).fetchone()
-        if row:
-            return int(row[0])
-        with self.write() as conn:
-            cursor = conn.execute(
-                "INSERT INTO sources(document, kind, sha256, captured_year, imported_at, "
-                "header) VALUES (?, ?, ?, ?, ?, ?)",
-                (document, kind, digest, year, now(), json.dumps(header)),
-            )
-        return int(cursor.lastrowid or 0)
-
-    def add_provenance(self, paper_id: int, source_id: int, entry_index: int, line: int) -> None:
-        """Record that a paper was entry ``entry_index`` (at ``line``) of a source."""
-        with self.write() as conn:
-            conn.execute(
-                "INSERT OR IGNORE INTO paper_sources(paper_id, source_id, entry_index, line) "
-                "VALUES (?, ?, ?, ?)",
-                (paper_id, source_id, entry_index, line),
-            )
-
-    def listing_header(self) -> dict[str, object] | None:
-        """The header of the first imported listing: its author and figures."""
-        row = self.conn.execute(
-            "SELECT header FROM sources WHERE kind = 'listing' AND header IS NOT NULL ORDER BY id"
-        ).fetchone()
-        if row is None:
-            return None
-        value = json.loads(row[0])
-        return value if isinstance(value, dict) else None
 
     def all_tags(self) -> list[str]:
         """Every tag name, for completion."""

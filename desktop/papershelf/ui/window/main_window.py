@@ -48,6 +48,7 @@ from papershelf.core.safety import backup
 from papershelf.core.search.facets import Facet, facet_counts, quote_value
 from papershelf.core.search.filter_text import toggle_term
 from papershelf.core.search.query import compile_query
+from papershelf.core.store import sources
 from papershelf.core.store.library import Library
 from papershelf.core.store.opening import open_library
 from papershelf.ui.actions import registry
@@ -373,7 +374,7 @@ class MainWindow(QMainWindow):
         self.facets.populate(
             groups,
             self.filter_edit.text(),
-            self.library.listing_header(),
+            sources.listing_header(self.library),
             self._total,
             more,
         )
