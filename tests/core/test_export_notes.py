@@ -25,16 +25,18 @@ from papershelf.core.io.export_notes import (
     export_notes,
     render_paper,
 )
+from papershelf.core.io.markdown import demote_headings, obsidian_tag
 from papershelf.core.safety import safe_files
 from papershelf.core.safety.safe_files import MAX_NAME_BYTES, safe_filename
 from papershelf.core.store.library import Library
 from papershelf.core.store.opening import open_library
+from papershelf.core.text import latex_to_text
 
 FORBIDDEN = set('/\\:*?"<>|') | {chr(c) for c in range(32)}
 RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{d}{n}" for d in ("COM", "LPT") for n in range(1, 10)}
 FRONT_KEYS = (
-    "title", "authors", "published", "year", "category", "status", "tags", "read_at", "key",
-    "code_urls", "source",
+    "title", "aliases", "authors", "published", "year", "category", "status", "tags", "read_at",
+    "key", "code_urls", "source",
 )  # fmt: skip
 
 
@@ -64,7 +66,11 @@ def assert_valid_name(name: str) -> None:
 
 
 def expected_front(record: dict[str, Any]) -> dict[str, Any]:
-    return {name: record[name] for name in FRONT_KEYS if name != "source"}
+    expected = {name: record.get(name) for name in FRONT_KEYS if name != "source"}
+    expected["aliases"] = [latex_to_text(record["title"])]
+    tags = [obsidian_tag(t) for t in record["tags"]]
+    expected["tags"] = list(dict.fromkeys(t for t in tags if t))
+    return expected
 
 
 # --- front matter -----------------------------------------------------------------------
@@ -347,3 +353,41 @@ def test_a_full_disk_leaves_the_old_file_whole_and_no_temp_file(
     assert "the disk is full" in str(caught.value)
     assert caught.value.report.written == []
     assert files(out) == before  # old files whole, no temp file, manifest as it was
+
+
+# --- Obsidian and the journal's outline (issue 15) ----------------------------------------
+
+OBSIDIAN_TAG = re.compile(r"[\w/-]*[^\W\d][\w/-]*")  # Obsidian's rule for a tag
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [
+        ("to read", "to-read"), ("#theory", "theory"), ("ml/optimisation", "ml/optimisation"),
+        ("2024", "tag-2024"), ("a,b; c", "ab-c"), ("Ünïcode ok", "Ünïcode-ok"), ("#", None),
+    ],
+)  # fmt: skip
+def test_tags_become_obsidian_tags(tag: str, expected: str | None) -> None:
+    found = obsidian_tag(tag)
+    assert found == expected
+    if found is not None:
+        assert OBSIDIAN_TAG.fullmatch(found)
+
+
+def test_headings_in_notes_go_under_the_paper_s_heading() -> None:
+    note = "# Thoughts\n\nText\n\nSetext\n======\n\n```\n# not a heading\n```\n\n##### Deep"
+    assert demote_headings(note, 3) == (
+        "#### Thoughts\n\nText\n\n#### Setext\n\n```\n# not a heading\n```\n\n###### Deep"
+    )
+    assert demote_headings("#hashtag is no heading\n- list\n---", 3) == (
+        "#hashtag is no heading\n- list\n---"
+    )
+
+
+def test_a_journal_note_cannot_break_the_outline(library: Library, out: Path) -> None:
+    paper = library.resolve("xie2023doremi")
+    library.set_note(paper, "# My summary\n\nGood.\n\n## Details")
+    export_notes(library, [paper], out, layout="single")
+    text = (out / JOURNAL_NAME).read_text(encoding="utf-8")
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    assert headings[-2:] == ["#### My summary", "##### Details"]

@@ -287,3 +287,22 @@ def test_an_import_in_the_window_is_one_undo_step(
     qtbot.waitUntil(lambda: window.count_label.text() == "51 of 51 papers")
     window.filter_edit.setText("tag:classic")
     qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+
+
+def test_the_journal_export_names_the_file_it_wrote(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch, summaries
+) -> None:
+    offered: list[str] = []
+
+    def choose(dialog: ExportNotesDialog) -> int:
+        offered.append(dialog.layout_choice.itemText(0))
+        dialog.folder.setText(str(tmp_path / "notes"))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ExportNotesDialog, "exec", choose)
+    window.named_actions["actionExportNotes"].trigger()
+    finish(qtbot, window)
+    journal = tmp_path / "notes" / "reading-journal.md"
+    assert journal.is_file()
+    assert "reading-journal.md" in offered[0]  # the dialog says the name it will write
+    assert str(journal) in summaries[-1]  # and the summary the file it wrote

@@ -151,8 +151,8 @@ def render_journal(papers: Sequence[Paper]) -> str:
             lines += [f"### {markdown.escape_inline(latex_to_text(paper.title))}", ""]
             lines += [info_line(paper), ""]
             note = _note(paper)
-            if note:
-                lines += [note, ""]
+            if note:  # its headings go under the paper's, which is a third level
+                lines += [markdown.demote_headings(note, 3), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -164,14 +164,18 @@ def source_url(paper: Paper) -> str | None:
 
 def render_paper(paper: Paper) -> str:
     """The per-paper layout: YAML front matter, the title, the note, the abstract."""
+    tags = [markdown.obsidian_tag(t) for t in paper.tags]
     fields = {
         "title": paper.title,
+        # Obsidian's own properties: links to the title find the note, and tags are
+        # searchable there (its tag rules: no spaces, no "#").
+        "aliases": [latex_to_text(paper.title)],
         "authors": [display(a) for a in paper.authors],
         "published": paper.published,
         "year": paper.year,
         "category": paper.category,
         "status": paper.status,
-        "tags": list(paper.tags),
+        "tags": list(dict.fromkeys(t for t in tags if t)),
         "read_at": paper.read_at,
         "key": paper.key,
         "code_urls": list(paper.code_urls),

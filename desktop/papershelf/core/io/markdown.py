@@ -66,6 +66,68 @@ def close_fences(text: str) -> str:
     return f"{text.rstrip()}\n{open_fence}"
 
 
+_ATX_HEADING = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)")
+_SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+# A line that starts a list item, a quote or a table row is no setext heading's text.
+_NOT_PARAGRAPH = re.compile(r"^ {0,3}(?:[-+*][ \t]|\d{1,9}[.)][ \t]|>|\|)")
+
+
+def demote_headings(text: str, levels: int) -> str:
+    """Every heading of ``text`` ``levels`` deeper (at most 6), code blocks left alone.
+
+    A note pasted under a paper's heading keeps its own outline inside that paper's,
+    instead of a "# Thoughts" in it cutting the reading journal's outline in two.
+    Setext headings (a line underlined with === or ---) become ATX ones.
+    """
+    out: list[str] = []
+    fence: str | None = None
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        mark = _FENCE.match(line)
+        if mark:
+            marker = mark.group(1)
+            if fence is None:
+                fence = marker
+            elif marker[0] == fence[0] and len(marker) >= len(fence):
+                fence = None
+            out.append(line)
+            continue
+        if fence is not None:
+            out.append(line)
+            continue
+        heading = _ATX_HEADING.match(line)
+        if heading:
+            depth = min(len(heading.group(2)) + levels, 6)
+            out.append(heading.group(1) + "#" * depth + line[heading.end() :])
+            continue
+        underline = _SETEXT_UNDERLINE.match(line)
+        if underline and out and out[-1].strip() and i > 0 and not _FENCE.match(lines[i - 1]):
+            depth = min((1 if underline.group(1)[0] == "=" else 2) + levels, 6)
+            previous = out[-1]
+            if not (
+                _ATX_HEADING.match(previous)
+                or _NOT_PARAGRAPH.match(previous)
+                or previous.startswith((" " * 4, "\t"))
+            ):
+                out[-1] = "#" * depth + " " + previous.strip()
+                continue
+        out.append(line)
+    return "\n".join(out)
+
+
+def obsidian_tag(tag: str) -> str | None:
+    """A tag as Obsidian's properties take one: no spaces or "#", not digits alone.
+
+    Obsidian allows letters, digits, "_", "-" and "/" (for nested tags); spaces become
+    "-". None when nothing of the tag is left.
+    """
+    text = re.sub(r"\s+", "-", tag.strip().lstrip("#"))
+    text = re.sub(r"[^\w/-]", "", text).strip("/")
+    if not text:
+        return None
+    return text if re.search(r"[^\W\d]", text) else f"tag-{text}"
+
+
 def web_link(label: str, url: str | None) -> str | None:
     """A Markdown link to an http(s) URL, or None for anything else (file:, javascript:)."""
     if not url:

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from papershelf.core.errors import LibraryError, QueryCancelled
 from papershelf.core.fields import Paper
-from papershelf.core.io.export_notes import export_notes
+from papershelf.core.io.export_notes import JOURNAL_NAME, export_notes
 from papershelf.core.io.interchange import (
     export_biblatex,
     export_bibtex,
@@ -81,6 +81,12 @@ FORMATS: dict[str, tuple[str, Callable[[list[Paper]], str]]] = {
     "CSV for spreadsheets (.csv)": (".csv", lambda papers: export_csv(papers, bom=True)),
 }
 _SHOW_PROBLEMS = 15
+
+
+def _papers(count: int) -> str:
+    return f"{count:,} paper{'' if count == 1 else 's'}"
+
+
 _RECORDS_CHUNK = 1000  # records read per progress report in a references export
 
 
@@ -116,7 +122,7 @@ class ExportNotesDialog(QDialog):
         self.setWindowTitle("Export Notes to Markdown")
         self.scopes = ScopeChooser(counts)
         self.layout_choice = QComboBox()
-        self.layout_choice.addItem("One reading journal (notes.md)", "single")
+        self.layout_choice.addItem(f"One reading journal ({JOURNAL_NAME})", "single")
         self.layout_choice.addItem("One file per paper, for Obsidian (KEY.md)", "per-paper")
         self.folder = QLineEdit(folder)
         browse = QPushButton("Choose…")
@@ -280,9 +286,12 @@ class Exchange:
             ]
             details += [f"Not Papershelf's, so written beside it: {p.name}" for p in report.foreign]
             details += report.errors
+            files = [*report.written, *report.unchanged, *report.skipped_edited]
+            # The reading journal is one file: name it, not only its folder.
+            where = files[0] if layout == "single" and files else report.folder
             self._tell(
                 "Export Notes",
-                f"Notes of {count:,} papers in {report.folder}: {report.summary()}.",
+                f"Notes of {_papers(count)} in {where}: {report.summary()}.",
                 details,
             )
 
