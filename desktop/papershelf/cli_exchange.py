@@ -13,7 +13,12 @@ from typing import Any
 
 from papershelf.core.errors import LibraryError
 from papershelf.core.io.export_notes import JOURNAL_NAME, LAYOUTS, export_notes, render_journal
-from papershelf.core.io.interchange import export_bibtex, export_csl_json, export_csv
+from papershelf.core.io.interchange import (
+    export_bibtex,
+    export_csl_json,
+    export_csv,
+    export_ris,
+)
 from papershelf.core.safety.safe_files import (
     Interrupted,
     descriptor_of,
@@ -22,7 +27,7 @@ from papershelf.core.safety.safe_files import (
 )
 from papershelf.core.store.library import Library
 
-EXPORT_FORMATS = ("notes", "bibtex", "csv", "json")
+EXPORT_FORMATS = ("notes", "bibtex", "ris", "csv", "json")
 
 _EXPORT_HELP = f"""\
 what to export:
@@ -32,6 +37,7 @@ what to export:
            YAML front matter. Re-exporting rewrites only files Papershelf wrote that
            were not edited since; edited files and other files are left alone.
   bibtex   a .bib file keyed by citation key
+  ris      RIS (.ris), for Zotero, Mendeley, JabRef and EndNote; ID is the citation key
   csv      UTF-8 CSV, one row per paper, lists joined with "; "
   json     CSL-JSON, for pandoc --citeproc, Zotero and other CSL processors
 
@@ -44,11 +50,12 @@ _NOTHING_EXPORTED = "interrupted: nothing was exported"
 
 
 def add_import_command(commands: Any) -> None:
-    """``import FILE...``: BibTeX files and seed documents."""
+    """``import FILE...``: BibTeX, RIS and CSL-JSON files, and seed documents."""
     importer = commands.add_parser(
         "import",
-        help="import BibTeX files or seed documents",
-        description="Import BibTeX (.bib) files or Papershelf seed documents. Papers "
+        help="import BibTeX, RIS or CSL-JSON files, or seed documents",
+        description="Import BibTeX (.bib), RIS (.ris) or CSL-JSON (.json) files, or "
+        "Papershelf seed documents. Papers "
         "already in the library (same DOI, arXiv id, or title and first author) are "
         "merged, not doubled. Reports added / merged / unchanged / skipped.",
     )
@@ -56,18 +63,19 @@ def add_import_command(commands: Any) -> None:
 
 
 def add_export_command(commands: Any) -> None:
-    """``export notes|bibtex|csv|json --out PATH [--layout ...] [QUERY]``."""
+    """``export notes|bibtex|ris|csv|json --out PATH [--layout ...] [QUERY]``."""
     export = commands.add_parser(
         "export",
-        help="export notes as Markdown, or references as BibTeX, CSV or CSL-JSON",
+        help="export notes as Markdown, or references as BibTeX, RIS, CSV or CSL-JSON",
         epilog=_EXPORT_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    formats = export.add_subparsers(dest="what", metavar="{notes,bibtex,csv,json}")
+    formats = export.add_subparsers(dest="what", metavar="{" + ",".join(EXPORT_FORMATS) + "}")
     formats.required = True
     helps = {
         "notes": "Markdown: a reading journal, or one KEY.md per paper",
         "bibtex": "a .bib file",
+        "ris": "a .ris file",
         "csv": "a CSV file",
         "json": "CSL-JSON",
     }
@@ -134,7 +142,12 @@ def run_export(args: argparse.Namespace, library: Library) -> int:
     query = " ".join(args.query)
     to_stdout = _is_stdout(args.out)
     if args.what != "notes":
-        render = {"bibtex": export_bibtex, "csv": export_csv, "json": export_csl_json}
+        render = {
+            "bibtex": export_bibtex,
+            "ris": export_ris,
+            "csv": export_csv,
+            "json": export_csl_json,
+        }
         try:
             papers = library.papers(library.search(query, sort="key"))
             text = render[args.what](papers)

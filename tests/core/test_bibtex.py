@@ -383,7 +383,8 @@ def test_import_files_takes_bibtex_and_seed_documents_together(tmp_path: Path) -
         report = import_files(lib, [*sorted(SEEDS.glob("*.txt")), bib, junk])
         assert report.added == 51
         assert lib.count() == 51
-        assert any("notes.txt: not BibTeX, RIS, CSL-JSON or a seed document" in p for p in report.problems)
+        message = "notes.txt: not BibTeX, RIS, CSL-JSON or a seed document"
+        assert any(message in p for p in report.problems)
 
 
 # --- CSV and CSL-JSON --------------------------------------------------------------------

@@ -8,8 +8,11 @@ What RIS cannot carry, and so does not come back from a round trip: whether the
 author list was cut short (RIS has no "et al."; an author named "et al." or "others"
 is read as that mark), other keys a paper had (aliases), whether the date was only
 inferred, category, score, code links (found again in the abstract), ``inbook``
-apart from ``incollection`` (both are chapters), and ``extra`` fields other than
-those with a RIS tag (address, edition, series, language, short title, ISSN, type).
+apart from ``incollection`` (both are chapters), a proceedings volume with authors
+(RIS's CONF is a paper in proceedings unless it has none), the publisher of a thesis or
+report that names no institution (RIS's publisher is its institution), and ``extra``
+fields other than those with a RIS tag (address, edition, series, language, short
+title, ISSN, type).
 Everything else comes back as it was, and a tag Papershelf has no field for is kept
 in ``extra`` (as ``ris-xx``) so that it goes out again.
 

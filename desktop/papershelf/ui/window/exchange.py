@@ -32,7 +32,12 @@ from PySide6.QtWidgets import (
 
 from papershelf.core.errors import LibraryError, QueryCancelled
 from papershelf.core.io.export_notes import export_notes
-from papershelf.core.io.interchange import export_bibtex, export_csl_json, export_csv
+from papershelf.core.io.interchange import (
+    export_bibtex,
+    export_csl_json,
+    export_csv,
+    export_ris,
+)
 from papershelf.core.safety.safe_files import describe_os_error, write_output
 from papershelf.core.search.query import CompiledQuery
 from papershelf.core.store.library import Library
@@ -49,6 +54,7 @@ SCOPES = (
 FORMATS = {
     "BibTeX (.bib)": (".bib", export_bibtex),
     "CSL-JSON for pandoc (.json)": (".json", export_csl_json),
+    "RIS for Zotero, EndNote, Mendeley (.ris)": (".ris", export_ris),
     "CSV (.csv)": (".csv", export_csv),
 }
 _SHOW_PROBLEMS = 15
@@ -257,7 +263,7 @@ class Exchange:
         )  # fmt: skip
 
     def export_references(self) -> None:
-        """File > Export References: BibTeX, CSL-JSON or CSV of a scope, to one file."""
+        """File > Export References: BibTeX, CSL-JSON, RIS or CSV of a scope, to one file."""
         if self._busy("Export References"):
             return
         counts = self._counts()
@@ -311,14 +317,14 @@ class Exchange:
         )  # fmt: skip
 
     def choose_and_import(self) -> None:
-        """File > Import: BibTeX files or seed documents."""
+        """File > Import: BibTeX, RIS or CSL-JSON files, or seed documents."""
         if self._busy("Import"):
             return
         files, _ = QFileDialog.getOpenFileNames(
             self.window,
             "Import",
             self.last_folder,
-            "BibTeX and seed documents (*.bib *.bibtex *.txt);;All files (*)",
+            "References and seed documents (*.bib *.bibtex *.ris *.json *.txt);;All files (*)",
         )
         if files:
             self.import_paths([Path(f) for f in files])
