@@ -332,6 +332,20 @@ def _is_texts(v: object) -> bool:
     return isinstance(v, list) and all(isinstance(x, str) for x in v)
 
 
+_BRACE = re.compile(r"(?<!\\)[{}]")
+
+
+def _balanced(raw: str) -> bool:
+    """Whether an ``extra`` value can be written into a BibTeX field as it is (as BibTeX
+    files give them): its braces, other than escaped ones, close in order."""
+    depth = 0
+    for match in _BRACE.finditer(raw):
+        depth += 1 if match.group(0) == "{" else -1
+        if depth < 0:
+            return False
+    return depth == 0
+
+
 def _is_text(v: object) -> bool:
     return isinstance(v, str)
 
@@ -356,7 +370,7 @@ _CHECKS: dict[str, Callable[[object], bool]] = {
     "url": _is_optional_text,
     "score": lambda v: v is None or (isinstance(v, int | float) and not isinstance(v, bool)),
     "extra": lambda v: isinstance(v, dict) and all(
-        isinstance(k, str) and isinstance(x, str) for k, x in v.items()
+        isinstance(k, str) and isinstance(x, str) and _balanced(x) for k, x in v.items()
     ),
     "title": lambda v: isinstance(v, str) and bool(v.strip()),
 }  # fmt: skip
