@@ -306,6 +306,26 @@ def test_an_id_the_library_cannot_keep_is_reported(tmp_path: Path) -> None:
         assert "fine:key" not in problems and lib.search("key:fine:key")
 
 
+def test_a_paper_twice_in_one_file_is_added_once_and_an_unusable_id_is_no_alias(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "TY  - JOUR\nID  - a1\nTI  - Deep Nets\nAU  - Doe, Jane\nDO  - 10.1/abc\nER  - \n"
+        "TY  - JOUR\nID  - 42\nTI  - Deep nets, revised\nAU  - Doe, Jane\nDO  - 10.1/ABC\n"
+        "KW  - x\nER  - \n"
+    )
+    with open_library(tmp_path / "l.sqlite", seed=False) as lib:
+        report = import_files(lib, [write(tmp_path, text)])
+        assert (report.added, report.merged) == (1, 1)
+        assert lib.count() == 1 and lib.search("tag:x") == lib.search("key:a1")
+        assert report.merges == ["refs.ris: reference '42' (line 7) merged into a1"]
+        assert report.problems == [
+            "refs.ris: reference '42' (line 7): a key of digits alone would read as a paper "
+            "id; not kept"
+        ]
+        assert lib.papers(lib.search("key:a1"))[0].aliases == []  # "42" would read as an id
+
+
 # --- hostile files ------------------------------------------------------------------------
 
 

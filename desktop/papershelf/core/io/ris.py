@@ -90,16 +90,14 @@ _ESCAPED_TAG = re.compile(r" +[A-Z][A-Z0-9] {1,2}-(?: |$)")
 def _ris_name(form: str) -> str:
     """A name as RIS writes it: "Family, Given, Suffix"; a corporate name whole.
 
-    A corporate name with a comma is braced, else a reader would split it; a person
-    known by a family name of several words alone ("van Gogh") gets a trailing comma,
-    else the reader would take them for a corporate name.
+    A corporate name with a comma is braced, else a reader would split it there.
     """
     p = names.parts(form)
     if p.literal:
         return "{" + p.literal + "}" if "," in p.literal else p.literal
     family = " ".join(w for w in (p.particle, p.family) if w)
     if not (p.given or p.suffix):
-        return f"{family}," if " " in family else family
+        return family  # "Plato"
     return ", ".join([family, p.given, *([p.suffix] if p.suffix else [])])
 
 
