@@ -379,6 +379,15 @@ def test_a_50_mb_file_ends_with_a_report_well_within_30_s(tmp_path: Path) -> Non
     assert len(report.problems) <= 102
 
 
+@pytest.mark.parametrize("tag", ["KW", "AU", "N1", "SN"])
+def test_a_reference_with_100_000_of_one_tag_ends_well_within_30_s(tag: str) -> None:
+    text = "TY  - JOUR\nTI  - Many\n" + "".join(f"{tag}  - v{i}, x\n" for i in range(100_000))
+    start = time.monotonic()
+    file = parse_ris(text + "ER  - \n")
+    assert time.monotonic() - start < 30
+    assert len(file.papers) == 1
+
+
 ris_text = st.one_of(
     st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\x00"),
             max_size=60),

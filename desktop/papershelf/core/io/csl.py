@@ -251,8 +251,10 @@ def _date(value: object) -> str | None:
 def _keywords(value: object) -> list[str]:
     raw = [_text(v) for v in value] if isinstance(value, list) else _text(value).split(",")
     tags: list[str] = []
+    seen: set[str] = set()
     for tag in map(_one_line, raw):
-        if tag and fold(tag) not in {fold(t) for t in tags}:
+        if tag and fold(tag) not in seen:
+            seen.add(fold(tag))
             tags.append(tag)
     return tags
 

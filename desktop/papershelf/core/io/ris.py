@@ -365,6 +365,84 @@ def _date(values: Iterable[str]) -> str | None:
     return best
 
 
+def _entry_type(kind: str, has_authors: bool, rec: _Record) -> str:
+    """The entry type of a RIS type; M3 tells a master's thesis and a manual."""
+    entry_type = _TYPE_IN.get(kind, "misc")
+    if kind == "CONF" and not has_authors:
+        entry_type = "proceedings"  # a conference's proceedings volume, by its editors
+    kinds_of_work = rec.take("M3")
+    if kind == "THES" and any(_MASTERS_WORDS.search(m) for m in kinds_of_work):
+        entry_type = "mastersthesis"
+    if kind == "RPRT" and any(m.strip().casefold() == "manual" for m in kinds_of_work):
+        entry_type = "manual"
+    standard = (_PHD.casefold(), _MASTERS.casefold(), _MANUAL.casefold())
+    rec.put_back("M3", [m for m in kinds_of_work if m.strip().casefold() not in standard])
+    return entry_type
+
+
+def _identifiers(rec: _Record) -> tuple[str | None, str | None, str | None]:
+    """DOI (EndNote may put it in M3), URL, and the arXiv id (AN "arXiv:ID", or the URL)."""
+    doi = normalize_doi(rec.first("DO"))
+    kinds_of_work = rec.tags.get("M3", [])
+    if doi is None and kinds_of_work and normalize_doi(kinds_of_work[0]):
+        doi = normalize_doi(kinds_of_work.pop(0))
+    url = rec.first("UR") or None
+    found = None
+    accession = rec.take("AN")
+    for candidate in accession:
+        found = arxiv_id({"eprint": candidate}, None)
+        if found:
+            accession.remove(candidate)
+            break
+    rec.put_back("AN", accession)
+    found = found or arxiv_id({"url": url or ""}, doi)
+    if found and [d.strip().casefold() for d in rec.tags.get("DB", [])] == ["arxiv"]:
+        rec.take("DB")
+    return doi, url, found
+
+
+def _publishers(rec: _Record, kind: str) -> tuple[str, str]:
+    """Publisher and institution: the first PB is the type's own, a second the other."""
+    publishers = rec.take("PB")
+    own, other = [_one_line(p) for p in [*publishers, "", ""][:2]]
+    rec.put_back("PB", publishers[2:])
+    return (other, own) if kind in _INSTITUTION_FIRST else (own, other)
+
+
+def _isbn_and_issn(rec: _Record) -> tuple[str, str]:
+    isbn, issn = "", ""
+    for number in rec.take("SN"):
+        if _ISSN.fullmatch(number) and not issn:
+            issn = number.strip()
+        elif not isbn:
+            isbn = number.strip()
+        else:
+            rec.put_back("SN", [number])
+    return isbn, issn
+
+
+def _pages(rec: _Record) -> str:
+    """SP, whole ("123-145") or with EP as its end."""
+    pages, end = rec.first("SP"), rec.first("EP")
+    if end and pages and not re.search(r"[-\u2010-\u2015]", pages):
+        return _one_line(f"{pages}-{end}")
+    if end and pages:
+        rec.put_back("EP", [end])
+    return _one_line(pages or end)
+
+
+def _keywords(rec: _Record) -> list[str]:
+    """Tags: one a KW line (a line that runs on is another keyword, as Zotero reads it)."""
+    tags: list[str] = []
+    seen: set[str] = set()
+    for value in rec.take("KW"):
+        for tag in (_one_line(t) for t in value.split("\n")):
+            if tag and fold(tag) not in seen:
+                seen.add(fold(tag))
+                tags.append(tag)
+    return tags
+
+
 def _interpret(raw: dict[str, list[str]], line: int) -> BibPaper | str:
     """The paper a reference describes, or why it cannot be imported."""
     rec = _Record(raw)
@@ -375,99 +453,48 @@ def _interpret(raw: dict[str, list[str]], line: int) -> BibPaper | str:
     if len(title) > MAX_TITLE_CHARS:
         title = title[: MAX_TITLE_CHARS - 1] + "…"
     authors, truncated = _people(rec.take("AU") or rec.take("A1"))
-    editor_tag = "A3" if kind == "BOOK" else "A2"
-    editors, _ = _people(rec.take("ED") or rec.take(editor_tag))
-    entry_type = _TYPE_IN.get(kind, "misc")
-    if kind == "CONF" and not authors:
-        entry_type = "proceedings"  # a conference's proceedings volume, by its editors
-    kinds_of_work = rec.take("M3")
-    standard = (_PHD.casefold(), _MASTERS.casefold(), _MANUAL.casefold())
-    if kind == "THES" and any(_MASTERS_WORDS.search(m) for m in kinds_of_work):
-        entry_type = "mastersthesis"
-    if kind == "RPRT" and any(m.strip().casefold() == "manual" for m in kinds_of_work):
-        entry_type = "manual"
-    others = [m for m in kinds_of_work if m.strip().casefold() not in standard]
-    published = _date(rec.take("DA") + rec.take("Y1") + rec.take("PY"))
-    doi = normalize_doi(rec.first("DO"))
-    if doi is None and others and normalize_doi(others[0]):  # EndNote's DOI in M3
-        doi = normalize_doi(others.pop(0))
-    rec.put_back("M3", others)
-    url = rec.first("UR") or None
-    found_arxiv = None
-    accession = rec.take("AN")
-    for candidate in accession:
-        found_arxiv = arxiv_id({"eprint": candidate}, None)
-        if found_arxiv:
-            accession.remove(candidate)
-            break
-    rec.put_back("AN", accession)
-    found_arxiv = found_arxiv or arxiv_id({"url": url or ""}, doi)
-    if found_arxiv and [d.strip().casefold() for d in rec.tags.get("DB", [])] == ["arxiv"]:
-        rec.take("DB")
-    publishers = rec.take("PB")
-    own, other = [*publishers, "", ""][:2]
-    rec.put_back("PB", publishers[2:])
-    publisher, institution = (other, own) if kind in _INSTITUTION_FIRST else (own, other)
-    isbn, issn = "", ""
-    for number in rec.take("SN"):
-        if _ISSN.fullmatch(number) and not issn:
-            issn = number.strip()
-        elif not isbn:
-            isbn = number.strip()
-        else:
-            rec.put_back("SN", [number])
-    pages = rec.first("SP")
-    end = rec.first("EP")
-    if end and pages and not re.search(r"[-\u2010-\u2015]", pages):
-        pages = f"{pages}-{end}"
-    elif end and not pages:
-        pages = end
-    elif end:
-        rec.put_back("EP", [end])
+    editors, _ = _people(rec.take("ED") or rec.take("A3" if kind == "BOOK" else "A2"))
+    entry_type = _entry_type(kind, bool(authors), rec)
+    doi, url, found_arxiv = _identifiers(rec)
+    publisher, institution = _publishers(rec, kind)
+    isbn, issn = _isbn_and_issn(rec)
     abstract = rec.first("AB", "N2").strip()
     venue = _one_line(rec.first("T2", "JF", "JO", "BT", "JA"))
     for tag in ("T1", "TI", "N2", "AB", "JF", "JO", "BT", "JA"):  # repeats of what was read
         kept = [v for v in rec.tags.get(tag, []) if _one_line(v) not in (title, venue, abstract)]
         rec.tags[tag] = kept
-    tags: list[str] = []
-    for value in rec.take("KW"):
-        for tag in (_one_line(t) for t in value.split("\n")):
-            if tag and fold(tag) not in {fold(t) for t in tags}:
-                tags.append(tag)
-    notes = [n.strip("\n").rstrip() for n in rec.take("N1")]
-    key = _one_line(rec.first("ID"))
-    affiliations = [a for a in (_one_line(v) for v in rec.take("AD")) if a]
-    volume, number = _one_line(rec.first("VL")), _one_line(rec.first("IS"))
-    extra = rec.rest()  # last: what no field took
-    if kind in ("THES", "RPRT") and "ris-m3" in extra:
-        extra["type"] = extra.pop("ris-m3")  # a thesis's or report's own kind: BibTeX's type
-    if issn:
-        extra["issn"] = bibtex_text.encode(issn)
     fields = PaperFields(
         title=title,
         authors=authors,
-        affiliations=affiliations,
+        affiliations=[a for a in (_one_line(v) for v in rec.take("AD")) if a],
         abstract=abstract,
-        published=published,
+        published=_date(rec.take("DA") + rec.take("Y1") + rec.take("PY")),
         authors_truncated=truncated,
         doi=doi,
         arxiv_id=found_arxiv,
         url=url,
         entry_type=entry_type,
         venue=venue,
-        volume=volume,
-        number=number,
-        pages=_one_line(pages),
-        publisher=_one_line(publisher),
+        volume=_one_line(rec.first("VL")),
+        number=_one_line(rec.first("IS")),
+        pages=_pages(rec),
+        publisher=publisher,
         editors=editors,
-        institution=_one_line(institution),
+        institution=institution,
         isbn=isbn,
-        extra=extra,
     )
     fields.code_urls = code_urls(" ".join(filter(None, [abstract, url])))
     fields.has_code = bool(fields.code_urls)
-    return BibPaper(line=line, key=key, fields=fields, tags=tags,
-                    note="\n\n".join(n for n in notes if n.strip()))  # fmt: skip
+    tags = _keywords(rec)
+    notes = [n.strip("\n").rstrip() for n in rec.take("N1")]
+    key = _one_line(rec.first("ID"))
+    fields.extra = rec.rest()  # last: what no field took
+    if kind in _INSTITUTION_FIRST and "ris-m3" in fields.extra:
+        fields.extra["type"] = fields.extra.pop("ris-m3")  # a thesis's kind: BibTeX's type
+    if issn:
+        fields.extra["issn"] = bibtex_text.encode(issn)
+    note = "\n\n".join(n for n in notes if n.strip())
+    return BibPaper(line=line, key=key, fields=fields, tags=tags, note=note)
 
 
 def looks_like_ris(head: str) -> bool:
