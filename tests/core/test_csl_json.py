@@ -265,6 +265,10 @@ def test_zotero_csl_json(tmp_path: Path) -> None:
         ('[{"type": "book", "title": "x"},', "line 1: not valid JSON"),
         ("\x00\x01\x02" * 5000, "is a binary file, not CSL-JSON"),
         ("", "line 1: not valid JSON"),
+        (
+            '[{"key": "a1", "entry_type": "misc", "title": "x", "authors": ["A B"]}]',
+            "is the output of `list --format json`, not CSL-JSON",
+        ),
     ],
 )
 def test_files_that_are_not_csl_json_say_so_in_one_line(

@@ -433,6 +433,12 @@ def parse_csl_json(text: str, name: str = "") -> ReadFile:
     if not isinstance(data, list):
         file.problem(f"is {_kind_of(data)}, not a CSL-JSON list of items; nothing imported")
         return file
+    first = data[0] if data else None
+    if isinstance(first, dict) and "entry_type" in first and "key" in first and "type" not in first:
+        # Read as CSL it would lose its authors, dates and identifiers: say so instead.
+        file.problem("is the output of `list --format json`, not CSL-JSON (`export json` "
+                     "writes CSL-JSON); nothing imported")  # fmt: skip
+        return file
     for index, item in enumerate(data, 1):
         paper, problems = csl_paper(item, index)
         for problem in problems:
