@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reference_corpus import add_corpus, same_as
 
+from papershelf.core.dates import real_date
 from papershelf.core.fields import DESCRIBING, Paper, PaperFields
 from papershelf.core.io.csl import csl_item, csl_paper, export_csl_json, parse_csl_json
 from papershelf.core.io.importer import detect_kind, import_files
@@ -286,7 +287,8 @@ def test_odd_items_are_skipped_with_a_reason(tmp_path: Path) -> None:
         [1, 2], None, "text", {"type": "book"}, {"title": ["not", "text"]},
         {"title": "Good", "author": "not a list", "issued": "2017", "volume": 3,
          "custom": {"papershelf": {"tags": "not a list", "score": "high", "nope": 1,
-                                   "extra": {"note": "} breaks BibTeX {"}}}},
+                                   "extra": {"note": "} breaks BibTeX {"}, "title": " ",
+                                   "authors": [1, "x"], "published": "2017-02-30"}}},
         {"title": "Nested", "author": [[[[]]]], "editor": [{"family": {"x": 1}}],
          "issued": {"date-parts": [[99999, -1]]}, "custom": []},
     ]  # fmt: skip
@@ -299,7 +301,7 @@ def test_odd_items_are_skipped_with_a_reason(tmp_path: Path) -> None:
         "item 3: is text, not a CSL item; skipped",
     ]
     assert "item 4: no title; skipped" in file.problems
-    for name in ("tags", "score", "nope", "extra"):
+    for name in ("tags", "score", "nope", "extra", "title", "authors", "published"):
         assert f"item 6: custom.papershelf.{name} is not what Papershelf writes; ignored" in (
             file.problems
         )
@@ -326,12 +328,12 @@ csl_keys = st.sampled_from(
     ["title", "type", "author", "editor", "issued", "date-parts", "family", "given", "literal",
      "custom", "papershelf", "tags", "page", "id", "raw", "extra", "keyword", "published"]
 )  # fmt: skip
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-    lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(csl_keys, children, max_size=6)
-    ),
-    max_leaves=30,
+leaves = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
+shallow = leaves | st.lists(leaves, max_size=4) | st.dictionaries(csl_keys, leaves, max_size=6)
+json_values = (
+    shallow
+    | st.lists(shallow, max_size=4)
+    | st.dictionaries(csl_keys, shallow | st.lists(shallow, max_size=3), max_size=6)
 )
 
 
@@ -351,10 +353,24 @@ items = json_values | st.fixed_dictionaries(
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(item=items)
-def test_no_item_raises(item: object) -> None:
+def test_no_item_raises_and_every_paper_is_well_formed(item: object) -> None:
     paper, problems = csl_paper(item, 1)
-    assert isinstance(paper, str) or paper.fields.title.strip()
     assert all(isinstance(p, str) for p in problems)
+    if isinstance(paper, str):
+        return
+    f = paper.fields
+    assert isinstance(f.title, str) and f.title.strip()
+    assert f.published is None or real_date([int(p) for p in f.published.split("-")]) == (
+        f.published
+    )
+    for name in ("authors", "editors", "affiliations", "code_urls"):
+        assert all(isinstance(v, str) for v in getattr(f, name)), name
+    assert all(isinstance(t, str) for t in [*paper.tags, *paper.aliases])
+    assert all(isinstance(k, str) and isinstance(v, str) for k, v in f.extra.items())
+    for name in ("doi", "arxiv_id", "url"):
+        assert getattr(f, name) is None or isinstance(getattr(f, name), str), name
+    assert f.score is None or isinstance(f.score, int | float)
+    assert isinstance(paper.note, str) and isinstance(paper.key, str)
 
 
 def test_a_paper_with_every_field_empty_goes_out_and_back(tmp_path: Path) -> None:
