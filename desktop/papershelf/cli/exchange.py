@@ -18,6 +18,7 @@ from papershelf.core.io.interchange import (
     export_bibtex,
     export_csl_json,
     export_csv,
+    export_ris,
 )
 from papershelf.core.safety.safe_files import (
     Interrupted,
@@ -27,7 +28,7 @@ from papershelf.core.safety.safe_files import (
 )
 from papershelf.core.store.library import Library
 
-EXPORT_FORMATS = ("notes", "bibtex", "biblatex", "csv", "json")
+EXPORT_FORMATS = ("notes", "bibtex", "biblatex", "ris", "csv", "json")
 
 _EXPORT_HELP = f"""\
 what to export:
@@ -39,6 +40,7 @@ what to export:
   bibtex   a .bib file keyed by citation key, each entry of its own type
   biblatex a .bib file for biblatex and biber: date at its precision, journaltitle,
            eprint with eprinttype
+  ris      RIS (.ris), for Zotero, Mendeley, JabRef and EndNote; ID is the citation key
   csv      CSV for spreadsheets, one row per paper, lists joined with "; "; UTF-8
            with a byte-order mark (--no-bom: without); cells that would run as
            formulas (=, +, -, @) start with an apostrophe
@@ -67,11 +69,12 @@ def run(args: argparse.Namespace, library: Library) -> int:
 
 
 def add_import_command(commands: Any) -> None:
-    """``import FILE...``: BibTeX files and seed documents."""
+    """``import FILE...``: BibTeX, RIS and CSL-JSON files, and seed documents."""
     importer = commands.add_parser(
         "import",
-        help="import BibTeX files or seed documents",
-        description="Import BibTeX (.bib) files or Papershelf seed documents. Papers "
+        help="import BibTeX, RIS or CSL-JSON files, or seed documents",
+        description="Import BibTeX (.bib), RIS (.ris) or CSL-JSON (.json) files, or "
+        "Papershelf seed documents. Papers "
         "already in the library (same DOI, arXiv id, or title and first author) are "
         "merged, not doubled. Reports added / merged / unchanged / skipped.",
     )
@@ -79,19 +82,20 @@ def add_import_command(commands: Any) -> None:
 
 
 def add_export_command(commands: Any) -> None:
-    """``export notes|bibtex|csv|json --out PATH [--layout ...] [QUERY]``."""
+    """``export notes|bibtex|ris|csv|json --out PATH [--layout ...] [QUERY]``."""
     export = commands.add_parser(
         "export",
-        help="export notes as Markdown, or references as BibTeX, CSV or CSL-JSON",
+        help="export notes as Markdown, or references as BibTeX, RIS, CSV or CSL-JSON",
         epilog=_EXPORT_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    formats = export.add_subparsers(dest="what", metavar="{notes,bibtex,biblatex,csv,json}")
+    formats = export.add_subparsers(dest="what", metavar="{" + ",".join(EXPORT_FORMATS) + "}")
     formats.required = True
     helps = {
         "notes": "Markdown: a reading journal, or one KEY.md per paper",
         "bibtex": "a .bib file",
         "biblatex": "a .bib file for biblatex and biber",
+        "ris": "a .ris file",
         "csv": "a CSV file",
         "json": "CSL-JSON",
     }
@@ -165,6 +169,7 @@ def run_export(args: argparse.Namespace, library: Library) -> int:
         render = {
             "bibtex": export_bibtex,
             "biblatex": export_biblatex,
+            "ris": export_ris,
             "csv": lambda papers: export_csv(papers, bom=not args.no_bom),
             "json": export_csl_json,
         }

@@ -1,4 +1,4 @@
-"""Reference exports: BibTeX, CSV and CSL-JSON, from the papers ``Library.papers`` gives.
+"""Reference exports: BibTeX, CSV, RIS and CSL-JSON, from the papers ``Library.papers`` gives.
 
 Each function takes papers and returns text, so the command line writes it to a file
 or stdout and the window to whatever the reader picks. The output is deterministic
@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal
+from typing import Literal
 
 from papershelf.core import names
 from papershelf.core.fields import FIELDS, Paper
 from papershelf.core.io import bibtex_text
-from papershelf.core.text import latex_to_text
+from papershelf.core.io.csl import export_csl_json as export_csl_json  # one place for exports
+from papershelf.core.io.ris import export_ris as export_ris
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
@@ -199,57 +199,3 @@ def export_csv(
     for paper in papers:
         writer.writerow([_csv_value(getattr(paper, name)) for name in fields])
     return out.getvalue()
-
-
-# ------------------------------------------------------------------ CSL-JSON
-
-
-def _csl_name(name: str) -> dict[str, str]:
-    """A CSL name: its parts, a particle as citeproc's "non-dropping-particle"."""
-    p = names.parts(name)
-    if p.literal or not p.given:
-        return {"literal": p.literal or names.display(name)}
-    person = {"family": p.family, "given": p.given}
-    if p.particle:
-        person["non-dropping-particle"] = p.particle
-    if p.suffix:
-        person["suffix"] = p.suffix
-    return person
-
-
-def csl_item(paper: Paper) -> dict[str, Any]:
-    """One CSL-JSON item. Titles and abstracts show their LaTeX math as Unicode text.
-
-    Papershelf does not know a paper's venue, so every item is an ``article`` (CSL's
-    type for preprints); an arXiv id becomes its number, with arXiv as publisher.
-    """
-    item: dict[str, Any] = {"id": paper.key, "type": "article"}
-    item["title"] = latex_to_text(paper.title)
-    authors = [_csl_name(a) for a in paper.authors if a.strip()]
-    if authors:
-        item["author"] = authors
-    published = paper.published or ""
-    parts = [int(p) for p in published.split("-") if p.isdigit()]
-    if parts:
-        item["issued"] = {"date-parts": [parts[:3]]}
-    if paper.abstract:
-        item["abstract"] = latex_to_text(paper.abstract)
-    if paper.doi:
-        item["DOI"] = paper.doi
-    if paper.arxiv_id:
-        item["number"] = f"arXiv:{paper.arxiv_id}"
-        item["publisher"] = "arXiv"
-        item["URL"] = f"https://arxiv.org/abs/{paper.arxiv_id}"
-    if paper.url:
-        item["URL"] = paper.url
-    if paper.tags:
-        item["keyword"] = ", ".join(paper.tags)
-    if paper.note:
-        item["note"] = paper.note
-    return item
-
-
-def export_csl_json(papers: Iterable[Paper]) -> str:
-    """CSL-JSON (a list of items) for pandoc's citeproc, Zotero and other CSL processors."""
-    items = [csl_item(p) for p in papers]
-    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"

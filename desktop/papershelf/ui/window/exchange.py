@@ -39,6 +39,7 @@ from papershelf.core.io.interchange import (
     export_bibtex,
     export_csl_json,
     export_csv,
+    export_ris,
 )
 from papershelf.core.safety.safe_files import describe_os_error, write_output
 from papershelf.core.search.query import CompiledQuery
@@ -78,6 +79,7 @@ FORMATS: dict[str, tuple[str, Callable[[list[Paper]], str]]] = {
     "BibTeX (.bib)": (".bib", export_bibtex),
     "biblatex for biber (.bib)": (".bib", export_biblatex),
     "CSL-JSON for pandoc (.json)": (".json", export_csl_json),
+    "RIS for Zotero, EndNote, Mendeley (.ris)": (".ris", export_ris),
     "CSV for spreadsheets (.csv)": (".csv", lambda papers: export_csv(papers, bom=True)),
 }
 _SHOW_PROBLEMS = 15
@@ -301,7 +303,7 @@ class Exchange:
         )  # fmt: skip
 
     def export_references(self) -> None:
-        """File > Export References: BibTeX, CSL-JSON or CSV of a scope, to one file."""
+        """File > Export References: BibTeX, CSL-JSON, RIS or CSV of a scope, to one file."""
         if self._busy("Export References"):
             return
         counts = self._counts()
@@ -357,14 +359,14 @@ class Exchange:
         )  # fmt: skip
 
     def choose_and_import(self) -> None:
-        """File > Import: BibTeX files or seed documents."""
+        """File > Import: BibTeX, RIS or CSL-JSON files, or seed documents."""
         if self._busy("Import"):
             return
         files, _ = QFileDialog.getOpenFileNames(
             self.window.dialog_parent(),
             "Import",
             self.last_folder,
-            "BibTeX and seed documents (*.bib *.bibtex *.txt);;All files (*)",
+            "References and seed documents (*.bib *.bibtex *.ris *.json *.txt);;All files (*)",
         )
         if files:
             self.import_paths([Path(f) for f in files])
