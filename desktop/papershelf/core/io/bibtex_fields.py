@@ -58,6 +58,7 @@ class BibEntry:
     entry_type: str
     key: str
     fields: dict[str, str] = field(default_factory=dict)
+    source: str = ""  # the name of its file, for what is reported about it
 
 
 def split_top_level(value: str, pattern: re.Pattern[str], separators: str) -> list[str]:
@@ -229,6 +230,12 @@ class BibPaper:
     tags: list[str]
     note: str
     aliases: list[str] = field(default_factory=list)  # ``ids``: keys it had elsewhere
+    source: str = ""  # the name of the entry's file
+
+    @property
+    def where(self) -> str:
+        """Where the entry is: "refs.bib:12", or "line 12" when its file is not known."""
+        return f"{self.source}:{self.line}" if self.source else f"line {self.line}"
 
 
 def interpret(entry: BibEntry) -> BibPaper | str:
@@ -257,6 +264,7 @@ def interpret(entry: BibEntry) -> BibPaper | str:
     venue = f.get("journaltitle") or f.get("journal") or f.get("booktitle") or ""
     return BibPaper(
         line=entry.line,
+        source=entry.source,
         key=entry.key,
         fields=PaperFields(
             title=title,

@@ -76,7 +76,7 @@ def add_all(
         for paper_id, paper, (key, why) in zip(ids, papers, kept, strict=True):
             if paper.key.strip() and given.get(paper_id) != key:
                 renamed.append(
-                    f"entry {paper.key!r} (line {paper.line}): {why}; its key is "
+                    f"entry {paper.key!r} ({paper.where}): {why}; its key is "
                     f"{given.get(paper_id)!r}"
                 )
     return ids
