@@ -287,7 +287,10 @@ def interpret(entry: BibEntry) -> BibPaper | str:
             editors=editors,
             institution=_one_line(f.get("institution") or f.get("school") or ""),
             isbn=bibtex_text.decode_verbatim(f.get("isbn", "")).strip(),
-            extra={k: v for k, v in f.items() if k not in _READ and v.strip()},
+            # As written, but with control bytes as spaces, as in every other field.
+            extra={
+                k: bibtex_text.clean_text(v) for k, v in f.items() if k not in _READ and v.strip()
+            },
         ),
         tags=parse_tags(f.get("keywords", "")),
         note="\n\n".join(n for n in notes if n.strip()),
