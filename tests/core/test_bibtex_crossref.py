@@ -11,6 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from papershelf.core.io import bibtex
 from papershelf.core.io.bibtex import parse_bibtex
 from papershelf.core.io.importer import import_files
 from papershelf.core.store.library import Library
@@ -249,3 +252,19 @@ def test_a_long_chain_of_references_ends() -> None:
     assert result.entries[-2].fields["year"] == "1999"
     deep = [line for line, message in result.problems if "references deep" in message]
     assert 0 < len(deep) <= count // 20
+
+
+def test_what_parents_give_counts_against_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A volume's fields copied into each paper are paid for like macros: a long one
+    shared by many papers cannot multiply the library's size."""
+    monkeypatch.setattr(bibtex, "MIN_FILE_EXPANSION", 1000)
+    text = "@proceedings{v, title = {V}, editor = {Lee, Ann}, publisher = {" + "p" * 300 + "}}\n"
+    child = "@inproceedings{{c{0}, title = {{C{0}}}, crossref = {{v}}}}\n"
+    text += "".join(child.format(i) for i in range(4))
+    result = parse_bibtex(text)
+    assert [e.key for e in result.entries] == ["c0", "c1", "c2"]  # 309 characters each
+    assert result.skipped == 1
+    assert result.problems == [
+        (5, "entry 'c3' skipped: what it takes by crossref or xdata would add over 1,000 "
+         "characters to the file"),
+    ]  # fmt: skip

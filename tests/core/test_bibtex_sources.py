@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_runner import run
 
 from papershelf.core.io import bibtex
 from papershelf.core.io.importer import import_files
@@ -242,3 +243,24 @@ def test_the_budget_is_one_for_the_import_not_one_per_file(
         "characters to the files imported"
     ]
     lib.close()
+
+
+def test_the_command_line_reads_the_files_as_one(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    ids = write(tmp_path, "AuthorIDs.bib", AUTHOR_IDS)
+    main = write(tmp_path, "Main.bib", JABREF_MAIN)
+    lib = tmp_path / "l.sqlite"
+    open_library(lib, seed=False).close()
+    assert run(capsys, "--library", lib, "import", main, ids) == (
+        0, "added 3, merged 0, unchanged 0, skipped 0\n", "",
+    )  # fmt: skip
+    code, out, _ = run(capsys, "--library", lib, "list", "author:Müller", "--format", "json")
+    assert code == 0 and '"Mueller2020:deep"' in out
+    # Alone, the file says which macros it lacks, on stderr, and imports what it has.
+    other = tmp_path / "other.sqlite"
+    open_library(other, seed=False).close()
+    code, out, err = run(capsys, "--library", other, "import", main)
+    assert (code, out) == (0, "added 3, merged 0, unchanged 0, skipped 0\n")
+    assert f"Main.bib:{line_of(JABREF_MAIN, 'author    = hmueller')}: entry " in err
+    assert "uses @string hmueller, which is not defined; left out" in err

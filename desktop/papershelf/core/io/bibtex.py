@@ -260,7 +260,7 @@ def _follow_references(
     """Fill entries from their crossref and xdata parents, in any file of the import."""
 
     def report(entry: BibEntry, message: str) -> None:
-        results[owner[id(entry)]].problems.append((entry.line, f"entry {entry.key!r}: {message}"))
+        results[owner[id(entry)]].problems.append((entry.line, message))
 
     def charge(entry: BibEntry, size: int) -> str | None:
         why = macros.past(size)

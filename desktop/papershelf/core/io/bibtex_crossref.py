@@ -124,9 +124,9 @@ class Resolved(NamedTuple):
 def resolve(entries: Sequence[BibEntry], report: Report, charge: Charge) -> Resolved:
     """Fill entries from what they refer to, and tell papers from their volumes.
 
-    ``report(entry, message)`` says what could not be followed; ``charge(entry, n)``
-    pays for ``n`` characters taken from others, or says which budget they would pass
-    (the entry is then skipped, as past any budget).
+    ``report(entry, message)`` says what could not be followed, at the entry's line;
+    ``charge(entry, n)`` pays for ``n`` characters taken from others, or says which
+    budget they would pass (the entry is then skipped, as past any budget).
     """
     index = _Index(entries)
     done: set[int] = set()
@@ -174,11 +174,12 @@ def _fill_chain(
                 continue
             if id(parent) in on_stack:
                 path = " → ".join([*(e.key for e, _ in stack), parent.key])
-                report(entry, f"{kind} {key!r} leads back to itself ({path}); not followed")
+                report(entry, f"entry {entry.key!r}: {kind} {key!r} leads back to itself "
+                       f"({path}); not followed")  # fmt: skip
                 continue
             if len(stack) > MAX_CHAIN:
-                report(entry, f"{kind} {key!r} is over {MAX_CHAIN} references deep; "
-                       "not followed")  # fmt: skip
+                report(entry, f"entry {entry.key!r}: {kind} {key!r} is over {MAX_CHAIN} "
+                       "references deep; not followed")  # fmt: skip
                 continue
             stack.append((parent, iter(_references(parent))))
             on_stack.add(id(parent))
@@ -204,8 +205,8 @@ def _fill(
     for kind, key in _references(entry):
         parent = index.get(key)
         if parent is None:
-            report(entry, f"{kind} {key!r} is not among the entries imported; "
-                   "the fields it would give are missing")  # fmt: skip
+            report(entry, f"entry {entry.key!r}: {kind} {key!r} is not among the entries "
+                   "imported; the fields it would give are missing")  # fmt: skip
             continue
         if parent is entry:
             continue
@@ -217,7 +218,8 @@ def _fill(
         return
     why = charge(entry, sum(len(v) for v in taken.values()))
     if why is not None:
-        report(entry, f"skipped: the fields it refers to would add {why}")
+        report(entry, f"entry {entry.key!r} skipped: what it takes by crossref or xdata "
+               f"would add {why}")  # fmt: skip
         refused.add(id(entry))
         return
     entry.fields.update(taken)
