@@ -17,12 +17,8 @@ import pytest
 
 from papershelf.core.fields import PaperFields
 from papershelf.core.io import bibtex, bibtex_text
-from papershelf.core.io.bibtex import (
-    MAX_ENTRY_EXPANSION,
-    MIN_FILE_EXPANSION,
-    import_bibtex,
-    parse_bibtex,
-)
+from papershelf.core.io.bibtex import MIN_FILE_EXPANSION, import_bibtex, parse_bibtex
+from papershelf.core.io.bibtex_macros import MAX_ENTRY_EXPANSION
 from papershelf.core.io.interchange import export_bibtex
 from papershelf.core.store.library import Library
 from papershelf.core.store.opening import open_library

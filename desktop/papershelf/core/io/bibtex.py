@@ -26,18 +26,16 @@ from bibtexparser.entrypoint import parse_string
 from papershelf.core.errors import LibraryError
 from papershelf.core.io import bibtex_crossref
 from papershelf.core.io.bibtex_fields import BibEntry, BibPaper, interpret
-from papershelf.core.io.bibtex_macros import MAX_ENTRY_EXPANSION, Expansion, Macros
+from papershelf.core.io.bibtex_macros import Expansion, Macros
 from papershelf.core.io.paper_merge import add_all, merge
 from papershelf.core.io.seed_import import ImportReport
 from papershelf.core.same_paper import find_same, identity
 from papershelf.core.store.library import LARGE_IMPORT, Library
 
-__all__ = ["MAX_ENTRY_EXPANSION", "MIN_FILE_EXPANSION", "ImportCancelled", "import_bibtex"]
-
 MAX_BYTES = 256 * 1024 * 1024  # 100,000 entries with abstracts are about 125 MB
-# What @string macros may add to an import (MAX_ENTRY_EXPANSION to one entry): no real
-# entry gets more than a few hundred characters from them (journal names), and a
-# 100,000-entry file a few million in all.
+# What @string macros may add to an import (bibtex_macros.MAX_ENTRY_EXPANSION to one
+# entry): no real entry gets more than a few hundred characters from them (journal
+# names), and a 100,000-entry file a few million in all.
 MIN_FILE_EXPANSION = 8_000_000  # ... or the length of the files imported, if larger
 MAX_PROBLEMS = 100  # per file; a count says how many more there were
 
