@@ -458,7 +458,7 @@ def test_an_entry_key_of_digits_alone_is_replaced_with_a_word(
     open_library(lib, seed=False).close()
     code, out, err = run(capsys, "--library", lib, "import", bib)
     assert (code, out) == (0, "added 1, merged 0, unchanged 0, skipped 0\n")
-    assert "entry '2006' (line 1): a key of digits alone would read as a paper id" in err
+    assert "entry '2006' (refs.bib:1): a key of digits alone would read as a paper id" in err
     assert "its key is 'tolstoy2006voyna'" in err
 
 

@@ -172,7 +172,7 @@ def test_an_entry_key_that_cannot_be_kept_is_replaced_with_a_word(
     assert report.added == 1
     assert keys_by_title(empty) == {"Война и мир": "ivanovvoyna"}
     [problem] = report.problems
-    assert problem.startswith(f"entry {key!r} (line 1): {why}")
+    assert problem.startswith(f"entry {key!r} (refs.bib:1): {why}")
     assert problem.endswith("; its key is 'ivanovvoyna'")
 
 
@@ -190,7 +190,7 @@ def test_an_entry_key_another_paper_has_is_replaced_with_a_word(
     keys = keys_by_title(empty)
     assert keys["Other"] == "Roe2021"
     assert report.problems == [
-        f"entry 'roe2021' (line 3): another paper already has this key; its key is "
+        f"entry 'roe2021' (refs.bib:3): another paper already has this key; its key is "
         f"{keys['Another']!r}"
     ]
     # SQLite's NOCASE knows ASCII case only: a Cyrillic key in another case is kept, and

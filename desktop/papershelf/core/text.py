@@ -7,6 +7,7 @@ comment and drop the rest of the sentence.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from functools import lru_cache
@@ -14,9 +15,12 @@ from typing import Any
 
 from anyascii import anyascii
 
-# The closing "$" follows a non-space and precedes no digit, as pandoc reads it:
-# "costs $5 to $10" is prose about money, not math.
-_MATH = re.compile(r"\$([^$]{1,2000})(?<!\s)\$(?!\d)")
+# Display math "$$...$$" first (else its second "$" would open the next inline span);
+# an inline span's closing "$" follows a non-space and precedes no digit, as pandoc
+# reads it: "costs $5 to $10" is prose about money, not math.
+_MATH = re.compile(r"\$\$([^$]{1,2000})\$\$|\$([^$]{1,2000})(?<!\s)\$(?!\d)")
+# Wide accents pylatexenc shows without their accent (\widehat{v} as "v").
+_WIDE_ACCENTS = {"widehat": "\u0302", "widetilde": "\u0303", "overline": "\u0305"}
 # Prose emphasis outside math ("also known as \\emph{deep matrix factorization}"): the
 # words stay, the markup goes.
 _TEXT_STYLE = re.compile(
@@ -35,12 +39,26 @@ def latex_context() -> Any:
     return latexwalker.get_default_latex_context_db()
 
 
+def _accented(combining: str) -> Any:
+    def text(node: Any, l2tobj: Any) -> str:  # pylatexenc passes itself by this name
+        args = node.nodeargd.argnlist if node.nodeargd else []
+        base = l2tobj.nodelist_to_text([a for a in args[:1] if a is not None]).strip()
+        # Over letters and digits only: with no argument, pylatexenc hands it the "$".
+        return "".join(unicodedata.normalize("NFC", ch + combining) for ch in base if ch.isalnum())
+
+    return text
+
+
 @lru_cache(maxsize=1)
 def _converter() -> Any:
     """pylatexenc, imported on first use: it adds a sixth of a second to start-up."""
-    from pylatexenc.latex2text import LatexNodes2Text
+    from pylatexenc import latex2text
 
-    return LatexNodes2Text(math_mode="text")
+    logging.getLogger("pylatexenc").setLevel(logging.CRITICAL)  # it would print to stderr
+    db = latex2text.get_default_latex_context_db()
+    accents = [latex2text.MacroTextSpec(m, _accented(c)) for m, c in _WIDE_ACCENTS.items()]
+    db.add_context_category("papershelf", macros=accents, prepend=True)
+    return latex2text.LatexNodes2Text(latex_context=db, math_mode="text")
 
 
 def _script(match: re.Match[str]) -> str:
@@ -56,7 +74,7 @@ def _script(match: re.Match[str]) -> str:
 
 def _math_to_text(match: re.Match[str]) -> str:
     # Sub- and superscripts first, while their braces still say how far they reach.
-    source = _SCRIPT.sub(_script, match.group(1))
+    source = _SCRIPT.sub(_script, match.group(1) or match.group(2))
     try:
         return str(_converter().latex_to_text(f"${source}$", latex_context=latex_context())).strip()
     except Exception:  # pylatexenc is lenient, but a hostile string must not break display

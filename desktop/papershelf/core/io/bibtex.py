@@ -2,19 +2,19 @@
 
 bibtexparser (v2) only splits a file into blocks, with no middleware: its splitter is
 linear and does not recurse, so hostile files (deep braces, a million newlines, binary
-junk) finish quickly. String macros and ``#`` concatenation are resolved here, where
-their size is known before anything is built: the text a file gives literally is kept
-whole however long (the file's size bounds it), but what ``@string`` macros add has a
-budget per entry and per file, so a few doubling macros cannot make gigabytes. An entry
-past a budget, like a malformed one, is reported with its line and skipped; the others
-import. ``bibtex_fields`` reads the entries and ``paper_merge`` completes papers the
-library already has instead of doubling them. An import is one transaction.
+junk) finish quickly. The files of one import are then read as BibTeX reads the files
+of one document: ``@string`` macros (``bibtex_macros``) and ``crossref`` parents
+(``bibtex_crossref``) of any file serve all of them, whatever their order. What macros
+and parents add has a budget, checked before anything is built; the text a file gives
+literally is kept whole however long (the file's size bounds it). An entry past a
+budget, like a malformed one, is reported with its file and line and skipped; the
+others import. ``bibtex_fields`` reads the entries and ``paper_merge`` completes papers
+the library already has instead of doubling them. An import is one transaction.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,29 +24,23 @@ from bibtexparser import model
 from bibtexparser.entrypoint import parse_string
 
 from papershelf.core.errors import LibraryError
+from papershelf.core.io import bibtex_crossref
 from papershelf.core.io.bibtex_fields import BibEntry, BibPaper, interpret
+from papershelf.core.io.bibtex_macros import Expansion, Macros
 from papershelf.core.io.paper_merge import add_all, merge
 from papershelf.core.io.seed_import import ImportReport
 from papershelf.core.same_paper import find_same, identity
 from papershelf.core.store.library import LARGE_IMPORT, Library
 
 MAX_BYTES = 256 * 1024 * 1024  # 100,000 entries with abstracts are about 125 MB
-# What @string macros may add: no real entry gets more than a few hundred characters
-# from them (journal names), and a 100,000-entry file a few million in all.
-MAX_ENTRY_EXPANSION = 1_000_000  # characters macros add to one entry (or one @string)
-MIN_FILE_EXPANSION = 8_000_000  # ... to a whole file, or the file's own length if larger
+# What @string macros may add to an import (bibtex_macros.MAX_ENTRY_EXPANSION to one
+# entry): no real entry gets more than a few hundred characters from them (journal
+# names), and a 100,000-entry file a few million in all.
+MIN_FILE_EXPANSION = 8_000_000  # ... or the length of the files imported, if larger
 MAX_PROBLEMS = 100  # per file; a count says how many more there were
 
 Progress = Callable[[int, int], object]
 """Called as ``progress(done, total)``; returning ``False`` cancels. (0, 0): parsing."""
-
-_MONTH_NAMES = {
-    "jan": "January", "feb": "February", "mar": "March", "apr": "April", "may": "May",
-    "jun": "June", "jul": "July", "aug": "August", "sep": "September", "oct": "October",
-    "nov": "November", "dec": "December",
-}  # fmt: skip
-_VALUE_MARK = re.compile(r'(?<!\\)[{}"#]')
-_HASH = re.compile(r"(?<!\\)#")
 
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # we report problems ourselves
 
@@ -64,6 +58,8 @@ class ParsedBibtex:
     entries: list[BibEntry] = field(default_factory=list)
     problems: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
     skipped: int = 0  # entries found but not read (malformed, or past a budget)
+    strings: int = 0  # @string definitions
+    volumes: list[BibEntry] = field(default_factory=list)  # crossref parents, not papers
 
 
 # ------------------------------------------------------------------ reading a file
@@ -96,98 +92,25 @@ def decode_bytes(raw: bytes) -> tuple[str | None, list[str]]:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        text = raw.decode("cp1252", errors="replace")
+        text = raw.removeprefix(b"\xef\xbb\xbf").decode("cp1252", errors="replace")
         return text, [f"line {line}: not UTF-8; read as Windows-1252 (check accented letters)"]
 
 
 # ------------------------------------------------------------------ parsing
 
 
-class _Expansion(NamedTuple):
-    """A raw value as the pieces it stands for, not yet joined (so not yet paid for)."""
+def _normalized(text: str) -> str:
+    """Line ends as bibtexparser counts them, so that reported lines are the editor's.
 
-    pieces: list[str]
-    from_macros: int  # characters the @string macros among the pieces add
-    too_large: tuple[str, str] | None  # (macro, why) of a macro too large to define
-
-
-@dataclass
-class _Macros:
-    """The file's @string macros so far, and what they have added to it."""
-
-    budget: int  # characters macros may add to the whole file
-    values: dict[str, str] = field(default_factory=dict)
-    too_large: dict[str, str] = field(default_factory=dict)  # name: the budget it would pass
-    added: int = 0
-
-    def expand(self, raw: str) -> _Expansion:
-        """A raw field value ('{A} # name # "B"') as the pieces it stands for."""
-        pieces: list[str] = []
-        from_macros = 0
-        too_large = None
-        for part in _concatenated(raw):
-            text = part.strip()
-            name = text.lower()
-            if len(text) >= 2 and text[0] + text[-1] in ("{}", '""'):
-                text = text[1:-1]
-            elif name in self.values:
-                text = self.values[name]
-                from_macros += len(text)
-            elif name in self.too_large:
-                too_large = too_large or (text, self.too_large[name])
-            elif name in _MONTH_NAMES:
-                text = _MONTH_NAMES[name]  # at most three times what the file spells out
-            pieces.append(text)
-        return _Expansion(pieces, from_macros, too_large)
-
-    def past_budget(self, expansion: _Expansion, entry_added: int) -> str | None:
-        """The budget an expansion would pass ("over N characters to ..."), if any.
-
-        ``entry_added``: what macros add to its entry (or @string) so far, this included.
-        """
-        if expansion.too_large is not None:
-            return expansion.too_large[1]
-        if entry_added > MAX_ENTRY_EXPANSION:
-            return f"over {MAX_ENTRY_EXPANSION:,} characters to one entry"
-        if self.added + entry_added > self.budget:
-            return f"over {self.budget:,} characters to the file"
-        return None
-
-    def define(self, name: str, raw: str) -> None:
-        """``@string{name = raw}``; one past a budget is marked, and entries using it skipped."""
-        name = name.strip().lower()
-        expansion = self.expand(raw)
-        self.values.pop(name, None)
-        self.too_large.pop(name, None)
-        why = self.past_budget(expansion, expansion.from_macros)
-        if why is not None:
-            self.too_large[name] = why
-        else:
-            self.values[name] = "".join(expansion.pieces)
-            self.added += expansion.from_macros
-
-
-def _concatenated(raw: str) -> list[str]:
-    """The parts of a raw value joined by ``#`` outside braces and quotes, unstripped."""
-    if _HASH.search(raw) is None:
-        return [raw]  # most values, and every one Papershelf writes: no brace walk needed
-    parts: list[str] = []
-    depth = 0
-    in_quotes = False
-    start = 0
-    for match in _VALUE_MARK.finditer(raw):
-        mark = match.group(0)
-        if mark == "{":
-            depth += 1
-        elif mark == "}":
-            depth = max(depth - 1, 0)
-        elif mark == '"' and depth == 0:
-            in_quotes = not in_quotes
-        elif mark == "#" and depth == 0 and not in_quotes:
-            parts.append(raw[start : match.start()])
-            start = match.end()
-    parts.append(raw[start:])
-    return parts
+    Windows' CRLF is one line end; a file of lone CRs (classic Mac OS) has them as its
+    line ends, while a stray CR in a file of LFs is a character, as grep and vim count.
+    A byte-order mark (also one left mid-file by concatenation) and NUL are never text.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if text.count("\r") > text.count("\n"):
+            text = text.replace("\r", "\n")
+    return text.replace("\ufeff", "").replace("\x00", "")
 
 
 def _failure(block: model.ParsingFailedBlock) -> str:
@@ -198,14 +121,40 @@ def _failure(block: model.ParsingFailedBlock) -> str:
     return f"malformed entry {head!r} skipped: {reason}"
 
 
-def _entry_fields(block: model.Entry, macros: _Macros) -> dict[str, str] | str:
+def _value_lines(block: model.Entry) -> list[int]:
+    """The 1-based line where each field's value starts (``=`` may end the line before)."""
+    first = (block.start_line or 0) + 1
+    raw = block.raw or ""
+    lines = []
+    cursor = raw.find(",")  # past "@type{key"
+    for item in block.fields:
+        at = raw.find("=", max(cursor, 0))
+        if cursor < 0 or at < 0:  # not where the splitter said: its own line for it
+            lines.append(item.start_line + 1)
+            continue
+        at += 1
+        while at < len(raw) and raw[at].isspace():
+            at += 1
+        lines.append(first + raw.count("\n", 0, at))
+        cursor = at + len(item.value)
+    return lines
+
+
+class _Fields(NamedTuple):
+    values: dict[str, str]
+    missing: list[tuple[int, str]]  # (line, message) for each macro that gives nothing
+
+
+def _entry_fields(block: model.Entry, macros: Macros) -> _Fields | str:
     """An entry's fields (the first of repeated ones), or why it is skipped.
 
     Sizes are added up before any value is joined: nothing past a budget is ever built.
     """
-    expansions: dict[str, _Expansion] = {}
+    expansions: dict[str, Expansion] = {}
+    missing: list[tuple[int, str]] = []
     added = 0
-    for item in block.fields:
+    lines = _value_lines(block)
+    for item, line in zip(block.fields, lines, strict=True):
         name = item.key.strip().lower()
         if name in expansions:
             continue
@@ -217,50 +166,115 @@ def _entry_fields(block: model.Entry, macros: _Macros) -> dict[str, str] | str:
         if why is not None:
             return f"field {name!r}: @string macros would add {why}"
         expansions[name] = expansion
+        told: set[str] = set()  # one line per macro and field, however often it is used
+        for gap in expansion.missing:
+            if gap.name.lower() not in told:
+                told.add(gap.name.lower())
+                where = line + item.value.count("\n", 0, gap.offset)
+                missing.append((where, f"field {name!r} uses @string {gap.name}, which is "
+                                f"{gap.why}; left out"))  # fmt: skip
     macros.added += added
-    return {name: "".join(e.pieces) for name, e in expansions.items()}
+    return _Fields({name: "".join(e.pieces) for name, e in expansions.items()}, missing)
+
+
+def _blocks(text: str, result: ParsedBibtex) -> list[model.Block]:
+    try:
+        return list(parse_string(text, parse_stack=[]).blocks)
+    except Exception as exc:  # the splitter raises only on its own bugs; say so, once
+        result.problems.append((1, f"the BibTeX parser failed: {type(exc).__name__}: {exc}"))
+        return []
+
+
+def _string_block(block: model.Block) -> model.String | None:
+    inner = block.ignore_error_block if isinstance(block, model.DuplicateBlockKeyBlock) else block
+    return inner if isinstance(inner, model.String) else None
 
 
 def parse_bibtex(text: str) -> ParsedBibtex:
-    """Entries of a BibTeX text, in file order, and (line, message) for each problem."""
-    result = ParsedBibtex()
-    try:
-        library = parse_string(text.replace("\x00", ""), parse_stack=[])
-    except Exception as exc:  # the splitter raises only on its own bugs; say so, once
-        result.problems.append((1, f"the BibTeX parser failed: {type(exc).__name__}: {exc}"))
-        return result
-    macros = _Macros(budget=max(MIN_FILE_EXPANSION, len(text)))
-    for block in library.blocks:
-        line = (block.start_line or 0) + 1
-        if isinstance(block, model.String):
-            macros.define(block.key, block.value)
-            continue
-        if isinstance(block, model.DuplicateFieldKeyBlock | model.DuplicateBlockKeyBlock):
-            if isinstance(block, model.DuplicateFieldKeyBlock):
-                names = ", ".join(sorted(block.duplicate_keys))
-                result.problems.append((line, f"repeated field {names}: the first one is used"))
-            inner = block.ignore_error_block
-            if isinstance(inner, model.String):
-                name = inner.key.strip()
-                result.problems.append((line, f"@string {name} defined again: the first is used"))
-                continue
-            if inner is None:
-                continue
-            block = inner
-        elif isinstance(block, model.ParsingFailedBlock):
-            result.problems.append((line, _failure(block)))
+    """Entries of one BibTeX text, in file order, and (line, message) for each problem."""
+    return parse_bibtex_files([text])[0]
+
+
+def parse_bibtex_files(texts: Sequence[str]) -> list[ParsedBibtex]:
+    """The texts of the files of one import, read as BibTeX reads several files: one
+    database, where @string macros and crossref parents of any file serve all of them."""
+    results = [ParsedBibtex() for _ in texts]
+    files = [_blocks(_normalized(t), result) for t, result in zip(texts, results, strict=True)]
+    budget = max(MIN_FILE_EXPANSION, sum(len(t) for t in texts))
+    macros = Macros(budget, "the file" if len(texts) == 1 else "the files imported")
+
+    def problem(source: int, line: int, message: str) -> None:
+        results[source].problems.append((line, message))
+
+    for source, blocks in enumerate(files):
+        for block in blocks:
+            string = _string_block(block)
+            if string is not None:
+                results[source].strings += 1
+                line = (block.start_line or 0) + 1
+                said = macros.declare(string.key, string.value, source, line)
+                if said:
+                    problem(source, line, said)
+    macros.resolve_all(problem)
+    owner: dict[int, int] = {}  # id of an entry: the file it is in
+    for source, blocks in enumerate(files):
+        _read_entries(blocks, macros, results[source])
+        owner.update((id(e), source) for e in results[source].entries)
+    _follow_references(results, owner, macros)
+    for result in results:
+        result.problems.sort(key=lambda p: p[0])  # stable: in the order found on a line
+    return results
+
+
+def _read_entries(blocks: Sequence[model.Block], macros: Macros, result: ParsedBibtex) -> None:
+    for found in blocks:
+        line = (found.start_line or 0) + 1
+        block: model.Block | None = found
+        if isinstance(found, model.DuplicateFieldKeyBlock):
+            names = ", ".join(sorted(found.duplicate_keys))
+            result.problems.append((line, f"repeated field {names}: the first one is used"))
+            block = found.ignore_error_block
+        elif isinstance(found, model.DuplicateBlockKeyBlock):
+            block = found.ignore_error_block  # a key used twice: the library renames it
+        elif isinstance(found, model.ParsingFailedBlock):
+            result.problems.append((line, _failure(found)))
             result.skipped += 1
             continue
         if not isinstance(block, model.Entry):
-            continue  # comments and @preamble
+            continue  # @string (read already), comments and @preamble
         key = block.key.strip()
         fields = _entry_fields(block, macros)
         if isinstance(fields, str):
             result.problems.append((line, f"entry {key!r} skipped: {fields}"))
             result.skipped += 1
             continue
-        result.entries.append(BibEntry(line, block.entry_type.lower(), key, fields))
-    return result
+        result.problems.extend((at, f"entry {key!r}: {said}") for at, said in fields.missing)
+        result.entries.append(BibEntry(line, block.entry_type.lower(), key, fields.values))
+
+
+def _follow_references(
+    results: Sequence[ParsedBibtex], owner: dict[int, int], macros: Macros
+) -> None:
+    """Fill entries from their crossref and xdata parents, in any file of the import."""
+
+    def report(entry: BibEntry, message: str) -> None:
+        results[owner[id(entry)]].problems.append((entry.line, message))
+
+    def charge(entry: BibEntry, size: int) -> str | None:
+        why = macros.past(size)
+        if why is None:
+            macros.added += size
+        return why
+
+    resolved = bibtex_crossref.resolve([e for r in results for e in r.entries], report, charge)
+    for result in results:
+        result.entries = []
+    for entry in resolved.papers:
+        results[owner[id(entry)]].entries.append(entry)
+    for entry in resolved.skipped:
+        results[owner[id(entry)]].skipped += 1
+    for entry in resolved.volumes:
+        results[owner[id(entry)]].volumes.append(entry)
 
 
 # ------------------------------------------------------------------ importing
@@ -282,7 +296,8 @@ def read_bibtex(
     Kept apart from :func:`apply_bibtex` so that parsing a large file does not hold the
     library's write lock while the window wants to save a note.
     """
-    parsed: list[tuple[str, list[BibEntry]]] = []
+    readable: list[Path] = []
+    texts: list[str] = []
     for given in paths:
         path = Path(given)
         text, problems = read_bibtex_file(path)
@@ -290,13 +305,32 @@ def read_bibtex(
             report.problems.extend(f"{path}: {p}" for p in problems)
             continue
         report.problems.extend(f"{path.name}: {p}" for p in problems)
-        result = parse_bibtex(text)
-        _add_problems(report, path.name, result.problems)
+        readable.append(path)
+        texts.append(text)
+    parsed: list[tuple[str, list[BibEntry]]] = []
+    for path, result in zip(readable, parse_bibtex_files(texts), strict=True):
+        name = path.name
+        _add_problems(report, name, result.problems)
         report.skipped += result.skipped
-        if not result.entries:
-            report.problems.append(f"{path}: no BibTeX entries found; nothing imported")
-        parsed.append((path.name, result.entries))
+        if result.volumes:
+            report.problems.append(_volumes_note(name, result.volumes))
+        if not (result.entries or result.volumes or (result.strings and len(texts) > 1)):
+            found = "only @string macros" if result.strings else "no BibTeX entries"
+            report.problems.append(f"{path}: {found} found; nothing imported")
+        for entry in result.entries:
+            entry.source = name
+        parsed.append((name, result.entries))
     return parsed
+
+
+def _volumes_note(name: str, volumes: Sequence[BibEntry]) -> str:
+    """One line for the volumes that only give their papers fields (see bibtex_crossref)."""
+    shown = ", ".join(f"{v.key} (line {v.line})" for v in volumes[:3])
+    more = f" and {len(volumes) - 3} more" if len(volumes) > 3 else ""
+    return (
+        f"{name}: not imported as papers, their fields filled in the papers that refer to "
+        f"them by crossref: {shown}{more}"
+    )
 
 
 def apply_bibtex(
@@ -343,7 +377,7 @@ def apply_bibtex(
                         if len(report.merges) < MAX_PROBLEMS:
                             into = library.keys_of([existing])[existing]
                             report.merges.append(
-                                f"entry {paper.key!r} (line {paper.line}) merged into {into}"
+                                f"entry {paper.key!r} ({paper.where}) merged into {into}"
                             )
                     else:
                         report.unchanged += 1

@@ -58,6 +58,7 @@ class BibEntry:
     entry_type: str
     key: str
     fields: dict[str, str] = field(default_factory=dict)
+    source: str = ""  # the name of its file, for what is reported about it
 
 
 def split_top_level(value: str, pattern: re.Pattern[str], separators: str) -> list[str]:
@@ -232,6 +233,12 @@ class BibPaper:
     tags: list[str]
     note: str
     aliases: list[str] = field(default_factory=list)  # ``ids``: keys it had elsewhere
+    source: str = ""  # the name of the entry's file
+
+    @property
+    def where(self) -> str:
+        """Where the entry is: "refs.bib:12", or "line 12" when its file is not known."""
+        return f"{self.source}:{self.line}" if self.source else f"line {self.line}"
 
 
 def interpret(entry: BibEntry) -> BibPaper | str:
@@ -260,6 +267,7 @@ def interpret(entry: BibEntry) -> BibPaper | str:
     venue = f.get("journaltitle") or f.get("journal") or f.get("booktitle") or ""
     return BibPaper(
         line=entry.line,
+        source=entry.source,
         key=entry.key,
         fields=PaperFields(
             title=title,
@@ -282,7 +290,10 @@ def interpret(entry: BibEntry) -> BibPaper | str:
             editors=editors,
             institution=_one_line(f.get("institution") or f.get("school") or ""),
             isbn=bibtex_text.decode_verbatim(f.get("isbn", "")).strip(),
-            extra={k: v for k, v in f.items() if k not in _READ and v.strip()},
+            # As written, but with control bytes as spaces, as in every other field.
+            extra={
+                k: bibtex_text.clean_text(v) for k, v in f.items() if k not in _READ and v.strip()
+            },
         ),
         tags=parse_tags(f.get("keywords", "")),
         note="\n\n".join(n for n in notes if n.strip()),

@@ -1,11 +1,14 @@
 """BibTeX field text: LaTeX in, readable text out, and back again without loss.
 
 Import turns ``{\\"u}``, ``\\&``, ``--`` and protective braces into text with
-pylatexenc, but keeps ``$...$`` math verbatim: the library stores math as LaTeX (as the
-seed abstracts do) and the window shows it through ``text.latex_to_text``. Export
-escapes every character LaTeX would read as markup, so re-importing a file Papershelf
-wrote gives back exactly the text it had (``decode(encode(s)) == s``; the tests check
-it for generated strings).
+pylatexenc, but keeps math verbatim, ``$...$`` and display ``$$...$$`` (``\\(...\\)``
+and ``\\[...\\]`` are stored in that form): the library stores math as LaTeX (as the
+seed abstracts do) and the window shows it through ``text.latex_to_text``. ``\\par`` is
+a paragraph break (a blank line, as in the source); control bytes are spaces, never
+glue between words. Export escapes every character LaTeX would read as markup, so
+re-importing a file Papershelf wrote gives back exactly the text it had
+(``decode(encode(s)) == s``; the tests check it for generated strings), and for titles
+it braces what bibliography styles must not lowercase: acronyms, camel case, math.
 
 pylatexenc recurses once per brace level and is slow on megabytes, so hostile values
 (thousands of nested braces, huge fields) take a linear path instead: the common LaTeX
@@ -14,23 +17,39 @@ of bibliographies read directly, or else braces and simple escapes removed.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from functools import lru_cache
 from typing import Any
 
-from papershelf.core.text import latex_context
-
 MAX_LATEX_DEPTH = 40  # pylatexenc overflows Python's stack a little past 300
 MAX_LATEX_CHARS = 100_000  # about 0.1 s of pylatexenc; abstracts are a few thousand
 
-# Math spans: "$", then no "$", then "$". In BibTeX text "\$" is a dollar sign instead.
-_MATH = re.compile(r"\$([^$]+)\$")
-_MATH_IN_LATEX = re.compile(r"(?<!\\)\$([^$]+)\$")
+# Math spans: display "$$...$$" first, then "$", no "$", "$" (so that "$$x$$ and $y$"
+# does not pair the second "$" of "$$" with the next one). In BibTeX text "\$" is a
+# dollar sign instead; LaTeX's own delimiters \(...\) and \[...\] are math too.
+_MATH = re.compile(r"\$\$[^$]+\$\$|\$[^$]+\$")
+_MATH_IN_LATEX = re.compile(
+    r"(?<!\\)\$\$[^$]+\$\$|(?<!\\)\$[^$]+\$|(?<!\\)\\\(([^$]+?)\\\)|(?<!\\)\\\[([^$]+?)\\\]"
+)
+# What is left of math delimiters outside a pair: a dollar sign, a bracket.
+_LONE_MATH_MARK = re.compile(r"(?<!\\)(?:\$|\\([()\[\]]))")
+_PAR = re.compile(r"(?<!\\)\\par(?![A-Za-z])(?:\s*\\par(?![A-Za-z]))*[ \t]*")
 _BRACE = re.compile(r"(?<!\\)[{}]")
+# Control characters are spaces (a PDF's lost ligature or line end must not glue two
+# words); C1 codes are what Windows-1252 text read as Latin-1 leaves (U+0092 is a
+# right single quotation mark).
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_TEXT = {
+    code: bytes([code]).decode("cp1252", errors="replace").replace("\ufffd", " ")
+    if code >= 0x80
+    else " "
+    for code in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)]
+}
+_CONTROL_TEXT[0xFEFF] = ""  # a byte-order mark is never text (files are read without it)
 # Text that decodes to itself: no LaTeX, ligatures, line ends or control characters.
-_AS_IS = re.compile(r"[^\\{}~$\-`'?!\x00-\x08\x0b-\x1f\x7f-\x9f]*")
+_AS_IS = re.compile(r"[^\\{}~$\-`'?!\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff]*")
 # BibTeX reads "%" and "&" literally in a field; LaTeX would read a comment and a tab.
 _BARE_PERCENT_AMP = re.compile(r"(?<!\\)([%&])")
 _LIGATURES = {
@@ -91,11 +110,21 @@ _CASED_WORD = re.compile(r"(?<![\\\w{])([A-Za-z][A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*)
 _LINE_AT = re.compile(r"^([ \t]*)@", re.MULTILINE)
 
 
+# Macros whose argument is the text (pylatexenc's parser knows they take one, its text
+# table does not, and so dropped the words): \texttt{code}, \mbox{A}, \url, \href.
+_ARGUMENT_IS_TEXT = ("mbox", "hbox", "fbox", "textsf", "texttt", "textup", "textmd", "url")
+
+
 @lru_cache(maxsize=1)
 def _converter() -> Any:
-    """pylatexenc with two fixes: ``\\textasciicircum`` and ``\\textasciitilde`` are ASCII."""
+    """pylatexenc with fixes: ``\\textasciicircum`` and ``\\textasciitilde`` are ASCII, the
+    words of ``\\mbox{}``, ``\\texttt{}``, ``\\url{}`` and ``\\href{}{}`` are kept, and a
+    discretionary hyphen ``\\-`` is nothing (``\\par`` is read before, on every path)."""
     from pylatexenc import latex2text  # on first use: it is slow to import at start-up
 
+    # It logs what it cannot read ("failed its substitution") to stderr; hostile text
+    # must not print there, and what it makes of it is what decode gives anyway.
+    logging.getLogger("pylatexenc").setLevel(logging.CRITICAL)
     db = latex2text.get_default_latex_context_db()
     db.add_context_category(
         "papershelf",
@@ -104,16 +133,30 @@ def _converter() -> Any:
             latex2text.MacroTextSpec("textasciitilde", "~"),
             latex2text.MacroTextSpec("textbraceleft", "{"),
             latex2text.MacroTextSpec("textbraceright", "}"),
+            latex2text.MacroTextSpec("href", "%(2)s"),
+            latex2text.MacroTextSpec("-", ""),
+            *(latex2text.MacroTextSpec(name, "%(1)s") for name in _ARGUMENT_IS_TEXT),
         ],
         prepend=True,
     )
-    return latex2text.LatexNodes2Text(latex_context=db, math_mode="verbatim")
+    return latex2text.LatexNodes2Text(latex_context=db, math_mode="text")
+
+
+@lru_cache(maxsize=1)
+def _parsing_context() -> Any:
+    """How pylatexenc's parser reads macros, with ``\\href{url}{text}``'s two arguments."""
+    from pylatexenc import latexwalker, macrospec
+
+    db = latexwalker.get_default_latex_context_db()
+    db.add_context_category("papershelf", macros=[macrospec.MacroSpec("href", "{{")], prepend=True)
+    return db
 
 
 def clean_text(text: str) -> str:
-    """One kind of line end, no control characters other than newline and tab."""
+    """One kind of line end; control characters as spaces (C1 codes as Windows-1252
+    reads them); no byte-order mark."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", text)
+    return text.translate(_CONTROL_TEXT)
 
 
 def _depth(text: str) -> int:
@@ -164,8 +207,18 @@ def _fast(text: str) -> str | None:
     return _FAST_PASS.sub(_fast_piece, text)
 
 
+def _lone_math_mark(match: re.Match[str]) -> str:
+    return match.group(1) or "\\$"
+
+
 def _decode_text(text: str) -> str:
     """A stretch of LaTeX text (no math) as Unicode."""
+    if "\\par" in text:
+        text = _PAR.sub("\n\n", text)
+    if "$" in text or "\\" in text:
+        # Math was cut out before: a "$" left is a dollar sign, as pylatexenc would
+        # otherwise open math there and keep the rest of the text as LaTeX, braces and all.
+        text = _LONE_MATH_MARK.sub(_lone_math_mark, text)
     if "\\" not in text:
         return _plain(text)
     # Before the size and depth checks: the fast path is linear, and it reads what export
@@ -182,7 +235,7 @@ def _latex(text: str) -> str:
     try:
         protected = _BARE_PERCENT_AMP.sub(r"\\\1", text)
         # A walker builds pylatexenc's default context on every call unless given one.
-        return str(_converter().latex_to_text(protected, latex_context=latex_context()))
+        return str(_converter().latex_to_text(protected, latex_context=_parsing_context()))
     except (RecursionError, Exception):  # pylatexenc is lenient; hostile input is not
         return _plain(text)
 
@@ -196,7 +249,13 @@ def decode(value: str) -> str:
     position = 0
     for match in _MATH_IN_LATEX.finditer(value):
         out.append(_decode_text(value[position : match.start()]))
-        out.append(match.group(0))
+        inline, display = match.group(1), match.group(2)
+        if inline is not None:
+            out.append(f"${inline}$")  # \(...\): stored as the "$...$" it means
+        elif display is not None:
+            out.append(f"$${display}$$")
+        else:
+            out.append(match.group(0))
         position = match.end()
     out.append(_decode_text(value[position:]))
     return unicodedata.normalize("NFC", "".join(out))
@@ -224,21 +283,27 @@ def _encode_text(text: str, protect_case: bool) -> str:
 def encode(text: str, *, protect_case: bool = False) -> str:
     """``text`` as a BibTeX field value (to be wrapped in braces); ``decode`` inverts it.
 
-    ``protect_case`` braces acronyms and camel-case words, as titles need.
+    ``protect_case`` braces acronyms, camel-case words and math, as titles need: a style
+    that lowercases a title would print ``{NASA}`` and ``{$\\Pi\\Sigma$}`` as they are,
+    but "nasa" and "$\\pi\\sigma$" without the braces.
     """
     text = unicodedata.normalize("NFC", clean_text(text))
     out: list[str] = []
     position = 0
     for match in _MATH.finditer(text):
-        if not _math_is_verbatim(match.group(1)):
+        math = match.group(0)
+        if not _math_is_verbatim(math.strip("$")):
             continue
         before = _encode_text(text[position : match.start()], protect_case)
         if before:
             out.append(before)
-        # An empty group keeps a "$" just written from pairing with this one as "$$".
-        if out and out[-1].endswith("$"):
-            out.append("{}")
-        out.append(match.group(0))
+        if protect_case:
+            out.append("{" + math + "}")
+        else:
+            # An empty group keeps a "$" just written from pairing with this one as "$$".
+            if out and out[-1].endswith("$"):
+                out.append("{}")
+            out.append(math)
         position = match.end()
     out.append(_encode_text(text[position:], protect_case))
     return "".join(out)

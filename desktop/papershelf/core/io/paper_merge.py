@@ -19,6 +19,9 @@ from papershelf.core.text import fold
 # A citation key as LaTeX documents cite it: letters and digits of any script (biber
 # reads UTF-8 keys: "Müller2020", Cyrillic, Chinese) and the punctuation keys often carry.
 _KEY = re.compile(r"[^\W_][\w:.+\-/]{0,99}")
+# What LaTeX can cite (\cite{O'Neil2019}) though the library cannot make it a key: kept
+# as an alias, so that the entry's own key still finds its paper.
+_CITABLE = re.compile(r"[^\s,{}()=#%\"\\]{1,100}")
 
 
 def merge(library: Library, paper_id: int, new: BibPaper) -> bool:
@@ -65,7 +68,12 @@ def add_all(
     """
     kept = [own_key(p.key) for p in papers]
     ids = library.add_papers([p.fields for p in papers], cite_keys=[k for k, _ in kept])
-    for paper_id, paper in zip(ids, papers, strict=True):
+    still: set[int] = set()  # papers whose refused key is an alias
+    for paper_id, paper, (key, _) in zip(ids, papers, kept, strict=True):
+        own = unicodedata.normalize("NFC", paper.key.strip())
+        citable = key is None and _CITABLE.fullmatch(own) and not own.isnumeric()
+        if citable and library.add_aliases(paper_id, [own]):
+            still.add(paper_id)
         if paper.aliases:
             library.add_aliases(paper_id, paper.aliases)
         if paper.tags:
@@ -76,8 +84,9 @@ def add_all(
         given = library.keys_of(ids)
         for paper_id, paper, (key, why) in zip(ids, papers, kept, strict=True):
             if paper.key.strip() and given.get(paper_id) != key:
+                found = f", and {paper.key.strip()!r} still finds it" if paper_id in still else ""
                 renamed.append(
-                    f"entry {paper.key!r} (line {paper.line}): {why}; its key is "
-                    f"{given.get(paper_id)!r}"
+                    f"entry {paper.key!r} ({paper.where}): {why}; its key is "
+                    f"{given.get(paper_id)!r}{found}"
                 )
     return ids
