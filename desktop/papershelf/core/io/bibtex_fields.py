@@ -15,6 +15,7 @@ from papershelf.core.dates import real_date
 from papershelf.core.fields import PaperFields
 from papershelf.core.io import bibtex_text
 from papershelf.core.io.seed_import import code_urls
+from papershelf.core.store.schema import STATUSES
 from papershelf.core.text import fold
 
 MAX_AUTHORS = 5000
@@ -43,7 +44,7 @@ _READ = frozenset(
         "eprinttype", "primaryclass", "eprintclass", "abstract", "keywords", *_NOTE_FIELDS,
         "journal", "journaltitle", "booktitle", "volume", "number", "issue", "pages",
         "publisher", "editor", "institution", "school", "isbn", "ids", "crossref", "xdata",
-        "readstatus", "priority",
+        "readstatus", "readdate", "priority",
     }
 )  # fmt: skip
 # biblatex's names for BibTeX's types, so that one type means one kind of work.
@@ -234,6 +235,9 @@ class BibPaper:
     note: str
     aliases: list[str] = field(default_factory=list)  # ``ids``: keys it had elsewhere
     source: str = ""  # the name of the entry's file
+    # A reader's state carried over from another library (ours or JabRef's readstatus).
+    status: str | None = None
+    read_at: str | None = None
 
     @property
     def where(self) -> str:
@@ -265,6 +269,7 @@ def interpret(entry: BibEntry) -> BibPaper | str:
     editors, _ = parse_names(f.get("editor", ""))
     kind = entry.entry_type.lower()
     venue = f.get("journaltitle") or f.get("journal") or f.get("booktitle") or ""
+    status, read_at = reading_state(f)
     return BibPaper(
         line=entry.line,
         source=entry.source,
@@ -302,4 +307,18 @@ def interpret(entry: BibEntry) -> BibPaper | str:
             for k in (_one_line(a) for a in split_top_level(f.get("ids", ""), _LIST_MARK, ","))
             if k
         ],
+        status=status,
+        read_at=read_at,
     )
+
+
+# JabRef's reading marks, and ours (Papershelf writes its statuses by name).
+_READ_STATUS = {"skimmed": "reading", **{s: s for s in STATUSES}}
+_ISO_TIME = re.compile(r"\d{4}-\d\d-\d\d(?:[T ][0-9:.]+(?:Z|[+-]\d\d:?\d\d)?)?")
+
+
+def reading_state(fields: dict[str, str]) -> tuple[str | None, str | None]:
+    """(status, read_at) an entry carries in ``readstatus`` and ``readdate``, if any."""
+    status = _READ_STATUS.get(bibtex_text.decode_verbatim(fields.get("readstatus", "")).lower())
+    when = bibtex_text.decode_verbatim(fields.get("readdate", ""))
+    return status, when if status and _ISO_TIME.fullmatch(when) else None

@@ -42,6 +42,7 @@ from papershelf.core.io.seed_import import ImportReport, code_urls
 if TYPE_CHECKING:  # the import machinery loads bibtexparser: only when importing
     from papershelf.core.io.record_import import ReadFile
 
+from papershelf.core.store.schema import STATUSES
 from papershelf.core.text import fold, latex_to_text
 
 _TYPE_OUT = {
@@ -171,6 +172,10 @@ def csl_item(paper: Paper) -> dict[str, Any]:
             getattr(read.fields, name)  # fmt: skip
         if not _same_value(name, mine, theirs):
             own[name] = mine
+    if paper.status != "new":  # the reading state, for a second library to take over
+        own["status"] = paper.status
+        if paper.read_at:
+            own["read_at"] = paper.read_at
     if own:
         item["custom"] = {"papershelf": own}
     return item
@@ -375,12 +380,13 @@ _CHECKS: dict[str, Callable[[object], bool]] = {
         isinstance(k, str) and isinstance(x, str) and _balanced(x) for k, x in v.items()
     ),
     "title": lambda v: isinstance(v, str) and bool(v.strip()),
+    "status": lambda v: v in STATUSES, "read_at": _is_optional_text,
 }  # fmt: skip
 
 
 def _apply_own(paper: BibPaper, own: dict[str, Any], problems: list[str]) -> None:
     """Papershelf's own values from ``custom.papershelf``, each of the kind its field is."""
-    allowed = {f.name for f in DESCRIBING} | {"tags", "note", "aliases"}
+    allowed = {f.name for f in DESCRIBING} | {"tags", "note", "aliases", "status", "read_at"}
     for name, value in own.items():
         check = _CHECKS.get(name, _is_text)
         if name not in allowed or not check(value):
@@ -388,7 +394,7 @@ def _apply_own(paper: BibPaper, own: dict[str, Any], problems: list[str]) -> Non
             continue
         value = dict(value) if isinstance(value, dict) else value
         value = list(value) if isinstance(value, list) else value
-        if name in ("tags", "note", "aliases"):
+        if name in ("tags", "note", "aliases", "status", "read_at"):
             setattr(paper, name, value)
         else:
             setattr(paper.fields, name, value)

@@ -131,6 +131,10 @@ def bibtex_entry(paper: Paper, flavour: Flavour = "bibtex") -> str:
         )
         lines.append(f"  keywords = {{{keywords}}},")
     _bib_field(lines, "abstract", paper.abstract)
+    if paper.status != "new":  # the reading state, for a second library to take over
+        lines.append(f"  readstatus = {{{paper.status}}},")
+        if paper.read_at:
+            lines.append(f"  readdate = {{{paper.read_at}}},")
     # The reader's own notes: "annote" is the annotation field that bibliography styles
     # do not print ("note" would appear in the reference list of a paper).
     _bib_field(lines, "annote", paper.note)
@@ -145,7 +149,7 @@ _WRITTEN = frozenset(
         "title", "author", "editor", "journal", "journaltitle", "booktitle", "date", "year",
         "month", "volume", "number", "pages", "publisher", "school", "institution", "isbn",
         "doi", "eprint", "eprinttype", "archiveprefix", "url", "ids", "keywords", "abstract",
-        "annote",
+        "annote", "readstatus", "readdate",
     }
 )  # fmt: skip
 

@@ -34,7 +34,11 @@ def merge(library: Library, paper_id: int, new: BibPaper) -> bool:
         library.update_paper(paper_id, merged)
     # The entry's own key stays findable (key:, resolve) and goes out again with it.
     keys_here = {k.casefold() for k in (old.key, *old.aliases)}
-    own = [k for k in (new.key, *new.aliases) if k.strip() and k.casefold() not in keys_here]
+    own = [
+        k
+        for k in (new.key, *new.aliases)
+        if own_key(k)[0] is not None and k.casefold() not in keys_here
+    ]
     changed = bool(library.add_aliases(paper_id, own)) or changed
     have = {fold(t) for t in old.tags}
     missing = [t for t in new.tags if fold(t) not in have]
@@ -44,7 +48,17 @@ def merge(library: Library, paper_id: int, new: BibPaper) -> bool:
     if new.note.strip() and new.note.strip() not in note:
         library.set_note(paper_id, f"{note.rstrip()}\n\n{new.note}" if note.strip() else new.note)
         changed = True
+    if old.status == "new":  # the reader's own state here is never overwritten
+        changed = take_reading_state(library, paper_id, new) or changed
     return changed or bool(missing)
+
+
+def take_reading_state(library: Library, paper_id: int, entry: BibPaper) -> bool:
+    """Give a paper the status (and read date) another library gave it; True when it did."""
+    if entry.status is None or entry.status == "new":
+        return False
+    library.set_status([paper_id], entry.status, at=entry.read_at)
+    return True
 
 
 def own_key(key: str) -> tuple[str | None, str]:
@@ -80,6 +94,7 @@ def add_all(
             library.add_tags([paper_id], paper.tags)
         if paper.note.strip():
             library.set_note(paper_id, paper.note)
+        take_reading_state(library, paper_id, paper)
     if renamed is not None and ids:
         given = library.keys_of(ids)
         for paper_id, paper, (key, why) in zip(ids, papers, kept, strict=True):
