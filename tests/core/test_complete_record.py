@@ -61,6 +61,7 @@ def test_types_and_venues_are_bibtex_s_own(corpus: Library) -> None:
     }
     assert entries["vaswani2017attention"].entry_type == "inproceedings"
     assert "booktitle" in entries["vaswani2017attention"].fields
+    assert entries["vaswani2017attention"].fields["pages"] == "5998--6008"  # BibTeX's dash
     assert entries["lecun1998gradient"].fields["journal"] == "Proceedings of the IEEE"
     assert "month" in entries["lecun1998gradient"].fields
     assert entries["doe2020thesis"].fields["school"] == "Universit{\\'e} de Paris" or (

@@ -108,8 +108,11 @@ def bibtex_entry(paper: Paper, flavour: Flavour = "bibtex") -> str:
             lines.append(f"  month = {_MONTHS[int(published[5:7]) - 1]},")
         if len(published) > 7:  # the day, which BibTeX has no field for (its styles skip it)
             lines.append(f"  date = {{{published}}},")
-    for name in ("volume", "number", "pages", "publisher"):
-        _bib_field(lines, name, getattr(paper, name))
+    _bib_field(lines, "volume", paper.volume)
+    _bib_field(lines, "number", paper.number)
+    # A range as the source wrote it ("5998--6008"), which reads back as the same dash.
+    _bib_field(lines, "pages", paper.pages.replace("\u2013", "--"), verbatim=True)
+    _bib_field(lines, "publisher", paper.publisher)
     place = "school" if kind in _THESES and not latex else "institution"
     _bib_field(lines, place, paper.institution)
     _bib_field(lines, "isbn", paper.isbn, verbatim=True)
