@@ -150,8 +150,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "actionShowDetails", "Show &Details", toggle=lambda ctx, on: ctx.show_details(on),
         shortcut="Ctrl+Shift+D",
     ),
-    # View > Theme and View > Text Size (ui/appearance.py; the theme actions are made
-    # one exclusive, checkable group there). Ctrl+0 is "Mark as New": reset is Ctrl+Alt+0.
+    # View: columns, theme and text size (ui/table/column_fit.py, ui/appearance.py, which
+    # makes the theme actions one exclusive, checkable group). Ctrl+0 is "Mark as New":
+    # the normal text size is Ctrl+Alt+0.
+    ActionSpec("actionFitColumns", "&Fit Columns to Width", lambda ctx: ctx.fit_columns(),
+               tooltip="Forget the column widths set by hand: share the width by content"),
     ActionSpec("actionThemeSystem", "&System", lambda ctx: ctx.set_theme("system"),
                tooltip="Follow the system's light or dark colour scheme"),
     ActionSpec("actionThemeLight", "&Light", lambda ctx: ctx.set_theme("light")),

@@ -89,29 +89,23 @@ class ColumnFitter(QObject):
         self.table = table
         self.pinned: set[str] = set()
         self._fitting = False
-        self._dragging = False
         self._timer = QTimer(self, singleShot=True, interval=0)
         self._timer.timeout.connect(self.fit)
         header = table.horizontalHeader()
         header.setStretchLastSection(False)
         header.sectionResized.connect(self._section_resized)
         header.sortIndicatorChanged.connect(lambda *_: self._timer.start())  # the arrow moves
-        header.installEventFilter(self)
-        header.viewport().installEventFilter(self)
-        table.viewport().installEventFilter(self)
+        # Kept, not asked for: while the table is destroyed, asking would fail.
+        self._viewport = table.viewport()
+        self._viewport.installEventFilter(self)
         table.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if watched is self.table.viewport() and kind == QEvent.Type.Resize:
+        if watched is self._viewport and kind == QEvent.Type.Resize:
             self.fit()
         elif watched is self.table and kind == QEvent.Type.FontChange:
             self._font_changed()
-        elif kind == QEvent.Type.MouseButtonPress:
-            self._dragging = True  # a width that changes now is the reader's
-        elif kind == QEvent.Type.MouseButtonRelease:
-            self._dragging = False
-            self._timer.start()
         return False
 
     def _font_changed(self) -> None:
@@ -119,13 +113,13 @@ class ColumnFitter(QObject):
         rows.setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         self.fit()
 
-    def _section_resized(self, logical: int, _old: int, new: int) -> None:
+    def _section_resized(self, logical: int, old: int, new: int) -> None:
         if self._fitting:
             return
-        if self._dragging and new > 0 and 0 <= logical < len(COLUMNS):
+        if old > 0 and new > 0 and 0 <= logical < len(COLUMNS):
+            # Not ours, not a column shown (from 0) or hidden (to 0): the reader's width.
             self.pinned.add(COLUMNS[logical].field.name)
-        else:  # a column shown or hidden: share the width again once it settles
-            self._timer.start()
+        self._timer.start()  # the others share what is left
 
     def unpin(self) -> None:
         """Forget the reader's widths: every column fitted again."""

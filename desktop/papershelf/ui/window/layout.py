@@ -176,7 +176,6 @@ class MainSplitter(BalancedSplitter):
             mins[0] = max(mins[0], labels + sidebar.header().sectionSize(1) + scroll)
         return mins
 
-
     def foldable(self) -> tuple[int, ...]:
         return (0,)  # the sidebar: the filter box does what it does
 

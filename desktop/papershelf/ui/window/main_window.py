@@ -169,7 +169,6 @@ class MainWindow(QMainWindow):
         rows.hide()
         rows.setSectionResizeMode(rows.ResizeMode.Fixed)  # never measure a million rows
         rows.setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self.column_fitter = ColumnFitter(self.table)  # widths by content, title widest
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
         header.setHighlightSections(False)
@@ -178,6 +177,7 @@ class MainWindow(QMainWindow):
         for index, column in enumerate(COLUMNS):
             header.setSectionHidden(index, column.hidden_by_default)
         header.setSortIndicator(COLUMN_INDEX["published"], Qt.SortOrder.DescendingOrder)
+        self.column_fitter = ColumnFitter(self.table)  # widths by content, title widest
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
@@ -307,11 +307,16 @@ class MainWindow(QMainWindow):
         themes = {t: self.named_actions[name] for t, name in THEME_ACTIONS.items()}
         self.theme_actions = ThemeActions(self.appearance, themes, self)
         self.appearance.changed.connect(self._count_facets)  # greyed counts: new colours
+        self._follows_appearance = True
 
     def set_theme(self, theme: str) -> None:
         """View > Theme: system, light or dark."""
         self.appearance.set_theme(Theme(theme))
         self.appearance.save(settings())
+
+    def fit_columns(self) -> None:
+        """View > Fit Columns to Width: forget the widths set by hand."""
+        self.column_fitter.unpin()
 
     def change_text_size(self, steps: int) -> None:
         """View > Text Size: one point larger (+1), smaller (-1), or the normal size (0)."""
@@ -540,7 +545,9 @@ class MainWindow(QMainWindow):
     def _release_library(self) -> None:
         """Let go of every connection to the file (restoring needs it to ourselves)."""
         self.notes.detach()
-        self.appearance.changed.disconnect(self._count_facets)
+        if self._follows_appearance:  # released once: a restore, then the close
+            self.appearance.changed.disconnect(self._count_facets)
+            self._follows_appearance = False
         self._watch_timer.stop()
         self._facet_timer.stop()
         self.instance_server.close()

@@ -51,8 +51,8 @@ MENU_BAR: tuple[tuple[str, tuple[str, ...]], ...] = (
         "actionAddPaper", "actionDeletePapers",
     )),
     ("&View", (
-        COLUMNS_MENU, "actionShowSidebar", "actionShowDetails", SEPARATOR, THEME_MENU,
-        TEXT_SIZE_MENU,
+        COLUMNS_MENU, "actionFitColumns", "actionShowSidebar", "actionShowDetails", SEPARATOR,
+        THEME_MENU, TEXT_SIZE_MENU,
     )),
     ("&Help", ("actionAbout",)),
 )  # fmt: skip
