@@ -107,9 +107,7 @@ def test_a_geometry_saved_on_a_larger_screen_is_clamped(tmp_path: Path, library_
     assert_table_gets_the_width(small)
 
 
-def test_side_panes_give_way_before_the_table_and_come_back(
-    qtbot, window: MainWindow
-) -> None:
+def test_side_panes_give_way_before_the_table_and_come_back(qtbot, window: MainWindow) -> None:
     sidebar, _table, details = window.splitter.sizes()
     window.resize(1024, 700)
     qtbot.waitUntil(lambda: window.splitter.sizes()[1] >= 0.6 * sum(window.splitter.sizes()) - 2)
@@ -133,9 +131,7 @@ def test_a_pane_the_reader_closed_stays_closed(qtbot, window: MainWindow) -> Non
     assert window.splitter.sizes()[0] == 0
 
 
-def test_columns_follow_the_width_and_a_width_set_by_hand_stays(
-    qtbot, window: MainWindow
-) -> None:
+def test_columns_follow_the_width_and_a_width_set_by_hand_stays(qtbot, window: MainWindow) -> None:
     header = window.table.horizontalHeader()
     title, authors = COLUMN_INDEX["title"], COLUMN_INDEX["authors"]
     wide = header.sectionSize(title)
@@ -153,9 +149,7 @@ def test_columns_follow_the_width_and_a_width_set_by_hand_stays(
     )
 
 
-def test_showing_a_column_shares_the_width_instead_of_scrolling(
-    qtbot, window: MainWindow
-) -> None:
+def test_showing_a_column_shares_the_width_instead_of_scrolling(qtbot, window: MainWindow) -> None:
     header = window.table.horizontalHeader()
     header.setSectionHidden(COLUMN_INDEX["key"], False)
     visible = [i for i in range(header.count()) if not header.isSectionHidden(i)]

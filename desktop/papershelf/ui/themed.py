@@ -33,12 +33,14 @@ class ThemedLabel(QLabel):
         return self._pick(QApplication.palette())
 
     def _recolor(self) -> None:
-        # A style sheet, not setPalette: setting the palette here would send another
-        # PaletteChange. The colour comes from the application's palette: the label's
-        # own already carries the style sheet's colour.
-        sheet = f"color: {self.color().name()};"
-        if self.styleSheet() != sheet:
-            self.setStyleSheet(sheet)
+        # The label's own palette sets only its text colour; the rest follows the
+        # application's. Set only when it differs: setting it sends a PaletteChange.
+        # (A style sheet would not do: a widget with one gets no PaletteChange.)
+        palette = self.palette()
+        color = self.color()
+        if palette.color(QPalette.ColorRole.WindowText) != color:
+            palette.setColor(QPalette.ColorRole.WindowText, color)
+            self.setPalette(palette)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
