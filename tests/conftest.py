@@ -10,10 +10,13 @@ import pytest
 
 from papershelf.core.store.opening import open_library
 
-# Before any Qt import: tests never need a display.
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
 REPO = Path(__file__).resolve().parents[1]
+
+# Before any Qt import: tests never need a display. The offscreen screen is a desktop's
+# (1920x1200; Qt's own is 800x800): the window fits itself to the screen it opens on.
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    screen = REPO / "tests" / "desktop_screen.json"
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen}"
 SEEDS = REPO / "seeds"
 
 

@@ -73,8 +73,9 @@ def test_no_two_actions_share_a_shortcut(qapp) -> None:
 
 
 def test_menus_name_only_registered_actions() -> None:
-    special = {menus.SEPARATOR, menus.REMOVE_TAG, menus.COLUMNS_MENU}
+    special = {menus.SEPARATOR, menus.REMOVE_TAG, menus.COLUMNS_MENU, *menus.SUBMENUS}
     lists = [entries for _, entries in menus.MENU_BAR] + [menus.TOOLBAR, menus.TABLE_MENU]
+    lists += [entries for _, entries in menus.SUBMENUS.values()]
     for entries in lists:
         assert set(entries) - special <= set(SPECS), set(entries) - special - set(SPECS)
     placed = {e for entries in lists for e in entries}

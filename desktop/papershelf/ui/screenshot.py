@@ -1,11 +1,20 @@
 """Render the real window on a fresh seeded library to a PNG, for the README.
 
-QT_QPA_PLATFORM=offscreen uv run python -m papershelf.ui.screenshot resources/screenshot.png
+    uv run python -m papershelf.ui.screenshot OUT.png [--theme light|dark]
+        [--size WIDTHxHEIGHT] [QUERY...]
+
+Under X (or any display) it is the window as a reader sees it, at the size it opens
+with on that screen unless ``--size`` says otherwise; with QT_QPA_PLATFORM=offscreen it
+needs no display. The README's pictures:
+
+    uv run python -m papershelf.ui.screenshot resources/screenshots/screenshot-light.png
+    uv run python -m papershelf.ui.screenshot resources/screenshots/screenshot-dark.png \\
+        --theme dark learning
 """
 
 from __future__ import annotations
 
-import sys
+import argparse
 import tempfile
 from pathlib import Path
 
@@ -28,7 +37,7 @@ def _demo_reading_state(library: Library) -> None:
     library.set_note(ids[2], "Concept prompts: compare with SAM 2's point prompts.")
 
 
-def main(out: str, query: str = "") -> None:
+def main(out: str, query: str = "", theme: str = "", size: str = "") -> None:
     """Open a temp library with default window settings, select a paper and grab the window."""
     with tempfile.TemporaryDirectory() as folder:
         scope = QSettings.Scope.UserScope
@@ -36,15 +45,26 @@ def main(out: str, query: str = "") -> None:
         window = open_main_window(Path(folder) / "library.sqlite")
         _demo_reading_state(window.library)
         window.library_changed()
-        window.resize(1400, 820)
+        if theme:
+            window.set_theme(theme)
+        if size:
+            width, height = (int(n) for n in size.lower().split("x"))
+            window.resize(width, height)
         window.filter_edit.setText(query)
-        window.table.selectRow(2)
+        window.table.selectRow(2 if window.model.rowCount() > 2 else 0)
         wait_until(lambda: not window.model.busy and not window.model.refreshing, 10.0)
-        wait_until(lambda: False, 0.15)  # paints and sidebar counts
+        wait_until(lambda: False, 0.5)  # paints, the window manager, sidebar counts
         window.refresh_facets()
+        wait_until(lambda: False, 0.1)
         window.grab().save(out)
         window.close()
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "screenshot.png", " ".join(sys.argv[2:]))
+    parser = argparse.ArgumentParser(description="Screenshot of the window for the README")
+    parser.add_argument("out")
+    parser.add_argument("query", nargs="*")
+    parser.add_argument("--theme", choices=["system", "light", "dark"], default="")
+    parser.add_argument("--size", default="", help="WIDTHxHEIGHT; the opening size if none")
+    args = parser.parse_intermixed_args()
+    main(args.out, " ".join(args.query), args.theme, args.size)

@@ -115,14 +115,18 @@ class UndoStack(QObject):
 
     def bind(self, undo: QAction, redo: QAction) -> None:
         """Keep the Undo and Redo actions' text ("Undo Mark 3 papers as read") and
-        enabled state in step with the history."""
+        enabled state in step with the history. The toolbar shows the short verb, so
+        its buttons keep their places; the tooltip and the Edit menu say it all."""
 
         def update() -> None:
             for action, verb, text, can in (
                 (undo, "&Undo", self._stack.undoText(), self._stack.canUndo()),
                 (redo, "&Redo", self._stack.redoText(), self._stack.canRedo()),
             ):
-                action.setText(f"{verb} {text}" if text else verb)
+                full = f"{verb} {text}" if text else verb
+                action.setText(full)
+                action.setIconText(verb.replace("&", ""))
+                action.setToolTip(full.replace("&", ""))
                 action.setEnabled(can)
 
         self.textsChanged.connect(update)

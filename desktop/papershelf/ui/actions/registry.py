@@ -150,6 +150,21 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "actionShowDetails", "Show &Details", toggle=lambda ctx, on: ctx.show_details(on),
         shortcut="Ctrl+Shift+D",
     ),
+    # View: columns, theme and text size (ui/table/column_fit.py, ui/appearance.py, which
+    # makes the theme actions one exclusive, checkable group). Ctrl+0 is "Mark as New":
+    # the normal text size is Ctrl+Alt+0.
+    ActionSpec("actionFitColumns", "&Fit Columns to Width", lambda ctx: ctx.fit_columns(),
+               tooltip="Forget the column widths set by hand: share the width by content"),
+    ActionSpec("actionThemeSystem", "&System", lambda ctx: ctx.set_theme("system"),
+               tooltip="Follow the system's light or dark colour scheme"),
+    ActionSpec("actionThemeLight", "&Light", lambda ctx: ctx.set_theme("light")),
+    ActionSpec("actionThemeDark", "&Dark", lambda ctx: ctx.set_theme("dark")),
+    ActionSpec("actionTextLarger", "&Larger Text", lambda ctx: ctx.change_text_size(1),
+               shortcut=QKeySequence.StandardKey.ZoomIn),
+    ActionSpec("actionTextSmaller", "&Smaller Text", lambda ctx: ctx.change_text_size(-1),
+               shortcut=QKeySequence.StandardKey.ZoomOut),
+    ActionSpec("actionTextReset", "&Normal Text Size", lambda ctx: ctx.change_text_size(0),
+               shortcut="Ctrl+Alt+0"),
     # Help
     ActionSpec(
         "actionAbout", "&About Papershelf", lambda ctx: ctx.about(),

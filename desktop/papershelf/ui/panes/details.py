@@ -12,21 +12,23 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote, unquote
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QEvent, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPalette, QTextDocument
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtWidgets import QApplication, QTextBrowser, QWidget
 
 from papershelf.core.fields import Paper
 from papershelf.core.names import display
 from papershelf.core.store.schema import STATUSES
 from papershelf.core.text import latex_to_text
+from papershelf.ui.theme import muted_text, search_mark
 
 AUTHOR_SCHEME = "papershelf-author"
 STATUS_SCHEME = "papershelf-status"
 
 
-def highlight(text: str, words: Sequence[str], color: str) -> str:
-    """``text`` escaped, with the words (as prefixes) of the current filter marked."""
+def highlight(text: str, words: Sequence[str], color: str, ink: str = "") -> str:
+    """``text`` escaped, with the words (as prefixes) of the current filter marked in
+    background ``color`` (and text ``ink``, when given)."""
     cleaned = [w for w in words if w.strip()]
     if not cleaned:
         return html.escape(text)
@@ -36,7 +38,8 @@ def highlight(text: str, words: Sequence[str], color: str) -> str:
     last = 0
     for match in pattern.finditer(text):
         out.append(html.escape(text[last : match.start()]))
-        out.append(f'<span style="background-color:{color}">{html.escape(match.group(0))}</span>')
+        style = f"background-color:{color}" + (f"; color:{ink}" if ink else "")
+        out.append(f'<span style="{style}">{html.escape(match.group(0))}</span>')
         last = match.end()
     out.append(html.escape(text[last:]))
     return "".join(out)
@@ -77,7 +80,17 @@ class DetailsPane(SafeTextBrowser):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("detailsPane")
+        self._shown: tuple[Paper, Sequence[str]] | None = None
         self.show_empty(0)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # The colours are in the HTML: draw the paper again in the new theme's.
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            if self._shown is not None:
+                self.show_paper(*self._shown)
+            else:
+                self.show_empty(0)
 
     def _follow(self, url: QUrl) -> None:
         if url.scheme() == AUTHOR_SCHEME:
@@ -90,16 +103,25 @@ class DetailsPane(SafeTextBrowser):
     def show_empty(self, selected: int) -> None:
         """What the pane says when no single paper is current."""
         message = f"{selected} papers selected" if selected > 1 else "Select a paper to read it."
-        self.setHtml(f"<p style='color:gray'>{html.escape(message)}</p>")
+        self._shown = None
+        self.setHtml(f"<p style='color:{self._muted()}'>{html.escape(message)}</p>")
+
+    @staticmethod
+    def _muted() -> str:
+        return muted_text(QApplication.palette()).name()
 
     def show_paper(self, paper: Paper, words: Sequence[str]) -> None:
         """Render ``paper`` with ``words`` highlighted."""
-        mark = self.palette().color(QPalette.ColorRole.Highlight)
-        mark.setAlpha(90)
-        color = f"rgba({mark.red()},{mark.green()},{mark.blue()},0.35)"
+        self._shown = (paper, words)
+        palette = QApplication.palette()
+        mark, ink = (c.name() for c in search_mark(palette))
+        link = palette.color(QPalette.ColorRole.Link).name()
+        muted = self._muted()
+        # Qt's rich text draws links in its own blue: the theme's link colour instead.
+        self.document().setDefaultStyleSheet(f"a {{ color: {link}; }}")
 
         def text(value: str) -> str:
-            return highlight(latex_to_text(value), words, color)
+            return highlight(latex_to_text(value), words, mark, ink)
 
         shown = [display(name) for name in paper.authors]
         authors = ", ".join(
@@ -125,7 +147,7 @@ class DetailsPane(SafeTextBrowser):
         elif paper.has_code:
             facts.append(("Code", "public code (no link given)"))
         rows = "".join(
-            f"<tr><td style='color:gray; padding-right:8px'>{name}</td><td>{value}</td></tr>"
+            f"<tr><td style='color:{muted}; padding-right:8px'>{name}</td><td>{value}</td></tr>"
             for name, value in facts
         )
         parts = [
@@ -134,7 +156,7 @@ class DetailsPane(SafeTextBrowser):
         ]
         if paper.affiliations:
             parts.append(
-                f"<p style='color:gray; margin-top:0'>{text(', '.join(paper.affiliations))}</p>"
+                f"<p style='color:{muted}; margin-top:0'>{text(', '.join(paper.affiliations))}</p>"
             )
         parts.append(f"<table cellspacing='0'>{rows}</table>")
         abstract = paper.abstract.strip()

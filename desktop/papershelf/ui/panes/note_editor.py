@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from papershelf.core.errors import LibraryError
 from papershelf.core.store.library import Library
 from papershelf.ui.panes.details import SafeTextBrowser
+from papershelf.ui.themed import muted_label
 
 SAVE_DELAY_MS = 250  # plus the write itself, well inside the 500 ms promise
 
@@ -49,8 +50,7 @@ class NotePanel(QWidget):
         self.stack.addWidget(self.editor)
         self.stack.addWidget(self.preview)
         self.title = QLabel("<b>Note</b>")
-        self.state = QLabel(objectName="noteState")
-        self.state.setStyleSheet("color: gray;")
+        self.state = muted_label("noteState")
         self.preview_button = QToolButton(objectName="notePreviewButton", text="Preview")
         self.preview_button.setCheckable(True)
         self.preview_button.setToolTip("Show the note as formatted Markdown (Ctrl+Shift+P)")
@@ -106,7 +106,7 @@ class NotePanel(QWidget):
         self.editor.setReadOnly(paper_id is None)
         self._dirty = False
         if not pending:
-            self.state.setText("" if paper_id is None else ("Saved" if body else ""))
+            self.state.setText("Saved" if body else "")  # an empty note has nothing saved
         if self.preview_button.isChecked():
             self.preview.show_markdown(body)
 
@@ -147,7 +147,7 @@ class NotePanel(QWidget):
             del self._unsaved[paper_id]
             self.saved.emit(paper_id)
         if self.paper_id is not None and not self._dirty:
-            self.state.setText("Saved")
+            self.state.setText("Saved" if self.editor.toPlainText() else "")
             self.state.setToolTip("")
 
     def has_unsaved(self) -> bool:

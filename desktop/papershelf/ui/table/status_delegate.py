@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPixmap
+from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from papershelf.ui.table.model import STATUS_ROLE
-
-# Hues that read on light and dark palettes alike; "new" stays quiet on purpose.
-STATUS_COLORS = {
-    "new": QColor(140, 140, 140),
-    "to-read": QColor(33, 118, 210),
-    "reading": QColor(230, 126, 34),
-    "read": QColor(46, 160, 67),
-    "skipped": QColor(120, 100, 140),
-}
+from papershelf.ui.theme import badge_colors
 
 
 class StatusDelegate(QStyledItemDelegate):
@@ -67,10 +59,11 @@ class StatusDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setFont(option.font)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(STATUS_COLORS.get(status, QColor(140, 140, 140)))
+        fill, ink = badge_colors(status)  # white on a fill dark enough for 4.5:1
+        painter.setBrush(fill)
         rect = QRectF(0, 0, width, height)
         painter.drawRoundedRect(rect, height / 2, height / 2)
-        painter.setPen(QColor(255, 255, 255))
+        painter.setPen(ink)
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, status)
         painter.end()
         self._badges[key] = badge

@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
-    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -53,22 +52,44 @@ from papershelf.core.store.library import Library
 from papershelf.core.store.opening import open_library
 from papershelf.ui.actions import registry
 from papershelf.ui.actions.paper_actions import PaperActions
+from papershelf.ui.appearance import THEME_ACTIONS, ThemeActions, appearance
 from papershelf.ui.panes.details import DetailsPane
 from papershelf.ui.panes.facet_tree import FacetTree
 from papershelf.ui.panes.note_editor import NotePanel
 from papershelf.ui.single_instance import InstanceServer
+from papershelf.ui.table.column_fit import ColumnFitter
 from papershelf.ui.table.model import COLUMN_INDEX, COLUMNS, PaperTableModel
 from papershelf.ui.table.place import TablePlace
 from papershelf.ui.table.status_delegate import StatusDelegate
 from papershelf.ui.tasks import COUNTS, TaskManager, fail_fast_writes
+from papershelf.ui.theme import Theme
+from papershelf.ui.themed import error_label
 from papershelf.ui.undo import UndoStack
 from papershelf.ui.window.backups import BackupScheduler
 from papershelf.ui.window.exchange import Exchange
+from papershelf.ui.window.layout import (
+    MainSplitter,
+    PlaceholderFitter,
+    ReadingSplitter,
+    place_window,
+)
 from papershelf.ui.window.menus import WindowMenus
 
 _FACET_DELAY_MS = 120  # facets follow once typing pauses; the table follows every key
 _WATCH_MS = 700  # outside changes show within a second
 _SYNC_FACETS_LIMIT = 5_000  # above this, counting would stall typing: use a thread
+# Hints in the filter and tag boxes, longest first: the longest that fits is shown.
+FILTER_HINTS = (
+    'Filter: words, "a phrase", author:, tag:, status:, cat:, year:2021..2023, has:code',
+    'Filter: words, "a phrase", author:, tag:, status:, year:2021..2023',
+    "Filter: words, author:, tag:, status:, year:…",
+    "Filter (Ctrl+F)",
+)
+TAG_HINTS = (
+    "Add tags to the selection: theory, to-cite…  (Enter)",
+    "Add tags: theory, to-cite…",
+    "Add tags…",
+)
 
 
 def settings() -> QSettings:
@@ -128,13 +149,10 @@ class MainWindow(QMainWindow):
 
     def _build_widgets(self) -> None:
         self.filter_edit = QLineEdit(objectName="filterEdit")
-        self.filter_edit.setPlaceholderText(
-            'Filter: words, "a phrase", author:, tag:, status:, cat:, year:2021..2023, has:code'
-        )
+        PlaceholderFitter(self.filter_edit, FILTER_HINTS)
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.installEventFilter(self)  # Esc clears it: a line edit eats Esc shortcuts
-        self.filter_error = QLabel(objectName="filterError")
-        self.filter_error.setStyleSheet("color: #c62828;")
+        self.filter_error = error_label("filterError")
         self.filter_error.hide()
 
         self.model = PaperTableModel(self.library, self.tasks, self)
@@ -159,6 +177,7 @@ class MainWindow(QMainWindow):
         for index, column in enumerate(COLUMNS):
             header.setSectionHidden(index, column.hidden_by_default)
         header.setSortIndicator(COLUMN_INDEX["published"], Qt.SortOrder.DescendingOrder)
+        self.column_fitter = ColumnFitter(self.table)  # widths by content, title widest
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
@@ -182,13 +201,14 @@ class MainWindow(QMainWindow):
         centre_layout.addWidget(top)
         centre_layout.addWidget(self.table, 1)
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
+        # The table gets the width first; the side panes give way (ui/window/layout.py).
+        self.splitter = MainSplitter("mainSplitter", (230, 0, 350))
         self.splitter.addWidget(self.facets)
         self.splitter.addWidget(centre)
         self.notes = NotePanel(self.library)
         self.notes.saved.connect(lambda _id: self._facet_timer.start())
         self.tag_edit = QLineEdit(objectName="tagEdit")
-        self.tag_edit.setPlaceholderText("Add tags to the selection: theory, to-cite…  (Enter)")
+        PlaceholderFitter(self.tag_edit, TAG_HINTS)
         self.tag_edit.returnPressed.connect(self._add_typed_tags)
         self.tag_completer = QCompleter(self.library.all_tags(), self.tag_edit)
         self.tag_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -203,18 +223,19 @@ class MainWindow(QMainWindow):
         tag_row.addWidget(self.tag_edit, 1)
         reading_layout.addLayout(tag_row)
         reading_layout.addWidget(self.notes, 1)
-        self.side_splitter = QSplitter(Qt.Orientation.Vertical, objectName="sideSplitter")
+        self.side_splitter = ReadingSplitter("sideSplitter", (0, 300))
         self.side_splitter.addWidget(self.details)
         self.side_splitter.addWidget(reading)
         self.side_splitter.setSizes([480, 300])
+        self.side_splitter.setStretchFactor(0, 1)
         self.splitter.addWidget(self.side_splitter)
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(1, False)  # the table never vanishes behind a pane
         self.splitter.setSizes([230, 820, 350])
         self.setCentralWidget(self.splitter)
 
         self.count_label = QLabel(objectName="countLabel")
         self.statusBar().addPermanentWidget(self.count_label)
-        self.resize(1380, 820)
 
     # ------------------------------------------------------------ actions and undo
 
@@ -232,6 +253,7 @@ class MainWindow(QMainWindow):
         self.menus.build()
         self.details.statusClicked.connect(self.paper_actions.set_status)
         self.named_actions.update_enabled(0)
+        self._build_appearance()
 
     def apply(self, operation: Callable[[], Changes]) -> Changes | None:
         """Run an operation on the library and keep it on the undo history."""
@@ -275,6 +297,31 @@ class MainWindow(QMainWindow):
 
     def about(self) -> None:
         self.menus.about()
+
+    # ------------------------------------------------------------ theme and text size
+
+    def _build_appearance(self) -> None:
+        """The theme and text size (the application's, kept in the settings)."""
+        self.appearance = appearance()
+        self.appearance.restore(settings())
+        themes = {t: self.named_actions[name] for t, name in THEME_ACTIONS.items()}
+        self.theme_actions = ThemeActions(self.appearance, themes, self)
+        self.appearance.changed.connect(self._count_facets)  # greyed counts: new colours
+        self._follows_appearance = True
+
+    def set_theme(self, theme: str) -> None:
+        """View > Theme: system, light or dark."""
+        self.appearance.set_theme(Theme(theme))
+        self.appearance.save(settings())
+
+    def fit_columns(self) -> None:
+        """View > Fit Columns to Width: forget the widths set by hand."""
+        self.column_fitter.unpin()
+
+    def change_text_size(self, steps: int) -> None:
+        """View > Text Size: one point larger (+1), smaller (-1), or the normal size (0)."""
+        self.appearance.change_text_size(steps)
+        self.appearance.save(settings())
 
     # ------------------------------------------------------------ filtering
 
@@ -498,6 +545,9 @@ class MainWindow(QMainWindow):
     def _release_library(self) -> None:
         """Let go of every connection to the file (restoring needs it to ourselves)."""
         self.notes.detach()
+        if self._follows_appearance:  # released once: a restore, then the close
+            self.appearance.changed.disconnect(self._count_facets)
+            self._follows_appearance = False
         self._watch_timer.stop()
         self._facet_timer.stop()
         self.instance_server.close()
@@ -532,9 +582,7 @@ class MainWindow(QMainWindow):
 
     def _restore_state(self) -> None:
         state = settings()
-        geometry = state.value("geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
+        place_window(self, state.value("geometry"))  # inside the screen, whatever was saved
         for key, restore in (
             ("windowState", self.restoreState),
             ("splitter", self.splitter.restoreState),
@@ -545,6 +593,7 @@ class MainWindow(QMainWindow):
             if isinstance(value, QByteArray):
                 restore(value)
         header = self.table.horizontalHeader()
+        self.column_fitter.restore(state)
         self.model.sort_column = header.sortIndicatorSection()
         self.model.sort_order = header.sortIndicatorOrder()
         self.named_actions["actionShowSidebar"].setChecked(not self.facets.isHidden())
@@ -558,6 +607,7 @@ class MainWindow(QMainWindow):
         state.setValue("splitter", self.splitter.saveState())
         state.setValue("sideSplitter", self.side_splitter.saveState())
         state.setValue("header", self.table.horizontalHeader().saveState())
+        self.column_fitter.save(state)
         self.place.save(state, self.library.path)  # opened again on the paper being read
         state.sync()
 

@@ -26,6 +26,16 @@ REMOVE_TAG = "menuRemoveTag"
 COLUMNS_MENU = "menuColumns"
 
 _STATUS = tuple(name for name, _, _, _ in STATUS_ACTIONS)
+# Submenus whose entries are fixed: objectName -> (title, entries).
+THEME_MENU = "menuTheme"
+TEXT_SIZE_MENU = "menuTextSize"
+SUBMENUS: dict[str, tuple[str, tuple[str, ...]]] = {
+    THEME_MENU: ("&Theme", ("actionThemeSystem", "actionThemeLight", "actionThemeDark")),
+    TEXT_SIZE_MENU: (
+        "Te&xt Size",
+        ("actionTextLarger", "actionTextSmaller", SEPARATOR, "actionTextReset"),
+    ),
+}
 
 MENU_BAR: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("&File", (
@@ -40,7 +50,10 @@ MENU_BAR: tuple[tuple[str, tuple[str, ...]], ...] = (
         *_STATUS, SEPARATOR, "actionAddTag", REMOVE_TAG, SEPARATOR, "actionEditPaper",
         "actionAddPaper", "actionDeletePapers",
     )),
-    ("&View", (COLUMNS_MENU, "actionShowSidebar", "actionShowDetails")),
+    ("&View", (
+        COLUMNS_MENU, "actionFitColumns", "actionShowSidebar", "actionShowDetails", SEPARATOR,
+        THEME_MENU, TEXT_SIZE_MENU,
+    )),
     ("&Help", ("actionAbout",)),
 )  # fmt: skip
 TOOLBAR: tuple[str, ...] = (
@@ -99,6 +112,11 @@ class WindowMenus:
                 target.addSeparator()
             elif entry in (REMOVE_TAG, COLUMNS_MENU) and isinstance(target, QMenu):
                 self._submenu(target, entry)
+            elif entry in SUBMENUS and isinstance(target, QMenu):
+                title, items = SUBMENUS[entry]
+                submenu = target.addMenu(title)
+                submenu.setObjectName(entry)
+                self.fill(submenu, items)
             else:
                 target.addAction(self.named_actions[entry])
 
