@@ -176,8 +176,9 @@ def test_the_default_limit_refuses_10_mb(fixture_server: FixtureServer) -> None:
 
 def test_wrong_content_type_names_what_came(fixture_server: FixtureServer) -> None:
     fixture_server.route("/api", Reply(200, "<html>Sorry</html>", "text/html; charset=utf-8"))
-    with pytest.raises(NetError, match=r"a web page \(HTML\), not application/atom\+xml"):
-        fetch(fixture_server.url + "/api", accept=("application/atom+xml",))
+    expected = r"a web page \(HTML\), not application/atom\+xml"
+    with PoliteClient() as client, pytest.raises(NetError, match=expected):
+        client.get(fixture_server.url + "/api", accept=("application/atom+xml",))
 
 
 def test_404_has_its_status(fixture_server: FixtureServer) -> None:
