@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from capture_fixtures import services  # noqa: F401  (a fixture: arXiv and Crossref)
 from net_server import FixtureServer
 from papershelf.core.store.opening import open_library
 

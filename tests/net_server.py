@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ class FixtureServer:
     # --- routes -----------------------------------------------------------------
 
     def route(self, path: str, *replies: Reply | Handler) -> None:
-        """Serve ``path`` (no query) with a handler, or with ``replies`` in turn."""
+        """Serve ``path`` (percent-decoded, no query) with a handler, or ``replies`` in turn."""
         if len(replies) == 1 and callable(replies[0]) and not isinstance(replies[0], Reply):
             handler: Handler = replies[0]
         else:
@@ -148,7 +148,7 @@ def _make_handler(server: FixtureServer) -> type[BaseHTTPRequestHandler]:
             request = Request(
                 at=time.monotonic(),
                 method="GET",
-                path=parts.path,
+                path=unquote(parts.path),
                 query=parse_qs(parts.query, keep_blank_values=True),
                 headers={k.lower(): v for k, v in self.headers.items()},
             )
