@@ -106,7 +106,7 @@ def arxiv_feed(entries: Sequence[ArxivEntry], query: str = "", error: str | None
 <feed xmlns="http://www.w3.org/2005/Atom"
   xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/"
   xmlns:arxiv="http://arxiv.org/schemas/atom">
-  <link href="http://arxiv.org/api/query?{escape(query)}" rel="self"
+  <link href="http://arxiv.org/api/query?{escape(query, {'"': "&quot;"})}" rel="self"
     type="application/atom+xml"/>
   <title type="html">ArXiv Query: {escape(query)}</title>
   <id>http://arxiv.org/api/cHxbiOdZaP56ODnBPIenZhzg5f8</id>

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from papershelf.core import identifiers, keys
+from papershelf.core import identifiers, keys, names
 from papershelf.core.fields import PaperFields
 from papershelf.core.identifiers import Identifier
 from papershelf.core.io.bibtex_fields import BibPaper
@@ -204,8 +204,10 @@ def find_arxiv_ids(
     papers = library.papers(list(ids))
     for done, paper in enumerate(papers, 1):
         surname = keys.surname(paper.authors[0]) if paper.authors else ""
+        # The query spells the surname as the paper does (Akyürek): arXiv's own spelling.
+        spelled = (names.parts(paper.authors[0]).family or surname) if paper.authors else ""
         try:
-            candidates = arxiv.search(client, paper.title, surname)
+            candidates = arxiv.search(client, paper.title, spelled)
         except NetError as exc:
             found.append((Match(paper.id, paper.key, "error", reason=str(exc)), None))
         else:

@@ -63,6 +63,7 @@ from papershelf.ui.table.status_delegate import StatusDelegate
 from papershelf.ui.tasks import COUNTS, TaskManager, fail_fast_writes
 from papershelf.ui.undo import UndoStack
 from papershelf.ui.window.backups import BackupScheduler
+from papershelf.ui.window.capture import Capture
 from papershelf.ui.window.exchange import Exchange
 from papershelf.ui.window.menus import WindowMenus
 
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         fail_fast_writes(library)  # an import holds the write lock: never wait 5 s for it
         self._build_widgets()
         self.exchange = Exchange(self)
+        self.capture = Capture(self)
         self._build_actions()
         self.setAcceptDrops(True)  # drop .bib files or seed documents to import them
         self._restore_state()
@@ -266,6 +268,15 @@ class MainWindow(QMainWindow):
 
     def import_files(self) -> None:
         self.exchange.choose_and_import()
+
+    def add_by_identifier(self) -> None:
+        self.capture.add_by_identifier()
+
+    def paste_identifiers(self) -> None:
+        self.capture.paste()
+
+    def find_identifiers(self) -> None:
+        self.capture.find_identifiers()
 
     def export_notes(self) -> None:
         self.exchange.export_notes()
