@@ -50,7 +50,7 @@ def test_user_agent_names_papershelf_its_version_and_a_contact(
     with PoliteClient() as client:
         assert client.get(fixture_server.url + "/x").text() == "ok"
     agent = fixture_server.requests[0].headers["user-agent"]
-    assert agent.startswith(f"Papershelf/{__version__} (+")
+    assert agent.startswith(f"Papershelf/{__version__} (")
     assert "mailto:reader@example.org" in agent
     monkeypatch.delenv("PAPERSHELF_MAILTO")
     assert "mailto" not in user_agent()

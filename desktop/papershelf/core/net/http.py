@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from importlib import metadata
 from typing import BinaryIO, Protocol
 from urllib.parse import urlsplit
 
@@ -31,7 +32,6 @@ import httpx
 from papershelf import __version__
 from papershelf.core.errors import LibraryError
 
-PROJECT_URL = "https://github.com/papershelf/papershelf"
 MAILTO_ENV = "PAPERSHELF_MAILTO"  # Crossref's "polite pool" wants a contact address
 TIME_SCALE_ENV = "PAPERSHELF_NET_TIME_SCALE"  # tests only: shrinks paces and waits
 
@@ -96,11 +96,26 @@ class Fetched:
         return self.body.decode("utf-8", errors="replace")
 
 
+def project_url() -> str:
+    """The project's home page from the package metadata (``[project.urls]``), if any."""
+    try:
+        urls = metadata.metadata("papershelf").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return ""
+    return next((u.split(",", 1)[1].strip() for u in urls if "," in u), "")
+
+
 def user_agent() -> str:
-    """``Papershelf/0.1.0 (+https://...; mailto:me@example.org)``, as APIs ask."""
+    """``Papershelf/0.1.0 (+https://...; mailto:me@example.org)``, as APIs ask.
+
+    The home page comes from the package metadata (none is invented when the project
+    declares none); the address from PAPERSHELF_MAILTO.
+    """
+    parts = [f"+{url}" for url in (project_url(),) if url]
     mailto = os.environ.get(MAILTO_ENV, "").strip()
-    contact = f"; mailto:{mailto}" if mailto else ""
-    return f"Papershelf/{__version__} (+{PROJECT_URL}{contact})"
+    if mailto:
+        parts.append(f"mailto:{mailto}")
+    return f"Papershelf/{__version__} ({'; '.join(parts) or 'desktop reading list'})"
 
 
 def env_time_scale() -> float:
