@@ -177,3 +177,25 @@ def test_every_qt_library_a_bundled_binary_links_to_is_bundled() -> None:
             if kind == "NEEDED" and library.startswith("libQt6") and library not in bundled:
                 missing.setdefault(binary.name, []).append(library)
     assert not missing
+
+
+def test_add_by_identifier_against_the_local_services(tmp_path: Path, services) -> None:
+    """The built app's ``add``: httpx, httpcore, h11, feedparser and certifi's CA bundle
+    are in the build (httpx loads the bundle when its client is made, for any URL), so a
+    module or the bundle missing from the build fails here, not for a user."""
+    assert list(APP_DIR.rglob("cacert.pem")), "certifi's CA bundle is not in the build"
+    library = str(tmp_path / "x.sqlite")
+    env = {
+        "PAPERSHELF_ARXIV_API": services.arxiv.url,
+        "PAPERSHELF_CROSSREF_API": services.crossref.url,
+        "PAPERSHELF_NET_TIME_SCALE": "0.01",
+    }
+    run = _run(
+        "--library", library, "add", "https://arxiv.org/abs/2211.15661v2",
+        "doi:10.1038/nature14539", "2303.1680", home=tmp_path, extra=env,
+    )  # fmt: skip
+    assert run.returncode == 1, run.stderr  # one item is not an identifier
+    assert run.stdout.splitlines() == ["merged akyurek2022learning", "added lecun2015deep"]
+    assert run.stderr.splitlines() == ["error 2303.1680: not an arXiv id, arXiv URL or DOI"]
+    agent = services.server.requests[0].headers["user-agent"]
+    assert agent.startswith("Papershelf/")

@@ -78,6 +78,16 @@ ACTIONS: tuple[ActionSpec, ...] = (
         icon="document-new", tooltip="Type in a paper by hand",
     ),
     ActionSpec(
+        "actionAddByIdentifier", "Add by &Identifier…", lambda ctx: ctx.add_by_identifier(),
+        shortcut="Ctrl+Shift+N", icon="list-add",
+        tooltip="Add papers by arXiv id, arXiv URL or DOI",
+    ),
+    ActionSpec(
+        "actionPasteIdentifiers", "&Paste Identifiers", lambda ctx: ctx.paste_identifiers(),
+        shortcut=QKeySequence.StandardKey.Paste, scope=Scope.TABLE,
+        tooltip="Add the papers whose arXiv ids or DOIs the clipboard holds",
+    ),
+    ActionSpec(
         "actionImport", "&Import…", lambda ctx: ctx.import_files(), shortcut="Ctrl+I",
         icon="document-import", tooltip="Import BibTeX files or seed documents",
     ),
@@ -136,6 +146,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "actionDeletePapers", "&Delete…", paper_actions.delete_papers,
         shortcut=QKeySequence.StandardKey.Delete, scope=Scope.TABLE, icon="edit-delete",
         enabled=Enabled.SELECTION,
+    ),
+    ActionSpec(
+        "actionFindIdentifiers", "Find &Identifiers…", lambda ctx: ctx.find_identifiers(),
+        tooltip="Find arXiv ids for the selected papers (all when none is selected) by "
+        "exact title and first author",
     ),
     ActionSpec(
         "actionCopyKeys", "Copy Citation &Key", paper_actions.copy_keys,

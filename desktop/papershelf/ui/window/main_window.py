@@ -66,6 +66,7 @@ from papershelf.ui.theme import Theme
 from papershelf.ui.themed import error_label
 from papershelf.ui.undo import UndoStack
 from papershelf.ui.window.backups import BackupScheduler
+from papershelf.ui.window.capture import Capture
 from papershelf.ui.window.exchange import Exchange
 from papershelf.ui.window.layout import (
     MainSplitter,
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         fail_fast_writes(library)  # an import holds the write lock: never wait 5 s for it
         self._build_widgets()
         self.exchange = Exchange(self)
+        self.capture = Capture(self)
         self._build_actions()
         self.setAcceptDrops(True)  # drop .bib files or seed documents to import them
         self._restore_state()
@@ -288,6 +290,15 @@ class MainWindow(QMainWindow):
 
     def import_files(self) -> None:
         self.exchange.choose_and_import()
+
+    def add_by_identifier(self) -> None:
+        self.capture.add_by_identifier()
+
+    def paste_identifiers(self) -> None:
+        self.capture.paste()
+
+    def find_identifiers(self) -> None:
+        self.capture.find_identifiers()
 
     def export_notes(self) -> None:
         self.exchange.export_notes()

@@ -39,16 +39,16 @@ SUBMENUS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 MENU_BAR: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("&File", (
-        "actionAddPaper", SEPARATOR, "actionImport", "actionExportNotes",
+        "actionAddPaper", "actionAddByIdentifier", SEPARATOR, "actionImport", "actionExportNotes",
         "actionExportReferences", SEPARATOR, "actionRestoreBackup", SEPARATOR, "actionQuit",
     )),
     ("&Edit", (
         "actionUndo", "actionRedo", SEPARATOR, "actionFind", "actionClearFilter",
-        "actionSelectAll",
+        "actionSelectAll", SEPARATOR, "actionPasteIdentifiers",
     )),
     ("&Paper", (
         *_STATUS, SEPARATOR, "actionAddTag", REMOVE_TAG, SEPARATOR, "actionEditPaper",
-        "actionAddPaper", "actionDeletePapers",
+        "actionAddPaper", "actionDeletePapers", SEPARATOR, "actionFindIdentifiers",
     )),
     ("&View", (
         COLUMNS_MENU, "actionFitColumns", "actionShowSidebar", "actionShowDetails", SEPARATOR,

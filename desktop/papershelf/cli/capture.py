@@ -1,0 +1,92 @@
+"""The command line's ``add`` (papers by arXiv id, DOI or URL) and ``lookup`` commands.
+
+They parse arguments and print; the work is in ``core.ops.capture``, which the window
+calls too. ``add`` prints one line per item, ``added KEY`` or ``merged KEY`` on stdout
+and ``error ITEM: reason`` on stderr, and ends non-zero when any item failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from papershelf.core import identifiers
+from papershelf.core.net.http import PoliteClient
+from papershelf.core.ops import capture
+from papershelf.core.store.library import Library
+
+COMMANDS = ("add", "lookup")
+
+_ADD_HELP = """\
+Each item is an arXiv id (2303.16800, 2303.16800v2, hep-th/9901001), an arXiv URL
+(https://arxiv.org/abs/..., /pdf/...), a DOI (10.1038/nature14539, doi:..., https://doi.org/...)
+or an arXiv DOI (10.48550/arXiv.2303.16800). Metadata comes from the arXiv API and
+Crossref (PAPERSHELF_ARXIV_API, PAPERSHELF_CROSSREF_API). A paper the library has
+already (same DOI, arXiv id, or title and first author) is completed, not doubled.
+"""
+
+
+def add_commands(commands: Any) -> None:
+    add = commands.add_parser(
+        "add",
+        help="add papers by arXiv id, DOI or URL",
+        description="Add papers by identifier; prints 'added KEY', 'merged KEY' or "
+        "'error ITEM: reason' for each.",
+        epilog=_ADD_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add.add_argument("items", metavar="ID_OR_URL", nargs="+")
+    lookup = commands.add_parser(
+        "lookup",
+        help="find arXiv ids for papers without one (exact title and first author)",
+        description="Search arXiv for each paper without an arXiv id (matching QUERY, all "
+        "when none) by its exact title and first author; a paper with exactly one match "
+        "is completed from it. arXiv allows one request every 3 seconds.",
+    )
+    lookup.add_argument("query", nargs="*", help="query, e.g. year:2023 (default: all)")
+
+
+def run(args: argparse.Namespace, library: Library) -> int:
+    return run_add(args, library) if args.command == "add" else run_lookup(args, library)
+
+
+def run_add(args: argparse.Namespace, library: Library) -> int:
+    items = [item for arg in args.items for item in identifiers.split(arg)]
+    with PoliteClient() as client:
+        try:
+            outcomes, _ = capture.add_identifiers(library, items, client)
+        except KeyboardInterrupt:
+            raise KeyboardInterrupt("interrupted: nothing was added") from None
+    for outcome in outcomes:
+        print(outcome.line(), file=sys.stderr if outcome.result == "error" else sys.stdout)
+    return 1 if any(o.result == "error" for o in outcomes) else 0
+
+
+def run_lookup(args: argparse.Namespace, library: Library) -> int:
+    ids = capture.papers_without_arxiv_id(library, " ".join(args.query))
+    if not ids:
+        print("every paper has an arXiv id" if not args.query else "no paper without an arXiv id")
+        return 0
+    print(f"searching arXiv for {len(ids)} papers (one request every 3 s)", file=sys.stderr)
+    found: list[tuple[capture.Match, Any]] = []
+    interrupted = False
+    with PoliteClient() as client:
+        try:
+            for paper_id in ids:
+                result = capture.find_arxiv_ids(library, [paper_id], client)
+                found.extend(result)
+                for match, _ in result:
+                    print(match.line(), file=sys.stderr if match.result == "error" else sys.stdout)
+                sys.stdout.flush()
+        except KeyboardInterrupt:
+            interrupted = True
+    capture.apply_matches(library, found)
+    counts = {r: sum(1 for m, _ in found if m.result == r) for r in _RESULTS}
+    print(", ".join(f"{r} {n}" for r, n in counts.items()))
+    if interrupted:
+        raise KeyboardInterrupt(f"interrupted: the {counts['matched']} matches found were saved")
+    return 1 if counts["error"] else 0
+
+
+_RESULTS = ("matched", "ambiguous", "not found", "error")

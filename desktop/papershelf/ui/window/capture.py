@@ -1,0 +1,250 @@
+"""The window's capture commands: File > Add by Identifier, pasting identifiers into the
+table, and Paper > Find Identifiers.
+
+Asking arXiv and Crossref takes seconds (arXiv allows one request every 3 s), so it
+runs on the task service's "network" lane with progress and Cancel; the papers found
+are then written on the main thread in one operation (a few rows: milliseconds), which
+the undo history keeps as one step. A cancelled lookup writes nothing. One dialog sums
+up what became of each identifier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QStatusBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from papershelf.core import identifiers
+from papershelf.core.errors import LibraryError
+from papershelf.core.fields import PaperFields
+from papershelf.core.net.http import NetCancelled, PoliteClient
+from papershelf.core.ops import capture
+from papershelf.core.ops.changes import Changes
+from papershelf.core.store.library import Library
+from papershelf.ui.tasks import ProgressDialog, Task, TaskContext, TaskManager
+
+NETWORK = "network"  # a lane of its own: a slow service never holds up an import
+_SHOW_LINES = 30
+
+
+class CaptureHost(Protocol):
+    @property
+    def library(self) -> Library: ...
+    @property
+    def tasks(self) -> TaskManager: ...
+    def selected_paper_ids(self) -> list[int]: ...
+    def apply(self, operation: Callable[[], Changes]) -> Changes | None: ...
+    def statusBar(self) -> QStatusBar: ...
+    def dialog_parent(self) -> QWidget: ...
+
+
+class AddByIdentifierDialog(QDialog):
+    """A text box for arXiv ids, arXiv URLs and DOIs, one per line or space-separated."""
+
+    def __init__(self, parent: QWidget, text: str = "") -> None:
+        super().__init__(parent, objectName="addByIdentifierDialog")
+        self.setWindowTitle("Add by Identifier")
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(
+                "arXiv ids or URLs and DOIs, one per line or separated by spaces:\n"
+                "2303.16800, https://arxiv.org/abs/2303.16800, 10.1038/nature14539, "
+                "https://doi.org/…"
+            )
+        )
+        self.edit = QPlainTextEdit(objectName="identifierEdit")
+        self.edit.setPlainText(text)
+        layout.addWidget(self.edit)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(560, 280)
+
+    def items(self) -> list[str]:
+        return identifiers.split(self.edit.toPlainText())
+
+
+class Capture:
+    """Add by identifier and find identifiers, off the main thread."""
+
+    def __init__(self, window: CaptureHost) -> None:
+        self.window = window
+        self.task: Task | None = None
+        self.progress: ProgressDialog | None = None
+
+    def running(self) -> bool:
+        return self.task is not None
+
+    # ------------------------------------------------------------ commands
+
+    def add_by_identifier(self, text: str = "") -> None:
+        """File > Add by Identifier: ask for identifiers, then add them."""
+        if self._busy():
+            return
+        dialog = AddByIdentifierDialog(self.window.dialog_parent(), text)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        items = dialog.items()
+        if items:
+            self.add_items(items)
+
+    def paste(self) -> None:
+        """Ctrl+V on the table: offer to add the identifiers the clipboard's text holds."""
+        text = QGuiApplication.clipboard().text()
+        found = identifiers.scan(text)
+        if not found:
+            self.window.statusBar().showMessage(
+                "The clipboard holds no arXiv id, arXiv URL or DOI.", 6000
+            )
+            return
+        listed = "\n".join(str(i) for i in found[:_SHOW_LINES])
+        more = f"\n… and {len(found) - _SHOW_LINES} more" if len(found) > _SHOW_LINES else ""
+        answer = QMessageBox.question(
+            self.window.dialog_parent(),
+            "Add Papers",
+            f"Add {_papers(len(found))} from the clipboard?\n\n{listed}{more}",
+        )
+        if answer == QMessageBox.StandardButton.Yes and not self._busy():
+            self.add_items(found)
+
+    def add_items(self, items: Sequence[str | identifiers.Identifier]) -> None:
+        """Look ``items`` up in the background, then add what was found (one undo step)."""
+        items = list(items)
+
+        def work(context: TaskContext) -> list[capture.LookedUp]:
+            with PoliteClient(cancelled=context.cancelled) as client:
+                return capture.look_up(items, client, context.progress)
+
+        def done(looked: list[capture.LookedUp]) -> None:
+            outcomes: list[capture.Outcome] = []
+
+            def write() -> Changes:
+                found, changes = capture.add_looked_up(self.window.library, looked)
+                outcomes.extend(found)
+                return changes
+
+            self.window.apply(write)
+            if not outcomes:  # the write was refused; apply told the reader why
+                return
+            counts = {r: sum(1 for o in outcomes if o.result == r) for r in _OUTCOMES}
+            summary = ", ".join(f"{r} {n}" for r, n in counts.items())
+            self._tell("Add by Identifier", summary, [o.line() for o in outcomes])
+
+        self._start("Looking up…", "Add by Identifier", work, done, "Nothing was added")
+
+    def find_identifiers(self) -> None:
+        """Paper > Find Identifiers: arXiv ids for the selected papers (all when none)."""
+        if self._busy():
+            return
+        library = self.window.library
+        selected = self.window.selected_paper_ids()
+        ids = (
+            [p.id for p in library.papers(selected) if not p.arxiv_id]
+            if selected
+            else capture.papers_without_arxiv_id(library)
+        )
+        if not ids:
+            QMessageBox.information(
+                self.window.dialog_parent(), "Find Identifiers", "Every paper has an arXiv id."
+            )
+            return
+
+        def work(context: TaskContext) -> list[tuple[capture.Match, PaperFields | None]]:
+            with PoliteClient(cancelled=context.cancelled) as client:
+                return capture.find_arxiv_ids(context.library, ids, client, context.progress)
+
+        def done(found: list[tuple[capture.Match, PaperFields | None]]) -> None:
+            self.window.apply(lambda: capture.apply_matches(self.window.library, found))
+            counts = {r: sum(1 for m, _ in found if m.result == r) for r in _MATCHES}
+            summary = ", ".join(f"{r} {n}" for r, n in counts.items())
+            self._tell("Find Identifiers", summary, [m.line() for m, _ in found])
+
+        self._start(
+            f"Searching arXiv for {_papers(len(ids))}…",
+            "Find Identifiers",
+            work,
+            done,
+            "Nothing was changed",
+        )
+
+    # ------------------------------------------------------------ helpers
+
+    def _busy(self) -> bool:
+        if self.running():
+            QMessageBox.information(
+                self.window.dialog_parent(),
+                "Papershelf",
+                "A lookup is still running; wait for it to end or cancel it.",
+            )
+            return True
+        return False
+
+    def _start(
+        self,
+        text: str,
+        title: str,
+        work: Callable[[TaskContext], Any],
+        on_done: Callable[[Any], None],
+        failed: str,
+    ) -> None:
+        window = self.window
+        progress = ProgressDialog(window.dialog_parent(), text)
+
+        def ended() -> None:
+            progress.finish()
+            self.task = self.progress = None
+
+        def done(result: Any) -> None:
+            ended()
+            on_done(result)
+
+        def error(exc: BaseException) -> None:
+            ended()
+            if isinstance(exc, LibraryError):
+                exc = LibraryError(f"{failed}: {exc}")
+            window.tasks.report(exc, title)
+
+        def cancelled() -> None:
+            ended()
+            window.statusBar().showMessage(f"{title} cancelled: nothing was changed.", 8000)
+
+        self.progress = progress
+        self.task = window.tasks.run(
+            "capture", work, lane=NETWORK, title=title, on_done=done, on_error=error,
+            on_progress=progress.step, on_cancelled=cancelled, cancelled_by=(NetCancelled,),
+        )  # fmt: skip
+        progress.follow(self.task)
+
+    def _tell(self, title: str, summary: str, lines: Sequence[str]) -> None:
+        shown = list(lines[:_SHOW_LINES])
+        if len(lines) > _SHOW_LINES:
+            shown.append(f"… and {len(lines) - _SHOW_LINES} more")
+        box = QMessageBox(
+            QMessageBox.Icon.Information, title, summary, parent=self.window.dialog_parent()
+        )
+        box.setObjectName("captureResult")
+        box.setInformativeText("\n".join(shown))
+        box.exec()
+
+
+_OUTCOMES = ("added", "merged", "error")
+_MATCHES = ("matched", "ambiguous", "not found", "error")
+
+
+def _papers(count: int) -> str:
+    return "1 paper" if count == 1 else f"{count:,} papers"
