@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from net_server import FixtureServer
 from papershelf.core.store.opening import open_library
 
 # Before any Qt import: tests never need a display.
@@ -21,6 +23,26 @@ SEEDS = REPO / "seeds"
 def _no_library_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """A developer's PAPERSHELF_LIBRARY must never be what a test reads or writes."""
     monkeypatch.delenv("PAPERSHELF_LIBRARY", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _no_network_services_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's mirrors or pace settings must not reach a test; tests set their own."""
+    for name in (
+        "PAPERSHELF_ARXIV_API",
+        "PAPERSHELF_CROSSREF_API",
+        "PAPERSHELF_ARXIV_PDF",
+        "PAPERSHELF_NET_TIME_SCALE",
+        "PAPERSHELF_MAILTO",
+    ):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def fixture_server() -> Iterator[FixtureServer]:
+    """A real HTTP server on 127.0.0.1 serving what the test routes (tests/net_server.py)."""
+    with FixtureServer() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,1 @@
+"""Network lookups (arXiv, Crossref, feeds): Qt-free, base URLs from the environment."""
