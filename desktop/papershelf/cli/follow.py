@@ -8,7 +8,6 @@ import json
 import sys
 from typing import Any
 
-from papershelf.core.net.refresh import RefreshRun
 from papershelf.core.ops import follow as ops
 from papershelf.core.store import follows
 from papershelf.core.store.library import Library
@@ -88,11 +87,11 @@ def _list(library: Library, form: str) -> None:
 
 
 def _refresh(library: Library, names: list[str]) -> int:
-    from papershelf.core.net.http import PoliteClient
+    from papershelf.core.net.http import PoliteClient  # httpx: only when refreshing
     from papershelf.core.net.refresh import polite_get, refresh
 
     with PoliteClient() as client:
-        done: RefreshRun = refresh(library, polite_get(client), names)
+        done = refresh(library, polite_get(client), names)
     for report in done.reports:
         print(report.line())
     if done.offline:

@@ -168,7 +168,11 @@ def _date(entry: Any) -> str | None:
 
 
 def _arxiv_id(entry: Any) -> str | None:
-    for value in (entry.get("id"), entry.get("link"), *[lk.get("href") for lk in entry.get("links") or []]):
+    for value in (
+        entry.get("id"),
+        entry.get("link"),
+        *[lk.get("href") for lk in entry.get("links") or []],
+    ):
         match = _ARXIV_ID.search(str(value or ""))
         if match:
             return match.group(1)

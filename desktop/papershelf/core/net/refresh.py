@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+import httpx
+
 from papershelf.core.errors import LibraryError
 from papershelf.core.net.feeds import NotAFeedError, parse_feed, parse_spec
+from papershelf.core.net.http import NetError, PoliteClient
 from papershelf.core.ops.follow import RefreshReport, apply_entries
 from papershelf.core.store import follows
 from papershelf.core.store.library import Library
@@ -33,10 +36,14 @@ BACKOFF_MOST = timedelta(hours=24)
 class Answer(Protocol):
     """What a GET gave: ``PoliteClient``'s ``Fetched``."""
 
-    status: int
-    content_type: str
-    headers: Mapping[str, str]
-    body: bytes
+    @property
+    def status(self) -> int: ...
+    @property
+    def content_type(self) -> str: ...
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+    @property
+    def body(self) -> bytes: ...
 
 
 Get = Callable[[str, Mapping[str, str]], Answer]
@@ -66,7 +73,8 @@ def backoff(failures: int) -> timedelta:
     """How long an automatic refresh waits before asking a failing source again."""
     if failures <= 0:
         return timedelta(0)
-    return min(BACKOFF_FIRST * 2 ** (failures - 1), BACKOFF_MOST)
+    wait: timedelta = BACKOFF_FIRST * 2 ** min(failures - 1, 16)
+    return min(wait, BACKOFF_MOST)
 
 
 def _due(follow: follows.Follow, at: datetime) -> bool:
@@ -142,11 +150,8 @@ def refresh(
     return run
 
 
-def polite_get(client: object) -> Get:
+def polite_get(client: PoliteClient) -> Get:
     """``Get`` over the shared client (``core.net.http.PoliteClient``), arXiv paced."""
-    from papershelf.core.net.http import NetError, PoliteClient
-
-    assert isinstance(client, PoliteClient)
     client.set_interval(parse_spec("arxiv:x").url, ARXIV_PACE_S)
 
     def get(url: str, headers: Mapping[str, str]) -> Answer:
@@ -163,7 +168,5 @@ def polite_get(client: object) -> Get:
 def _no_answer(exc: BaseException) -> bool:
     """Whether the request never reached a server (offline), rather than a server
     answering badly (too large, a redirect loop, a refusal)."""
-    import httpx
-
     cause = exc.__cause__
     return isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout)

@@ -29,9 +29,7 @@ def add_follow(library: Library, name: str, spec: str) -> Changes:
     """Follow a source under ``name``; the spec is checked, not fetched."""
     name = _clean_name(name)
     checked = parse_spec(spec)
-    _, changes = run(
-        library, f"Follow {name}", lambda: follows.insert(library, name, checked.text)
-    )
+    _, changes = run(library, f"Follow {name}", lambda: follows.insert(library, name, checked.text))
     return changes
 
 
@@ -86,8 +84,7 @@ class RefreshReport:
         if self.not_modified:
             return f"{self.name}: not modified"
         line = (
-            f"{self.name}: added {self.added}, updated {self.updated}, "
-            f"unchanged {self.unchanged}"
+            f"{self.name}: added {self.added}, updated {self.updated}, unchanged {self.unchanged}"
         )
         if self.dismissed:
             line += f", {self.dismissed} deleted before (not brought back)"

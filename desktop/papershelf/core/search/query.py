@@ -15,8 +15,9 @@ A plain word matches a word starting with it in the title, authors, abstract, ta
 or note; a quoted phrase matches those words in a row. Fields: ``title:`` and
 ``author:`` (the same, limited to one column), ``aff:`` (substring of an
 affiliation), ``tag:`` (a whole tag name), ``status:``, ``cat:``, ``key:`` (prefix),
-``from:`` (a followed source's name), ``year:2023`` / ``year:>=2021`` (also > < <= =) / ``year:2021..2023`` (either end may
-be left open), and ``has:code|note|tags|abstract``. Names and values ignore case.
+``from:`` (a followed source's name), ``year:2023`` / ``year:>=2021`` (also > < <= =)
+/ ``year:2021..2023`` (either end may be left open), and ``has:code|note|tags|abstract``.
+Names and values ignore case.
 
 Text is forgiving because it is typed live: an unknown ``field:value`` (``http://x``)
 is a plain word, a hyphen inside a word (``in-context``) is part of it, a word with no
@@ -44,7 +45,20 @@ from papershelf.core.text import caseless_glob, fold
 __all__ = ["CompiledQuery", "compile_query"]
 
 FIELDS = frozenset(
-    {"title", "author", "aff", "tag", "status", "cat", "key", "year", "has", "venue", "type", "from"}
+    {
+        "title",
+        "author",
+        "aff",
+        "tag",
+        "status",
+        "cat",
+        "key",
+        "year",
+        "has",
+        "venue",
+        "type",
+        "from",
+    }
 )
 
 # SQLite's parser stack overflows near 14 levels of the SQL we generate per nesting
