@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -45,7 +46,7 @@ from PySide6.QtWidgets import (
 from papershelf.core.errors import LibraryError
 from papershelf.core.ops.changes import PAPERS, Changes
 from papershelf.core.safety import backup
-from papershelf.core.search.facets import Facet, facet_counts, quote_value
+from papershelf.core.search.facets import Facet, quote_value
 from papershelf.core.search.filter_text import toggle_term
 from papershelf.core.search.query import compile_query
 from papershelf.core.store import sources
@@ -64,6 +65,7 @@ from papershelf.ui.tasks import COUNTS, TaskManager, fail_fast_writes
 from papershelf.ui.undo import UndoStack
 from papershelf.ui.window.backups import BackupScheduler
 from papershelf.ui.window.exchange import Exchange
+from papershelf.ui.window.following import Following, sidebar_counts
 from papershelf.ui.window.menus import WindowMenus
 
 _FACET_DELAY_MS = 120  # facets follow once typing pauses; the table follows every key
@@ -210,7 +212,9 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.side_splitter)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([230, 820, 350])
-        self.setCentralWidget(self.splitter)
+        self.pages = QStackedWidget(objectName="mainPages")  # the library, or triage
+        self.pages.addWidget(self.splitter)
+        self.setCentralWidget(self.pages)
 
         self.count_label = QLabel(objectName="countLabel")
         self.statusBar().addPermanentWidget(self.count_label)
@@ -232,6 +236,8 @@ class MainWindow(QMainWindow):
         self.menus.build()
         self.details.statusClicked.connect(self.paper_actions.set_status)
         self.named_actions.update_enabled(0)
+        self.following = Following(self, self.pages)
+        self.details.followAuthorRequested.connect(self.following.follow_author)
 
     def apply(self, operation: Callable[[], Changes]) -> Changes | None:
         """Run an operation on the library and keep it on the undo history."""
@@ -239,6 +245,8 @@ class MainWindow(QMainWindow):
 
     def _changes_applied(self, changes: Changes) -> None:
         self.apply_changes(changes)
+        if self.pages.currentWidget() is self.following.triage:
+            self.following.triage.refresh()  # Ctrl+Z in triage: the view follows
 
     def _change_failed(self, message: str) -> None:
         QMessageBox.warning(self, "Papershelf", message)
@@ -275,6 +283,28 @@ class MainWindow(QMainWindow):
 
     def about(self) -> None:
         self.menus.about()
+
+    def show_inbox(self) -> None:
+        self.following.show_inbox()
+
+    def start_triage(self) -> None:
+        self.following.start_triage()
+
+    def follow_source(self) -> None:
+        self.following.follow()
+
+    def follow_listing_author(self) -> None:
+        self.following.follow_listing_author()
+
+    def refresh_feeds(self) -> None:
+        self.following.refresh()
+
+    def clear_skipped(self) -> None:
+        self.following.clear_skipped()
+
+    def sort_newest_first(self) -> None:
+        """Sort the table by publication date, newest first (the inbox's order)."""
+        self.table.sortByColumn(COLUMN_INDEX["published"], Qt.SortOrder.DescendingOrder)
 
     # ------------------------------------------------------------ filtering
 
@@ -357,7 +387,7 @@ class MainWindow(QMainWindow):
                 self.tasks.report(error)
 
         self.tasks.run(
-            "facets", lambda context: facet_counts(context.library, query, author_limit=limit),
+            "facets", lambda context: sidebar_counts(context.library, query, limit),
             lane=COUNTS, interrupt=True, title="Counting the sidebar",
             on_done=self._populate_facets, on_error=keep_old_counts,
         )  # fmt: skip
@@ -365,7 +395,7 @@ class MainWindow(QMainWindow):
     def refresh_facets(self) -> None:
         """Recount the sidebar for the current result, now."""
         limit = self._author_limit + 1
-        self._populate_facets(facet_counts(self.library, self.model.query, author_limit=limit))
+        self._populate_facets(sidebar_counts(self.library, self.model.query, limit))
 
     def _populate_facets(self, groups: dict[str, list[Facet]]) -> None:
         authors = groups["Authors"]
@@ -498,6 +528,7 @@ class MainWindow(QMainWindow):
     def _release_library(self) -> None:
         """Let go of every connection to the file (restoring needs it to ourselves)."""
         self.notes.detach()
+        self.following.stop()
         self._watch_timer.stop()
         self._facet_timer.stop()
         self.instance_server.close()

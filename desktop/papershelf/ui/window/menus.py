@@ -40,7 +40,14 @@ MENU_BAR: tuple[tuple[str, tuple[str, ...]], ...] = (
         *_STATUS, SEPARATOR, "actionAddTag", REMOVE_TAG, SEPARATOR, "actionEditPaper",
         "actionAddPaper", "actionDeletePapers",
     )),
-    ("&View", (COLUMNS_MENU, "actionShowSidebar", "actionShowDetails")),
+    ("&View", (
+        COLUMNS_MENU, "actionShowSidebar", "actionShowDetails", SEPARATOR, "actionInbox",
+        "actionTriage",
+    )),
+    ("F&ollow", (
+        "actionFollow", "actionFollowListingAuthor", SEPARATOR, "actionRefreshFeeds",
+        SEPARATOR, "actionClearSkipped",
+    )),
     ("&Help", ("actionAbout",)),
 )  # fmt: skip
 TOOLBAR: tuple[str, ...] = (
