@@ -12,6 +12,7 @@ from cli_runner import run
 
 from feed_fixtures import ATOM, RSS, Item, arxiv_atom, rss
 from net_server import FixtureServer, Reply
+from papershelf.core.fields import PaperFields
 from papershelf.core.net.http import PoliteClient
 from papershelf.core.net.refresh import RefreshRun, polite_get, refresh
 from papershelf.core.ops import follow as follow_ops
@@ -137,6 +138,23 @@ def test_skipped_and_deleted_papers_do_not_come_back(
     assert _refresh(library).reports[0].dismissed == 0
     assert library.count() == count + 1
     assert library.paper(kept).status == "new"
+
+
+def test_a_paper_deleted_before_anyone_followed_it_stays_deleted(
+    library: Library, fixture_server: FixtureServer
+) -> None:
+    typed = PaperFields("Typed in by hand", ["Ann Example"], arxiv_id="2601.00009v1")
+    (paper_id,) = paper_ops.add_paper(library, typed).papers
+    paper_ops.delete_papers(library, [paper_id])
+    items = [
+        Item("Typed in by hand, revised", arxiv="2601.00009v3"),
+        Item("Other", arxiv="2601.00010v1"),
+    ]
+    fixture_server.route("/f.xml", Reply(200, arxiv_atom(items), ATOM))
+    follow_ops.add_follow(library, "F", fixture_server.url + "/f.xml")
+    (report,) = _refresh(library).reports
+    assert (report.added, report.dismissed) == (1, 1)
+    assert [p.title for p in library.papers(library.search("from:F"))] == ["Other"]
 
 
 def test_a_changed_title_under_the_same_id_updates_the_paper(
