@@ -91,6 +91,8 @@ FIELDS: tuple[Field, ...] = (
     # What else a bibliography said (address, edition, series...): written back as read.
     Field("extra", "Other fields", "map", "extra", describes=True, in_csv=False),
     Field("aliases", "Other keys", "list"),
+    # Names of the followed sources (feeds, arXiv queries) that brought the paper.
+    Field("sources", "Followed sources", "list"),
 )  # fmt: skip
 FIELD = {f.name: f for f in FIELDS}
 # Stored in a column of papers, in the order of FIELDS.
@@ -154,6 +156,7 @@ class Paper(PaperFields):
     modified: str = ""
     read_at: str | None = None
     aliases: list[str] = field(default_factory=list)  # keys it had in other bibliographies
+    sources: list[str] = field(default_factory=list)  # followed sources that brought it
 
     def describing(self) -> PaperFields:
         """Only what describes the paper: what an edit changes."""

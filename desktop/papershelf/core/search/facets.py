@@ -22,6 +22,8 @@ class Facet:
     label: str
     count: int
     token: str
+    note: str = ""  # said on hovering: a followed source's last error
+    failing: bool = False  # a followed source whose last refresh failed
 
 
 def quote_value(value: str) -> str:
@@ -75,3 +77,23 @@ def facet_counts(
         "paper_affiliations", "affiliations", "affiliation_id", "aff", None
     )
     return groups
+
+
+def following_facets(library: Library) -> list[Facet]:
+    """The inbox and each followed source with its untriaged (``new``) papers in the
+    whole library, not the result: what is left to triage does not depend on a filter."""
+    inbox = int(
+        library.conn.execute("SELECT count(*) FROM papers WHERE status = 'new'").fetchone()[0]
+    )
+    found = [Facet("Inbox", inbox, "status:new", "Papers still to triage, newest first")]
+    rows = library.conn.execute(
+        "SELECT f.name, f.spec, f.last_error, f.failures, (SELECT count(*) FROM paper_follows pf "
+        "JOIN papers p ON p.id = pf.paper_id WHERE pf.follow_id = f.id AND p.status = 'new') "
+        "FROM follows f ORDER BY f.name COLLATE NOCASE"
+    )
+    for name, spec, error, failures, count in rows:
+        note = f"{spec}\nLast refresh failed ({failures} in a row): {error}" if error else str(spec)
+        found.append(
+            Facet(str(name), int(count), f"from:{quote_value(str(name))}", note, bool(error))
+        )
+    return found

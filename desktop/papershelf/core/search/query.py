@@ -15,8 +15,9 @@ A plain word matches a word starting with it in the title, authors, abstract, ta
 or note; a quoted phrase matches those words in a row. Fields: ``title:`` and
 ``author:`` (the same, limited to one column), ``aff:`` (substring of an
 affiliation), ``tag:`` (a whole tag name), ``status:``, ``cat:``, ``key:`` (prefix),
-``year:2023`` / ``year:>=2021`` (also > < <= =) / ``year:2021..2023`` (either end may
-be left open), and ``has:code|note|tags|abstract``. Names and values ignore case.
+``from:`` (a followed source's name), ``year:2023`` / ``year:>=2021`` (also > < <= =)
+/ ``year:2021..2023`` (either end may be left open), and ``has:code|note|tags|abstract``.
+Names and values ignore case.
 
 Text is forgiving because it is typed live: an unknown ``field:value`` (``http://x``)
 is a plain word, a hyphen inside a word (``in-context``) is part of it, a word with no
@@ -44,7 +45,20 @@ from papershelf.core.text import caseless_glob, fold
 __all__ = ["CompiledQuery", "compile_query"]
 
 FIELDS = frozenset(
-    {"title", "author", "aff", "tag", "status", "cat", "key", "year", "has", "venue", "type"}
+    {
+        "title",
+        "author",
+        "aff",
+        "tag",
+        "status",
+        "cat",
+        "key",
+        "year",
+        "has",
+        "venue",
+        "type",
+        "from",
+    }
 )
 
 # SQLite's parser stack overflows near 14 levels of the SQL we generate per nesting
@@ -253,6 +267,12 @@ def _field(name: str, value: str, quoted: bool, closed: bool) -> _Node | None:
         return _Sql(f"p.entry_type IN ({','.join('?' * len(kinds))})", kinds)
     if name == "venue":
         return _Sql("p.venue LIKE ? ESCAPE '\\'", ("%" + _like_escape(value.strip()) + "%",))
+    if name == "from":  # the followed source (a feed, an arXiv query) that brought it
+        sql = (
+            "p.id IN (SELECT pf.paper_id FROM paper_follows pf JOIN follows f "
+            "ON f.id = pf.follow_id WHERE f.name = ? COLLATE NOCASE)"
+        )
+        return _Sql(sql, (value.strip(),))
     if name == "tag":
         sql = (
             "p.id IN (SELECT pt.paper_id FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id "

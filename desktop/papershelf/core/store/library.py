@@ -259,6 +259,7 @@ class Library:
             ),
             "tags": self._names("paper_tags", "tags", "tag_id", ids),
             "aliases": self._aliases(ids),
+            "sources": self._followed(ids),
         }
         columns = ", ".join(f"p.{f.column}" for f in STORED)
         rows: dict[int, Paper] = {}
@@ -288,6 +289,19 @@ class Library:
             )
             for paper_id, key in self.conn.execute(sql, list(chunk)):
                 out[paper_id].append(key)
+        return out
+
+    def _followed(self, ids: Sequence[int]) -> dict[int, list[str]]:
+        """Names of the follows (feeds, arXiv queries) that brought each paper."""
+        out: dict[int, list[str]] = {i: [] for i in ids}
+        for chunk in chunks(ids):
+            sql = (
+                "SELECT pf.paper_id, f.name FROM paper_follows pf JOIN follows f "
+                f"ON f.id = pf.follow_id WHERE pf.paper_id IN ({marks(len(chunk))}) "
+                "ORDER BY pf.paper_id, f.name COLLATE NOCASE"
+            )
+            for paper_id, name in self.conn.execute(sql, list(chunk)):
+                out[paper_id].append(name)
         return out
 
     def add_aliases(self, paper_id: int, keys: Iterable[str]) -> list[str]:

@@ -319,6 +319,45 @@ def _bibliographic_record(db: sqlite_utils.Database) -> None:
     )
 
 
+def _followed_sources(db: sqlite_utils.Database) -> None:
+    """Followed sources (an arXiv query or a feed), which papers each brought, and the
+    marks of papers the reader deleted, so that no feed brings them back.
+
+    A follow keeps what a conditional request needs (ETag, Last-Modified) and how its
+    last refreshes went. ``dismissed`` is filled by a trigger in the transaction that
+    deletes a paper, so an undo of the deletion (the journal replays every row the
+    deletion wrote) takes the marks away again.
+    """
+    db.execute(
+        "CREATE TABLE follows (id INTEGER PRIMARY KEY, name TEXT NOT NULL, spec TEXT NOT NULL, "
+        "added TEXT NOT NULL, etag TEXT, last_modified TEXT, last_refresh TEXT, "
+        "last_attempt TEXT, last_error TEXT, failures INTEGER NOT NULL DEFAULT 0)"
+    )
+    db.execute("CREATE UNIQUE INDEX idx_follows_name ON follows(name COLLATE NOCASE)")
+    db.execute(
+        "CREATE TABLE paper_follows (paper_id INTEGER NOT NULL REFERENCES papers(id), "
+        "follow_id INTEGER NOT NULL REFERENCES follows(id), entry TEXT NOT NULL, "
+        "seen TEXT NOT NULL, PRIMARY KEY (paper_id, follow_id))"
+    )
+    db.execute("CREATE INDEX idx_paper_follows_follow ON paper_follows(follow_id, paper_id)")
+    db.execute("CREATE INDEX idx_paper_follows_entry ON paper_follows(entry)")
+    db.execute("CREATE TABLE dismissed (mark TEXT PRIMARY KEY, dismissed_at TEXT NOT NULL)")
+    stamp = "strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')"
+    db.execute(
+        f"""
+        CREATE TRIGGER papers_delete_follows AFTER DELETE ON papers BEGIN
+            INSERT OR IGNORE INTO dismissed(mark, dismissed_at)
+                SELECT entry, {stamp} FROM paper_follows WHERE paper_id = old.id;
+            INSERT OR IGNORE INTO dismissed(mark, dismissed_at)
+                SELECT 'arxiv:' || old.arxiv_id, {stamp} WHERE coalesce(old.arxiv_id, '') <> '';
+            INSERT OR IGNORE INTO dismissed(mark, dismissed_at)
+                SELECT 'doi:' || lower(old.doi), {stamp} WHERE coalesce(old.doi, '') <> '';
+            DELETE FROM paper_follows WHERE paper_id = old.id;
+        END
+        """
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v1,
     _cascade_triggers,
@@ -329,6 +368,7 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _stable_identity,
     _own_spellings,
     _bibliographic_record,
+    _followed_sources,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

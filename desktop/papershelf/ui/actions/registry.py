@@ -180,6 +180,31 @@ ACTIONS: tuple[ActionSpec, ...] = (
                shortcut=QKeySequence.StandardKey.ZoomOut),
     ActionSpec("actionTextReset", "&Normal Text Size", lambda ctx: ctx.change_text_size(0),
                shortcut="Ctrl+Alt+0"),
+    ActionSpec(
+        "actionInbox", "&Inbox", lambda ctx: ctx.show_inbox(), shortcut="Ctrl+Shift+I",
+        tooltip="The papers still to triage (status new), newest first",
+    ),
+    ActionSpec(
+        "actionTriage", "&Triage", lambda ctx: ctx.start_triage(), shortcut="Ctrl+Shift+T",
+        tooltip="The inbox one paper at a time: t to-read, g reading, r read, s skip, u undo",
+    ),
+    # Follow
+    ActionSpec(
+        "actionFollow", "&Follow…", lambda ctx: ctx.follow_source(),
+        tooltip="Follow an arXiv author or query, or an RSS/Atom feed",
+    ),
+    ActionSpec(
+        "actionFollowListingAuthor", "Follow the &Listing's Author",
+        lambda ctx: ctx.follow_listing_author(),
+    ),
+    ActionSpec(
+        "actionRefreshFeeds", "&Refresh Feeds", lambda ctx: ctx.refresh_feeds(), shortcut="F5",
+        icon="view-refresh", tooltip="Bring new papers from the followed sources",
+    ),
+    ActionSpec(
+        "actionClearSkipped", "Clear &Skipped Papers…", lambda ctx: ctx.clear_skipped(),
+        tooltip="Delete skipped papers from followed sources older than an age",
+    ),
     # Help
     ActionSpec(
         "actionAbout", "&About Papershelf", lambda ctx: ctx.about(),
@@ -198,6 +223,10 @@ class Actions:
 
     def __getitem__(self, action_id: str) -> QAction:
         return self._actions[action_id]
+
+    def get(self, action_id: str) -> QAction | None:
+        """The action ``action_id``, or None when this build has no such action."""
+        return self._actions.get(action_id)
 
     def __iter__(self) -> Iterator[QAction]:
         return iter(self._actions.values())

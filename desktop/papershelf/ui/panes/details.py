@@ -13,8 +13,8 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from PySide6.QtCore import QEvent, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QPalette, QTextDocument
-from PySide6.QtWidgets import QApplication, QTextBrowser, QWidget
+from PySide6.QtGui import QContextMenuEvent, QDesktopServices, QPalette, QTextDocument
+from PySide6.QtWidgets import QApplication, QMenu, QTextBrowser, QWidget
 
 from papershelf.core.fields import Paper
 from papershelf.core.names import display
@@ -76,6 +76,7 @@ class DetailsPane(SafeTextBrowser):
 
     authorClicked = Signal(str)
     statusClicked = Signal(str)
+    followAuthorRequested = Signal(str)  # "Follow this author" from an author's menu
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -99,6 +100,23 @@ class DetailsPane(SafeTextBrowser):
             self.statusClicked.emit(url.path())
         else:
             super()._follow(url)
+
+    def author_menu(self, name: str) -> QMenu:
+        """An author link's context menu: filter by the author, or follow them."""
+        menu = QMenu(self)
+        menu.addAction(f"Filter by {name}", lambda: self.authorClicked.emit(name))
+        follow = menu.addAction(
+            f"Follow {name} on arXiv…", lambda: self.followAuthorRequested.emit(name)
+        )
+        follow.setObjectName("actionFollowThisAuthor")
+        return menu
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        anchor = QUrl(self.anchorAt(event.pos()))
+        if anchor.scheme() != AUTHOR_SCHEME:
+            super().contextMenuEvent(event)
+            return
+        self.author_menu(unquote(anchor.path())).exec(event.globalPos())
 
     def show_empty(self, selected: int) -> None:
         """What the pane says when no single paper is current."""

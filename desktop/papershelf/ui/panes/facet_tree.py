@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QMouseEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QMouseEvent
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from papershelf.core.search.facets import Facet
@@ -18,7 +18,7 @@ from papershelf.core.search.filter_text import has_term
 
 TOKEN_ROLE = Qt.ItemDataRole.UserRole + 1
 MORE_AUTHORS = "\x00more-authors"
-GROUPS = ("Status", "Tags", "Category", "Year", "Authors", "Affiliations")
+GROUPS = ("Following", "Status", "Tags", "Category", "Year", "Authors", "Affiliations")
 
 
 def _fmt(value: Any) -> str:
@@ -94,7 +94,8 @@ class FacetTree(QTreeWidget):
             top.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.addTopLevelItem(top)
             for facet in facets:
-                child = QTreeWidgetItem([facet.label, f"{facet.count:,}"])
+                label = f"{facet.label}  ⚠" if facet.failing else facet.label
+                child = QTreeWidgetItem([label, f"{facet.count:,}"])
                 child.setData(0, TOKEN_ROLE, facet.token)
                 child.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
                 active = has_term(filter_text, facet.token)
@@ -103,7 +104,11 @@ class FacetTree(QTreeWidget):
                     child.setToolTip(0, "In the filter: click to remove it")
                 else:
                     child.setToolTip(0, f"Click to filter by {facet.token}; Ctrl-click to exclude")
-                if facet.count == 0 and not active:
+                if facet.note:
+                    child.setToolTip(0, f"{facet.note}\n{child.toolTip(0)}")
+                if facet.failing:
+                    child.setForeground(0, QBrush(QColor("#c62828")))
+                elif facet.count == 0 and not active:
                     child.setForeground(0, self.palette().placeholderText())
                 top.addChild(child)
             if name == "Authors" and more_authors:

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -44,7 +45,7 @@ from PySide6.QtWidgets import (
 from papershelf.core.errors import LibraryError
 from papershelf.core.ops.changes import PAPERS, Changes
 from papershelf.core.safety import backup
-from papershelf.core.search.facets import Facet, facet_counts, quote_value
+from papershelf.core.search.facets import Facet, quote_value
 from papershelf.core.search.filter_text import toggle_term
 from papershelf.core.search.query import compile_query
 from papershelf.core.store import sources
@@ -68,6 +69,7 @@ from papershelf.ui.undo import UndoStack
 from papershelf.ui.window.backups import BackupScheduler
 from papershelf.ui.window.capture import Capture
 from papershelf.ui.window.exchange import Exchange
+from papershelf.ui.window.following import Following, sidebar_counts
 from papershelf.ui.window.layout import (
     MainSplitter,
     PlaceholderFitter,
@@ -234,7 +236,9 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setCollapsible(1, False)  # the table never vanishes behind a pane
         self.splitter.setSizes([230, 820, 350])
-        self.setCentralWidget(self.splitter)
+        self.pages = QStackedWidget(objectName="mainPages")  # the library, or triage
+        self.pages.addWidget(self.splitter)
+        self.setCentralWidget(self.pages)
 
         self.count_label = QLabel(objectName="countLabel")
         self.statusBar().addPermanentWidget(self.count_label)
@@ -256,6 +260,8 @@ class MainWindow(QMainWindow):
         self.details.statusClicked.connect(self.paper_actions.set_status)
         self.named_actions.update_enabled(0)
         self._build_appearance()
+        self.following = Following(self, self.pages)
+        self.details.followAuthorRequested.connect(self.following.follow_author)
 
     def apply(self, operation: Callable[[], Changes]) -> Changes | None:
         """Run an operation on the library and keep it on the undo history."""
@@ -263,6 +269,8 @@ class MainWindow(QMainWindow):
 
     def _changes_applied(self, changes: Changes) -> None:
         self.apply_changes(changes)
+        if self.pages.currentWidget() is self.following.triage:
+            self.following.triage.refresh()  # Ctrl+Z in triage: the view follows
 
     def _change_failed(self, message: str) -> None:
         QMessageBox.warning(self, "Papershelf", message)
@@ -333,6 +341,28 @@ class MainWindow(QMainWindow):
         """View > Text Size: one point larger (+1), smaller (-1), or the normal size (0)."""
         self.appearance.change_text_size(steps)
         self.appearance.save(settings())
+
+    def show_inbox(self) -> None:
+        self.following.show_inbox()
+
+    def start_triage(self) -> None:
+        self.following.start_triage()
+
+    def follow_source(self) -> None:
+        self.following.follow()
+
+    def follow_listing_author(self) -> None:
+        self.following.follow_listing_author()
+
+    def refresh_feeds(self) -> None:
+        self.following.refresh()
+
+    def clear_skipped(self) -> None:
+        self.following.clear_skipped()
+
+    def sort_newest_first(self) -> None:
+        """Sort the table by publication date, newest first (the inbox's order)."""
+        self.table.sortByColumn(COLUMN_INDEX["published"], Qt.SortOrder.DescendingOrder)
 
     # ------------------------------------------------------------ filtering
 
@@ -415,7 +445,7 @@ class MainWindow(QMainWindow):
                 self.tasks.report(error)
 
         self.tasks.run(
-            "facets", lambda context: facet_counts(context.library, query, author_limit=limit),
+            "facets", lambda context: sidebar_counts(context.library, query, limit),
             lane=COUNTS, interrupt=True, title="Counting the sidebar",
             on_done=self._populate_facets, on_error=keep_old_counts,
         )  # fmt: skip
@@ -423,7 +453,7 @@ class MainWindow(QMainWindow):
     def refresh_facets(self) -> None:
         """Recount the sidebar for the current result, now."""
         limit = self._author_limit + 1
-        self._populate_facets(facet_counts(self.library, self.model.query, author_limit=limit))
+        self._populate_facets(sidebar_counts(self.library, self.model.query, limit))
 
     def _populate_facets(self, groups: dict[str, list[Facet]]) -> None:
         authors = groups["Authors"]
@@ -559,6 +589,7 @@ class MainWindow(QMainWindow):
         if self._follows_appearance:  # released once: a restore, then the close
             self.appearance.changed.disconnect(self._count_facets)
             self._follows_appearance = False
+        self.following.stop()
         self._watch_timer.stop()
         self._facet_timer.stop()
         self.instance_server.close()

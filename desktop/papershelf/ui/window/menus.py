@@ -52,7 +52,11 @@ MENU_BAR: tuple[tuple[str, tuple[str, ...]], ...] = (
     )),
     ("&View", (
         COLUMNS_MENU, "actionFitColumns", "actionShowSidebar", "actionShowDetails", SEPARATOR,
-        THEME_MENU, TEXT_SIZE_MENU,
+        "actionInbox", "actionTriage", SEPARATOR, THEME_MENU, TEXT_SIZE_MENU,
+    )),
+    ("F&ollow", (
+        "actionFollow", "actionFollowListingAuthor", SEPARATOR, "actionRefreshFeeds",
+        SEPARATOR, "actionClearSkipped",
     )),
     ("&Help", ("actionAbout",)),
 )  # fmt: skip
