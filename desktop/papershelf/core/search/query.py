@@ -155,7 +155,7 @@ class _Context:
 
     saved: dict[str, str]
     clock: Clock | None
-    expanding: tuple[str, ...] = ()
+    expanding: tuple[tuple[str, str], ...] = ()  # (folded, as written)
     terms: int = 0
 
 
@@ -467,14 +467,21 @@ class _Parser:
         """A saved search's query, parsed in place as if in parentheses."""
         context = self.context
         key = fold(name)
-        if key in context.expanding:
-            raise _QueryError(f'saved search "{name}" uses itself')
+        names = [shown for _, shown in context.expanding]
+        keys = [folded for folded, _ in context.expanding]
+        if key in keys:
+            if keys[-1] == key:
+                raise _QueryError(f'saved search "{name}" uses itself')
+            circle = " → ".join([*names[keys.index(key) :], name])
+            raise _QueryError(f"saved searches use each other in a circle: {circle}")
         text = context.saved.get(key)
         if text is None:
             raise _QueryError(f'no saved search named "{name}"')
         if depth >= MAX_DEPTH:
             raise _QueryError("too many nested parentheses or saved searches")
-        inner = _Context(context.saved, context.clock, (*context.expanding, key), context.terms)
+        inner = _Context(
+            context.saved, context.clock, (*context.expanding, (key, name)), context.terms
+        )
         try:
             node = _Parser(_tokens(text, inner), inner).parse(depth + 1)
         except _QueryError as error:
