@@ -50,8 +50,10 @@ def _check_query(library: Library, name: str, query: str) -> None:
     # Compiled as if saved already: a search that uses itself is caught now.
     rows = [(fold(n), q) for n, q in library.conn.execute("SELECT name, query FROM saved_searches")]
     saved = dict(rows) | {fold(name): query}
-    error = compile_query(query, tuple(sorted(saved.items()))).error
+    # Used as it will be used: a chain of searches too deep is refused now, not later.
+    error = compile_query(f'saved:"{name}"', tuple(sorted(saved.items()))).error
     if error:
+        error = error.removeprefix(f'saved search "{name}": ')
         raise LibraryError(f"the query of “{name}” does not work: {error}")
 
 
