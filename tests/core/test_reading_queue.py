@@ -5,19 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_ops_undo import differences, dump
 
 from papershelf.core.errors import LibraryError
 from papershelf.core.fields import PaperFields
 from papershelf.core.io.interchange import export_bibtex
-from papershelf.core.ops import imports
+from papershelf.core.ops import imports, reading
 from papershelf.core.ops import papers as paper_ops
-from papershelf.core.ops import reading
 from papershelf.core.ops.changes import PRIORITY, QUEUE
 from papershelf.core.store import queue
 from papershelf.core.store.library import Library
 from papershelf.core.store.opening import open_library
-
-from test_ops_undo import differences, dump
 
 
 def order(library: Library) -> list[int]:
@@ -149,7 +147,7 @@ def test_a_merged_paper_keeps_its_place(library: Library, tmp_path: Path) -> Non
     bib.write_text(text.replace("keywords = {", "keywords = {merged, "), encoding="utf-8")
     if "keywords" not in text:
         bib.write_text(text.replace("title =", "keywords = {merged},\n  title ="), encoding="utf-8")
-    report, changes = imports.import_files(library, [bib])
+    _report, changes = imports.import_files(library, [bib])
     assert "merged" in library.paper(b).tags  # it was merged, not added
     assert order(library) == [c, a, b]
     assert changes.undo is not None

@@ -235,7 +235,7 @@ def test_saved_searches_rename_move_remove_undo(library: Library) -> None:
         "Uses theory", 'saved:"Theory" status:to-read'
     )
     reading.move_search(library, "Uses theory", 1)
-    assert [s.name for s in saved.all_searches(library)][0] == "Uses theory"
+    assert saved.all_searches(library)[0].name == "Uses theory"
     before = dump(library)
     removed = reading.remove_search(library, "Read this month")
     assert saved.find(library, "read this month") is None
@@ -276,7 +276,9 @@ def test_cli_priority_queue_and_searches(
     ]  # fmt: skip
     assert run(capsys, *lib, "priority", keys[0], "high")[0] == 0
     listed = json.loads(run(capsys, *lib, "list", "priority:high", "--format", "json")[1])
-    assert [(r["key"], r["priority"], r["queue_position"]) for r in listed] == [(keys[0], "high", 3)]
+    assert [(r["key"], r["priority"], r["queue_position"]) for r in listed] == [
+        (keys[0], "high", 3)
+    ]
     code, _, err = run(capsys, *lib, "priority", keys[0], "urgent")
     assert code == 1 and err.startswith("papershelf: unknown priority 'urgent'")
     code, _, err = run(capsys, *lib, "queue", "move", keys[0], "0")
@@ -293,4 +295,4 @@ def test_cli_priority_queue_and_searches(
     code, _, err = run(capsys, *lib, "search", "remove", "Next up")
     assert code == 1 and "no saved search" in err
     code, _, err = run(capsys, *lib, "list", "added:7d")
-    assert code == 1 and 'needs < or >' in err
+    assert code == 1 and "needs < or >" in err

@@ -47,7 +47,6 @@ from papershelf.core.ops.changes import PAPERS, Changes
 from papershelf.core.safety import backup
 from papershelf.core.search.facets import Facet, facet_counts, quote_value
 from papershelf.core.search.filter_text import toggle_term
-from papershelf.core.search.query import compile_query
 from papershelf.core.store import sources
 from papershelf.core.store.library import Library
 from papershelf.core.store.opening import open_library
@@ -65,6 +64,7 @@ from papershelf.ui.undo import UndoStack
 from papershelf.ui.window.backups import BackupScheduler
 from papershelf.ui.window.exchange import Exchange
 from papershelf.ui.window.menus import WindowMenus
+from papershelf.ui.window.reading_plan import ReadingPlan
 
 _FACET_DELAY_MS = 120  # facets follow once typing pauses; the table follows every key
 _WATCH_MS = 700  # outside changes show within a second
@@ -231,6 +231,7 @@ class MainWindow(QMainWindow):
         )
         self.menus.build()
         self.details.statusClicked.connect(self.paper_actions.set_status)
+        self.plan = ReadingPlan(self, self.table, self.model, self.facets, self.filter_edit)
         self.named_actions.update_enabled(0)
 
     def apply(self, operation: Callable[[], Changes]) -> Changes | None:
@@ -276,6 +277,12 @@ class MainWindow(QMainWindow):
     def about(self) -> None:
         self.menus.about()
 
+    def save_search(self) -> None:
+        self.plan.save_search()
+
+    def show_up_next(self) -> None:
+        self.plan.show_up_next()
+
     # ------------------------------------------------------------ filtering
 
     def focus_filter(self) -> None:
@@ -309,7 +316,7 @@ class MainWindow(QMainWindow):
         self.filter_edit.setText(toggle_term(self.filter_edit.text(), token, exclude=exclude))
 
     def _apply_filter(self) -> None:
-        query = compile_query(self.filter_edit.text())
+        query = self.library.compile(self.filter_edit.text())
         if query.error:
             self._show_filter_error(query.error)
             return
