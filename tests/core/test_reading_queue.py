@@ -144,11 +144,12 @@ def test_a_merged_paper_keeps_its_place(library: Library, tmp_path: Path) -> Non
     reading.read_next(library, [c])
     bib = tmp_path / "again.bib"
     text = export_bibtex(library.papers([b]))
-    bib.write_text(text.replace("keywords = {", "keywords = {merged, "), encoding="utf-8")
-    if "keywords" not in text:
-        bib.write_text(text.replace("title =", "keywords = {merged},\n  title ="), encoding="utf-8")
+    assert "doi =" not in text
+    # The same paper with a DOI the library lacks: merged, its record completed.
+    bib.write_text(text.replace("  title =", "  doi = {10.9999/merged},\n  title =", 1))
     _report, changes = imports.import_files(library, [bib])
-    assert "merged" in library.paper(b).tags  # it was merged, not added
+    assert library.paper(b).doi == "10.9999/merged"  # merged into, not added
+    assert library.count() == 50
     assert order(library) == [c, a, b]
     assert changes.undo is not None
     changes.undo()
