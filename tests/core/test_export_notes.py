@@ -35,8 +35,8 @@ from papershelf.core.text import latex_to_text
 FORBIDDEN = set('/\\:*?"<>|') | {chr(c) for c in range(32)}
 RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{d}{n}" for d in ("COM", "LPT") for n in range(1, 10)}
 FRONT_KEYS = (
-    "title", "aliases", "authors", "published", "year", "category", "status", "tags", "read_at",
-    "key", "code_urls", "source",
+    "title", "aliases", "authors", "published", "year", "category", "status", "priority", "tags",
+    "read_at", "key", "code_urls", "source",
 )  # fmt: skip
 
 

@@ -399,6 +399,9 @@ SORT_VALUES: dict[str, tuple[Callable[[dict[str, Any]], Any], Callable[[Any], An
     "year": (lambda r: r["year"], _plain),
     "type": (lambda r: r["entry_type"], _plain),
     "venue": (lambda r: r["venue"], _nocase),
+    "priority": (lambda r: ("none", "low", "medium", "high").index(r["priority"]), _plain),
+    # The queue first, in its order; the papers not in it after them.
+    "queue": (lambda r: r["queue_position"] or float("inf"), _plain),
 }
 
 

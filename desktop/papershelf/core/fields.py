@@ -19,7 +19,10 @@ from typing import Any, Literal
 
 from papershelf.core import names
 
-Kind = Literal["text", "longtext", "int", "float", "bool", "date", "time", "list", "names", "map"]
+Kind = Literal[
+    "text", "longtext", "int", "float", "bool", "date", "time", "list", "names", "map", "level"
+]  # level: one of PRIORITIES by name, stored as its rank (0 none .. 3 high)
+PRIORITIES: tuple[str, ...] = ("none", "low", "medium", "high")
 # How the edit dialog edits a field: one line, one item per line, free text, a box.
 Editor = Literal["line", "lines", "text", "check"]
 
@@ -91,6 +94,9 @@ FIELDS: tuple[Field, ...] = (
     # What else a bibliography said (address, edition, series...): written back as read.
     Field("extra", "Other fields", "map", "extra", describes=True, in_csv=False),
     Field("aliases", "Other keys", "list"),
+    Field("priority", "Priority", "level", "priority", sort="priority", width=60),
+    # The paper's place in the to-read queue, 1 first (stored as a fractional key).
+    Field("queue_position", "Queue", "int", sort="queue", width=55, hidden=True),
     # Names of the followed sources (feeds, arXiv queries) that brought the paper.
     Field("sources", "Followed sources", "list"),
 )  # fmt: skip
@@ -156,6 +162,8 @@ class Paper(PaperFields):
     modified: str = ""
     read_at: str | None = None
     aliases: list[str] = field(default_factory=list)  # keys it had in other bibliographies
+    priority: str = "none"  # one of PRIORITIES
+    queue_position: int | None = None  # 1 = read next; None when not to-read
     sources: list[str] = field(default_factory=list)  # followed sources that brought it
 
     def describing(self) -> PaperFields:
@@ -190,6 +198,8 @@ def _copy(value: Any) -> Any:
 
 def to_column(spec: Field, value: Any) -> Any:
     """A field's value as the papers table stores it."""
+    if spec.kind == "level":
+        return PRIORITIES.index(value) if value in PRIORITIES else 0
     if spec.kind == "bool":
         return int(bool(value))
     if spec.kind in ("list", "names"):
@@ -203,6 +213,8 @@ def to_column(spec: Field, value: Any) -> Any:
 
 def from_column(spec: Field, value: Any) -> Any:
     """A field's value from the papers table."""
+    if spec.kind == "level":
+        return PRIORITIES[value] if isinstance(value, int) and 0 <= value < 4 else "none"
     if spec.kind == "bool":
         return bool(value)
     if spec.kind in ("list", "names"):

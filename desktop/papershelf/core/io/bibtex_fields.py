@@ -238,6 +238,7 @@ class BibPaper:
     # A reader's state carried over from another library (ours or JabRef's readstatus).
     status: str | None = None
     read_at: str | None = None
+    priority: str | None = None  # ours (low, medium, high) or JabRef's prio3..prio1
 
     @property
     def where(self) -> str:
@@ -309,9 +310,15 @@ def interpret(entry: BibEntry) -> BibPaper | str:
         ],
         status=status,
         read_at=read_at,
+        priority=_PRIORITY.get(bibtex_text.decode_verbatim(f.get("priority", "")).strip().lower()),
     )
 
 
+# Ours by name, and JabRef's (prio1 is its highest).
+_PRIORITY = {
+    "low": "low", "medium": "medium", "high": "high", "prio3": "low", "prio2": "medium",
+    "prio1": "high",
+}  # fmt: skip
 # JabRef's reading marks, and ours (Papershelf writes its statuses by name).
 _READ_STATUS = {"skimmed": "reading", **{s: s for s in STATUSES}}
 _ISO_TIME = re.compile(r"\d{4}-\d\d-\d\d(?:[T ][0-9:.]+(?:Z|[+-]\d\d:?\d\d)?)?")

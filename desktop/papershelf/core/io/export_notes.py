@@ -175,6 +175,7 @@ def render_paper(paper: Paper) -> str:
         "year": paper.year,
         "category": paper.category,
         "status": paper.status,
+        "priority": paper.priority,
         "tags": list(dict.fromkeys(t for t in tags if t)),
         "read_at": paper.read_at,
         "key": paper.key,

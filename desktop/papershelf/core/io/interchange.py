@@ -138,6 +138,8 @@ def bibtex_entry(paper: Paper, flavour: Flavour = "bibtex") -> str:
         lines.append(f"  readstatus = {{{paper.status}}},")
         if paper.read_at:
             lines.append(f"  readdate = {{{paper.read_at}}},")
+    if paper.priority != "none":  # JabRef's field; its prio1..3 are read back too
+        lines.append(f"  priority = {{{paper.priority}}},")
     # The reader's own notes: "annote" is the annotation field that bibliography styles
     # do not print ("note" would appear in the reference list of a paper).
     _bib_field(lines, "annote", paper.note)
@@ -152,7 +154,7 @@ _WRITTEN = frozenset(
         "title", "author", "editor", "journal", "journaltitle", "booktitle", "date", "year",
         "month", "volume", "number", "pages", "publisher", "school", "institution", "isbn",
         "doi", "eprint", "eprinttype", "archiveprefix", "url", "ids", "keywords", "abstract",
-        "annote", "readstatus", "readdate",
+        "annote", "readstatus", "readdate", "priority",
     }
 )  # fmt: skip
 

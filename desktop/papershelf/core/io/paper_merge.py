@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from papershelf.core.io.bibtex_fields import BibPaper
 from papershelf.core.same_paper import complete
+from papershelf.core.store import priority
 from papershelf.core.store.library import Library
 from papershelf.core.text import fold
 
@@ -48,9 +49,19 @@ def merge(library: Library, paper_id: int, new: BibPaper) -> bool:
     if new.note.strip() and new.note.strip() not in note:
         library.set_note(paper_id, f"{note.rstrip()}\n\n{new.note}" if note.strip() else new.note)
         changed = True
+    if old.priority == "none" and new.priority:
+        take_priority(library, paper_id, new)
+        changed = True
     if old.status == "new":  # the reader's own state here is never overwritten
         changed = take_reading_state(library, paper_id, new) or changed
     return changed or bool(missing)
+
+
+def take_priority(library: Library, paper_id: int, entry: BibPaper) -> None:
+    """Give a paper the priority another library gave it."""
+    if entry.priority:
+        with library.write() as conn:
+            priority.set_priority(conn, [paper_id], priority.level(entry.priority))
 
 
 def take_reading_state(library: Library, paper_id: int, entry: BibPaper) -> bool:
@@ -94,6 +105,7 @@ def add_all(
             library.add_tags([paper_id], paper.tags)
         if paper.note.strip():
             library.set_note(paper_id, paper.note)
+        take_priority(library, paper_id, paper)  # first: a to-read paper may join by it
         take_reading_state(library, paper_id, paper)
     if renamed is not None and ids:
         given = library.keys_of(ids)

@@ -16,6 +16,7 @@ FIELDS: Aspect = "fields"  # what describes the paper: title, authors, dates, ve
 PAPERS: Aspect = "papers"
 QUEUE: Aspect = "queue"
 PRIORITY: Aspect = "priority"
+SEARCHES: Aspect = "searches"  # the saved searches (not any paper)
 
 
 @dataclass(frozen=True)

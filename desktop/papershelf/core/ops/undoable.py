@@ -10,7 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-from papershelf.core.ops.changes import FIELDS, NOTE, PAPERS, STATUS, TAGS, Aspect, Changes
+from papershelf.core.ops.changes import (
+    FIELDS,
+    NOTE,
+    PAPERS,
+    PRIORITY,
+    QUEUE,
+    SEARCHES,
+    STATUS,
+    TAGS,
+    Aspect,
+    Changes,
+)
 from papershelf.core.store import journal
 from papershelf.core.store.library import Library
 
@@ -27,6 +38,7 @@ _TABLE_ASPECTS: dict[str, Aspect | None] = {
     "meta": None,
     "sources": None,
     "paper_sources": None,
+    "saved_searches": SEARCHES,
 }
 _PAPER_COLUMN_ASPECTS: dict[str, Aspect | None] = {
     "status": STATUS,
@@ -34,6 +46,8 @@ _PAPER_COLUMN_ASPECTS: dict[str, Aspect | None] = {
     "read_at": STATUS,
     "tags_text": TAGS,
     "modified": None,
+    "priority": PRIORITY,
+    "queue_position": QUEUE,
 }
 
 

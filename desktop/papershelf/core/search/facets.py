@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from papershelf.core.search.query import CompiledQuery
+from papershelf.core.store import queue, saved
 from papershelf.core.store.library import Library
 from papershelf.core.store.schema import STATUSES
 
 AUTHOR_LIMIT = 50
+UP_NEXT = "\x00up-next"  # the sidebar's "Up next": the queue, in its order, not a filter term
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,12 @@ def facet_counts(
     groups["Affiliations"] = names(
         "paper_affiliations", "affiliations", "affiliation_id", "aff", None
     )
+    # Of the whole library, not the result: they are places to go, like "Up next".
+    groups["Up next"] = [Facet("Up next", queue.length(library.conn), UP_NEXT)]
+    groups["Saved searches"] = [
+        Facet(search.name, -1 if count is None else count, f"saved:{quote_value(search.name)}")
+        for search, count in saved.counts(library)
+    ]
     return groups
 
 

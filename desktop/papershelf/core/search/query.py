@@ -39,6 +39,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeAlias
 
+from papershelf.core.fields import PRIORITIES
+from papershelf.core.search.dates import Clock, DateError, date_range
 from papershelf.core.store.schema import STATUSES
 from papershelf.core.text import caseless_glob, fold
 
@@ -46,20 +48,13 @@ __all__ = ["CompiledQuery", "compile_query"]
 
 FIELDS = frozenset(
     {
-        "title",
-        "author",
-        "aff",
-        "tag",
-        "status",
-        "cat",
-        "key",
-        "year",
-        "has",
-        "venue",
-        "type",
-        "from",
+        "title", "author", "aff", "tag", "status", "cat", "key", "year", "has", "venue", "type",
+        "from", "priority", "added", "read", "saved",
     }
-)
+)  # fmt: skip
+# Papers' times in the columns of ``added:`` and ``read:`` (UTC ISO text, indexed).
+_DATE_COLUMNS = {"added": "p.added", "read": "p.read_at"}
+MAX_SAVED_TERMS = 1000  # every saved search expanded, all told
 
 # SQLite's parser stack overflows near 14 levels of the SQL we generate per nesting
 # level, and its expression depth is capped at 1000; these limits stay well inside.
@@ -147,6 +142,24 @@ class _Or:
 _Node: TypeAlias = _Fts | _Sql | _Not | _And | _Or
 
 
+@dataclass(frozen=True)
+class _SavedRef:
+    """``saved:NAME`` before the parser expands it (where it knows how deep it is)."""
+
+    name: str
+
+
+@dataclass
+class _Context:
+    """What compiling one query may look up: saved searches (folded name -> query) and
+    the clock of relative dates; and the saved searches being expanded (recursion)."""
+
+    saved: dict[str, str]
+    clock: Clock | None
+    expanding: tuple[tuple[str, str], ...] = ()  # (folded, as written)
+    terms: int = 0
+
+
 def _quote(text: str) -> str:
     """One FTS5 string: inside quotes nothing the user typed is an operator."""
     return '"' + text.replace('"', '""') + '"'
@@ -232,9 +245,44 @@ def _dated(sql: str, params: tuple[object, ...], low: int | None, high: int | No
     return _Sql(f"({sql} AND {' AND '.join(hints)})", (*params, *values))
 
 
-def _field(name: str, value: str, quoted: bool, closed: bool) -> _Node | None:
+_PRIORITY = re.compile(r"(>=|<=|>|<|=)?([a-z]*)")
+PRIORITY_ERROR = "priority: expects none, low, medium or high, or >=medium, <high…"
+
+
+def _priority(value: str) -> _Node:
+    match = _PRIORITY.fullmatch(value.strip().lower())
+    if not match or not match.group(2):
+        raise _QueryError(PRIORITY_ERROR)
+    op, name = match.group(1) or "=", match.group(2)
+    if name not in PRIORITIES:
+        raise _QueryError(f'unknown priority "{name}" ({", ".join(PRIORITIES)})')
+    return _Sql(f"p.priority {op} ?", (PRIORITIES.index(name),))
+
+
+def _dates(name: str, value: str, context: _Context) -> _Node:
+    try:
+        low, high = date_range(name, value, context.clock or Clock.now())
+    except DateError as error:
+        raise _QueryError(str(error)) from None
+    column = _DATE_COLUMNS[name]
+    parts = [f"{column} {op} ?" for op, end in ((">=", low), ("<", high)) if end is not None]
+    values = tuple(end for end in (low, high) if end is not None)
+    if not parts:  # open at both ends: any paper that has the date
+        return _Sql(f"{column} IS NOT NULL", ())
+    return _Sql("(" + " AND ".join(parts) + ")", values)
+
+
+def _field(
+    name: str, value: str, quoted: bool, closed: bool, context: _Context
+) -> _Node | _SavedRef | None:
     if not value.strip():
         raise _QueryError(f"{name}: needs a value")
+    if name == "priority":
+        return _priority(value)
+    if name in _DATE_COLUMNS:
+        return _dates(name, value, context)
+    if name == "saved":
+        return _SavedRef(value.strip())
     if name in ("title", "author"):
         if not _has_text(value):
             return None
@@ -288,7 +336,7 @@ def _field(name: str, value: str, quoted: bool, closed: bool) -> _Node | None:
 
 
 _LPAREN, _RPAREN, _OR, _NOT, _TERM = "(", ")", "OR", "-", "term"
-_Token: TypeAlias = tuple[str, _Node | None]
+_Token: TypeAlias = tuple[str, _Node | _SavedRef | None]
 
 
 def _read_word(text: str, i: int, opened: list[bool]) -> tuple[str, int]:
@@ -320,7 +368,7 @@ def _read_quoted(text: str, i: int) -> tuple[str, int, bool]:
     return text[i + 1 : end], end + 1, True
 
 
-def _tokens(text: str) -> list[_Token]:
+def _tokens(text: str, context: _Context) -> list[_Token]:
     tokens: list[_Token] = []
     opened: list[bool] = []
     i, after_not = 0, False
@@ -356,17 +404,19 @@ def _tokens(text: str) -> list[_Token]:
                 i = match.end()
                 if i < len(text) and text[i] == '"':
                     value, i, closed = _read_quoted(text, i)
-                    tokens.append((_TERM, _field(name, value, True, closed)))
+                    tokens.append((_TERM, _field(name, value, True, closed, context)))
                 else:
                     value, i = _read_word(text, i, opened)
-                    tokens.append((_TERM, _field(name, value, False, True)))
+                    tokens.append((_TERM, _field(name, value, False, True, context)))
             else:
                 word, i = _read_word(text, i, opened)
                 # "-OR" means "not the word or", never a dangling operator.
                 is_or = word == "OR" and not after_not
                 tokens.append((_OR, None) if is_or else (_TERM, _text(word, True)))
         after_not = False
-    if sum(kind == _TERM for kind, _ in tokens) > MAX_TERMS:
+    terms = sum(kind == _TERM for kind, _ in tokens)
+    context.terms += terms
+    if terms > MAX_TERMS or context.terms > MAX_SAVED_TERMS:
         raise _QueryError("query too long")
     return tokens
 
@@ -374,15 +424,16 @@ def _tokens(text: str) -> list[_Token]:
 class _Parser:
     """Recursive descent over the tokens; depth is bounded so SQLite's parser copes."""
 
-    def __init__(self, tokens: list[_Token]) -> None:
+    def __init__(self, tokens: list[_Token], context: _Context) -> None:
         self.tokens = tokens
         self.pos = 0
+        self.context = context
 
     def peek(self) -> str | None:
         return self.tokens[self.pos][0] if self.pos < len(self.tokens) else None
 
-    def parse(self) -> _Node | None:
-        node = self.and_expr(0)
+    def parse(self, depth: int = 0) -> _Node | None:
+        node = self.and_expr(depth)
         if self.peek() == _RPAREN:
             raise _QueryError("unexpected )")
         return node
@@ -408,6 +459,8 @@ class _Parser:
             raise _QueryError("too many nested parentheses")
         node = self.tokens[self.pos][1]
         self.pos += 1
+        if isinstance(node, _SavedRef):
+            return self.saved(node.name, depth)
         if kind == _NOT:
             return _negate(self.unary(depth + 1))
         if kind == _LPAREN:
@@ -415,6 +468,35 @@ class _Parser:
             if self.peek() != _RPAREN:
                 raise _QueryError("missing )")
             self.pos += 1
+        return node
+
+    def saved(self, name: str, depth: int) -> _Node | None:
+        """A saved search's query, parsed in place as if in parentheses."""
+        context = self.context
+        key = fold(name)
+        names = [shown for _, shown in context.expanding]
+        keys = [folded for folded, _ in context.expanding]
+        if key in keys:
+            if keys[-1] == key:
+                raise _QueryError(f'saved search "{name}" uses itself')
+            circle = " → ".join([*names[keys.index(key) :], name])
+            raise _QueryError(f"saved searches use each other in a circle: {circle}")
+        text = context.saved.get(key)
+        if text is None:
+            raise _QueryError(f'no saved search named "{name}"')
+        if depth >= MAX_DEPTH:
+            raise _QueryError("too many nested parentheses or saved searches")
+        inner = _Context(
+            context.saved, context.clock, (*context.expanding, (key, name)), context.terms
+        )
+        try:
+            node = _Parser(_tokens(text, inner), inner).parse(depth + 1)
+        except _QueryError as error:
+            message = str(error)
+            if message.startswith(("saved search", "no saved search", "too many", "query too")):
+                raise
+            raise _QueryError(f'saved search "{name}": {message}') from None
+        context.terms = inner.terms
         return node
 
 
@@ -488,14 +570,22 @@ def _words(node: _Node | None, found: list[str]) -> None:
 
 
 @lru_cache(maxsize=256)
-def compile_query(text: str) -> CompiledQuery:
-    """Compile filter text to SQL over ``papers p``; never raises, reports via ``error``."""
+def compile_query(
+    text: str, saved: tuple[tuple[str, str], ...] = (), clock: Clock | None = None
+) -> CompiledQuery:
+    """Compile filter text to SQL over ``papers p``; never raises, reports via ``error``.
+
+    ``saved``: the saved searches as (folded name, query), for ``saved:``; ``clock``:
+    now and the reader's time zone, for relative dates (None: the system's, now).
+    ``Library.compile`` passes the library's.
+    """
     try:
         if len(text) > MAX_LENGTH:
             raise _QueryError("query too long")
         # Lone surrogates cannot be bound as UTF-8 by sqlite3; make them visible instead.
         clean = _CONTROL.sub(" ", text.encode("utf-8", "replace").decode("utf-8"))
-        node = _Parser(_tokens(clean)).parse()
+        context = _Context(dict(saved), clock)
+        node = _Parser(_tokens(clean, context), context).parse()
         if node is None:
             return CompiledQuery("1", (), ())
         params: list[object] = []

@@ -18,7 +18,9 @@ from uuid import uuid4
 from papershelf.core import keys, names
 from papershelf.core.errors import LibraryError, primary_code
 from papershelf.core.fields import DESCRIBING, STORED, Paper, PaperFields, from_column, to_column
+from papershelf.core.search.dates import Clock
 from papershelf.core.search.query import CompiledQuery, compile_query
+from papershelf.core.store import queue
 from papershelf.core.store.schema import SORT_COLUMNS, STATUSES
 from papershelf.core.text import caseless_glob, fold, latex_to_text, title_key
 
@@ -29,7 +31,7 @@ LARGE_IMPORT = 1000  # papers added at once after which the search index is merg
 SUMMARY_FIELDS: tuple[str, ...] = (
     "id", "title", "authors_text", "authors_truncated", "published", "date_inferred",
     "category", "status", "tags_text", "has_code", "score", "key", "added", "read_at",
-    "venue", "entry_type",
+    "venue", "entry_type", "priority", "queue_position",
 )  # fmt: skip
 
 
@@ -184,7 +186,7 @@ class Library:
 
         Raises LibraryError when the query is malformed (its message says why).
         """
-        compiled = compile_query(query) if isinstance(query, str) else query
+        compiled = self.compile(query) if isinstance(query, str) else query
         if compiled.error:
             raise LibraryError(f"bad query: {compiled.error}")
         order = SORT_COLUMNS.get(sort)
@@ -200,6 +202,13 @@ class Library:
             sql += " LIMIT ?"
             params.append(limit)
         return [row[0] for row in self.conn.execute(sql, params)]
+
+    def compile(self, text: str, clock: Clock | None = None) -> CompiledQuery:
+        """``text`` compiled with this library's saved searches (``saved:``) and the
+        local time now (``added:<7d``, ``read:this-month``)."""
+        rows = self.conn.execute("SELECT name, query FROM saved_searches").fetchall()
+        saved = tuple(sorted((fold(str(n)), str(q)) for n, q in rows))
+        return compile_query(text, saved=saved, clock=clock or Clock.now())
 
     def resolve(self, ref: str | int) -> int:
         """The id of the paper named by its numeric id or its citation key.
@@ -278,6 +287,11 @@ class Library:
                 found["note"] = values[-1]
                 found.update({name: by_id[paper_id] for name, by_id in lists.items()})
                 rows[paper_id] = Paper(**found)
+        for chunk in chunks(ids):  # the stored key becomes the place in the queue
+            places = queue.ranks(self.conn, chunk)
+            for paper_id in chunk:
+                if paper_id in rows:
+                    rows[paper_id].queue_position = places.get(paper_id)
         return [rows[i] for i in ids if i in rows]
 
     def _aliases(self, ids: Sequence[int]) -> dict[int, list[str]]:
@@ -338,8 +352,9 @@ class Library:
             sql = (
                 f"SELECT {', '.join(SUMMARY_FIELDS)} FROM papers WHERE id IN ({marks(len(chunk))})"
             )
+            places = queue.ranks(self.conn, chunk)
             for row in self.conn.execute(sql, list(chunk)):
-                out[row[0]] = row
+                out[row[0]] = (*row[:-1], places.get(row[0]))  # the place, not the key
         return out
 
     def record(self, paper_id: int) -> dict[str, Any]:
@@ -574,10 +589,16 @@ class Library:
                     raise LibraryError(f"no paper with id {paper_id}")
                 if row[0] == status:
                     continue
+                # A paper is in the queue exactly while it is to-read.
+                place = None
+                if status == "to-read":
+                    rank = conn.execute("SELECT priority FROM papers WHERE id = ?", (paper_id,))
+                    place = queue.joining_position(conn, int(rank.fetchone()[0]))
                 conn.execute(
                     "UPDATE papers SET status = ?, status_changed = ?, modified = ?, "
-                    "read_at = CASE WHEN ? = 'read' THEN ? ELSE read_at END WHERE id = ?",
-                    (status, when, when, status, when, paper_id),
+                    "read_at = CASE WHEN ? = 'read' THEN ? ELSE read_at END, "
+                    "queue_position = ? WHERE id = ?",
+                    (status, when, when, status, when, place, paper_id),
                 )
                 conn.execute(
                     "INSERT INTO status_history(paper_id, status, changed_at) VALUES (?, ?, ?)",

@@ -214,6 +214,10 @@ STATUS_RANK = (
 )
 
 
+# The reader's queue first, in its order; papers not in it after (NULLs would sort first).
+QUEUE_RANK = "coalesce(queue_position, 9e300)"
+
+
 # Column name -> ORDER BY expression; each has an index of the same shape.
 SORT_COLUMNS: dict[str, str] = {
     "title": "p.title COLLATE NOCASE",
@@ -230,6 +234,8 @@ SORT_COLUMNS: dict[str, str] = {
     "year": "p.year",
     "type": "p.entry_type",
     "venue": "p.venue COLLATE NOCASE",
+    "priority": "p.priority",
+    "queue": QUEUE_RANK,
 }
 # The index that walks each sort in order (the migrations above create them).
 SORT_INDEXES: dict[str, str] = {
@@ -240,7 +246,8 @@ SORT_INDEXES: dict[str, str] = {
         "key": "key", "added": "added", "read_at": "read_at", "year": "year",
         "venue": "venue", "type": "entry_type",
     }.items()
-} | {"status": "idx_papers_status_rank"}  # fmt: skip
+} | {"status": "idx_papers_status_rank", "priority": "idx_papers_sort_priority",
+     "queue": "idx_papers_queue_rank"}  # fmt: skip
 
 
 def _status_order(db: sqlite_utils.Database) -> None:
@@ -358,6 +365,30 @@ def _followed_sources(db: sqlite_utils.Database) -> None:
     )
 
 
+def _reading_queue(db: sqlite_utils.Database) -> None:
+    """Priority (0 none .. 3 high), the to-read queue's order, and saved searches.
+
+    ``queue_position`` is a fractional key: a paper moved between two others takes a
+    number between theirs, so moving one paper writes one row, not the whole queue. It
+    is set exactly while a paper is to-read. The papers already to-read join in the
+    order they became so.
+    """
+    db.execute("ALTER TABLE papers ADD COLUMN priority INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE papers ADD COLUMN queue_position REAL")
+    db.execute(
+        "UPDATE papers SET queue_position = (SELECT n FROM (SELECT id, row_number() OVER "
+        "(ORDER BY coalesce(status_changed, added), id) AS n FROM papers "
+        "WHERE status = 'to-read') q WHERE q.id = papers.id) WHERE status = 'to-read'"
+    )
+    db.execute("CREATE INDEX idx_papers_sort_priority ON papers(priority, id)")
+    db.execute("CREATE INDEX idx_papers_queue ON papers(queue_position)")
+    db.execute(f"CREATE INDEX idx_papers_queue_rank ON papers(({QUEUE_RANK}), id)")
+    db.execute(
+        "CREATE TABLE saved_searches (id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+        "name_norm TEXT NOT NULL UNIQUE, query TEXT NOT NULL, position REAL NOT NULL)"
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v1,
     _cascade_triggers,
@@ -369,6 +400,7 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _own_spellings,
     _bibliographic_record,
     _followed_sources,
+    _reading_queue,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

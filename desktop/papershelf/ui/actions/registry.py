@@ -17,7 +17,7 @@ from functools import partial
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 
-from papershelf.ui.actions import paper_actions
+from papershelf.ui.actions import paper_actions, plan_actions
 from papershelf.ui.actions.context import ActionContext
 
 Shortcut = str | QKeySequence.StandardKey
@@ -120,6 +120,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         shortcut=QKeySequence.StandardKey.Find, icon="edit-find",
         tooltip="Type a filter: words, author:, tag:, status:, year:…",
     ),
+    ActionSpec(
+        "actionSaveSearch", "&Save Search…", lambda ctx: ctx.save_search(),
+        shortcut=QKeySequence.StandardKey.Save,
+        tooltip="Save the filter as a named search in the sidebar (saved:\"NAME\")",
+    ),
+    ActionSpec(
+        "actionUpNext", "&Up Next", lambda ctx: ctx.show_up_next(), shortcut="Ctrl+Shift+U",
+        tooltip="The to-read papers in reading order",
+    ),
     # Esc in the filter box clears it too (an event filter: a line edit eats Esc shortcuts).
     ActionSpec("actionClearFilter", "&Clear Filter", lambda ctx: ctx.clear_filter()),
     ActionSpec(
@@ -133,6 +142,29 @@ ACTIONS: tuple[ActionSpec, ...] = (
             enabled=Enabled.SELECTION, icon_text=text.replace("Mark as ", "").replace("&", ""),
         )
         for name, text, shortcut, status in STATUS_ACTIONS
+    ),
+    *(
+        ActionSpec(
+            name, text, partial(plan_actions.set_priority, level=level), shortcut=shortcut,
+            enabled=Enabled.SELECTION, tooltip=f"Priority {level} for the selection",
+        )
+        for name, text, shortcut, level in plan_actions.PRIORITY_ACTIONS
+    ),
+    ActionSpec(
+        "actionReadNext", "Read &Next", plan_actions.read_next, shortcut="Alt+Home",
+        enabled=Enabled.SELECTION, tooltip="Put the selection at the top of Up next",
+    ),
+    ActionSpec(
+        "actionReadLater", "Read &Later", plan_actions.read_later, shortcut="Alt+End",
+        enabled=Enabled.SELECTION, tooltip="Put the selection at the bottom of Up next",
+    ),
+    ActionSpec(
+        "actionQueueUp", "Move &Up in Queue", partial(plan_actions.step, up=True),
+        shortcut="Alt+Up", enabled=Enabled.SELECTION,
+    ),
+    ActionSpec(
+        "actionQueueDown", "Move Do&wn in Queue", partial(plan_actions.step, up=False),
+        shortcut="Alt+Down", enabled=Enabled.SELECTION,
     ),
     ActionSpec(
         "actionAddTag", "Add &Tag…", lambda ctx: ctx.focus_tag_edit(), shortcut="Ctrl+T",

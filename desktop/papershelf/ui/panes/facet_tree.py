@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QMouseEvent
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
-from papershelf.core.search.facets import Facet
+from papershelf.core.search.facets import UP_NEXT, Facet
 from papershelf.core.search.filter_text import has_term
 
 TOKEN_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -30,6 +30,7 @@ class FacetTree(QTreeWidget):
 
     termClicked = Signal(str, bool)
     moreAuthorsRequested = Signal()
+    upNextClicked = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,6 +60,8 @@ class FacetTree(QTreeWidget):
         self._modifiers = Qt.KeyboardModifier.NoModifier
         if token == MORE_AUTHORS:
             self.moreAuthorsRequested.emit()
+        elif token == UP_NEXT:
+            self.upNextClicked.emit()
         elif token:
             self.termClicked.emit(token, exclude)
 
@@ -66,6 +69,8 @@ class FacetTree(QTreeWidget):
         """The row that adds ``token`` to the filter (tests and keyboard use it)."""
         for group in range(self.topLevelItemCount()):
             top = self.topLevelItem(group)
+            if top.data(0, TOKEN_ROLE) == token:
+                return top
             for child in range(top.childCount()):
                 if top.child(child).data(0, TOKEN_ROLE) == token:
                     return top.child(child)
@@ -85,6 +90,7 @@ class FacetTree(QTreeWidget):
         self.clear()
         bold = QFont(self.font())
         bold.setBold(True)
+        self._plan_nodes(groups, filter_text, bold)
         if header:
             self._library_node(header, library_count, bold)
         for name in GROUPS:
@@ -122,6 +128,36 @@ class FacetTree(QTreeWidget):
             top.setExpanded(name not in self._collapsed)
         self.setUpdatesEnabled(True)
         self.verticalScrollBar().setValue(scroll)
+
+    def _plan_nodes(
+        self, groups: Mapping[str, Sequence[Facet]], filter_text: str, bold: QFont
+    ) -> None:
+        """ "Up next" (the queue, in its order) and the saved searches, above the facets."""
+        for facet in groups.get("Up next", []):
+            item = QTreeWidgetItem([facet.label, f"{facet.count:,}"])
+            item.setData(0, TOKEN_ROLE, facet.token)
+            item.setFont(0, bold)
+            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
+            item.setToolTip(0, "The to-read papers in your reading order (drag rows to reorder)")
+            self.addTopLevelItem(item)
+        searches = groups.get("Saved searches", [])
+        if not searches:
+            return
+        top = QTreeWidgetItem(["Saved searches", ""])
+        top.setFont(0, bold)
+        top.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self.addTopLevelItem(top)
+        for facet in searches:
+            count = "!" if facet.count < 0 else f"{facet.count:,}"
+            child = QTreeWidgetItem([facet.label, count])
+            child.setData(0, TOKEN_ROLE, facet.token)
+            child.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
+            if has_term(filter_text, facet.token):
+                child.setFont(0, bold)
+            tip = "This search no longer works" if facet.count < 0 else facet.token
+            child.setToolTip(0, f"{tip}; right-click to rename, move or delete")
+            top.addChild(child)
+        top.setExpanded("Saved searches" not in self._collapsed)
 
     def _library_node(self, header: Mapping[str, Any], library_count: int, bold: QFont) -> None:
         top = QTreeWidgetItem(["Library", ""])

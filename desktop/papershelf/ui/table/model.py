@@ -19,6 +19,8 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractTableModel,
+    QByteArray,
+    QMimeData,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -28,7 +30,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 
 from papershelf.core.errors import LibraryError
-from papershelf.core.fields import FIELD, Field
+from papershelf.core.fields import FIELD, PRIORITIES, Field
 from papershelf.core.ops.changes import Changes
 from papershelf.core.search.first_page import Page, Vocabulary, first_page
 from papershelf.core.search.query import CompiledQuery, compile_query
@@ -55,6 +57,12 @@ _LAYOUT_SIGNATURE = ("QList<QPersistentModelIndex>", "QAbstractItemModel::Layout
 Row = tuple[Any, ...]
 AnyIndex = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
+
+
+# A compact marker per priority (none, low, medium, high), read at a glance like a mail flag.
+_PRIORITY_MARKS = ("", "!", "!!", "!!!")
+# What a drag of rows carries: the dragged papers' ids, for reordering the queue.
+PAPERS_MIME = "application/x-papershelf-paper-ids"
 
 
 def _authors(row: Row) -> str:
@@ -139,6 +147,11 @@ _SHOWN: tuple[tuple[str, Callable[[Row], str]], ...] = (
     ("read_at", _day("read_at")),
     ("venue", lambda r: latex_to_text(str(r[_F["venue"]] or ""))),
     ("entry_type", _plain("entry_type")),
+    ("priority", lambda r: _PRIORITY_MARKS[r[_F["priority"]] or 0]),
+    (
+        "queue_position",
+        lambda r: "" if r[_F["queue_position"]] is None else str(r[_F["queue_position"]]),
+    ),
 )
 COLUMNS: tuple[Column, ...] = tuple(Column(FIELD[name], show) for name, show in _SHOWN)
 COLUMN_INDEX = {c.name: i for i, c in enumerate(COLUMNS)}
@@ -153,6 +166,8 @@ _ROLES = frozenset(
     }
 )
 _PUBLISHED = COLUMN_INDEX["published"]
+_QUEUE = COLUMN_INDEX["queue"]
+_PRIORITY_COLUMN = COLUMN_INDEX["priority"]
 _AUTHORS = COLUMN_INDEX["authors"]
 
 
@@ -175,6 +190,7 @@ class PaperTableModel(QAbstractTableModel):
     resultApplied = Signal()
     queryFailed = Signal(str)
     refreshed = Signal()  # a write's new result is in the table (rows kept, not reset)
+    reorderRequested = Signal(list, object)  # dropped paper ids, the paper to go before (or None)
     aboutToSort = Signal()  # the window remembers the selection, to select it again
 
     def __init__(self, library: Library, tasks: TaskManager, parent: Any = None) -> None:
@@ -484,8 +500,64 @@ class PaperTableModel(QAbstractTableModel):
                 return "The listing gave no year; it is the year of the first import."
             if index.column() == _AUTHORS:
                 return str(row[_F["authors_text"]]) or None
+            if index.column() == _PRIORITY_COLUMN:
+                return f"Priority: {PRIORITIES[row[_F['priority']] or 0]}"
             return COLUMNS[index.column()].display(row) or None if index.column() == 0 else None
         return COLUMNS[index.column()].display(row)
+
+    # ------------------------------------------------------------ reordering the queue
+
+    def in_queue_order(self) -> bool:
+        """Rows are in the queue's own order (sorted by Queue, ascending): they can be
+        dragged to reorder it."""
+        return self.sort_column == _QUEUE and self.sort_order == Qt.SortOrder.AscendingOrder
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if self.in_queue_order():
+            flags |= Qt.ItemFlag.ItemIsDropEnabled
+            if index.isValid() and self.data(index, Qt.ItemDataRole.DisplayRole) is not None:
+                flags |= Qt.ItemFlag.ItemIsDragEnabled
+        return flags
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [PAPERS_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        rows = sorted({i.row() for i in indexes if i.isValid()})
+        data = QMimeData()
+        data.setData(
+            PAPERS_MIME, QByteArray(",".join(str(self.paper_id(r)) for r in rows).encode())
+        )
+        return data
+
+    def canDropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: AnyIndex
+    ) -> bool:
+        return self.in_queue_order() and data.hasFormat(PAPERS_MIME)
+
+    def dropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: AnyIndex
+    ) -> bool:
+        """Rows dropped between rows (or on one: before it) ask to move there in the queue.
+
+        The model moves nothing itself: the window applies the operation, and the rows
+        follow when the query runs again.
+        """
+        if not self.canDropMimeData(data, action, row, column, parent):
+            return False
+        text = bytes(data.data(PAPERS_MIME).data()).decode()
+        ids = [int(part) for part in text.split(",") if part.isdigit()]
+        if row < 0 and parent.isValid():
+            row = parent.row()
+        target = self.paper_id(row) if 0 <= row < len(self._ids) else None
+        if not ids or target in ids:
+            return False
+        self.reorderRequested.emit(ids, target)
+        return False  # nothing for the view to remove: the rows move when the query reruns
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

@@ -47,7 +47,6 @@ from papershelf.core.ops.changes import PAPERS, Changes
 from papershelf.core.safety import backup
 from papershelf.core.search.facets import Facet, quote_value
 from papershelf.core.search.filter_text import toggle_term
-from papershelf.core.search.query import compile_query
 from papershelf.core.store import sources
 from papershelf.core.store.library import Library
 from papershelf.core.store.opening import open_library
@@ -77,6 +76,7 @@ from papershelf.ui.window.layout import (
     place_window,
 )
 from papershelf.ui.window.menus import WindowMenus
+from papershelf.ui.window.reading_plan import ReadingPlan
 
 _FACET_DELAY_MS = 120  # facets follow once typing pauses; the table follows every key
 _WATCH_MS = 700  # outside changes show within a second
@@ -258,6 +258,7 @@ class MainWindow(QMainWindow):
         )
         self.menus.build()
         self.details.statusClicked.connect(self.paper_actions.set_status)
+        self.plan = ReadingPlan(self, self.table, self.model, self.facets, self.filter_edit)
         self.named_actions.update_enabled(0)
         self._build_appearance()
         self.following = Following(self, self.pages)
@@ -364,6 +365,12 @@ class MainWindow(QMainWindow):
         """Sort the table by publication date, newest first (the inbox's order)."""
         self.table.sortByColumn(COLUMN_INDEX["published"], Qt.SortOrder.DescendingOrder)
 
+    def save_search(self) -> None:
+        self.plan.save_search()
+
+    def show_up_next(self) -> None:
+        self.plan.show_up_next()
+
     # ------------------------------------------------------------ filtering
 
     def focus_filter(self) -> None:
@@ -397,7 +404,7 @@ class MainWindow(QMainWindow):
         self.filter_edit.setText(toggle_term(self.filter_edit.text(), token, exclude=exclude))
 
     def _apply_filter(self) -> None:
-        query = compile_query(self.filter_edit.text())
+        query = self.library.compile(self.filter_edit.text())
         if query.error:
             self._show_filter_error(query.error)
             return

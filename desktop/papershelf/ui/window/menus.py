@@ -15,7 +15,9 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QTableView, QTool
 
 from papershelf import __version__
 from papershelf.core import paths
+from papershelf.ui.actions import plan_actions
 from papershelf.ui.actions.paper_actions import PaperActions
+from papershelf.ui.actions.plan_actions import PRIORITY_ACTIONS
 from papershelf.ui.actions.registry import SPECS, STATUS_ACTIONS, Actions, Scope
 from papershelf.ui.panes.facet_tree import TOKEN_ROLE, FacetTree
 from papershelf.ui.table.model import COLUMNS
@@ -24,6 +26,7 @@ SEPARATOR = "-"
 # Submenus filled when they open; their objectNames, so tests can tell them apart.
 REMOVE_TAG = "menuRemoveTag"
 COLUMNS_MENU = "menuColumns"
+PRIORITY_MENU = "menuPriority"
 
 _STATUS = tuple(name for name, _, _, _ in STATUS_ACTIONS)
 # Submenus whose entries are fixed: objectName -> (title, entries).
@@ -44,15 +47,18 @@ MENU_BAR: tuple[tuple[str, tuple[str, ...]], ...] = (
     )),
     ("&Edit", (
         "actionUndo", "actionRedo", SEPARATOR, "actionFind", "actionClearFilter",
-        "actionSelectAll", SEPARATOR, "actionPasteIdentifiers",
+        "actionSelectAll", SEPARATOR, "actionSaveSearch", SEPARATOR, "actionPasteIdentifiers",
     )),
     ("&Paper", (
-        *_STATUS, SEPARATOR, "actionAddTag", REMOVE_TAG, SEPARATOR, "actionEditPaper",
-        "actionAddPaper", "actionDeletePapers", SEPARATOR, "actionFindIdentifiers",
+        *_STATUS, SEPARATOR, PRIORITY_MENU, "actionReadNext", "actionReadLater",
+        "actionQueueUp", "actionQueueDown", SEPARATOR, "actionAddTag", REMOVE_TAG, SEPARATOR,
+        "actionEditPaper", "actionAddPaper", "actionDeletePapers", SEPARATOR,
+        "actionFindIdentifiers",
     )),
     ("&View", (
-        COLUMNS_MENU, "actionFitColumns", "actionShowSidebar", "actionShowDetails", SEPARATOR,
-        "actionInbox", "actionTriage", SEPARATOR, THEME_MENU, TEXT_SIZE_MENU,
+        "actionUpNext", "actionInbox", "actionTriage", SEPARATOR, COLUMNS_MENU,
+        "actionFitColumns", "actionShowSidebar", "actionShowDetails", SEPARATOR, THEME_MENU,
+        TEXT_SIZE_MENU,
     )),
     ("F&ollow", (
         "actionFollow", "actionFollowListingAuthor", SEPARATOR, "actionRefreshFeeds",
@@ -66,7 +72,8 @@ TOOLBAR: tuple[str, ...] = (
     SEPARATOR, "actionFind",
 )  # fmt: skip
 TABLE_MENU: tuple[str, ...] = (
-    *_STATUS, SEPARATOR, "actionAddTag", REMOVE_TAG, SEPARATOR, "actionEditPaper",
+    *_STATUS, SEPARATOR, PRIORITY_MENU, "actionReadNext", "actionReadLater", SEPARATOR,
+    "actionAddTag", REMOVE_TAG, SEPARATOR, "actionEditPaper",
     "actionDeletePapers", "actionCopyKeys",
 )  # fmt: skip
 
@@ -114,6 +121,11 @@ class WindowMenus:
         for entry in entries:
             if entry == SEPARATOR:
                 target.addSeparator()
+            elif entry == PRIORITY_MENU and isinstance(target, QMenu):
+                menu = target.addMenu("&Priority")
+                menu.setObjectName(PRIORITY_MENU)
+                for name, _, _, _ in PRIORITY_ACTIONS:
+                    menu.addAction(self.named_actions[name])
             elif entry in (REMOVE_TAG, COLUMNS_MENU) and isinstance(target, QMenu):
                 self._submenu(target, entry)
             elif entry in SUBMENUS and isinstance(target, QMenu):
@@ -167,12 +179,24 @@ class WindowMenus:
     def facet_menu(self, pos: QPoint) -> None:
         item = self.facets.itemAt(pos)
         token = item.data(0, TOKEN_ROLE) if item is not None else None
+        if isinstance(token, str) and token.startswith("saved:"):
+            self._saved_search_menu(item.text(0), pos)
+            return
         if not isinstance(token, str) or not token.startswith("tag:"):
             return
         name = item.text(0)
         menu = QMenu(self.window)
         menu.addAction("Rename or Merge…", lambda: self.papers.rename_tag(name))
         menu.addAction("Delete Tag…", lambda: self.papers.delete_tag(name))
+        menu.exec(self.facets.viewport().mapToGlobal(pos))
+
+    def _saved_search_menu(self, name: str, pos: QPoint) -> None:
+        ctx = self.papers.ctx
+        menu = QMenu(self.window)
+        menu.addAction("Rename…", lambda: plan_actions.rename_search(ctx, name))
+        menu.addAction("Move Up", lambda: plan_actions.move_search(ctx, name, -1))
+        menu.addAction("Move Down", lambda: plan_actions.move_search(ctx, name, +1))
+        menu.addAction("Delete", lambda: plan_actions.remove_search(ctx, name))
         menu.exec(self.facets.viewport().mapToGlobal(pos))
 
     def about(self) -> None:
