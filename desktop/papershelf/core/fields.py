@@ -94,7 +94,8 @@ FIELDS: tuple[Field, ...] = (
     # What else a bibliography said (address, edition, series...): written back as read.
     Field("extra", "Other fields", "map", "extra", describes=True, in_csv=False),
     Field("aliases", "Other keys", "list"),
-    Field("priority", "Priority", "level", "priority", sort="priority", width=60),
+    # Hidden at first: a narrow window keeps its columns (View > Columns shows it).
+    Field("priority", "Priority", "level", "priority", sort="priority", width=60, hidden=True),
     # The paper's place in the to-read queue, 1 first (stored as a fractional key).
     Field("queue_position", "Queue", "int", sort="queue", width=55, hidden=True),
     # Names of the followed sources (feeds, arXiv queries) that brought the paper.
