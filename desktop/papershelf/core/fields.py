@@ -19,7 +19,9 @@ from typing import Any, Literal
 
 from papershelf.core import names
 
-Kind = Literal["text", "longtext", "int", "float", "bool", "date", "time", "list", "names", "map"]
+Kind = Literal[
+    "text", "longtext", "int", "float", "bool", "date", "time", "list", "names", "map", "records"
+]
 # How the edit dialog edits a field: one line, one item per line, free text, a box.
 Editor = Literal["line", "lines", "text", "check"]
 
@@ -91,6 +93,9 @@ FIELDS: tuple[Field, ...] = (
     # What else a bibliography said (address, edition, series...): written back as read.
     Field("extra", "Other fields", "map", "extra", describes=True, in_csv=False),
     Field("aliases", "Other keys", "list"),
+    # Files attached to the paper: {path, size, kind}, path relative to files/ beside
+    # the library (absolute for a linked file). Kept by store.attachments, not edited.
+    Field("attachments", "Attachments", "records", in_csv=False),
 )  # fmt: skip
 FIELD = {f.name: f for f in FIELDS}
 # Stored in a column of papers, in the order of FIELDS.
@@ -154,6 +159,7 @@ class Paper(PaperFields):
     modified: str = ""
     read_at: str | None = None
     aliases: list[str] = field(default_factory=list)  # keys it had in other bibliographies
+    attachments: list[dict[str, Any]] = field(default_factory=list)  # {path, size, kind}
 
     def describing(self) -> PaperFields:
         """Only what describes the paper: what an edit changes."""
@@ -182,7 +188,7 @@ class Paper(PaperFields):
 def _copy(value: Any) -> Any:
     if isinstance(value, dict):
         return dict(value)
-    return list(value) if isinstance(value, list) else value
+    return [_copy(v) for v in value] if isinstance(value, list) else value
 
 
 def to_column(spec: Field, value: Any) -> Any:

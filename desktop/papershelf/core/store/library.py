@@ -19,6 +19,7 @@ from papershelf.core import keys, names
 from papershelf.core.errors import LibraryError, primary_code
 from papershelf.core.fields import DESCRIBING, STORED, Paper, PaperFields, from_column, to_column
 from papershelf.core.search.query import CompiledQuery, compile_query
+from papershelf.core.store.attachment_rows import attachment_records
 from papershelf.core.store.schema import SORT_COLUMNS, STATUSES
 from papershelf.core.text import caseless_glob, fold, latex_to_text, title_key
 
@@ -259,6 +260,7 @@ class Library:
             ),
             "tags": self._names("paper_tags", "tags", "tag_id", ids),
             "aliases": self._aliases(ids),
+            "attachments": attachment_records(self.conn, ids),
         }
         columns = ", ".join(f"p.{f.column}" for f in STORED)
         rows: dict[int, Paper] = {}
