@@ -99,7 +99,7 @@ def system_opener() -> Opener:
     """``PAPERSHELF_OPENER``'s command when set, else the platform's own opener."""
     command = os.environ.get(OPENER_ENV, "").strip()
     if command:
-        return command_opener(shlex.split(command))
+        return command_opener(shlex.split(command), wait=True)
     if sys.platform == "darwin":
         return command_opener(["open"])
     if sys.platform == "win32":
@@ -107,18 +107,26 @@ def system_opener() -> Opener:
     return command_opener(["xdg-open"])
 
 
-def command_opener(argv: list[str]) -> Opener:
-    """An opener that runs ``argv`` plus the URL (no shell), and does not wait for it."""
+def command_opener(argv: list[str], *, wait: bool = False) -> Opener:
+    """An opener that runs ``argv`` plus the URL (no shell).
+
+    The system's opener is not waited for (some wait until the viewer closes);
+    ``PAPERSHELF_OPENER``'s command is, so what it records is there when open returns.
+    """
 
     def open_url(url: str) -> None:
         try:
-            subprocess.Popen(  # noqa: S603 - a fixed program; the URL is one argument
+            process = subprocess.Popen(  # noqa: S603 - a fixed program; the URL is one argument
                 [*argv, url],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
-                start_new_session=True,
+                start_new_session=not wait,
             )
+            if wait and process.wait(timeout=30) != 0:
+                raise LibraryError(f"cannot open {url}: {argv[0]} failed")
+        except subprocess.TimeoutExpired as exc:
+            raise LibraryError(f"cannot open {url}: {argv[0]} did not finish") from exc
         except OSError as exc:
             raise LibraryError(f"cannot open {url}: {argv[0]}: {exc.strerror or exc}") from exc
 
