@@ -33,9 +33,7 @@ def article(tmp_path: Path) -> Path:
     )
 
 
-def test_attach_copies_the_file_as_key_pdf_and_key_2_pdf(
-    library: Library, article: Path
-) -> None:
+def test_attach_copies_the_file_as_key_pdf_and_key_2_pdf(library: Library, article: Path) -> None:
     paper_id, key = first(library)
     one = ops.attach(library, paper_id, article)
     two = ops.attach(library, paper_id, article)
@@ -83,9 +81,7 @@ def test_attach_to_a_missing_file_or_paper_says_so(library: Library, tmp_path: P
         ops.attach(library, paper_id, tmp_path / "nope.pdf")
     with pytest.raises(LibraryError, match="no paper"):
         ops.attach(library, 10_000, make_pdf(tmp_path / "a.pdf"))
-    assert not files_folder(library.path).exists() or not any(
-        files_folder(library.path).iterdir()
-    )
+    assert not files_folder(library.path).exists() or not any(files_folder(library.path).iterdir())
 
 
 def test_text_and_has_pdf_find_the_paper_once_indexed(library: Library, article: Path) -> None:
@@ -223,15 +219,18 @@ def test_add_pdf_asks_the_lookup_for_the_identifier_it_found(
 
     def lookup(identifier: str) -> PaperFields | None:
         asked.append(identifier)
-        return PaperFields(title="Zebrafish hyperparameters", authors=["Ada Lovelace"],
-                           published="2023-03-29")
+        return PaperFields(
+            title="Zebrafish hyperparameters", authors=["Ada Lovelace"], published="2023-03-29"
+        )
 
     done = ops.add_pdf(library, article, lookup)
     assert asked == ["2303.16800"]
     paper = library.paper(done.paper_id)
     assert (done.action, done.source) == ("added", "lookup")
     assert (paper.title, paper.arxiv_id, paper.key) == (
-        "Zebrafish hyperparameters", "2303.16800", "lovelace2023zebrafish"
+        "Zebrafish hyperparameters",
+        "2303.16800",
+        "lovelace2023zebrafish",
     )
     assert paper.attachments[0]["path"] == "lovelace2023zebrafish.pdf"
     assert "incomplete" not in paper.tags
@@ -246,7 +245,9 @@ def test_add_pdf_with_a_doi_only(library: Library, tmp_path: Path) -> None:
     done = ops.add_pdf(library, made)
     paper = library.paper(done.paper_id)
     assert (paper.title, paper.doi, paper.arxiv_id) == (
-        "Fuzzing the Things", "10.1145/3368089.3409741", None
+        "Fuzzing the Things",
+        "10.1145/3368089.3409741",
+        None,
     )
     assert done.source == "identifiers"
     # The same PDF again completes that paper; nothing is doubled.

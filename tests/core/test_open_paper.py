@@ -43,7 +43,7 @@ def test_the_pdf_first_then_doi_then_arxiv_then_code(
     library: Library, paper: int, tmp_path: Path
 ) -> None:
     opener = FakeOpener()
-    with pytest.raises(LibraryError, match="nothing|no PDF"):
+    with pytest.raises(LibraryError, match=r"nothing|no PDF"):
         ops.open_paper(library, paper, opener)
     with_fields(library, paper, code_urls=["javascript:alert(1)", "https://github.com/a/b"])
     ops.open_paper(library, paper, opener)
@@ -62,7 +62,9 @@ def test_the_pdf_first_then_doi_then_arxiv_then_code(
     ]
 
 
-@pytest.mark.parametrize("name", ["run.desktop", "setup.exe", "evil.sh", "fake.pdf", "a.pdf.desktop"])
+@pytest.mark.parametrize(
+    "name", ["run.desktop", "setup.exe", "evil.sh", "fake.pdf", "a.pdf.desktop"]
+)
 def test_any_other_file_is_shown_in_its_folder_never_launched(
     library: Library, paper: int, tmp_path: Path, name: str
 ) -> None:
@@ -127,7 +129,9 @@ def recorder(tmp_path: Path) -> tuple[str, Path]:
 
 
 def test_cli_attach_and_open(
-    library_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    library_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     command, log = recorder(tmp_path)
@@ -150,7 +154,9 @@ def test_cli_attach_and_open(
 
 
 def test_cli_open_with_nothing_to_open_is_one_line(
-    library_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    library_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     command, log = recorder(tmp_path)

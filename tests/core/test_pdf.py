@@ -48,7 +48,9 @@ def test_identifiers_in_a_pdf_with_the_arxiv_stamp(tmp_path: Path) -> None:
 
 def test_identifiers_in_metadata(tmp_path: Path) -> None:
     made = make_pdf(
-        tmp_path / "b.pdf", [["no identifiers here"]], title="A Title",
+        tmp_path / "b.pdf",
+        [["no identifiers here"]],
+        title="A Title",
         metadata={"/Subject": "doi:10.1000/abc.def"},
     )
     assert pdf.identifiers_in(made) == (None, "10.1000/abc.def", "A Title")
@@ -109,7 +111,7 @@ def test_hostile_pdfs_end_in_one_line(
         assert message in str(caught.value)
         assert "\n" not in str(caught.value) and path.name in str(caught.value)
     count = library.count()
-    with pytest.raises(LibraryError, match="is not a PDF|encrypted|damaged|too large"):
+    with pytest.raises(LibraryError, match=r"is not a PDF|encrypted|damaged|too large"):
         ops.add_pdf(library, path)
     assert library.count() == count  # nothing half-added
     assert not (library.path.parent / "files").exists() or not any(
@@ -137,5 +139,5 @@ def test_an_encrypted_attachment_is_attached_and_says_why_it_has_no_text(
 def test_a_folder_named_pdf_is_refused(tmp_path: Path) -> None:
     folder = tmp_path / "x.pdf"
     os.mkdir(folder)
-    with pytest.raises(pdf.PdfError, match="not a file|cannot read"):
+    with pytest.raises(pdf.PdfError, match=r"not a file|cannot read"):
         pdf.read_facts(folder)

@@ -53,7 +53,9 @@ def run(args: argparse.Namespace, library: Library) -> int:
             if state != "indexed":
                 print(f"papershelf: its text was not indexed: {state}", file=sys.stderr)
         return 0
-    target, marked = ops.open_paper(library, paper_id, system_opener(), mark_reading=not args.no_mark)
+    target, marked = ops.open_paper(
+        library, paper_id, system_opener(), mark_reading=not args.no_mark
+    )
     print(f"opened {target.label}: {target.url}")
     if marked is not None:
         print("marked reading")

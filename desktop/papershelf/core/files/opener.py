@@ -18,7 +18,6 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import quote
 
 from papershelf.core.errors import LibraryError
@@ -57,8 +56,10 @@ def arxiv_url(arxiv_id: str) -> str:
 def is_web_url(url: str) -> bool:
     """True for an http(s) URL with a host: the only links Papershelf opens."""
     lowered = url.strip().lower()
-    return lowered.startswith(("https://", "http://")) and len(lowered.split("/")) > 2 and bool(
-        lowered.split("/")[2]
+    return (
+        lowered.startswith(("https://", "http://"))
+        and len(lowered.split("/")) > 2
+        and bool(lowered.split("/")[2])
     )
 
 
@@ -116,7 +117,7 @@ def command_opener(argv: list[str], *, wait: bool = False) -> Opener:
 
     def open_url(url: str) -> None:
         try:
-            process = subprocess.Popen(  # noqa: S603 - a fixed program; the URL is one argument
+            process = subprocess.Popen(
                 [*argv, url],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
@@ -135,7 +136,6 @@ def command_opener(argv: list[str], *, wait: bool = False) -> Opener:
 
 def _windows_opener(url: str) -> None:  # pragma: no cover - Windows only
     try:
-        os.startfile(url)  # type: ignore[attr-defined]  # noqa: S606
+        os.startfile(url)  # type: ignore[attr-defined]
     except OSError as exc:
         raise LibraryError(f"cannot open {url}: {exc.strerror or exc}") from exc
-

@@ -158,7 +158,7 @@ def _reader(path: Path) -> Iterator[Any]:
         raise PdfError(f"cannot read {name}: {exc.strerror or exc}") from exc
     import pypdf  # a quarter second of imports: only when a PDF is read
 
-    limits = {
+    limits: dict[str, Any] = {
         "zlib_maximum_output_length": _INFLATE_LIMIT,
         "lzw_maximum_output_length": _INFLATE_LIMIT,
         "run_length_maximum_output_length": _INFLATE_LIMIT,
@@ -173,10 +173,10 @@ def _reader(path: Path) -> Iterator[Any]:
             warnings.simplefilter("ignore")
             reader = pypdf.PdfReader(str(path), strict=False)
             if reader.is_encrypted:
-                try:
-                    opened = reader.decrypt("")  # many PDFs only forbid printing
+                try:  # many PDFs only forbid printing: their user password is empty
+                    opened = bool(reader.decrypt(""))
                 except Exception:
-                    opened = 0
+                    opened = False
                 if not opened:
                     raise PdfError(f"{name} is encrypted; Papershelf cannot read its text")
             yield reader

@@ -173,7 +173,9 @@ def add_pdf(library: Library, path: Path | str, lookup: Lookup | None = None) ->
     )
 
 
-def index_text(library: Library, attachment_id: int, *, stop: Callable[[], bool] | None = None) -> str:
+def index_text(
+    library: Library, attachment_id: int, *, stop: Callable[[], bool] | None = None
+) -> str:
     """Read a PDF attachment's text into the ``text:`` index; returns its state.
 
     The state is "indexed", or the one line saying why the text could not be read

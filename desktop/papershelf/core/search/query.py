@@ -46,7 +46,17 @@ __all__ = ["CompiledQuery", "compile_query"]
 
 FIELDS = frozenset(
     {
-        "title", "author", "aff", "tag", "status", "cat", "key", "year", "has", "venue", "type",
+        "title",
+        "author",
+        "aff",
+        "tag",
+        "status",
+        "cat",
+        "key",
+        "year",
+        "has",
+        "venue",
+        "type",
         "text",
     }
 )

@@ -13,7 +13,9 @@ from typing import Any
 _CHUNK = 500
 
 
-def attachment_records(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+def attachment_records(
+    conn: sqlite3.Connection, ids: Sequence[int]
+) -> dict[int, list[dict[str, Any]]]:
     """``{path, size, kind}`` of each paper's attachments, in the order they were attached."""
     out: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
     for start in range(0, len(ids), _CHUNK):

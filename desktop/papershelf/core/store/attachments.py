@@ -145,9 +145,7 @@ def set_text(library: Library, attachment_id: int, text: str | None, state: str)
             conn.execute(
                 "INSERT INTO attachments_text(rowid, body) VALUES (?, ?)", (attachment_id, text)
             )
-        conn.execute(
-            "UPDATE attachments SET text_state = ? WHERE id = ?", (state, attachment_id)
-        )
+        conn.execute("UPDATE attachments SET text_state = ? WHERE id = ?", (state, attachment_id))
 
 
 def drop_orphan_text(library: Library) -> int:

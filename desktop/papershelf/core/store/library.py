@@ -253,7 +253,7 @@ class Library:
     def papers(self, ids: Sequence[int]) -> list[Paper]:
         """The papers ``ids``, in that order (ids no paper has are left out)."""
         ids = list(ids)
-        lists = {
+        lists: dict[str, dict[int, Any]] = {
             "authors": self._names("paper_authors", "authors", "author_id", ids),
             "affiliations": self._names(
                 "paper_affiliations", "affiliations", "affiliation_id", ids

@@ -64,6 +64,7 @@ from papershelf.ui.tasks import COUNTS, TaskManager, fail_fast_writes
 from papershelf.ui.undo import UndoStack
 from papershelf.ui.window.backups import BackupScheduler
 from papershelf.ui.window.exchange import Exchange
+from papershelf.ui.window.files import PaperFiles
 from papershelf.ui.window.menus import WindowMenus
 
 _FACET_DELAY_MS = 120  # facets follow once typing pauses; the table follows every key
@@ -123,6 +124,7 @@ class MainWindow(QMainWindow):
         self.instance_server.raiseRequested.connect(self.bring_to_front)
         self.backups = BackupScheduler(library.path, self.tasks, self)
         self.backups.finished.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        self.files.at_start()
 
     # ------------------------------------------------------------ building
 
@@ -231,6 +233,9 @@ class MainWindow(QMainWindow):
         )
         self.menus.build()
         self.details.statusClicked.connect(self.paper_actions.set_status)
+        self.files = PaperFiles(self, self.table, settings)
+        self.details.attachmentClicked.connect(self.files.open_attachment)
+        self.named_actions["actionMarkReadingOnOpen"].setChecked(self.files.mark_reading)
         self.named_actions.update_enabled(0)
 
     def apply(self, operation: Callable[[], Changes]) -> Changes | None:
@@ -272,6 +277,15 @@ class MainWindow(QMainWindow):
 
     def export_references(self) -> None:
         self.exchange.export_references()
+
+    def open_paper(self) -> None:
+        self.files.open_current()
+
+    def attach_file(self, link: bool) -> None:
+        self.files.choose_and_attach(link=link)
+
+    def mark_reading_on_open(self, on: bool) -> None:
+        self.files.mark_reading = on
 
     def about(self) -> None:
         self.menus.about()
@@ -585,6 +599,7 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
+        self.files.at_close()
         self._release_library()
         self.save_state()
         self.hide()

@@ -37,8 +37,9 @@ MENU_BAR: tuple[tuple[str, tuple[str, ...]], ...] = (
         "actionSelectAll",
     )),
     ("&Paper", (
-        *_STATUS, SEPARATOR, "actionAddTag", REMOVE_TAG, SEPARATOR, "actionEditPaper",
-        "actionAddPaper", "actionDeletePapers",
+        "actionOpenPaper", "actionAttachFile", "actionLinkFile", "actionMarkReadingOnOpen",
+        SEPARATOR, *_STATUS, SEPARATOR, "actionAddTag", REMOVE_TAG, SEPARATOR,
+        "actionEditPaper", "actionAddPaper", "actionDeletePapers",
     )),
     ("&View", (COLUMNS_MENU, "actionShowSidebar", "actionShowDetails")),
     ("&Help", ("actionAbout",)),
@@ -49,8 +50,8 @@ TOOLBAR: tuple[str, ...] = (
     SEPARATOR, "actionFind",
 )  # fmt: skip
 TABLE_MENU: tuple[str, ...] = (
-    *_STATUS, SEPARATOR, "actionAddTag", REMOVE_TAG, SEPARATOR, "actionEditPaper",
-    "actionDeletePapers", "actionCopyKeys",
+    "actionOpenPaper", "actionAttachFile", SEPARATOR, *_STATUS, SEPARATOR, "actionAddTag",
+    REMOVE_TAG, SEPARATOR, "actionEditPaper", "actionDeletePapers", "actionCopyKeys",
 )  # fmt: skip
 
 
