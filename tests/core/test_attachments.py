@@ -266,3 +266,15 @@ def test_add_pdf_with_neither_takes_the_title_or_the_file_name(
     assert (paper.title, bare.incomplete) == ("my great-paper", True)
     assert paper.tags == ["incomplete"]
     assert library.search("tag:incomplete") == [paper.id]
+
+
+def test_undo_of_add_pdf_leaves_a_file_that_clean_up_deletes(
+    library: Library, tmp_path: Path
+) -> None:
+    done = ops.add_pdf(library, make_pdf(tmp_path / "a.pdf", [["Hello"]], title="On Kites"))
+    stored = files_folder(library.path) / library.paper(done.paper_id).attachments[0]["path"]
+    assert done.changes.undo is not None
+    done.changes.undo()
+    assert stored.exists()  # a redo may still need it
+    clean_up(library)
+    assert not stored.exists()  # Papershelf still knows it wrote it, whatever was undone
