@@ -38,7 +38,8 @@ def dump(library: Library) -> Dump:
         str(r[0])
         for r in conn.execute(
             "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE "
-            "'sqlite_%' AND name NOT LIKE 'papers_fts%' ORDER BY name"
+            "'sqlite_%' AND name NOT LIKE 'papers_fts%' AND name NOT LIKE 'attachments_text%' "
+            "ORDER BY name"
         )
     ]
     out: Dump = {}
@@ -48,6 +49,9 @@ def dump(library: Library) -> Dump:
             rows = [r for r in rows if r[1] != "last_write"]
         out[name] = rows
     out["papers_fts"] = conn.execute("SELECT rowid, * FROM papers_fts ORDER BY rowid").fetchall()
+    out["attachments_text"] = conn.execute(
+        "SELECT rowid, * FROM attachments_text ORDER BY rowid"
+    ).fetchall()
     # The index's own structures may differ after a rebuild; what it finds may not.
     conn.execute("INSERT INTO papers_fts(papers_fts) VALUES ('integrity-check')")
     return out

@@ -249,7 +249,7 @@ def test_fts_syntax_is_text(db: sqlite3.Connection, text_: str, expected: set[in
         ("tag:", "tag: needs a value"),
         ('Tag:""', "tag: needs a value"),
         ("attention aff: x", "aff: needs a value"),
-        ("has:wings", "has: expects code, note, tags or abstract"),
+        ("has:wings", "has: expects code, note, tags, abstract, pdf, file, doi or arxiv"),
         ("(attention", "missing )"),
         ("((a) b", "missing )"),
         ("attention)", "unexpected )"),

@@ -93,7 +93,8 @@ def table_counts(lib: Library) -> dict[str, int]:
     names = [
         r[0]
         for r in lib.conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'papers_fts%'"
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'papers_fts%' "
+            "AND name NOT LIKE 'attachments_text%'"  # the indexes' own bookkeeping rows
         )
     ]
     return {n: lib.conn.execute(f"SELECT count(*) FROM {n}").fetchone()[0] for n in names}

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import NoReturn, TextIO, cast
 
 from papershelf import __version__
-from papershelf.cli import capture, exchange, follow, maintenance, papers, reading
+from papershelf.cli import capture, exchange, files, follow, maintenance, papers, reading
 from papershelf.cli.output import Output, OutputError, discard_unwritten_output
 from papershelf.core import paths
 from papershelf.core.errors import LibraryError
@@ -55,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    for group in (papers, reading, exchange, capture, follow, maintenance):
+    for group in (papers, reading, files, exchange, capture, follow, maintenance):
         group.add_commands(commands)
     return parser
 
@@ -75,6 +75,8 @@ def _command(args: argparse.Namespace, library_path: Path) -> int:
             return follow.run(args, library)
         if args.command in reading.COMMANDS:
             return reading.run(args, library)
+        if args.command in files.COMMANDS:
+            return files.run(args, library)
         return papers.run(args, library)
 
 

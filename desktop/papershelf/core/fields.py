@@ -20,7 +20,18 @@ from typing import Any, Literal
 from papershelf.core import names
 
 Kind = Literal[
-    "text", "longtext", "int", "float", "bool", "date", "time", "list", "names", "map", "level"
+    "text",
+    "longtext",
+    "int",
+    "float",
+    "bool",
+    "date",
+    "time",
+    "list",
+    "names",
+    "map",
+    "level",
+    "records",
 ]  # level: one of PRIORITIES by name, stored as its rank (0 none .. 3 high)
 PRIORITIES: tuple[str, ...] = ("none", "low", "medium", "high")
 # How the edit dialog edits a field: one line, one item per line, free text, a box.
@@ -100,6 +111,9 @@ FIELDS: tuple[Field, ...] = (
     Field("queue_position", "Queue", "int", sort="queue", width=55, hidden=True),
     # Names of the followed sources (feeds, arXiv queries) that brought the paper.
     Field("sources", "Followed sources", "list"),
+    # Files attached to the paper: {path, size, kind}, path relative to files/ beside
+    # the library (absolute for a linked file). Kept by store.attachments, not edited.
+    Field("attachments", "Attachments", "records", in_csv=False),
 )  # fmt: skip
 FIELD = {f.name: f for f in FIELDS}
 # Stored in a column of papers, in the order of FIELDS.
@@ -166,6 +180,7 @@ class Paper(PaperFields):
     priority: str = "none"  # one of PRIORITIES
     queue_position: int | None = None  # 1 = read next; None when not to-read
     sources: list[str] = field(default_factory=list)  # followed sources that brought it
+    attachments: list[dict[str, Any]] = field(default_factory=list)  # {path, size, kind}
 
     def describing(self) -> PaperFields:
         """Only what describes the paper: what an edit changes."""
@@ -194,7 +209,7 @@ class Paper(PaperFields):
 def _copy(value: Any) -> Any:
     if isinstance(value, dict):
         return dict(value)
-    return list(value) if isinstance(value, list) else value
+    return [_copy(v) for v in value] if isinstance(value, list) else value
 
 
 def to_column(spec: Field, value: Any) -> Any:

@@ -15,6 +15,7 @@ renamed next to itself, with its ``-wal`` and ``-shm`` files, and kept.
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 import re
 import secrets
@@ -26,9 +27,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from papershelf.core.errors import LibraryError, is_damage
+from papershelf.core.safety import file_backup
 from papershelf.core.safety.safe_files import sync_folder
 from papershelf.core.store.connection import connect_reader
 from papershelf.core.store.library import Library
+
+_log = logging.getLogger(__name__)
 
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
@@ -265,7 +269,10 @@ def _make_backup(
                 source.backup(copy)  # all pages in one step: one consistent snapshot
                 # One self-contained file: reading a backup never needs -wal or -shm files.
                 copy.execute("PRAGMA journal_mode = DELETE")
-                problem = check_problem(copy)
+                try:
+                    problem = check_problem(copy)
+                except sqlite3.DatabaseError as exc:  # the check could not even run
+                    problem = str(exc)
                 copied_version = _user_version(copy)
             finally:
                 copy.close()
@@ -303,7 +310,10 @@ def backup_now(
     path = Path(library_path).expanduser()
     target = Path(folder).expanduser() if folder is not None else default_backup_folder(path)
     made = _make_backup(path, target, now or datetime.now(UTC), None)
-    rotate(target, path, keep=[made])
+    for problem in file_backup.back_up_files(path, made):
+        _log.warning("backup of attached files: %s", problem)
+    if rotate(target, path, keep=[made]):
+        file_backup.prune_files(target, [info.path for info in list_backups(target)])
     return made
 
 
@@ -496,4 +506,5 @@ def restore(
     except BackupError as exc:
         kept = f"; the library was kept as {aside}" if aside else ""
         raise BackupError(f"{exc}{kept}") from exc
+    file_backup.restore_files(path, source.parent)
     return aside

@@ -16,8 +16,9 @@ or note; a quoted phrase matches those words in a row. Fields: ``title:`` and
 ``author:`` (the same, limited to one column), ``aff:`` (substring of an
 affiliation), ``tag:`` (a whole tag name), ``status:``, ``cat:``, ``key:`` (prefix),
 ``from:`` (a followed source's name), ``year:2023`` / ``year:>=2021`` (also > < <= =)
-/ ``year:2021..2023`` (either end may be left open), and ``has:code|note|tags|abstract``.
-Names and values ignore case.
+/ ``year:2021..2023`` (either end may be left open), ``has:code|note|tags|abstract|pdf|
+file|doi|arxiv``, and ``text:`` (a word or "phrase" in the text of attached PDFs). Names
+and values ignore case.
 
 Text is forgiving because it is typed live: an unknown ``field:value`` (``http://x``)
 is a plain word, a hyphen inside a word (``in-context``) is part of it, a word with no
@@ -49,7 +50,7 @@ __all__ = ["CompiledQuery", "compile_query"]
 FIELDS = frozenset(
     {
         "title", "author", "aff", "tag", "status", "cat", "key", "year", "has", "venue", "type",
-        "from", "priority", "added", "read", "saved",
+        "text", "from", "priority", "added", "read", "saved",
     }
 )  # fmt: skip
 # Papers' times in the columns of ``added:`` and ``read:`` (UTC ISO text, indexed).
@@ -63,7 +64,7 @@ MAX_TERMS = 200
 MAX_LENGTH = 4000
 
 YEAR_ERROR = "year: expects 2023, >=2021 or 2021..2023"
-HAS_ERROR = "has: expects code, note, tags or abstract"
+HAS_ERROR = "has: expects code, note, tags, abstract, pdf, file, doi or arxiv"
 INTERNAL_ERROR = "could not understand the query"
 
 _FIELD = re.compile(r"([A-Za-z]+):")
@@ -82,8 +83,18 @@ _HAS = {
     "note": f"p.id IN (SELECT n.paper_id FROM notes n WHERE trim(n.body, {_BLANK}) <> '')",
     "tags": "p.id IN (SELECT pt.paper_id FROM paper_tags pt)",
     "abstract": f"trim(p.abstract, {_BLANK}) <> ''",
+    "pdf": "p.id IN (SELECT f.paper_id FROM attachments f WHERE f.kind = 'pdf')",
+    "file": "p.id IN (SELECT f.paper_id FROM attachments f)",
+    "doi": f"trim(coalesce(p.doi, ''), {_BLANK}) <> ''",
+    "arxiv": f"trim(coalesce(p.arxiv_id, ''), {_BLANK}) <> ''",
 }
-_HAS |= {"notes": _HAS["note"], "tag": _HAS["tags"]}
+_HAS |= {"notes": _HAS["note"], "tag": _HAS["tags"], "files": _HAS["file"]}
+# text: searches the PDFs' text, an index of its own (attachments_text): the main
+# index, and the first page's plans built on it, stay as they were.
+_TEXT_SQL = (
+    "p.id IN (SELECT f.paper_id FROM attachments f WHERE f.id IN "
+    "(SELECT rowid FROM attachments_text WHERE attachments_text MATCH ?))"
+)
 _ALIAS_LIKE = "SELECT a.paper_id FROM aliases a WHERE a.key LIKE ? ESCAPE '\\'"
 # type: takes BibTeX's entry types, and a few words readers use for them.
 _ENTRY_TYPES: dict[str, tuple[str, ...]] = {
@@ -291,6 +302,11 @@ def _field(
         return _Fts(f"({column} : {_quote(value)}{star})", _shown(value))
     if name == "year":
         return _year(value)
+    if name == "text":
+        if not _has_text(value):
+            return None
+        star = "" if quoted and closed else "*"
+        return _Sql(_TEXT_SQL, (_quote(value) + star,))
     if name == "has":
         sql = _HAS.get(value.strip().lower())
         if sql is None:

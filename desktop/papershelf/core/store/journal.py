@@ -40,6 +40,9 @@ _NEWEST = 2**63 - 1
 # What the full-text index is made of (Library._reindex): a replay that wrote these
 # rebuilds the index rows of their papers, and only of those.
 _INDEXED = {"papers": ("title", "authors_text", "abstract", "tags_text"), "notes": None}
+# The library's bookkeeping, not the reader's data: which files Papershelf copied into
+# its files folder stays true whatever is undone (``store.attachments``).
+_BOOKKEEPING = frozenset({"stored_files"})
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,8 @@ def data_tables(conn: sqlite3.Connection) -> list[Table]:
             name == v or name.startswith(v + "_") for v in virtual
         ):
             continue  # SQLite's own, or a full-text index and its shadow tables
+        if name in _BOOKKEEPING:
+            continue
         if "WITHOUT ROWID" in str(sql).upper():
             raise BugError(f"the undo journal needs rowids; table {name} has none")
         info = conn.execute(f"PRAGMA main.table_info({quote(name)})").fetchall()

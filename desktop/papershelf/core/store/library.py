@@ -21,6 +21,7 @@ from papershelf.core.fields import DESCRIBING, STORED, Paper, PaperFields, from_
 from papershelf.core.search.dates import Clock
 from papershelf.core.search.query import CompiledQuery, compile_query
 from papershelf.core.store import queue
+from papershelf.core.store.attachment_rows import attachment_records
 from papershelf.core.store.schema import SORT_COLUMNS, STATUSES
 from papershelf.core.text import caseless_glob, fold, latex_to_text, title_key
 
@@ -261,7 +262,7 @@ class Library:
     def papers(self, ids: Sequence[int]) -> list[Paper]:
         """The papers ``ids``, in that order (ids no paper has are left out)."""
         ids = list(ids)
-        lists = {
+        lists: dict[str, dict[int, Any]] = {
             "authors": self._names("paper_authors", "authors", "author_id", ids),
             "affiliations": self._names(
                 "paper_affiliations", "affiliations", "affiliation_id", ids
@@ -269,6 +270,7 @@ class Library:
             "tags": self._names("paper_tags", "tags", "tag_id", ids),
             "aliases": self._aliases(ids),
             "sources": self._followed(ids),
+            "attachments": attachment_records(self.conn, ids),
         }
         columns = ", ".join(f"p.{f.column}" for f in STORED)
         rows: dict[int, Paper] = {}

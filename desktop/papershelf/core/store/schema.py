@@ -389,6 +389,41 @@ def _reading_queue(db: sqlite_utils.Database) -> None:
     )
 
 
+def _attachments(db: sqlite_utils.Database) -> None:
+    """Files attached to papers, and the full text of their PDFs.
+
+    ``path`` is relative to the ``files/`` folder beside the library for a copied file,
+    absolute for a linked one. Ids are AUTOINCREMENT so an attachment's id is never
+    reused after an undo took it away: the text index is keyed by it, and a redo
+    brings the row back with its id and finds its text still indexed.
+
+    ``stored_files`` lists the files Papershelf copied into ``files/``: the only ones
+    it ever deletes (another library may share the folder). It is written outside
+    operations, so undo never takes a name off it. The text index is an FTS5 table of
+    its own, so the main search index and its first-page plans stay as they were.
+    """
+    db.execute(
+        "CREATE TABLE attachments (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+        "paper_id INTEGER NOT NULL REFERENCES papers(id), path TEXT NOT NULL, "
+        "kind TEXT NOT NULL DEFAULT 'other', size INTEGER NOT NULL DEFAULT 0, "
+        "linked INTEGER NOT NULL DEFAULT 0, sha256 TEXT, added TEXT NOT NULL, "
+        "text_state TEXT)"  # NULL: not read yet; 'indexed'; or why it could not be read
+    )
+    db.execute("CREATE INDEX idx_attachments_paper ON attachments(paper_id, kind)")
+    db.execute("CREATE TABLE stored_files (path TEXT PRIMARY KEY, stored_at TEXT NOT NULL)")
+    db.execute(
+        "CREATE VIRTUAL TABLE attachments_text USING fts5("
+        "body, tokenize = 'unicode61 remove_diacritics 2')"
+    )
+    db.execute(
+        """
+        CREATE TRIGGER papers_delete_attachments AFTER DELETE ON papers BEGIN
+            DELETE FROM attachments WHERE paper_id = old.id;
+        END
+        """
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v1,
     _cascade_triggers,
@@ -401,6 +436,7 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _bibliographic_record,
     _followed_sources,
     _reading_queue,
+    _attachments,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

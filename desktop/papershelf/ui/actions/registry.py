@@ -185,6 +185,24 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "exact title and first author",
     ),
     ActionSpec(
+        "actionOpenPaper", "&Open Paper", lambda ctx: ctx.open_paper(), shortcut="Return",
+        scope=Scope.TABLE, icon="document-open", enabled=Enabled.ONE_PAPER,
+        tooltip="Open the PDF, else the DOI or arXiv page, else the code (Enter, double-click)",
+    ),
+    ActionSpec(
+        "actionAttachFile", "Attach &File…", lambda ctx: ctx.attach_file(False),
+        enabled=Enabled.ONE_PAPER, tooltip="Copy a file (a PDF) into files/ beside the library",
+    ),
+    ActionSpec(
+        "actionLinkFile", "&Link File…", lambda ctx: ctx.attach_file(True),
+        enabled=Enabled.ONE_PAPER, tooltip="Attach a file where it is, without copying it",
+    ),
+    ActionSpec(
+        "actionMarkReadingOnOpen", "Mark as Reading When &Opened",
+        toggle=lambda ctx, on: ctx.mark_reading_on_open(on),
+        tooltip="Opening a new or to-read paper marks it reading",
+    ),
+    ActionSpec(
         "actionCopyKeys", "Copy Citation &Key", paper_actions.copy_keys,
         enabled=Enabled.SELECTION, tooltip="The selection's keys, for \\cite{…}",
     ),

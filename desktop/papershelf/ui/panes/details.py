@@ -17,6 +17,7 @@ from PySide6.QtGui import QContextMenuEvent, QDesktopServices, QPalette, QTextDo
 from PySide6.QtWidgets import QApplication, QMenu, QTextBrowser, QWidget
 
 from papershelf.core.fields import Paper
+from papershelf.core.files.opener import arxiv_url, doi_url
 from papershelf.core.names import display
 from papershelf.core.store.schema import STATUSES
 from papershelf.core.text import latex_to_text
@@ -24,6 +25,16 @@ from papershelf.ui.theme import muted_text, search_mark
 
 AUTHOR_SCHEME = "papershelf-author"
 STATUS_SCHEME = "papershelf-status"
+FILE_SCHEME = "papershelf-file"  # papershelf-file:N opens the paper's Nth attachment
+
+
+def file_size(size: int) -> str:
+    """A size as a reader reads it: 940 bytes, 12 KB, 3.4 MB."""
+    if size < 1000:
+        return f"{size} bytes"
+    if size < 1_000_000:
+        return f"{size / 1000:.0f} KB"
+    return f"{size / 1_000_000:.1f} MB"
 
 
 def highlight(text: str, words: Sequence[str], color: str, ink: str = "") -> str:
@@ -77,6 +88,7 @@ class DetailsPane(SafeTextBrowser):
     authorClicked = Signal(str)
     statusClicked = Signal(str)
     followAuthorRequested = Signal(str)  # "Follow this author" from an author's menu
+    attachmentClicked = Signal(int)  # the index of the attachment in the paper's list
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -98,6 +110,8 @@ class DetailsPane(SafeTextBrowser):
             self.authorClicked.emit(unquote(url.path()))
         elif url.scheme() == STATUS_SCHEME:
             self.statusClicked.emit(url.path())
+        elif url.scheme() == FILE_SCHEME and url.path().isdigit():
+            self.attachmentClicked.emit(int(url.path()))
         else:
             super()._follow(url)
 
@@ -159,6 +173,12 @@ class DetailsPane(SafeTextBrowser):
         if paper.tags:
             facts.append(("Tags", text(", ".join(paper.tags))))
         facts.append(("Key", html.escape(paper.key)))
+        if paper.doi and paper.doi.strip():
+            facts.append(("DOI", self._link(doi_url(paper.doi), paper.doi.strip())))
+        if paper.arxiv_id and paper.arxiv_id.strip():
+            facts.append(("arXiv", self._link(arxiv_url(paper.arxiv_id), paper.arxiv_id.strip())))
+        if paper.attachments:
+            facts.append(("Files", "<br>".join(self._files(paper.attachments))))
         links = [u for u in [*paper.code_urls, paper.url] if u]
         if links:
             facts.append(("Links", "<br>".join(self._link(u) for u in links)))
@@ -191,7 +211,24 @@ class DetailsPane(SafeTextBrowser):
         )
 
     @staticmethod
-    def _link(url: str) -> str:
+    def _link(url: str, shown: str | None = None) -> str:
+        label = html.escape(url if shown is None else shown)
         if url.startswith(("http://", "https://")):
-            return f'<a href="{html.escape(url, quote=True)}">{html.escape(url)}</a>'
-        return html.escape(url)
+            return f'<a href="{html.escape(url, quote=True)}">{label}</a>'
+        return label
+
+    @staticmethod
+    def _files(files: Sequence[dict[str, Any]]) -> list[str]:
+        """Each attachment: its name, size and kind, and an Open link (the viewer for a
+        PDF, its folder for anything else)."""
+        out = []
+        for index, item in enumerate(files):
+            name = str(item["path"]).replace("\\", "/").rsplit("/", 1)[-1]
+            what = "PDF" if item["kind"] == "pdf" else "file"
+            verb = "Open" if item["kind"] == "pdf" else "Show in folder"
+            out.append(
+                f"{html.escape(name)} <span style='color:gray'>({what}, "
+                f"{file_size(int(item['size']))})</span> "
+                f'<a href="{FILE_SCHEME}:{index}"><b>[{verb}]</b></a>'
+            )
+        return out

@@ -68,6 +68,7 @@ from papershelf.ui.undo import UndoStack
 from papershelf.ui.window.backups import BackupScheduler
 from papershelf.ui.window.capture import Capture
 from papershelf.ui.window.exchange import Exchange
+from papershelf.ui.window.files import PaperFiles
 from papershelf.ui.window.following import Following, sidebar_counts
 from papershelf.ui.window.layout import (
     MainSplitter,
@@ -148,6 +149,7 @@ class MainWindow(QMainWindow):
         self.instance_server.raiseRequested.connect(self.bring_to_front)
         self.backups = BackupScheduler(library.path, self.tasks, self)
         self.backups.finished.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        self.files.at_start()
 
     # ------------------------------------------------------------ building
 
@@ -259,6 +261,9 @@ class MainWindow(QMainWindow):
         self.menus.build()
         self.details.statusClicked.connect(self.paper_actions.set_status)
         self.plan = ReadingPlan(self, self.table, self.model, self.facets, self.filter_edit)
+        self.files = PaperFiles(self, self.table, settings)
+        self.details.attachmentClicked.connect(self.files.open_attachment)
+        self.named_actions["actionMarkReadingOnOpen"].setChecked(self.files.mark_reading)
         self.named_actions.update_enabled(0)
         self._build_appearance()
         self.following = Following(self, self.pages)
@@ -314,6 +319,15 @@ class MainWindow(QMainWindow):
 
     def export_references(self) -> None:
         self.exchange.export_references()
+
+    def open_paper(self) -> None:
+        self.files.open_current()
+
+    def attach_file(self, link: bool) -> None:
+        self.files.choose_and_attach(link=link)
+
+    def mark_reading_on_open(self, on: bool) -> None:
+        self.files.mark_reading = on
 
     def about(self) -> None:
         self.menus.about()
@@ -684,6 +698,7 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
+        self.files.at_close()
         self._release_library()
         self.save_state()
         self.hide()

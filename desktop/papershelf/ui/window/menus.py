@@ -50,7 +50,8 @@ MENU_BAR: tuple[tuple[str, tuple[str, ...]], ...] = (
         "actionSelectAll", SEPARATOR, "actionSaveSearch", SEPARATOR, "actionPasteIdentifiers",
     )),
     ("&Paper", (
-        *_STATUS, SEPARATOR, PRIORITY_MENU, "actionReadNext", "actionReadLater",
+        "actionOpenPaper", "actionAttachFile", "actionLinkFile", "actionMarkReadingOnOpen",
+        SEPARATOR, *_STATUS, SEPARATOR, PRIORITY_MENU, "actionReadNext", "actionReadLater",
         "actionQueueUp", "actionQueueDown", SEPARATOR, "actionAddTag", REMOVE_TAG, SEPARATOR,
         "actionEditPaper", "actionAddPaper", "actionDeletePapers", SEPARATOR,
         "actionFindIdentifiers",
@@ -72,9 +73,9 @@ TOOLBAR: tuple[str, ...] = (
     SEPARATOR, "actionFind",
 )  # fmt: skip
 TABLE_MENU: tuple[str, ...] = (
-    *_STATUS, SEPARATOR, PRIORITY_MENU, "actionReadNext", "actionReadLater", SEPARATOR,
-    "actionAddTag", REMOVE_TAG, SEPARATOR, "actionEditPaper",
-    "actionDeletePapers", "actionCopyKeys",
+    "actionOpenPaper", "actionAttachFile", SEPARATOR, *_STATUS, SEPARATOR, PRIORITY_MENU,
+    "actionReadNext", "actionReadLater", SEPARATOR, "actionAddTag", REMOVE_TAG, SEPARATOR,
+    "actionEditPaper", "actionDeletePapers", "actionCopyKeys",
 )  # fmt: skip
 
 

@@ -1,0 +1,162 @@
+"""Files in the window: drop on a row attaches, drop below the rows adds, Enter opens.
+
+A fake opener records what would have been opened; no browser or viewer ever starts.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtTest import QTest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
+from pdfs import make_pdf
+
+from papershelf.core.files.folder import files_folder
+from papershelf.core.ops import papers as paper_ops
+from papershelf.ui.table.model import PAPER_ID_ROLE
+from papershelf.ui.window.main_window import MainWindow
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+
+    def __call__(self, url: str) -> None:
+        self.urls.append(url)
+
+
+@pytest.fixture
+def opened(window: MainWindow) -> Recorder:
+    recorder = Recorder()
+    window.files.opener = recorder
+    return recorder
+
+
+def drop(window: MainWindow, files: list[Path], point: QPoint) -> None:
+    """What the table's viewport receives when files are dropped at ``point`` (Qt sends a
+    drop only to the target a real drag entered, so the event goes to the filter)."""
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(p)) for p in files])
+    viewport = window.table.viewport()
+    enter = QDragEnterEvent(
+        point,
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    assert window.files.eventFilter(viewport, enter) and enter.isAccepted()
+    event = QDropEvent(
+        QPointF(point),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    assert window.files.eventFilter(viewport, event)
+
+
+def row_point(window: MainWindow, row: int) -> QPoint:
+    return window.table.visualRect(window.model.index(row, 1)).center()
+
+
+def test_dropping_a_pdf_on_a_row_attaches_it_and_its_text_becomes_searchable(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    made = make_pdf(tmp_path / "x.pdf", [["Quokkas in the margin"]])
+    paper_id = window.model.index(2, 0).data(PAPER_ID_ROLE)
+    key = window.library.paper(paper_id).key
+    drop(window, [made], row_point(window, 2))
+    assert window.library.paper(paper_id).attachments[0]["path"] == f"{key}.pdf"
+    assert window.current_paper_id() == paper_id
+    assert (files_folder(window.library.path) / f"{key}.pdf").exists()
+    html = window.details.toHtml()
+    assert f"{key}.pdf" in html and "[Open]" in html
+    qtbot.waitUntil(lambda: window.library.search("text:quokkas") == [paper_id], timeout=10000)
+    window.filter_edit.setText("text:quokkas")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=5000)
+    # One undo step takes it away.
+    window.named_actions["actionUndo"].trigger()
+    assert window.library.paper(paper_id).attachments == []
+    qtbot.waitUntil(lambda: window.model.rowCount() == 0, timeout=5000)
+
+
+def test_dropping_a_pdf_below_the_rows_adds_a_paper(
+    qtbot, window: MainWindow, tmp_path: Path
+) -> None:
+    window.filter_edit.setText("key:akyurek2022learning")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=5000)
+    count = window.library.count()
+    made = make_pdf(
+        tmp_path / "p.pdf", [["arXiv:2303.16800v2 [cs.LG] 29 Mar 2023"]], title="Sparks of Quokkas"
+    )
+    below = QPoint(40, window.table.viewport().height() - 5)
+    assert window.table.indexAt(below).row() == -1
+    drop(window, [made], below)
+    assert window.library.count() == count + 1
+    [new] = window.library.search('title:"Sparks of Quokkas"')
+    paper = window.library.paper(new)
+    assert (paper.arxiv_id, len(paper.attachments)) == ("2303.16800", 1)
+    qtbot.waitUntil(lambda: window.current_paper_id() == new, timeout=5000)
+
+
+def test_enter_and_double_click_open_the_paper_and_mark_it_reading(
+    qtbot, window: MainWindow, opened: Recorder
+) -> None:
+    paper_id = window.model.index(0, 0).data(PAPER_ID_ROLE)
+    fields = window.library.paper(paper_id).describing()
+    fields.doi = "10.1000/xyz"
+    window.apply(lambda: paper_ops.edit_paper(window.library, paper_id, fields))
+    window.table.selectRow(0)
+    window.table.setFocus()
+    QTest.keyClick(window.table, Qt.Key.Key_Return)
+    assert opened.urls == ["https://doi.org/10.1000/xyz"]
+    assert window.library.paper(paper_id).status == "reading"
+    assert "DOI" in window.details.toPlainText() and "10.1000/xyz" in window.details.toHtml()
+    window.named_actions["actionUndo"].trigger()  # the marking is one undo step
+    assert window.library.paper(paper_id).status == "new"
+    window.named_actions["actionMarkReadingOnOpen"].setChecked(False)
+    window.table.doubleClicked.emit(window.model.index(0, 1))
+    assert len(opened.urls) == 2
+    assert window.library.paper(paper_id).status == "new"
+
+
+def test_nothing_to_open_is_said_not_crashed(
+    qtbot, window: MainWindow, opened: Recorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    said: list[str] = []
+    monkeypatch.setattr(
+        "papershelf.ui.window.main_window.QMessageBox.warning",
+        lambda _parent, _title, text: said.append(text),
+    )
+    window.filter_edit.setText("-has:code")
+    qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=5000)
+    window.table.selectRow(0)
+    window.named_actions["actionOpenPaper"].trigger()
+    assert opened.urls == []
+    assert said and "no PDF, DOI, arXiv id or link" in said[0]
+
+
+def test_a_deleted_papers_file_lives_while_undo_can_bring_it_back(
+    qtbot, library_path: Path, tmp_path: Path
+) -> None:
+    from papershelf.ui import open_main_window
+
+    window = open_main_window(library_path)
+    qtbot.addWidget(window)
+    paper_id = window.model.index(0, 0).data(PAPER_ID_ROLE)
+    window.files.attach(paper_id, make_pdf(tmp_path / "x.pdf"))
+    stored = files_folder(library_path) / f"{window.library.paper(paper_id).key}.pdf"
+    window.apply(lambda: paper_ops.delete_papers(window.library, [paper_id]))
+    assert stored.exists()
+    window.named_actions["actionUndo"].trigger()
+    assert window.library.paper(paper_id).attachments
+    window.named_actions["actionRedo"].trigger()
+    assert stored.exists()
+    window.close()  # the undo history is gone: so is the file
+    assert not stored.exists()
