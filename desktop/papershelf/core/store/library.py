@@ -61,6 +61,13 @@ def _write_problem(exc: sqlite3.Error) -> str:
     return str(exc)
 
 
+_DISMISSED_MARKS = (
+    "SELECT entry, ? FROM paper_follows WHERE paper_id IN ",
+    "SELECT 'arxiv:' || arxiv_id, ? FROM papers WHERE coalesce(arxiv_id, '') <> '' AND id IN ",
+    "SELECT 'doi:' || lower(doi), ? FROM papers WHERE coalesce(doi, '') <> '' AND id IN ",
+)
+
+
 class Library:
     """An open library file. Not thread-safe: one Library per thread."""
 
@@ -576,6 +583,14 @@ class Library:
                     f"FROM papers WHERE id IN ({marks(len(chunk))}) AND uuid IS NOT NULL",
                     [now(), *chunk],
                 )
+                # What no followed source may bring back: the entries that brought them,
+                # their arXiv ids and DOIs.
+                for mark in _DISMISSED_MARKS:
+                    conn.execute(
+                        f"INSERT OR IGNORE INTO dismissed(mark, dismissed_at) {mark}"
+                        f"({marks(len(chunk))})",
+                        [now(), *chunk],
+                    )
                 conn.execute(f"DELETE FROM papers WHERE id IN ({marks(len(chunk))})", list(chunk))
             conn.execute("DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM paper_tags)")
 

@@ -331,9 +331,9 @@ def _followed_sources(db: sqlite_utils.Database) -> None:
     marks of papers the reader deleted, so that no feed brings them back.
 
     A follow keeps what a conditional request needs (ETag, Last-Modified) and how its
-    last refreshes went. ``dismissed`` is filled by a trigger in the transaction that
-    deletes a paper, so an undo of the deletion (the journal replays every row the
-    deletion wrote) takes the marks away again.
+    last refreshes went. ``dismissed`` is filled by ``Library.delete_papers`` (not by a
+    trigger: the undo of an addition deletes papers too, and must dismiss nothing); an
+    undo of the deletion replays its rows and takes the marks away again.
     """
     db.execute(
         "CREATE TABLE follows (id INTEGER PRIMARY KEY, name TEXT NOT NULL, spec TEXT NOT NULL, "
@@ -349,16 +349,9 @@ def _followed_sources(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_paper_follows_follow ON paper_follows(follow_id, paper_id)")
     db.execute("CREATE INDEX idx_paper_follows_entry ON paper_follows(entry)")
     db.execute("CREATE TABLE dismissed (mark TEXT PRIMARY KEY, dismissed_at TEXT NOT NULL)")
-    stamp = "strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')"
     db.execute(
-        f"""
+        """
         CREATE TRIGGER papers_delete_follows AFTER DELETE ON papers BEGIN
-            INSERT OR IGNORE INTO dismissed(mark, dismissed_at)
-                SELECT entry, {stamp} FROM paper_follows WHERE paper_id = old.id;
-            INSERT OR IGNORE INTO dismissed(mark, dismissed_at)
-                SELECT 'arxiv:' || old.arxiv_id, {stamp} WHERE coalesce(old.arxiv_id, '') <> '';
-            INSERT OR IGNORE INTO dismissed(mark, dismissed_at)
-                SELECT 'doi:' || lower(old.doi), {stamp} WHERE coalesce(old.doi, '') <> '';
             DELETE FROM paper_follows WHERE paper_id = old.id;
         END
         """
