@@ -201,17 +201,15 @@ def compute(
         bounds = [calendar.start_of(m) for m in all_mondays] + [end_text]
         all_weeks = queries.read_counts(library, bounds)
 
-    groups = {}
-    read_total = 0
-    for name in BREAKDOWNS:
-        found = queries.read_by(library, name, since_text, end_text, TOP_GROUPS)
-        groups[name] = tuple(found.top)
-        read_total = found.papers
+    groups = {
+        name: tuple(queries.read_by(library, name, since_text, end_text, TOP_GROUPS))
+        for name in BREAKDOWNS
+    }
     return ReadingStats(
         since=start if since else None,
         today=today,
         timezone=calendar.name(),
-        read=read_total,
+        read=queries.papers_read(library, since_text, end_text),
         to_read=weeks[-1].to_read,
         weeks=weeks,
         months=months,

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-
 from papershelf.core.store.library import Library
 
 # Buckets [lo, hi) between consecutive sorted bounds, given as one JSON list (so no
@@ -94,21 +92,13 @@ def days_to_read(library: Library, start: str, end: str) -> dict[int, int]:
     return {int(days): int(count) for days, count in rows}
 
 
-@dataclass(frozen=True)
-class Groups:
-    """The largest groups of papers read in a period, and how many papers were read."""
-
-    top: list[tuple[str, int]]
-    papers: int
-
-
 # Breakdown name -> (paper id, group name) rows over the ids ``read`` of the papers
 # read. Another grouping (followed sources, once the library follows them) is one more
 # entry here and one name in ``core.stats.BREAKDOWNS``.
 _BREAKDOWNS: dict[str, str] = {
     "category": (
-        "SELECT coalesce(nullif(category, ''), '(none)') AS name FROM papers "
-        "WHERE id IN ({read})"
+        "SELECT coalesce(nullif(category, ''), '(none)') AS name "
+        "FROM papers INDEXED BY idx_papers_id_category WHERE id IN ({read})"
     ),
     "tag": (
         "SELECT t.name AS name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id "
@@ -117,19 +107,26 @@ _BREAKDOWNS: dict[str, str] = {
 }
 
 
-def read_by(library: Library, breakdown: str, start: str, end: str, limit: int) -> Groups:
+_READ = "SELECT paper_id FROM status_history WHERE status = 'read' AND at_utc >= ? AND at_utc < ?"
+
+
+def papers_read(library: Library, start: str, end: str) -> int:
+    """Papers read in [start, end); a paper read twice counts once."""
+    row = library.conn.execute(f"SELECT count(DISTINCT paper_id) FROM ({_READ})", (start, end))
+    return int(row.fetchone()[0])
+
+
+def read_by(
+    library: Library, breakdown: str, start: str, end: str, limit: int
+) -> list[tuple[str, int]]:
     """The ``limit`` largest groups of the papers read in [start, end) by ``breakdown``
-    (``category`` or ``tag``): a paper with two tags counts under each."""
-    read = "SELECT paper_id FROM status_history WHERE status = 'read' AND at_utc >= ? AND at_utc < ?"
+    (``category`` or ``tag``), largest first: a paper with two tags counts under each."""
     rows = library.conn.execute(
-        f"SELECT name, count(*) AS n FROM ({_BREAKDOWNS[breakdown].format(read=read)}) "
+        f"SELECT name, count(*) AS n FROM ({_BREAKDOWNS[breakdown].format(read=_READ)}) "
         "GROUP BY name ORDER BY n DESC, name COLLATE NOCASE LIMIT ?",
         (start, end, limit),
     ).fetchall()
-    papers = library.conn.execute(
-        f"SELECT count(DISTINCT paper_id) FROM ({read})", (start, end)
-    ).fetchone()[0]
-    return Groups([(str(name), int(n)) for name, n in rows], int(papers))
+    return [(str(name), int(n)) for name, n in rows]
 
 
 def breakdown_names() -> tuple[str, ...]:
