@@ -24,11 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from reading_history import generate  # noqa: E402
-from stats import machine  # noqa: E402
+from reading_history import generate
+from stats import machine
 
-from papershelf.core import stats  # noqa: E402
-from papershelf.core.store.opening import open_library  # noqa: E402
+from papershelf.core import stats
+from papershelf.core.store.opening import open_library
 
 NOW = datetime(2027, 6, 1, 12, tzinfo=UTC)  # after the whole generated history
 

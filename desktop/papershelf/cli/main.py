@@ -14,6 +14,7 @@ from typing import NoReturn, TextIO, cast
 
 from papershelf import __version__
 from papershelf.cli import exchange, maintenance, papers
+from papershelf.cli import stats as stats_command
 from papershelf.cli.output import Output, OutputError, discard_unwritten_output
 from papershelf.core import paths
 from papershelf.core.errors import LibraryError
@@ -55,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    for group in (papers, exchange, maintenance):
+    for group in (papers, exchange, maintenance, stats_command):
         group.add_commands(commands)
     return parser
 
@@ -69,6 +70,8 @@ def _command(args: argparse.Namespace, library_path: Path) -> int:
     with library:
         if args.command in exchange.COMMANDS:
             return exchange.run(args, library)
+        if args.command in stats_command.COMMANDS:
+            return stats_command.run(args, library)
         return papers.run(args, library)
 
 

@@ -322,9 +322,7 @@ def _bibliographic_record(db: sqlite_utils.Database) -> None:
 # A history row's time as UTC text that sorts and compares (SQLite's ``datetime()``).
 # A bare date (an imported ``readdate``) is taken as noon UTC: the same calendar day
 # everywhere from UTC-11 to UTC+11, so a local week or month gets it right.
-HISTORY_TIME_SQL = (
-    "CASE WHEN length({t}) = 10 THEN {t} || ' 12:00:00' ELSE datetime({t}) END"
-)
+HISTORY_TIME_SQL = "CASE WHEN length({t}) = 10 THEN {t} || ' 12:00:00' ELSE datetime({t}) END"
 
 
 def _reading_record(db: sqlite_utils.Database) -> None:

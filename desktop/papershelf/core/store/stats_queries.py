@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+
 from papershelf.core.store.library import Library
 
 # Buckets [lo, hi) between consecutive sorted bounds, given as one JSON list (so no
@@ -25,9 +26,7 @@ _BUCKETS = (
 )
 
 
-def _per_bucket(
-    library: Library, bounds: Sequence[str], measure: str, rows_of: str
-) -> list[int]:
+def _per_bucket(library: Library, bounds: Sequence[str], measure: str, rows_of: str) -> list[int]:
     """``measure`` per bucket over the history rows ``h`` that meet ``rows_of``."""
     if len(bounds) < 2:
         return []
@@ -73,7 +72,8 @@ def first_change(library: Library) -> str | None:
 
 def papers_to_read(library: Library) -> int:
     """Papers in to-read now: the backlog's last point, from which the past is counted."""
-    return int(library.conn.execute("SELECT count(*) FROM papers WHERE status = 'to-read'").fetchone()[0])
+    row = library.conn.execute("SELECT count(*) FROM papers WHERE status = 'to-read'").fetchone()
+    return int(row[0])
 
 
 def days_to_read(library: Library, start: str, end: str) -> dict[int, int]:
