@@ -150,6 +150,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "actionShowDetails", "Show &Details", toggle=lambda ctx, on: ctx.show_details(on),
         shortcut="Ctrl+Shift+D",
     ),
+    ActionSpec(
+        "actionStatistics", "Reading &Statistics", lambda ctx: ctx.show_statistics(),
+        tooltip="Papers read per week and month, the backlog, days to read, the streak",
+    ),
     # Help
     ActionSpec(
         "actionAbout", "&About Papershelf", lambda ctx: ctx.about(),

@@ -65,6 +65,7 @@ from papershelf.ui.undo import UndoStack
 from papershelf.ui.window.backups import BackupScheduler
 from papershelf.ui.window.exchange import Exchange
 from papershelf.ui.window.menus import WindowMenus
+from papershelf.ui.window.statistics import StatisticsWindow
 
 _FACET_DELAY_MS = 120  # facets follow once typing pauses; the table follows every key
 _WATCH_MS = 700  # outside changes show within a second
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         fail_fast_writes(library)  # an import holds the write lock: never wait 5 s for it
         self._build_widgets()
         self.exchange = Exchange(self)
+        self.statistics = StatisticsWindow(self, self.tasks)
         self._build_actions()
         self.setAcceptDrops(True)  # drop .bib files or seed documents to import them
         self._restore_state()
@@ -263,6 +265,9 @@ class MainWindow(QMainWindow):
 
     def show_details(self, visible: bool) -> None:
         self.details.setVisible(visible)
+
+    def show_statistics(self) -> None:
+        self.statistics.open()
 
     def import_files(self) -> None:
         self.exchange.choose_and_import()
@@ -443,6 +448,7 @@ class MainWindow(QMainWindow):
         self.notes.reload_if_unchanged()
 
     def _refresh(self, changes: Changes | None) -> None:
+        self.statistics.library_changed()
         if changes is None or changes.deleted or PAPERS in changes.aspects:
             self._total = self.library.count()
         self.place.before_write()

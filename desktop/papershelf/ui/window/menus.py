@@ -40,7 +40,9 @@ MENU_BAR: tuple[tuple[str, tuple[str, ...]], ...] = (
         *_STATUS, SEPARATOR, "actionAddTag", REMOVE_TAG, SEPARATOR, "actionEditPaper",
         "actionAddPaper", "actionDeletePapers",
     )),
-    ("&View", (COLUMNS_MENU, "actionShowSidebar", "actionShowDetails")),
+    ("&View", (
+        COLUMNS_MENU, "actionShowSidebar", "actionShowDetails", SEPARATOR, "actionStatistics",
+    )),
     ("&Help", ("actionAbout",)),
 )  # fmt: skip
 TOOLBAR: tuple[str, ...] = (
