@@ -250,3 +250,10 @@ def test_since_must_be_a_date() -> None:
     for bad in ("2026-02-30", "yesterday", "2026-1-5", ""):
         with pytest.raises(LibraryError):
             stats.parse_since(bad)
+
+
+def test_a_change_in_this_very_second_is_already_counted(lib: Library) -> None:
+    (paper,) = papers(lib, 1)
+    move(lib, paper, ("to-read", "2026-01-05T09:00:00"))
+    now = datetime(2026, 1, 5, 9, 0, 0, 400_000, tzinfo=UTC)  # the same second
+    assert stats.compute(lib, now=now, tz=UTC).weeks[-1].to_read == 1

@@ -142,7 +142,9 @@ class Calendar:
         return self.local(moment).date()
 
     def now_text(self) -> str:
-        return self.now.astimezone(UTC).strftime(_TEXT)
+        """Just after now: history times have whole seconds, and a change made in this
+        second is already in the past."""
+        return (self.now.astimezone(UTC) + timedelta(seconds=1)).strftime(_TEXT)
 
 
 def monday(day: date) -> date:

@@ -2,7 +2,7 @@
 
 QtCharts is not in PySide6-Essentials, and a charting library would cost the frozen
 app megabytes for six small pictures. One ``Chart`` (what to draw) and one geometry
-(``_Geometry``: where each bar or point goes) serve the widget's painting, its hover
+(``ChartGeometry``: where each bar or point goes) serve the widget's painting, its hover
 tooltips and the PNG/SVG export, so what is exported is what is shown.
 
 Colours come from the palette, so light and dark themes both read: text is the
@@ -135,7 +135,7 @@ def nice_top(value: float) -> tuple[float, float]:
     return math.ceil(value / step) * step, step
 
 
-class _Geometry:
+class ChartGeometry:
     """Where everything of a chart goes in a rectangle."""
 
     def __init__(self, chart: Chart, rect: QRectF, font: QFont) -> None:
@@ -204,7 +204,7 @@ def paint_chart(painter: QPainter, rect: QRectF, chart: Chart, colors: Colors) -
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.fillRect(rect, colors.background)
-    geometry = _Geometry(chart, rect, painter.font())
+    geometry = ChartGeometry(chart, rect, painter.font())
     title_font = QFont(painter.font())
     title_font.setBold(True)
     painter.setFont(title_font)
@@ -229,7 +229,7 @@ def paint_chart(painter: QPainter, rect: QRectF, chart: Chart, colors: Colors) -
     painter.restore()
 
 
-def _paint_axes(painter: QPainter, geometry: _Geometry, colors: Colors) -> None:
+def _paint_axes(painter: QPainter, geometry: ChartGeometry, colors: Colors) -> None:
     plot = geometry.plot
     ticks = round(geometry.top / geometry.step)
     for n in range(ticks + 1):
@@ -242,7 +242,7 @@ def _paint_axes(painter: QPainter, geometry: _Geometry, colors: Colors) -> None:
         painter.drawText(label, RIGHT, f"{value:g}")
 
 
-def _paint_x_labels(painter: QPainter, geometry: _Geometry, colors: Colors) -> None:
+def _paint_x_labels(painter: QPainter, geometry: ChartGeometry, colors: Colors) -> None:
     """The labels that fit, from the last one back: a label that would touch the one
     after it is left out (its value is still in the tooltip)."""
     labels = geometry.chart.labels
@@ -261,7 +261,7 @@ def _paint_x_labels(painter: QPainter, geometry: _Geometry, colors: Colors) -> N
         free_from = box.left() - 8
 
 
-def _paint_line(painter: QPainter, geometry: _Geometry, colors: Colors) -> None:
+def _paint_line(painter: QPainter, geometry: ChartGeometry, colors: Colors) -> None:
     points = [geometry.point(i) for i in range(len(geometry.marks))]
     painter.setPen(QPen(colors.mark, 2.5))
     painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -272,7 +272,7 @@ def _paint_line(painter: QPainter, geometry: _Geometry, colors: Colors) -> None:
             painter.drawEllipse(point, 3, 3)
 
 
-def _paint_rows(painter: QPainter, geometry: _Geometry, colors: Colors) -> None:
+def _paint_rows(painter: QPainter, geometry: ChartGeometry, colors: Colors) -> None:
     chart = geometry.chart
     for index, mark in enumerate(geometry.marks):
         painter.setPen(Qt.PenStyle.NoPen)
@@ -320,7 +320,7 @@ class ChartView(QWidget):
         """What hovering ``pos`` tells: the value under it, or None."""
         if self.chart.empty:
             return None
-        index = _Geometry(self.chart, QRectF(self.rect()), self.font()).index_at(pos)
+        index = ChartGeometry(self.chart, QRectF(self.rect()), self.font()).index_at(pos)
         return None if index is None else self.chart.tip(index)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
