@@ -257,3 +257,48 @@ def test_a_change_in_this_very_second_is_already_counted(lib: Library) -> None:
     move(lib, paper, ("to-read", "2026-01-05T09:00:00"))
     now = datetime(2026, 1, 5, 9, 0, 0, 400_000, tzinfo=UTC)  # the same second
     assert stats.compute(lib, now=now, tz=UTC).weeks[-1].to_read == 1
+
+
+def test_a_library_from_before_the_statistics_gets_its_history_filled_in(
+    tmp_path: Path, lib: Library
+) -> None:
+    import sqlite3
+
+    import sqlite_utils
+
+    from papershelf.core.store import schema
+
+    old = tmp_path / "old.sqlite"
+    version = schema.MIGRATIONS.index(schema._reading_record)  # the version before it
+    conn = sqlite3.connect(old, isolation_level=None)
+    db = sqlite_utils.Database(conn)
+    for migration in schema.MIGRATIONS[:version]:
+        migration(db)
+    conn.execute(f"PRAGMA user_version = {version}")
+    history = [  # paper, status, time (the forms imports left: Z, an offset, a bare date)
+        (1, "to-read", "2026-01-01T09:00:00+00:00"), (1, "read", "2026-01-03T09:00:00Z"),
+        (2, "to-read", "2026-01-02T10:00:00+01:00"), (2, "reading", "2026-01-05T09:00:00+00:00"),
+        (2, "read", "2026-01-12"), (2, "to-read", "2026-01-13T09:00:00+00:00"),
+        (3, "read", "2026-01-06T09:00:00+00:00"),
+    ]  # fmt: skip
+    for paper in (1, 2, 3):
+        conn.execute(
+            "INSERT INTO papers(id, key, title, status, added, modified, category) "
+            "VALUES (?, ?, ?, ?, '2026-01-01', '2026-01-01', 'LG')",
+            (paper, f"k{paper}", f"Paper {paper}", [h[1] for h in history if h[0] == paper][-1]),
+        )
+    conn.executemany(
+        "INSERT INTO status_history(paper_id, status, changed_at) VALUES (?, ?, ?)", history
+    )
+    conn.close()
+    for paper, status, when in history:  # the same history, written by this version
+        if not lib.search(f"key:k{paper}"):
+            lib.add_papers([PaperFields(title=f"Paper {paper}", category="LG")])
+            lib.conn.execute("UPDATE papers SET key = ? WHERE id = ?", (f"k{paper}", paper))
+        lib.set_status([paper], status, at=when)
+    now = datetime(2026, 1, 20, tzinfo=UTC)
+    with open_library(old, seed=False) as migrated:
+        assert stats.compute(migrated, now=now, tz=BERLIN) == stats.compute(lib, now=now, tz=BERLIN)
+        found = stats.compute(migrated, now=now, tz=BERLIN)
+    assert (found.read, found.to_read, found.days_to_read.count) == (3, 1, 2)
+    assert found.days_to_read.median == 6.0  # 2 days (paper 1) and 10 (paper 2, bare date)
