@@ -14,6 +14,7 @@ from typing import NoReturn, TextIO, cast
 
 from papershelf import __version__
 from papershelf.cli import capture, exchange, files, follow, maintenance, papers, reading
+from papershelf.cli import stats as stats_command
 from papershelf.cli.output import Output, OutputError, discard_unwritten_output
 from papershelf.core import paths
 from papershelf.core.errors import LibraryError
@@ -55,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    for group in (papers, reading, files, exchange, capture, follow, maintenance):
+    for group in (papers, reading, files, exchange, capture, follow, maintenance, stats_command):
         group.add_commands(commands)
     return parser
 
@@ -77,6 +78,8 @@ def _command(args: argparse.Namespace, library_path: Path) -> int:
             return reading.run(args, library)
         if args.command in files.COMMANDS:
             return files.run(args, library)
+        if args.command in stats_command.COMMANDS:
+            return stats_command.run(args, library)
         return papers.run(args, library)
 
 

@@ -26,9 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TextIO
 
+from papershelf.core import stats
 from papershelf.core.errors import LibraryError
 from papershelf.core.fields import Paper
-from papershelf.core.io import markdown
+from papershelf.core.io import markdown, stats_report
 from papershelf.core.names import display
 from papershelf.core.safety.safe_files import (
     Interrupted,
@@ -133,8 +134,9 @@ def _note(paper: Paper) -> str:
     return markdown.close_fences(str(paper.note).strip("\n").rstrip())
 
 
-def render_journal(papers: Sequence[Paper]) -> str:
-    """The single-file layout: a reading journal grouped by status."""
+def render_journal(papers: Sequence[Paper], statistics: str = "") -> str:
+    """The single-file layout: a reading journal grouped by status, after
+    ``statistics`` (a Markdown summary of the whole library's reading, if any)."""
     groups: dict[str, list[Paper]] = {}
     for paper in papers:
         groups.setdefault(paper.status, []).append(paper)
@@ -142,6 +144,8 @@ def render_journal(papers: Sequence[Paper]) -> str:
     labels = dict(STATUS_ORDER)
     count = len(papers)
     lines = ["# Reading journal", "", f"{count} paper{'s' if count != 1 else ''}.", ""]
+    if statistics:
+        lines += [statistics.rstrip("\n"), ""]
     for status in order:
         members = groups.get(status)
         if not members:
@@ -154,6 +158,12 @@ def render_journal(papers: Sequence[Paper]) -> str:
             if note:  # its headings go under the paper's, which is a third level
                 lines += [markdown.demote_headings(note, 3), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def journal_statistics(library: Library) -> str:
+    """The reading statistics' summary table for the journal ("" before any reading)."""
+    figures = stats.compute(library)
+    return "" if figures.empty else stats_report.summary_markdown(figures, heading="##")
 
 
 def source_url(paper: Paper) -> str | None:
@@ -476,7 +486,7 @@ def _stream_journal(
     if papers is None:
         report.cancelled = True
         return report
-    write_output(target, render_journal(papers).encode("utf-8"))
+    write_output(target, render_journal(papers, journal_statistics(library)).encode("utf-8"))
     report.written.append(target)
     return report
 
@@ -513,7 +523,8 @@ def export_notes(
             if papers is None:
                 report.cancelled = True
                 return report
-            writer.put(journal, render_journal(papers).encode("utf-8"), "")
+            text = render_journal(papers, journal_statistics(library))
+            writer.put(journal, text.encode("utf-8"), "")
         else:
             for done, paper in enumerate(_papers(library, ids), 1):
                 data = render_paper(paper).encode("utf-8")

@@ -417,6 +417,76 @@ def _attachments(db: sqlite_utils.Database) -> None:
     )
 
 
+# A history row's time as UTC text that sorts and compares (SQLite's ``datetime()``).
+# A bare date (an imported ``readdate``) is taken as noon UTC: the same calendar day
+# everywhere from UTC-11 to UTC+11, so a local week or month gets it right.
+HISTORY_TIME_SQL = "CASE WHEN length({t}) = 10 THEN {t} || ' 12:00:00' ELSE datetime({t}) END"
+
+
+def _reading_record(db: sqlite_utils.Database) -> None:
+    """What each status change means for the reading statistics, kept with it.
+
+    ``at_utc``: its time, comparable; ``previous``: the status the paper left (the
+    row before it in ``id`` order, the order the changes were made); ``queued_at``:
+    for a change to read, when the paper last became to-read since it was last read.
+    Counting from these is one index range per week (the backlog is joins minus
+    leaves); deriving them when counting took a window pass over the whole history,
+    2 s at 200,000 changes. A trigger fills them for every new row, so whatever writes
+    the history (a status change, an import, an undo) need not know; a row put back
+    with its values (an undo's replay) keeps them.
+    """
+    for column in ("at_utc", "previous", "queued_at"):
+        db.execute(f"ALTER TABLE status_history ADD COLUMN {column} TEXT")
+    at = HISTORY_TIME_SQL.format(t="changed_at")
+    # The mark orders a paper's to-read and read rows by id: 'q' a to-read (with its
+    # time), 'r' a read; a read waited since the latest mark before it, if a 'q'.
+    db.execute(
+        f"""
+        UPDATE status_history SET at_utc = d.at_utc, previous = d.previous,
+            queued_at = CASE WHEN status_history.status = 'read' AND substr(d.mark, 21, 1) = 'q'
+                THEN substr(d.mark, 22) END
+        FROM (
+            SELECT id, {at} AS at_utc, lag(status) OVER w AS previous,
+                max(CASE status WHEN 'to-read' THEN printf('%020d', id) || 'q' || {at}
+                                WHEN 'read' THEN printf('%020d', id) || 'r' END)
+                    OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS mark
+            FROM status_history WINDOW w AS (PARTITION BY paper_id ORDER BY id)
+        ) AS d
+        WHERE status_history.id = d.id
+        """
+    )
+    new_at = HISTORY_TIME_SQL.format(t="new.changed_at")
+    db.execute(
+        f"""
+        CREATE TRIGGER status_history_record AFTER INSERT ON status_history
+        WHEN new.at_utc IS NULL BEGIN
+            UPDATE status_history SET
+                at_utc = {new_at},
+                previous = (SELECT p.status FROM status_history p
+                    WHERE p.paper_id = new.paper_id AND p.id < new.id ORDER BY p.id DESC LIMIT 1),
+                queued_at = CASE WHEN new.status = 'read' THEN (
+                    SELECT CASE WHEN q.status = 'to-read' THEN q.at_utc END FROM status_history q
+                    WHERE q.paper_id = new.paper_id AND q.id < new.id
+                        AND q.status IN ('to-read', 'read')
+                    ORDER BY q.id DESC LIMIT 1) END
+            WHERE id = new.id;
+        END
+        """
+    )
+    # Reads per week (covering: who and how long they waited), joins and leaves of
+    # the backlog per week.
+    db.execute(
+        "CREATE INDEX idx_status_history_status_at "
+        "ON status_history(status, at_utc, paper_id, queued_at)"
+    )
+    db.execute(
+        "CREATE INDEX idx_status_history_previous_at ON status_history(previous, at_utc, status)"
+    )
+    # Reading by category looks up each paper read: in this narrow index, not in rows
+    # with their abstracts (half the time at a million papers).
+    db.execute("CREATE INDEX idx_papers_id_category ON papers(id, category)")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v1,
     _cascade_triggers,
@@ -430,6 +500,7 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _followed_sources,
     _reading_queue,
     _attachments,
+    _reading_record,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

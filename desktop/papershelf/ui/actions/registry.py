@@ -255,6 +255,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "actionClearSkipped", "Clear &Skipped Papers…", lambda ctx: ctx.clear_skipped(),
         tooltip="Delete skipped papers from followed sources older than an age",
     ),
+    ActionSpec(
+        "actionStatistics", "Reading &Statistics", lambda ctx: ctx.show_statistics(),
+        tooltip="Papers read per week and month, the backlog, days to read, the streak",
+    ),
     # Help
     ActionSpec(
         "actionAbout", "&About Papershelf", lambda ctx: ctx.about(),

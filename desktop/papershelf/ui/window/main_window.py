@@ -78,6 +78,7 @@ from papershelf.ui.window.layout import (
 )
 from papershelf.ui.window.menus import WindowMenus
 from papershelf.ui.window.reading_plan import ReadingPlan
+from papershelf.ui.window.statistics import StatisticsWindow
 
 _FACET_DELAY_MS = 120  # facets follow once typing pauses; the table follows every key
 _WATCH_MS = 700  # outside changes show within a second
@@ -118,6 +119,7 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self.exchange = Exchange(self)
         self.capture = Capture(self)
+        self.statistics = StatisticsWindow(self, self.tasks)
         self._build_actions()
         self.setAcceptDrops(True)  # drop .bib files or seed documents to import them
         self._restore_state()
@@ -301,6 +303,9 @@ class MainWindow(QMainWindow):
 
     def show_details(self, visible: bool) -> None:
         self.details.setVisible(visible)
+
+    def show_statistics(self) -> None:
+        self.statistics.open()
 
     def import_files(self) -> None:
         self.exchange.choose_and_import()
@@ -552,6 +557,7 @@ class MainWindow(QMainWindow):
         self.notes.reload_if_unchanged()
 
     def _refresh(self, changes: Changes | None) -> None:
+        self.statistics.library_changed()
         if changes is None or changes.deleted or PAPERS in changes.aspects:
             self._total = self.library.count()
         self.place.before_write()

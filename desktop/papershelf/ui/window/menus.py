@@ -57,7 +57,7 @@ MENU_BAR: tuple[tuple[str, tuple[str, ...]], ...] = (
         "actionFindIdentifiers",
     )),
     ("&View", (
-        "actionUpNext", "actionInbox", "actionTriage", SEPARATOR, COLUMNS_MENU,
+        "actionUpNext", "actionInbox", "actionTriage", "actionStatistics", SEPARATOR, COLUMNS_MENU,
         "actionFitColumns", "actionShowSidebar", "actionShowDetails", SEPARATOR, THEME_MENU,
         TEXT_SIZE_MENU,
     )),

@@ -1,0 +1,39 @@
+"""``papershelf stats``: the reading statistics as a table, JSON or Markdown."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from papershelf.core import stats
+from papershelf.core.io import stats_report
+from papershelf.core.store.library import Library
+
+COMMANDS = ("stats",)
+
+
+def add_commands(commands: Any) -> None:
+    """The command's parser."""
+    show = commands.add_parser(
+        "stats", help="reading statistics: papers read per week and month, backlog, streak"
+    )
+    show.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+    show.add_argument(
+        "--since", metavar="DATE", help="count from this day (YYYY-MM-DD, local time)"
+    )
+
+
+def run(args: argparse.Namespace, library: Library) -> int:
+    """Print the statistics in the chosen form."""
+    since = stats.parse_since(args.since) if args.since is not None else None
+    figures = stats.compute(library, since=since)
+    if args.format == "json":
+        text = json.dumps(stats_report.as_json(figures), ensure_ascii=False, indent=2) + "\n"
+    elif args.format == "markdown":
+        text = stats_report.as_markdown(figures)
+    else:
+        text = stats_report.as_table(figures)
+    sys.stdout.write(text)
+    return 0
