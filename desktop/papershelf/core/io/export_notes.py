@@ -30,6 +30,7 @@ from papershelf.core.errors import LibraryError
 from papershelf.core.fields import Paper
 from papershelf.core.io import markdown
 from papershelf.core.names import display
+from papershelf.core.plural import plural
 from papershelf.core.safety.safe_files import (
     Interrupted,
     atomic_write,
@@ -141,7 +142,7 @@ def render_journal(papers: Sequence[Paper]) -> str:
     order = [s for s, _ in STATUS_ORDER] + sorted(set(groups) - {s for s, _ in STATUS_ORDER})
     labels = dict(STATUS_ORDER)
     count = len(papers)
-    lines = ["# Reading journal", "", f"{count} paper{'s' if count != 1 else ''}.", ""]
+    lines = ["# Reading journal", "", f"{plural(count, 'paper')}.", ""]
     for status in order:
         members = groups.get(status)
         if not members:
@@ -445,7 +446,7 @@ def _interrupted(report: ExportReport, total: int, journal: str | None) -> Expor
         return ExportInterrupted(message, report)
     done = len(report.written) + len(report.unchanged) + len(report.skipped_edited)
     return ExportInterrupted(
-        f"interrupted: wrote {done} of {total} notes to {report.folder}; "
+        f"interrupted: wrote {done:,} of {plural(total, 'note')} to {report.folder}; "
         "run the export again to finish",
         report,
     )

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from papershelf.core.fields import Paper
 from papershelf.core.names import display
+from papershelf.core.plural import plural
 from papershelf.core.store.schema import STATUSES
 from papershelf.core.text import latex_to_text
 
@@ -89,7 +90,11 @@ class DetailsPane(SafeTextBrowser):
 
     def show_empty(self, selected: int) -> None:
         """What the pane says when no single paper is current."""
-        message = f"{selected} papers selected" if selected > 1 else "Select a paper to read it."
+        message = (
+            f"{plural(selected, 'paper')} selected"
+            if selected > 1
+            else "Select a paper to read it."
+        )
         self.setHtml(f"<p style='color:gray'>{html.escape(message)}</p>")
 
     def show_paper(self, paper: Paper, words: Sequence[str]) -> None:

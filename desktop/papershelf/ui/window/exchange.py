@@ -41,6 +41,7 @@ from papershelf.core.io.interchange import (
     export_csv,
     export_ris,
 )
+from papershelf.core.plural import plural
 from papershelf.core.safety.safe_files import describe_os_error, write_output
 from papershelf.core.search.query import CompiledQuery
 from papershelf.core.store.library import Library
@@ -85,10 +86,6 @@ FORMATS: dict[str, tuple[str, Callable[[list[Paper]], str]]] = {
 _SHOW_PROBLEMS = 15
 
 
-def _papers(count: int) -> str:
-    return f"{count:,} paper{'' if count == 1 else 's'}"
-
-
 _RECORDS_CHUNK = 1000  # records read per progress report in a references export
 
 
@@ -101,7 +98,7 @@ class ScopeChooser(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.group = QButtonGroup(self)
         for name, text in SCOPES:
-            button = QRadioButton(f"{text} ({counts[name]:,} papers)")
+            button = QRadioButton(f"{text} ({plural(counts[name], 'paper')})")
             button.setObjectName(f"scope_{name}")
             button.setEnabled(counts[name] > 0)
             self.group.addButton(button)
@@ -293,7 +290,7 @@ class Exchange:
             where = files[0] if layout == "single" and files else report.folder
             self._tell(
                 "Export Notes",
-                f"Notes of {_papers(count)} in {where}: {report.summary()}.",
+                f"Notes of {plural(count, 'paper')} in {where}: {report.summary()}.",
                 details,
             )
 
@@ -348,7 +345,9 @@ class Exchange:
 
         def done(count: int) -> None:
             self.last_folder = str(Path(target).parent)
-            self.window.statusBar().showMessage(f"Exported {count:,} papers to {target}", 8000)
+            self.window.statusBar().showMessage(
+                f"Exported {plural(count, 'paper')} to {target}", 8000
+            )
 
         def cancelled() -> None:
             self.window.statusBar().showMessage("Export cancelled: nothing was written.", 8000)

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from papershelf.core.errors import LibraryError
 from papershelf.core.ops.changes import PAPERS, Changes
+from papershelf.core.plural import plural
 from papershelf.core.safety import backup
 from papershelf.core.search.facets import Facet, facet_counts, quote_value
 from papershelf.core.search.filter_text import toggle_term
@@ -339,10 +340,12 @@ class MainWindow(QMainWindow):
 
     def _update_count(self) -> None:
         if self.model.stale:  # the rows are the last filter's: their count would mislead
-            self.count_label.setText(f"Searching {self._total:,} papers…")
+            self.count_label.setText(f"Searching {plural(self._total, 'paper')}…")
             return
         more = "+" if self.model.busy else ""
-        self.count_label.setText(f"{self.model.rowCount():,}{more} of {self._total:,} papers")
+        self.count_label.setText(
+            f"{self.model.rowCount():,}{more} of {plural(self._total, 'paper')}"
+        )
 
     def _count_facets(self) -> None:
         """Small libraries count at once; large ones in the counts lane, which a
