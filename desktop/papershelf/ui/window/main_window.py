@@ -63,8 +63,10 @@ from papershelf.ui.table.place import TablePlace
 from papershelf.ui.table.status_delegate import StatusDelegate
 from papershelf.ui.tasks import COUNTS, TaskManager, fail_fast_writes
 from papershelf.ui.undo import UndoStack
+from papershelf.ui.window import libraries
 from papershelf.ui.window.backups import BackupScheduler
 from papershelf.ui.window.exchange import Exchange
+from papershelf.ui.window.keyboard import set_tab_path
 from papershelf.ui.window.menus import WindowMenus
 
 _FACET_DELAY_MS = 120  # facets follow once typing pauses; the table follows every key
@@ -84,7 +86,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.library = library
         self.setObjectName("mainWindow")
-        self.setWindowTitle(f"Papershelf — {library.path.name}")
+        self.setWindowTitle(libraries.title(library.path))
+        self.setWindowFilePath(str(library.path))
         self._author_limit = 50
         self.recovered: str | None = None  # set when the library came back from a backup
         self._total = library.count()
@@ -122,6 +125,7 @@ class MainWindow(QMainWindow):
         self._watch_timer.start()
         self.instance_server = InstanceServer(library.path, self)
         self.instance_server.raiseRequested.connect(self.bring_to_front)
+        libraries.opened(self, library.path)
         self.backups = BackupScheduler(library.path, self.tasks, self)
         self.backups.finished.connect(lambda message: self.statusBar().showMessage(message, 8000))
 
@@ -232,6 +236,13 @@ class MainWindow(QMainWindow):
         )
         self.menus.build()
         self.details.statusClicked.connect(self.paper_actions.set_status)
+        preview = self.named_actions["actionToggleNotePreview"]
+        self.notes.preview_button.toggled.connect(preview.setChecked)
+        set_tab_path(
+            [self.filter_edit, self.table, self.facets, self.details, self.tag_edit,
+             self.notes.editor],
+            [self.notes.preview_button],
+        )  # fmt: skip
         self.named_actions.update_enabled(0)
 
     def apply(self, operation: Callable[[], Changes]) -> Changes | None:
@@ -276,6 +287,19 @@ class MainWindow(QMainWindow):
 
     def about(self) -> None:
         self.menus.about()
+
+    def set_filter(self, text: str) -> None:
+        """Show the papers ``text`` matches (Help > Query Language's examples)."""
+        self.filter_edit.setText(text)
+
+    def show_note_preview(self, on: bool) -> None:
+        self.notes.set_preview(on)
+
+    def open_library_window(self, path: Path, seed: bool) -> None:
+        """File > New/Open Library: the library in a window of its own (see libraries.py)."""
+        libraries.open_window(
+            path, seed=seed, make=MainWindow, parent=self, backups_running=self.backups.running
+        )
 
     # ------------------------------------------------------------ filtering
 
@@ -378,7 +402,7 @@ class MainWindow(QMainWindow):
             groups,
             self.filter_edit.text(),
             sources.listing_header(self.library),
-            self._total,
+            sources.listing_papers(self.library),
             more,
         )
 
@@ -504,6 +528,7 @@ class MainWindow(QMainWindow):
         self._watch_timer.stop()
         self._facet_timer.stop()
         self.instance_server.close()
+        libraries.closed(self.library.path)
         self.model.close()
         self.tasks.stop()  # after it, nothing a task found reaches this window
         self.library.close()

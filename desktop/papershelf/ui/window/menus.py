@@ -17,19 +17,26 @@ from papershelf import __version__
 from papershelf.core import paths
 from papershelf.ui.actions.paper_actions import PaperActions
 from papershelf.ui.actions.registry import SPECS, STATUS_ACTIONS, Actions, Scope
+from papershelf.ui.mnemonics import for_data
 from papershelf.ui.panes.facet_tree import TOKEN_ROLE, FacetTree
 from papershelf.ui.table.model import COLUMNS
+from papershelf.ui.window import libraries
+from papershelf.ui.window.sort_menu import fill_sort_menu
 
 SEPARATOR = "-"
 # Submenus filled when they open; their objectNames, so tests can tell them apart.
 REMOVE_TAG = "menuRemoveTag"
 COLUMNS_MENU = "menuColumns"
+RECENT_MENU = "menuRecentLibraries"
+SORT_MENU = "menuSortBy"
+_SUBMENUS = (REMOVE_TAG, COLUMNS_MENU, RECENT_MENU, SORT_MENU)
 
 _STATUS = tuple(name for name, _, _, _ in STATUS_ACTIONS)
 
 MENU_BAR: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("&File", (
-        "actionAddPaper", SEPARATOR, "actionImport", "actionExportNotes",
+        "actionAddPaper", SEPARATOR, "actionNewLibrary", "actionOpenLibrary", RECENT_MENU,
+        SEPARATOR, "actionImport", "actionExportNotes",
         "actionExportReferences", SEPARATOR, "actionRestoreBackup", SEPARATOR, "actionQuit",
     )),
     ("&Edit", (
@@ -40,8 +47,11 @@ MENU_BAR: tuple[tuple[str, tuple[str, ...]], ...] = (
         *_STATUS, SEPARATOR, "actionAddTag", REMOVE_TAG, SEPARATOR, "actionEditPaper",
         "actionAddPaper", "actionDeletePapers",
     )),
-    ("&View", (COLUMNS_MENU, "actionShowSidebar", "actionShowDetails")),
-    ("&Help", ("actionAbout",)),
+    ("&View", (
+        SORT_MENU, COLUMNS_MENU, "actionShowSidebar", "actionShowDetails",
+        "actionToggleNotePreview",
+    )),
+    ("&Help", ("actionHelpQuery", "actionHelpShortcuts", SEPARATOR, "actionAbout")),
 )  # fmt: skip
 TOOLBAR: tuple[str, ...] = (
     "actionUndo", "actionRedo", SEPARATOR, "actionMarkToRead", "actionMarkReading",
@@ -97,15 +107,21 @@ class WindowMenus:
         for entry in entries:
             if entry == SEPARATOR:
                 target.addSeparator()
-            elif entry in (REMOVE_TAG, COLUMNS_MENU) and isinstance(target, QMenu):
+            elif entry in _SUBMENUS and isinstance(target, QMenu):
                 self._submenu(target, entry)
             else:
                 target.addAction(self.named_actions[entry])
 
     def _submenu(self, parent: QMenu, name: str) -> None:
         if name == REMOVE_TAG:
-            menu = parent.addMenu("Remove Ta&g")
+            menu = parent.addMenu("Re&move Tag")
             menu.aboutToShow.connect(lambda: self.fill_remove_tags(menu))
+        elif name == RECENT_MENU:
+            menu = parent.addMenu("&Recent Libraries")
+            menu.aboutToShow.connect(lambda: libraries.fill_recent_menu(menu, self.papers.ctx))
+        elif name == SORT_MENU:
+            menu = parent.addMenu("Sort &By")
+            menu.aboutToShow.connect(lambda: fill_sort_menu(menu, self.table))
         else:
             menu = parent.addMenu("&Columns")
             menu.aboutToShow.connect(lambda: self.fill_column_menu(menu))
@@ -114,8 +130,9 @@ class WindowMenus:
     def fill_column_menu(self, menu: QMenu) -> None:
         menu.clear()
         header = self.table.horizontalHeader()
-        for index, column in enumerate(COLUMNS):
-            action = menu.addAction(column.header)
+        labels = for_data([column.header for column in COLUMNS])
+        for index, label in enumerate(labels):
+            action = menu.addAction(label)
             action.setCheckable(True)
             action.setChecked(not header.isSectionHidden(index))
             action.setEnabled(index != 0)  # the title always shows
@@ -127,7 +144,8 @@ class WindowMenus:
         menu.exec(self.table.horizontalHeader().mapToGlobal(pos))
 
     def table_menu(self, pos: QPoint) -> None:
-        if not self.table.indexAt(pos).isValid():
+        # The Menu key (Shift+F10) asks at the cursor's cell, which may be scrolled away.
+        if not (self.table.indexAt(pos).isValid() or self.table.currentIndex().isValid()):
             return
         menu = QMenu(self.window)
         self.fill(menu, TABLE_MENU)
@@ -138,12 +156,14 @@ class WindowMenus:
         ctx = self.papers.ctx
         records = ctx.library.records(ctx.selected_paper_ids()[:1000])
         names = sorted({t for r in records for t in r["tags"]}, key=str.casefold)
-        for name in names:
-            menu.addAction(name, lambda n=name: self.papers.remove_tag(n))
+        for name, label in zip(names, for_data(names), strict=True):
+            menu.addAction(label, lambda n=name: self.papers.remove_tag(n))
         menu.setEnabled(bool(names))
 
     def facet_menu(self, pos: QPoint) -> None:
         item = self.facets.itemAt(pos)
+        if item is None or not self.facets.viewport().rect().contains(pos):
+            item = self.facets.currentItem()  # the Menu key: the row the keyboard is on
         token = item.data(0, TOKEN_ROLE) if item is not None else None
         if not isinstance(token, str) or not token.startswith("tag:"):
             return
