@@ -120,9 +120,10 @@ def shortcut_rows() -> list[tuple[str, str, str]]:
             if isinstance(sequence, QKeySequence.StandardKey)
             else [QKeySequence(sequence)]
         )
-        keys = ", ".join(
-            dict.fromkeys(b.toString(QKeySequence.SequenceFormat.NativeText) for b in bindings)
-        )
+        names = [b.toString(QKeySequence.SequenceFormat.NativeText) for b in bindings]
+        # The first binding, and other chords (Ctrl+Y beside Ctrl+Shift+Z); not keys of
+        # special keyboards (the "Open" key beside Ctrl+O).
+        keys = ", ".join(dict.fromkeys(names[:1] + [n for n in names[1:] if "+" in n]))
         if not keys:
             continue  # a standard key this platform does not bind
         where = "the paper table" if spec.scope is Scope.TABLE else "anywhere in the window"
