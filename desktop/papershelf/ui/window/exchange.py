@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -45,6 +46,7 @@ from papershelf.core.plural import plural
 from papershelf.core.safety.safe_files import describe_os_error, write_output
 from papershelf.core.search.query import CompiledQuery
 from papershelf.core.store.library import Library
+from papershelf.ui.mnemonics import with_mnemonics
 from papershelf.ui.panes.note_editor import NotePanel
 from papershelf.ui.table.model import PaperTableModel
 from papershelf.ui.tasks import BACKGROUND, ProgressDialog, Task, TaskContext, TaskManager
@@ -97,8 +99,9 @@ class ScopeChooser(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.group = QButtonGroup(self)
-        for name, text in SCOPES:
-            button = QRadioButton(f"{text} ({plural(counts[name], 'paper')})")
+        labels = with_mnemonics([text for _, text in SCOPES])  # Alt+W, Alt+C, Alt+T
+        for (name, _text), label in zip(SCOPES, labels, strict=True):
+            button = QRadioButton(f"{label} ({plural(counts[name], 'paper')})")
             button.setObjectName(f"scope_{name}")
             button.setEnabled(counts[name] > 0)
             self.group.addButton(button)
@@ -131,12 +134,14 @@ class ExportNotesDialog(QDialog):
         row.addWidget(browse)
         form = QFormLayout()
         form.addRow("Papers", self.scopes)
-        form.addRow("Layout", self.layout_choice)
-        form.addRow("Folder", row)
+        form.addRow("&Layout", self.layout_choice)
+        folder_label = QLabel("F&older")
+        folder_label.setBuddy(self.folder)
+        form.addRow(folder_label, row)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Export")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         box = QVBoxLayout(self)
