@@ -3,6 +3,7 @@ Shortcuts (made from the action registry); counted messages in the right number.
 
 from __future__ import annotations
 
+from picking import pick_row
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication
@@ -79,7 +80,7 @@ def test_shortcuts_list_every_registry_shortcut(qtbot, window: MainWindow) -> No
 def test_counted_questions_use_the_right_number(qtbot, window: MainWindow, monkeypatch) -> None:
     asked: list[str] = []
     monkeypatch.setattr(paper_actions, "_ask", lambda ctx, title, text: asked.append(text))
-    window.table.selectRow(0)
+    pick_row(window, 0)
     window.paper_actions.add_tags(["solo"])
     window.paper_actions.delete_papers()
     window.paper_actions.delete_tag("solo")

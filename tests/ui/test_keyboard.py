@@ -4,6 +4,7 @@ note preview, menus with unique mnemonics, sorting and context menus by key."""
 from __future__ import annotations
 
 import pytest
+from picking import pick_row
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
@@ -35,7 +36,7 @@ def action(win: MainWindow, name: str) -> QAction:
 
 def test_tab_goes_from_pane_to_pane_and_never_walks_table_cells(qtbot, window: MainWindow) -> None:
     window.activateWindow()
-    window.table.selectRow(4)
+    pick_row(window, 4)
     paper = window.current_paper_id()
     window.focus_filter()
     order: list[str] = []
@@ -99,7 +100,7 @@ def test_preview_toggles_every_time_and_typing_goes_back_to_the_editor(
     qtbot, window: MainWindow
 ) -> None:
     window.activateWindow()
-    window.table.selectRow(0)
+    pick_row(window, 0)
     notes = window.notes
     notes.editor.setFocus()
     qtbot.keyClicks(notes.editor, "abc")
@@ -153,7 +154,7 @@ def assert_unique_mnemonics(menu: QMenu, where: str) -> int:
 
 
 def test_every_menu_has_unique_mnemonics(qtbot, window: MainWindow) -> None:
-    window.table.selectRow(0)  # the Remove Tag submenu and the like are enabled
+    pick_row(window, 0)  # the Remove Tag submenu and the like are enabled
     window.paper_actions.add_tags(["theory", "icl", "R&D", "reading-group"])
     bar = window.menuBar()
     titles = [mnemonic(a.text()) for a in bar.actions()]
@@ -166,7 +167,7 @@ def test_every_menu_has_unique_mnemonics(qtbot, window: MainWindow) -> None:
 
 
 def test_sort_by_from_the_view_menu_keeps_the_paper(qtbot, window: MainWindow) -> None:
-    window.table.selectRow(7)
+    pick_row(window, 7)
     paper = window.current_paper_id()
     view = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
     sort = next(
@@ -191,7 +192,7 @@ def test_sort_by_from_the_view_menu_keeps_the_paper(qtbot, window: MainWindow) -
 # The offscreen platform cannot grab the keyboard for a popup menu; a desktop can.
 @pytest.mark.qt_log_ignore("does not support grabbing the keyboard")
 def test_context_menus_open_from_the_keyboard(qtbot, window: MainWindow) -> None:
-    window.table.selectRow(2)
+    pick_row(window, 2)
     window.paper_actions.add_tags(["theory"])
     window.refresh_facets()
     shown: list[list[str]] = []

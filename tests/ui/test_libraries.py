@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import shiboken6
+from picking import pick_row
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QMessageBox
@@ -108,7 +109,7 @@ def test_open_library_twice_gives_one_window_with_its_own_undo(
     action(window, "actionOpenLibrary").trigger()
     assert libraries.window_for(library_path) is window
     # Each window writes its own file and undoes its own steps.
-    second.table.selectRow(0)
+    pick_row(second, 0)
     paper = second.current_paper_id() or 0
     second.paper_actions.set_status("read")
     assert second.library.paper(paper).status == "read"

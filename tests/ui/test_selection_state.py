@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from picking import pick_row
 from PySide6.QtCore import Qt
 
 from papershelf.ui import open_main_window
@@ -21,7 +22,7 @@ def ids_shown(win: MainWindow) -> list[int]:
 
 
 def test_sort_keeps_the_selected_paper(qtbot, window: MainWindow) -> None:
-    window.table.selectRow(9)
+    pick_row(window, 9)
     paper = window.current_paper_id()
     rows = {9}
     for column in ("title", "authors", "status", "published"):
@@ -38,7 +39,7 @@ def test_status_change_that_keeps_the_paper_in_the_filter_keeps_it(
 ) -> None:
     window.filter_edit.setText("learning")
     window.table.setFocus()
-    window.table.selectRow(3)
+    pick_row(window, 3)
     paper = window.current_paper_id()
     for key in (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3):
         qtbot.keyClick(window.table, key, CTRL)
@@ -51,7 +52,7 @@ def test_status_change_that_moves_the_paper_out_selects_the_next(qtbot, window: 
     """Triage: filter the new papers, mark each one; the cursor walks down the list."""
     window.filter_edit.setText("status:new")
     window.table.setFocus()
-    window.table.selectRow(2)
+    pick_row(window, 2)
     order = ids_shown(window)
     for step, key in enumerate((Qt.Key.Key_1, Qt.Key.Key_4, Qt.Key.Key_3)):
         paper = window.current_paper_id()
@@ -63,7 +64,7 @@ def test_status_change_that_moves_the_paper_out_selects_the_next(qtbot, window: 
         assert window.selected_paper_ids() == [order[3 + step]]
         assert window.notes.paper_id == order[3 + step]  # the panes follow
     # At the end of the list, the one before takes its place.
-    window.table.selectRow(window.model.rowCount() - 1)
+    pick_row(window, window.model.rowCount() - 1)
     last_two = ids_shown(window)[-2:]
     qtbot.keyClick(window.table, Qt.Key.Key_3, CTRL)
     qtbot.waitUntil(lambda: last_two[1] not in ids_shown(window))
@@ -75,12 +76,12 @@ def test_the_selected_paper_comes_back_after_a_restart_per_library(
 ) -> None:
     other_path = library_path.with_name("other.sqlite")
     shutil.copyfile(library_path, other_path)
-    window.table.selectRow(11)
+    pick_row(window, 11)
     first = window.current_paper_id()
     window.close()
     other = open_main_window(other_path)
     qtbot.addWidget(other)
-    other.table.selectRow(20)
+    pick_row(other, 20)
     second = other.current_paper_id()
     assert second != first
     other.close()

@@ -29,7 +29,7 @@ REMOVE_TAG = "menuRemoveTag"
 COLUMNS_MENU = "menuColumns"
 RECENT_MENU = "menuRecentLibraries"
 SORT_MENU = "menuSortBy"
-_SUBMENUS = (REMOVE_TAG, COLUMNS_MENU, RECENT_MENU, SORT_MENU)
+SUBMENUS = (REMOVE_TAG, COLUMNS_MENU, RECENT_MENU, SORT_MENU)
 
 _STATUS = tuple(name for name, _, _, _ in STATUS_ACTIONS)
 
@@ -107,7 +107,7 @@ class WindowMenus:
         for entry in entries:
             if entry == SEPARATOR:
                 target.addSeparator()
-            elif entry in _SUBMENUS and isinstance(target, QMenu):
+            elif entry in SUBMENUS and isinstance(target, QMenu):
                 self._submenu(target, entry)
             else:
                 target.addAction(self.named_actions[entry])
