@@ -174,7 +174,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
         tooltip="The filter's syntax, with examples to try",
     ),
     ActionSpec(
-        "actionHelpShortcuts", "&Keyboard Shortcuts", help_dialogs.show_shortcuts,
+        "actionHelpShortcuts", "&Keyboard Shortcuts",
+        lambda ctx: help_dialogs.show_shortcuts(ctx, shortcut_rows()),
         shortcut="Ctrl+/",
     ),
     ActionSpec(
@@ -202,6 +203,30 @@ OTHER_KEYS: tuple[tuple[str, str, str], ...] = (
     ("Enter", "Add the typed tags to the selection", "the tags box"),
     ("Alt+letter", "Open a menu, or the item with that underlined letter", "menus, dialogs"),
 )  # fmt: skip
+
+
+def shortcut_rows() -> list[tuple[str, str, str]]:
+    """(action, keys, where) for every action with a shortcut, then the other keys."""
+    rows = []
+    for spec in ACTIONS:
+        if spec.shortcut is None:
+            continue
+        sequence = spec.shortcut
+        bindings = (
+            QKeySequence.keyBindings(sequence)
+            if isinstance(sequence, QKeySequence.StandardKey)
+            else [QKeySequence(sequence)]
+        )
+        names = [b.toString(QKeySequence.SequenceFormat.NativeText) for b in bindings]
+        # The first binding, and other chords (Ctrl+Y beside Ctrl+Shift+Z); not keys of
+        # special keyboards (the "Open" key beside Ctrl+O).
+        keys = ", ".join(dict.fromkeys(names[:1] + [n for n in names[1:] if "+" in n]))
+        if not keys:
+            continue  # a standard key this platform does not bind
+        where = "the paper table" if spec.scope is Scope.TABLE else "anywhere in the window"
+        rows.append((spec.text.replace("&", "").rstrip("…"), keys, where))
+    rows += [(what, keys, where) for keys, what, where in OTHER_KEYS]
+    return rows
 
 
 class Actions:

@@ -2,18 +2,18 @@
 
 The query help lists the filter's syntax with examples; an example clicked (or
 reached with Tab and Enter) becomes the filter, so the reader sees what it does. The
-shortcut list is made from the action registry each time it opens, so it cannot fall
-behind the shortcuts the window really has.
+shortcut list is made by the action registry (``registry.shortcut_rows``) each time it
+opens, so it cannot fall behind the shortcuts the window really has.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from typing import Protocol
 from urllib.parse import quote, unquote
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -106,40 +106,13 @@ class QueryHelpDialog(QDialog):
             self.host.set_filter(unquote(url.path()))
 
 
-def shortcut_rows() -> list[tuple[str, str, str]]:
-    """(action, keys, where) for every action with a shortcut, then the other keys."""
-    from papershelf.ui.actions.registry import ACTIONS, OTHER_KEYS, Scope
-
-    rows = []
-    for spec in ACTIONS:
-        if spec.shortcut is None:
-            continue
-        sequence = spec.shortcut
-        bindings = (
-            QKeySequence.keyBindings(sequence)
-            if isinstance(sequence, QKeySequence.StandardKey)
-            else [QKeySequence(sequence)]
-        )
-        names = [b.toString(QKeySequence.SequenceFormat.NativeText) for b in bindings]
-        # The first binding, and other chords (Ctrl+Y beside Ctrl+Shift+Z); not keys of
-        # special keyboards (the "Open" key beside Ctrl+O).
-        keys = ", ".join(dict.fromkeys(names[:1] + [n for n in names[1:] if "+" in n]))
-        if not keys:
-            continue  # a standard key this platform does not bind
-        where = "the paper table" if spec.scope is Scope.TABLE else "anywhere in the window"
-        rows.append((spec.text.replace("&", "").rstrip("…"), keys, where))
-    rows += [(what, keys, where) for keys, what, where in OTHER_KEYS]
-    return rows
-
-
 class ShortcutsDialog(QDialog):
     """Every shortcut, from the registry: what it does, its keys, where it works."""
 
-    def __init__(self, parent: QWidget) -> None:
+    def __init__(self, parent: QWidget, rows: Sequence[tuple[str, str, str]]) -> None:
         super().__init__(parent)
         self.setObjectName("shortcutsDialog")
         self.setWindowTitle("Keyboard Shortcuts")
-        rows = shortcut_rows()
         self.table = QTableWidget(len(rows), 3, objectName="shortcutsTable")
         self.table.setHorizontalHeaderLabels(["Action", "Keys", "Where"])
         self.table.verticalHeader().hide()
@@ -173,13 +146,13 @@ def show_query_help(host: HelpHost) -> None:
     _show(dialog if dialog is not None else QueryHelpDialog(host))
 
 
-def show_shortcuts(host: HelpHost) -> None:
-    """Help > Keyboard Shortcuts, made afresh from the registry."""
+def show_shortcuts(host: HelpHost, rows: Sequence[tuple[str, str, str]]) -> None:
+    """Help > Keyboard Shortcuts: (action, keys, where) rows, which the registry makes."""
     parent = host.dialog_parent()
     old = parent.findChild(ShortcutsDialog, "shortcutsDialog")
     if old is not None:
         old.setParent(None)
         old.deleteLater()
-    dialog = ShortcutsDialog(parent)
+    dialog = ShortcutsDialog(parent, rows)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     _show(dialog)
