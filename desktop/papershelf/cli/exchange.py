@@ -20,6 +20,7 @@ from papershelf.core.io.interchange import (
     export_csv,
     export_ris,
 )
+from papershelf.core.plural import plural
 from papershelf.core.safety.safe_files import (
     Interrupted,
     descriptor_of,
@@ -143,10 +144,6 @@ def _last_write(library: Library) -> object:
     return library.meta("last_write")
 
 
-def _papers(count: int) -> str:
-    return f"{count} paper{'' if count == 1 else 's'}"
-
-
 def _is_stdout(out: str) -> bool:
     # /dev/stdout is "-" by another name: the summary must not land in the export.
     return out == "-" or descriptor_of(Path(out).expanduser()) == 1
@@ -180,7 +177,7 @@ def run_export(args: argparse.Namespace, library: Library) -> int:
             raise Interrupted(_NOTHING_EXPORTED) from None
         _write(args.out, text)
         where = "stdout" if to_stdout else args.out
-        print(f"exported {_papers(len(papers))} to {where}", file=sys.stderr)
+        print(f"exported {plural(len(papers), 'paper')} to {where}", file=sys.stderr)
         return 0
     layout = args.layout
     if to_stdout and layout != "single":
@@ -202,5 +199,5 @@ def run_export(args: argparse.Namespace, library: Library) -> int:
         print(error, file=sys.stderr)
     files = [*report.written, *report.unchanged, *report.skipped_edited]
     where = files[0] if layout == "single" and files else report.folder
-    print(f"notes of {_papers(len(ids))} in {where}: {report.summary()}")
+    print(f"notes of {plural(len(ids), 'paper')} in {where}: {report.summary()}")
     return 0

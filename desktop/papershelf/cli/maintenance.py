@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from papershelf.core.errors import LibraryError
+from papershelf.core.plural import plural
 from papershelf.core.safety import backup
 
 COMMANDS = ("backup", "restore")  # run on the library file, not an opened library
@@ -40,7 +41,7 @@ def desktop_entry(*, install: bool) -> int:
         if install:
             print(install_desktop_entry().summary())
         else:
-            print(f"removed {len(uninstall_desktop_entry())} files")
+            print(f"removed {plural(len(uninstall_desktop_entry()), 'file')}")
     except OSError as exc:
         print(f"papershelf: cannot change the desktop entry: {exc}", file=sys.stderr)
         return 1

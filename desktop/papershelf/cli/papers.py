@@ -14,6 +14,7 @@ from papershelf.core.fields import Paper
 from papershelf.core.io.interchange import export_csv
 from papershelf.core.names import display
 from papershelf.core.ops import papers as ops
+from papershelf.core.plural import plural
 from papershelf.core.store.library import Library
 from papershelf.core.store.schema import SORT_COLUMNS, STATUSES
 
@@ -53,7 +54,7 @@ def _print_table(papers: Sequence[Paper]) -> None:
         title = p.title if len(p.title) <= 70 else p.title[:69] + "…"
         print(f"{p.id:>5}  {p.status:<8}  {p.published or '':<10}  {title}  ({authors})")
     sys.stdout.flush()  # the count is said only once the papers are out
-    print(f"{len(papers)} papers", file=sys.stderr)
+    print(plural(len(papers), "paper"), file=sys.stderr)
 
 
 def run(args: argparse.Namespace, library: Library) -> int:

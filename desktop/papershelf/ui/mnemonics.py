@@ -70,3 +70,11 @@ def with_mnemonics(labels: Sequence[str]) -> list[str]:
         )
         out.append(text[:at] + "&" + text[at:])
     return out
+
+
+def for_data(names: Sequence[str]) -> list[str]:
+    """Menu texts for names that come from the data (tags, columns): each gets a letter
+    of its own where it can, and an ``&`` of its own is shown as itself, not a mnemonic."""
+    plain = [i for i, name in enumerate(names) if "&" not in name]
+    marked = dict(zip(plain, with_mnemonics([names[i] for i in plain]), strict=True))
+    return [marked.get(i, name.replace("&", "&&")) for i, name in enumerate(names)]

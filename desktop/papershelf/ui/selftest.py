@@ -17,6 +17,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from papershelf.core.plural import plural
+
 log = logging.getLogger(__name__)
 
 EXPECTED_PAPERS = 50
@@ -116,7 +118,7 @@ def _check(folder: Path, screenshot: Path | None) -> str:
     finally:
         window.close()
     return (
-        f"{rows} papers shown, filter {FILTER_PROBE!r} -> {filtered}, "
+        f"{plural(rows, 'paper')} shown, filter {FILTER_PROBE!r} -> {filtered}, "
         f"platform {platform_name}, font {fonts.FALLBACK_FAMILY} registered"
     )
 

@@ -29,6 +29,7 @@ from papershelf.core.io.bibtex_fields import BibEntry, BibPaper, interpret
 from papershelf.core.io.bibtex_macros import Expansion, Macros
 from papershelf.core.io.paper_merge import add_all, merge
 from papershelf.core.io.seed_import import ImportReport
+from papershelf.core.plural import plural
 from papershelf.core.same_paper import find_same, identity
 from papershelf.core.store.library import LARGE_IMPORT, Library
 
@@ -285,7 +286,9 @@ def _add_problems(report: ImportReport, name: str, problems: Iterable[tuple[int,
     for line, message in problems[:MAX_PROBLEMS]:
         report.problems.append(f"{name}:{line}: {message}")
     if len(problems) > MAX_PROBLEMS:
-        report.problems.append(f"{name}: {len(problems) - MAX_PROBLEMS} more problems not shown")
+        report.problems.append(
+            f"{name}: {plural(len(problems) - MAX_PROBLEMS, 'more problem')} not shown"
+        )
 
 
 def read_bibtex(
@@ -388,7 +391,9 @@ def apply_bibtex(
         flush()
         report.problems.extend(renamed[:MAX_PROBLEMS])
         if len(renamed) > MAX_PROBLEMS:
-            report.problems.append(f"{len(renamed) - MAX_PROBLEMS} more entries got a new key")
+            report.problems.append(
+                f"{plural(len(renamed) - MAX_PROBLEMS, 'more entry', 'more entries')} got a new key"
+            )
 
 
 def import_bibtex(

@@ -31,6 +31,7 @@ from papershelf.core.errors import LibraryError
 from papershelf.core.fields import Paper
 from papershelf.core.io import markdown, stats_report
 from papershelf.core.names import display
+from papershelf.core.plural import plural
 from papershelf.core.safety.safe_files import (
     Interrupted,
     atomic_write,
@@ -143,7 +144,7 @@ def render_journal(papers: Sequence[Paper], statistics: str = "") -> str:
     order = [s for s, _ in STATUS_ORDER] + sorted(set(groups) - {s for s, _ in STATUS_ORDER})
     labels = dict(STATUS_ORDER)
     count = len(papers)
-    lines = ["# Reading journal", "", f"{count} paper{'s' if count != 1 else ''}.", ""]
+    lines = ["# Reading journal", "", f"{plural(count, 'paper')}.", ""]
     if statistics:
         lines += [statistics.rstrip("\n"), ""]
     for status in order:
@@ -456,7 +457,7 @@ def _interrupted(report: ExportReport, total: int, journal: str | None) -> Expor
         return ExportInterrupted(message, report)
     done = len(report.written) + len(report.unchanged) + len(report.skipped_edited)
     return ExportInterrupted(
-        f"interrupted: wrote {done} of {total} notes to {report.folder}; "
+        f"interrupted: wrote {done:,} of {plural(total, 'note')} to {report.folder}; "
         "run the export again to finish",
         report,
     )

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, cast
 from papershelf.core.errors import BugError
 from papershelf.core.ops.changes import Changes
 from papershelf.core.ops.undoable import aspects_of, run
+from papershelf.core.plural import plural
 from papershelf.core.store.library import Library
 from papershelf.core.store.snapshots import ImportSnapshots, ImportUndo
 
@@ -76,7 +77,7 @@ def import_files(
     from papershelf.core.io import importer  # bibtexparser: only when importing
 
     names = [Path(p).name for p in paths]
-    label = f"Import {names[0]}" if len(names) == 1 else f"Import {len(names):,} files"
+    label = f"Import {names[0]}" if len(names) == 1 else f"Import {plural(len(names), 'file')}"
     watched = _Watched(library)
     report = importer.import_files(cast(Library, watched), paths, progress=progress)
     if watched.found is None:

@@ -22,6 +22,7 @@ from papershelf.core.ops.changes import (
     Aspect,
     Changes,
 )
+from papershelf.core.plural import plural
 from papershelf.core.store import journal
 from papershelf.core.store.library import Library
 
@@ -53,7 +54,7 @@ _PAPER_COLUMN_ASPECTS: dict[str, Aspect | None] = {
 
 def papers_phrase(count: int) -> str:
     """ "1 paper", "3 papers", "12,000 papers": for labels."""
-    return "1 paper" if count == 1 else f"{count:,} papers"
+    return plural(count, "paper")
 
 
 def run(

@@ -44,3 +44,13 @@ def listing_header(library: Library) -> dict[str, object] | None:
         return None
     value = json.loads(row[0])
     return value if isinstance(value, dict) else None
+
+
+def listing_papers(library: Library) -> int:
+    """How many papers of the library came from the first imported listing (the count
+    its header's paper total is compared with)."""
+    row = library.conn.execute(
+        "SELECT count(DISTINCT paper_id) FROM paper_sources WHERE source_id = ("
+        "SELECT id FROM sources WHERE kind = 'listing' AND header IS NOT NULL ORDER BY id LIMIT 1)"
+    ).fetchone()
+    return int(row[0])

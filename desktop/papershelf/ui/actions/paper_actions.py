@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from papershelf.core.fields import PaperFields
 from papershelf.core.ops import papers, tags
+from papershelf.core.plural import choose, plural
 from papershelf.core.store import tags as stored_tags
 from papershelf.core.text import fold
 from papershelf.ui.actions.context import PaperContext
@@ -68,7 +69,7 @@ def rename_tag(ctx: PaperContext, name: str) -> None:
 def delete_tag(ctx: PaperContext, name: str) -> None:
     """Take a tag off every paper, after asking (undoable)."""
     count = len(stored_tags.tagged_ids(ctx.library, name))
-    if _ask(ctx, "Delete Tag", f"Remove the tag “{name}” from {count:,} papers?"):
+    if _ask(ctx, "Delete Tag", f"Remove the tag “{name}” from {plural(count, 'paper')}?"):
         ctx.apply(lambda: tags.delete_tag(ctx.library, name))
 
 
@@ -99,8 +100,12 @@ def delete_papers(ctx: PaperContext) -> None:
     ids = ctx.selected_paper_ids()
     if not ids:
         return
-    what = f"{len(ids):,} papers" if len(ids) > 1 else "this paper"
-    question = f"Delete {what} with their notes and tags? You can undo this with Edit > Undo."
+    what = choose(
+        len(ids),
+        "this paper with its note and tags",
+        f"these {plural(len(ids), 'paper')} with their notes and tags",
+    )
+    question = f"Delete {what}? You can undo this with Edit > Undo."
     if _ask(ctx, "Delete Papers", question):
         ctx.apply(lambda: papers.delete_papers(ctx.library, ids))
 

@@ -19,6 +19,8 @@ from PySide6.QtGui import QAction, QIcon, QKeySequence
 
 from papershelf.ui.actions import paper_actions, plan_actions
 from papershelf.ui.actions.context import ActionContext
+from papershelf.ui.dialogs import help as help_dialogs
+from papershelf.ui.window import libraries
 
 Shortcut = str | QKeySequence.StandardKey
 
@@ -96,11 +98,21 @@ ACTIONS: tuple[ActionSpec, ...] = (
         shortcut="Ctrl+Shift+E", icon="document-export",
     ),
     ActionSpec(
-        "actionExportReferences", "Export &References…", lambda ctx: ctx.export_references(),
+        "actionExportReferences", "Export Re&ferences…", lambda ctx: ctx.export_references(),
         tooltip="BibTeX, CSL-JSON or CSV of the library, the filter or the selection",
     ),
     ActionSpec(
-        "actionRestoreBackup", "&Restore from Backup…", lambda ctx: ctx.restore_from_backup()
+        "actionRestoreBackup", "Res&tore from Backup…", lambda ctx: ctx.restore_from_backup()
+    ),
+    # More than one library: each opens in a window of its own (ui/window/libraries.py).
+    ActionSpec(
+        "actionNewLibrary", "New &Library…", libraries.new_library,
+        tooltip="Start another library, empty or seeded, in a window of its own",
+    ),
+    ActionSpec(
+        "actionOpenLibrary", "&Open Library…", libraries.open_library,
+        shortcut=QKeySequence.StandardKey.Open, icon="document-open",
+        tooltip="Open another library file in a window of its own",
     ),
     ActionSpec(
         "actionQuit", "&Quit", lambda ctx: ctx.close(), shortcut=QKeySequence.StandardKey.Quit,
@@ -167,11 +179,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
         shortcut="Alt+Down", enabled=Enabled.SELECTION,
     ),
     ActionSpec(
-        "actionAddTag", "Add &Tag…", lambda ctx: ctx.focus_tag_edit(), shortcut="Ctrl+T",
+        "actionAddTag", "Add Ta&gs…", lambda ctx: ctx.focus_tag_edit(), shortcut="Ctrl+T",
         enabled=Enabled.SELECTION, tooltip="Type tags for the selected papers",
     ),
     ActionSpec(
-        "actionEditPaper", "&Edit Paper…", paper_actions.edit_paper, shortcut="Ctrl+E",
+        "actionEditPaper", "Ed&it Paper…", paper_actions.edit_paper, shortcut="Ctrl+E",
         icon="document-edit", enabled=Enabled.ONE_PAPER,
     ),
     ActionSpec(
@@ -259,7 +271,22 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "actionStatistics", "Reading &Statistics", lambda ctx: ctx.show_statistics(),
         tooltip="Papers read per week and month, the backlog, days to read, the streak",
     ),
+    ActionSpec(
+        "actionToggleNotePreview", "Note &Preview",
+        toggle=lambda ctx, on: ctx.show_note_preview(on),
+        shortcut="Ctrl+Shift+P", tooltip="Show the note as formatted Markdown; again to edit",
+    ),
     # Help
+    ActionSpec(
+        "actionHelpQuery", "&Query Language", help_dialogs.show_query_help,
+        shortcut=QKeySequence.StandardKey.HelpContents, icon="help-contents",
+        tooltip="The filter's syntax, with examples to try",
+    ),
+    ActionSpec(
+        "actionHelpShortcuts", "&Keyboard Shortcuts",
+        lambda ctx: help_dialogs.show_shortcuts(ctx, shortcut_rows()),
+        shortcut="Ctrl+/",
+    ),
     ActionSpec(
         "actionAbout", "&About Papershelf", lambda ctx: ctx.about(),
         role=QAction.MenuRole.AboutRole,
@@ -267,6 +294,48 @@ ACTIONS: tuple[ActionSpec, ...] = (
 )  # fmt: skip
 
 SPECS: dict[str, ActionSpec] = {spec.id: spec for spec in ACTIONS}
+
+# Keys that are not actions (widgets handle them), declared here beside the actions so
+# that Help > Keyboard Shortcuts lists them too: (keys, what they do, where).
+OTHER_KEYS: tuple[tuple[str, str, str], ...] = (
+    ("Tab, Shift+Tab", "Move between filter, table, sidebar, details, tags and note",
+     "anywhere in the window"),
+    ("Esc", "Clear the filter", "the filter box"),
+    ("Up, Down, PgUp, PgDown, Home, End", "Move to another paper", "the paper table"),
+    ("Shift+arrows, Ctrl+Space", "Select more papers", "the paper table"),
+    ("Enter, Space", "Add the value to the filter, or take it out", "the sidebar"),
+    ("Ctrl+Enter", "Exclude the value from the filter", "the sidebar"),
+    ("Left, Right", "Fold or unfold a group", "the sidebar"),
+    ("Menu, Shift+F10", "The context menu (statuses, tags; rename or delete a tag)",
+     "the paper table, the sidebar"),
+    ("Tab, Enter", "Go to a link (an author filters by them) and follow it", "the details"),
+    ("Enter", "Add the typed tags to the selection", "the tags box"),
+    ("Alt+letter", "Open a menu, or the item with that underlined letter", "menus, dialogs"),
+)  # fmt: skip
+
+
+def shortcut_rows() -> list[tuple[str, str, str]]:
+    """(action, keys, where) for every action with a shortcut, then the other keys."""
+    rows = []
+    for spec in ACTIONS:
+        if spec.shortcut is None:
+            continue
+        sequence = spec.shortcut
+        bindings = (
+            QKeySequence.keyBindings(sequence)
+            if isinstance(sequence, QKeySequence.StandardKey)
+            else [QKeySequence(sequence)]
+        )
+        names = [b.toString(QKeySequence.SequenceFormat.NativeText) for b in bindings]
+        # The first binding, and other chords (Ctrl+Y beside Ctrl+Shift+Z); not keys of
+        # special keyboards (the "Open" key beside Ctrl+O).
+        keys = ", ".join(dict.fromkeys(names[:1] + [n for n in names[1:] if "+" in n]))
+        if not keys:
+            continue  # a standard key this platform does not bind
+        where = "the paper table" if spec.scope is Scope.TABLE else "anywhere in the window"
+        rows.append((spec.text.replace("&", "").rstrip("…"), keys, where))
+    rows += [(what, keys, where) for keys, what, where in OTHER_KEYS]
+    return rows
 
 
 class Actions:

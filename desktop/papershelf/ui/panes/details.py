@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QTextBrowser, QWidget
 from papershelf.core.fields import Paper
 from papershelf.core.files.opener import arxiv_url, doi_url
 from papershelf.core.names import display
+from papershelf.core.plural import plural
 from papershelf.core.store.schema import STATUSES
 from papershelf.core.text import latex_to_text
 from papershelf.ui.theme import muted_text, search_mark
@@ -134,7 +135,11 @@ class DetailsPane(SafeTextBrowser):
 
     def show_empty(self, selected: int) -> None:
         """What the pane says when no single paper is current."""
-        message = f"{selected} papers selected" if selected > 1 else "Select a paper to read it."
+        message = (
+            f"{plural(selected, 'paper')} selected"
+            if selected > 1
+            else "Select a paper to read it."
+        )
         self._shown = None
         self.setHtml(f"<p style='color:{self._muted()}'>{html.escape(message)}</p>")
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QMouseEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from papershelf.core.search.facets import UP_NEXT, Facet
@@ -50,6 +50,21 @@ class FacetTree(QTreeWidget):
         self.itemExpanded.connect(lambda item: self._collapsed.discard(item.text(0)))
         self.itemCollapsed.connect(lambda item: self._collapsed.add(item.text(0)))
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter or Space on a value is a click on it; Ctrl+Enter (Ctrl+Space) excludes it.
+        On a group they fold or unfold it."""
+        keys = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
+        item = self.currentItem()
+        if event.key() not in keys or item is None:
+            super().keyPressEvent(event)
+            return
+        if item.parent() is None:
+            item.setExpanded(not item.isExpanded())
+        else:
+            self._modifiers = event.modifiers()
+            self._clicked(item, 0)
+        event.accept()
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._modifiers = event.modifiers()
         super().mousePressEvent(event)
@@ -81,7 +96,7 @@ class FacetTree(QTreeWidget):
         groups: Mapping[str, Sequence[Facet]],
         filter_text: str,
         header: Mapping[str, Any] | None,
-        library_count: int,
+        from_listing: int,
         more_authors: bool,
     ) -> None:
         """Rebuild the tree, keeping which groups the reader folded and the scroll position."""
@@ -92,7 +107,7 @@ class FacetTree(QTreeWidget):
         bold.setBold(True)
         self._plan_nodes(groups, filter_text, bold)
         if header:
-            self._library_node(header, library_count, bold)
+            self._library_node(header, from_listing, bold)
         for name in GROUPS:
             facets = groups.get(name, [])
             top = QTreeWidgetItem([name, ""])
@@ -159,7 +174,9 @@ class FacetTree(QTreeWidget):
             top.addChild(child)
         top.setExpanded("Saved searches" not in self._collapsed)
 
-    def _library_node(self, header: Mapping[str, Any], library_count: int, bold: QFont) -> None:
+    def _library_node(self, header: Mapping[str, Any], from_listing: int, bold: QFont) -> None:
+        """The listing the library was seeded from; "Papers 50 of 118 listed" counts the
+        papers in the library that came from that listing, not those added since."""
         top = QTreeWidgetItem(["Library", ""])
         top.setFont(0, bold)
         top.setFlags(Qt.ItemFlag.ItemIsEnabled)
@@ -171,7 +188,7 @@ class FacetTree(QTreeWidget):
             ("h-index", header.get("h_index")),
             (
                 "Papers",
-                f"{library_count:,}" + (f" of {listed:,} listed" if listed else ""),
+                f"{from_listing:,}" + (f" of {listed:,} listed" if listed else ""),
             ),
             ("Citations", header.get("citations")),
             ("Novelty", header.get("novelty")),

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -53,8 +54,9 @@ class NotePanel(QWidget):
         self.state = muted_label("noteState")
         self.preview_button = QToolButton(objectName="notePreviewButton", text="Preview")
         self.preview_button.setCheckable(True)
+        # Its shortcut (Ctrl+Shift+P) is the registry's actionToggleNotePreview, which
+        # the window keeps in step with this button.
         self.preview_button.setToolTip("Show the note as formatted Markdown (Ctrl+Shift+P)")
-        self.preview_button.setShortcut("Ctrl+Shift+P")
         self.preview_button.toggled.connect(self._toggle_preview)
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
@@ -76,6 +78,7 @@ class NotePanel(QWidget):
         self._retry.timeout.connect(self._flush)
         self.editor.textChanged.connect(self._edited)
         self.editor.installEventFilter(self)
+        self.preview.installEventFilter(self)  # typing there goes back to the editor
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.save)
@@ -157,10 +160,42 @@ class NotePanel(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.editor and event.type() == QEvent.Type.FocusOut:
             self.save()
+        elif (
+            watched is self.preview
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and _types_text(event)
+        ):
+            # The reader meant to write: back to the editor, with this keystroke.
+            self.set_preview(False)
+            self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+            QApplication.sendEvent(self.editor, QKeyEvent(
+                event.type(), event.key(), event.modifiers(), event.text(),
+                event.isAutoRepeat(), event.count(),
+            ))  # fmt: skip
+            return True
         return super().eventFilter(watched, event)
 
+    def set_preview(self, on: bool) -> None:
+        """Show the formatted note (True) or the editor (False); the focus follows."""
+        self.preview_button.setChecked(on)
+
     def _toggle_preview(self, on: bool) -> None:
+        had_focus = self.stack.currentWidget().hasFocus()
         if on:
             self.preview.show_markdown(self.editor.toPlainText())
         self.stack.setCurrentWidget(self.preview if on else self.editor)
         self.preview_button.setText("Edit" if on else "Preview")
+        if had_focus:
+            self.stack.currentWidget().setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def _types_text(event: QKeyEvent) -> bool:
+    """A keystroke that writes a character (not a shortcut, a move or a scroll)."""
+    commands = (
+        Qt.KeyboardModifier.ControlModifier
+        | Qt.KeyboardModifier.AltModifier
+        | Qt.KeyboardModifier.MetaModifier
+    )
+    text = event.text()
+    return bool(text) and text.isprintable() and not (event.modifiers() & commands)

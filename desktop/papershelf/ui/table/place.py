@@ -12,6 +12,7 @@ until the rows that hold it are in, unless the reader moves first.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,21 +81,22 @@ class TablePlace:
 
     def remember_at_start(self, state: QSettings, library: Path) -> None:
         """Want the paper that was current when this library's window last closed."""
-        if state.value("currentLibrary") != str(library.resolve()):
-            return
+        value = state.value(_place_key(library))
+        if value is None and state.value("currentLibrary") == str(library.resolve()):
+            value = state.value("currentPaper")  # saved before places were per library
         try:
-            paper_id = int(str(state.value("currentPaper")))
+            paper_id = int(str(value))
         except ValueError:
             return
         self.wanted = Wanted([paper_id], paper_id)
         self.result_applied()
 
     def save(self, state: QSettings, library: Path) -> None:
-        """Remember the current paper for the next start."""
+        """Remember the current paper for the next start, for this library alone (each
+        library's window opens on its own paper, whichever closed last)."""
         current = self.current_paper_id()
         if current is not None:
-            state.setValue("currentLibrary", str(library.resolve()))
-            state.setValue("currentPaper", current)
+            state.setValue(_place_key(library), current)
 
     def result_applied(self) -> None:
         """Rows arrived: select what is wanted if they hold it."""
@@ -168,3 +170,9 @@ class TablePlace:
         row = self.model.first_row_of([current, *successors])
         if row >= 0:
             self.select_rows(self.model.rows_of(self.selected_paper_ids()) or [row], row)
+
+
+def _place_key(library: Path) -> str:
+    """The settings key of a library's current paper (a hash: paths hold "/" and ":")."""
+    digest = hashlib.sha256(str(library.resolve()).encode()).hexdigest()[:16]
+    return f"currentPaper/{digest}"

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -41,9 +42,11 @@ from papershelf.core.io.interchange import (
     export_csv,
     export_ris,
 )
+from papershelf.core.plural import plural
 from papershelf.core.safety.safe_files import describe_os_error, write_output
 from papershelf.core.search.query import CompiledQuery
 from papershelf.core.store.library import Library
+from papershelf.ui.mnemonics import with_mnemonics
 from papershelf.ui.panes.note_editor import NotePanel
 from papershelf.ui.table.model import PaperTableModel
 from papershelf.ui.tasks import BACKGROUND, ProgressDialog, Task, TaskContext, TaskManager
@@ -85,10 +88,6 @@ FORMATS: dict[str, tuple[str, Callable[[list[Paper]], str]]] = {
 _SHOW_PROBLEMS = 15
 
 
-def _papers(count: int) -> str:
-    return f"{count:,} paper{'' if count == 1 else 's'}"
-
-
 _RECORDS_CHUNK = 1000  # records read per progress report in a references export
 
 
@@ -100,8 +99,9 @@ class ScopeChooser(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.group = QButtonGroup(self)
-        for name, text in SCOPES:
-            button = QRadioButton(f"{text} ({counts[name]:,} papers)")
+        labels = with_mnemonics([text for _, text in SCOPES])  # Alt+W, Alt+C, Alt+T
+        for (name, _text), label in zip(SCOPES, labels, strict=True):
+            button = QRadioButton(f"{label} ({plural(counts[name], 'paper')})")
             button.setObjectName(f"scope_{name}")
             button.setEnabled(counts[name] > 0)
             self.group.addButton(button)
@@ -134,12 +134,14 @@ class ExportNotesDialog(QDialog):
         row.addWidget(browse)
         form = QFormLayout()
         form.addRow("Papers", self.scopes)
-        form.addRow("Layout", self.layout_choice)
-        form.addRow("Folder", row)
+        form.addRow("&Layout", self.layout_choice)
+        folder_label = QLabel("F&older")
+        folder_label.setBuddy(self.folder)
+        form.addRow(folder_label, row)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Export")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         box = QVBoxLayout(self)
@@ -293,7 +295,7 @@ class Exchange:
             where = files[0] if layout == "single" and files else report.folder
             self._tell(
                 "Export Notes",
-                f"Notes of {_papers(count)} in {where}: {report.summary()}.",
+                f"Notes of {plural(count, 'paper')} in {where}: {report.summary()}.",
                 details,
             )
 
@@ -348,7 +350,9 @@ class Exchange:
 
         def done(count: int) -> None:
             self.last_folder = str(Path(target).parent)
-            self.window.statusBar().showMessage(f"Exported {count:,} papers to {target}", 8000)
+            self.window.statusBar().showMessage(
+                f"Exported {plural(count, 'paper')} to {target}", 8000
+            )
 
         def cancelled() -> None:
             self.window.statusBar().showMessage("Export cancelled: nothing was written.", 8000)

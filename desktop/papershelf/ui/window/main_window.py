@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 
 from papershelf.core.errors import LibraryError
 from papershelf.core.ops.changes import PAPERS, Changes
+from papershelf.core.plural import plural
 from papershelf.core.safety import backup
 from papershelf.core.search.facets import Facet, quote_value
 from papershelf.core.search.filter_text import toggle_term
@@ -65,11 +66,13 @@ from papershelf.ui.tasks import COUNTS, TaskManager, fail_fast_writes
 from papershelf.ui.theme import Theme
 from papershelf.ui.themed import error_label
 from papershelf.ui.undo import UndoStack
+from papershelf.ui.window import libraries
 from papershelf.ui.window.backups import BackupScheduler
 from papershelf.ui.window.capture import Capture
 from papershelf.ui.window.exchange import Exchange
 from papershelf.ui.window.files import PaperFiles
 from papershelf.ui.window.following import Following, sidebar_counts
+from papershelf.ui.window.keyboard import set_tab_path
 from papershelf.ui.window.layout import (
     MainSplitter,
     PlaceholderFitter,
@@ -109,7 +112,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.library = library
         self.setObjectName("mainWindow")
-        self.setWindowTitle(f"Papershelf — {library.path.name}")
+        self.setWindowTitle(libraries.title(library.path))
+        self.setWindowFilePath(str(library.path))
         self._author_limit = 50
         self.recovered: str | None = None  # set when the library came back from a backup
         self._total = library.count()
@@ -149,6 +153,7 @@ class MainWindow(QMainWindow):
         self._watch_timer.start()
         self.instance_server = InstanceServer(library.path, self)
         self.instance_server.raiseRequested.connect(self.bring_to_front)
+        libraries.opened(self, library.path)
         self.backups = BackupScheduler(library.path, self.tasks, self)
         self.backups.finished.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.files.at_start()
@@ -266,6 +271,13 @@ class MainWindow(QMainWindow):
         self.files = PaperFiles(self, self.table, settings)
         self.details.attachmentClicked.connect(self.files.open_attachment)
         self.named_actions["actionMarkReadingOnOpen"].setChecked(self.files.mark_reading)
+        preview = self.named_actions["actionToggleNotePreview"]
+        self.notes.preview_button.toggled.connect(preview.setChecked)
+        set_tab_path(
+            [self.filter_edit, self.table, self.facets, self.details, self.tag_edit,
+             self.notes.editor],
+            [self.notes.preview_button],
+        )  # fmt: skip
         self.named_actions.update_enabled(0)
         self._build_appearance()
         self.following = Following(self, self.pages)
@@ -390,6 +402,19 @@ class MainWindow(QMainWindow):
     def show_up_next(self) -> None:
         self.plan.show_up_next()
 
+    def set_filter(self, text: str) -> None:
+        """Show the papers ``text`` matches (Help > Query Language's examples)."""
+        self.filter_edit.setText(text)
+
+    def show_note_preview(self, on: bool) -> None:
+        self.notes.set_preview(on)
+
+    def open_library_window(self, path: Path, seed: bool) -> None:
+        """File > New/Open Library: the library in a window of its own (see libraries.py)."""
+        libraries.open_window(
+            path, seed=seed, make=MainWindow, parent=self, backups_running=self.backups.running
+        )
+
     # ------------------------------------------------------------ filtering
 
     def focus_filter(self) -> None:
@@ -453,10 +478,12 @@ class MainWindow(QMainWindow):
 
     def _update_count(self) -> None:
         if self.model.stale:  # the rows are the last filter's: their count would mislead
-            self.count_label.setText(f"Searching {self._total:,} papers…")
+            self.count_label.setText(f"Searching {plural(self._total, 'paper')}…")
             return
         more = "+" if self.model.busy else ""
-        self.count_label.setText(f"{self.model.rowCount():,}{more} of {self._total:,} papers")
+        self.count_label.setText(
+            f"{self.model.rowCount():,}{more} of {plural(self._total, 'paper')}"
+        )
 
     def _count_facets(self) -> None:
         """Small libraries count at once; large ones in the counts lane, which a
@@ -489,7 +516,7 @@ class MainWindow(QMainWindow):
             groups,
             self.filter_edit.text(),
             sources.listing_header(self.library),
-            self._total,
+            sources.listing_papers(self.library),
             more,
         )
 
@@ -620,6 +647,7 @@ class MainWindow(QMainWindow):
         self._watch_timer.stop()
         self._facet_timer.stop()
         self.instance_server.close()
+        libraries.closed(self.library.path)
         self.model.close()
         self.tasks.stop()  # after it, nothing a task found reaches this window
         self.library.close()

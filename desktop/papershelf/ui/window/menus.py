@@ -19,20 +19,27 @@ from papershelf.ui.actions import plan_actions
 from papershelf.ui.actions.paper_actions import PaperActions
 from papershelf.ui.actions.plan_actions import PRIORITY_ACTIONS
 from papershelf.ui.actions.registry import SPECS, STATUS_ACTIONS, Actions, Scope
+from papershelf.ui.mnemonics import for_data
 from papershelf.ui.panes.facet_tree import TOKEN_ROLE, FacetTree
 from papershelf.ui.table.model import COLUMNS
+from papershelf.ui.window import libraries
+from papershelf.ui.window.sort_menu import fill_sort_menu
 
 SEPARATOR = "-"
 # Submenus filled when they open; their objectNames, so tests can tell them apart.
 REMOVE_TAG = "menuRemoveTag"
 COLUMNS_MENU = "menuColumns"
-PRIORITY_MENU = "menuPriority"
+RECENT_MENU = "menuRecentLibraries"
+SORT_MENU = "menuSortBy"
+DYNAMIC_MENUS = (REMOVE_TAG, COLUMNS_MENU, RECENT_MENU, SORT_MENU)
 
 _STATUS = tuple(name for name, _, _, _ in STATUS_ACTIONS)
 # Submenus whose entries are fixed: objectName -> (title, entries).
 THEME_MENU = "menuTheme"
 TEXT_SIZE_MENU = "menuTextSize"
+PRIORITY_MENU = "menuPriority"
 SUBMENUS: dict[str, tuple[str, tuple[str, ...]]] = {
+    PRIORITY_MENU: ("&Priority", tuple(name for name, _, _, _ in PRIORITY_ACTIONS)),
     THEME_MENU: ("&Theme", ("actionThemeSystem", "actionThemeLight", "actionThemeDark")),
     TEXT_SIZE_MENU: (
         "Te&xt Size",
@@ -42,7 +49,8 @@ SUBMENUS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 MENU_BAR: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("&File", (
-        "actionAddPaper", "actionAddByIdentifier", SEPARATOR, "actionImport", "actionExportNotes",
+        "actionAddPaper", "actionAddByIdentifier", SEPARATOR, "actionNewLibrary",
+        "actionOpenLibrary", RECENT_MENU, SEPARATOR, "actionImport", "actionExportNotes",
         "actionExportReferences", SEPARATOR, "actionRestoreBackup", SEPARATOR, "actionQuit",
     )),
     ("&Edit", (
@@ -57,15 +65,15 @@ MENU_BAR: tuple[tuple[str, tuple[str, ...]], ...] = (
         "actionFindIdentifiers",
     )),
     ("&View", (
-        "actionUpNext", "actionInbox", "actionTriage", "actionStatistics", SEPARATOR, COLUMNS_MENU,
-        "actionFitColumns", "actionShowSidebar", "actionShowDetails", SEPARATOR, THEME_MENU,
-        TEXT_SIZE_MENU,
+        "actionUpNext", "actionInbox", "actionTriage", "actionStatistics", SEPARATOR, SORT_MENU,
+        COLUMNS_MENU, "actionFitColumns", "actionShowSidebar", "actionShowDetails",
+        "actionToggleNotePreview", SEPARATOR, THEME_MENU, TEXT_SIZE_MENU,
     )),
     ("F&ollow", (
         "actionFollow", "actionFollowListingAuthor", SEPARATOR, "actionRefreshFeeds",
         SEPARATOR, "actionClearSkipped",
     )),
-    ("&Help", ("actionAbout",)),
+    ("&Help", ("actionHelpQuery", "actionHelpShortcuts", SEPARATOR, "actionAbout")),
 )  # fmt: skip
 TOOLBAR: tuple[str, ...] = (
     "actionUndo", "actionRedo", SEPARATOR, "actionMarkToRead", "actionMarkReading",
@@ -122,12 +130,7 @@ class WindowMenus:
         for entry in entries:
             if entry == SEPARATOR:
                 target.addSeparator()
-            elif entry == PRIORITY_MENU and isinstance(target, QMenu):
-                menu = target.addMenu("&Priority")
-                menu.setObjectName(PRIORITY_MENU)
-                for name, _, _, _ in PRIORITY_ACTIONS:
-                    menu.addAction(self.named_actions[name])
-            elif entry in (REMOVE_TAG, COLUMNS_MENU) and isinstance(target, QMenu):
+            elif entry in DYNAMIC_MENUS and isinstance(target, QMenu):
                 self._submenu(target, entry)
             elif entry in SUBMENUS and isinstance(target, QMenu):
                 title, items = SUBMENUS[entry]
@@ -139,8 +142,14 @@ class WindowMenus:
 
     def _submenu(self, parent: QMenu, name: str) -> None:
         if name == REMOVE_TAG:
-            menu = parent.addMenu("Remove Ta&g")
+            menu = parent.addMenu("Re&move Tag")
             menu.aboutToShow.connect(lambda: self.fill_remove_tags(menu))
+        elif name == RECENT_MENU:
+            menu = parent.addMenu("&Recent Libraries")
+            menu.aboutToShow.connect(lambda: libraries.fill_recent_menu(menu, self.papers.ctx))
+        elif name == SORT_MENU:
+            menu = parent.addMenu("Sort &By")
+            menu.aboutToShow.connect(lambda: fill_sort_menu(menu, self.table))
         else:
             menu = parent.addMenu("&Columns")
             menu.aboutToShow.connect(lambda: self.fill_column_menu(menu))
@@ -149,8 +158,9 @@ class WindowMenus:
     def fill_column_menu(self, menu: QMenu) -> None:
         menu.clear()
         header = self.table.horizontalHeader()
-        for index, column in enumerate(COLUMNS):
-            action = menu.addAction(column.header)
+        labels = for_data([column.header for column in COLUMNS])
+        for index, label in enumerate(labels):
+            action = menu.addAction(label)
             action.setCheckable(True)
             action.setChecked(not header.isSectionHidden(index))
             action.setEnabled(index != 0)  # the title always shows
@@ -162,7 +172,8 @@ class WindowMenus:
         menu.exec(self.table.horizontalHeader().mapToGlobal(pos))
 
     def table_menu(self, pos: QPoint) -> None:
-        if not self.table.indexAt(pos).isValid():
+        # The Menu key (Shift+F10) asks at the cursor's cell, which may be scrolled away.
+        if not (self.table.indexAt(pos).isValid() or self.table.currentIndex().isValid()):
             return
         menu = QMenu(self.window)
         self.fill(menu, TABLE_MENU)
@@ -173,12 +184,14 @@ class WindowMenus:
         ctx = self.papers.ctx
         records = ctx.library.records(ctx.selected_paper_ids()[:1000])
         names = sorted({t for r in records for t in r["tags"]}, key=str.casefold)
-        for name in names:
-            menu.addAction(name, lambda n=name: self.papers.remove_tag(n))
+        for name, label in zip(names, for_data(names), strict=True):
+            menu.addAction(label, lambda n=name: self.papers.remove_tag(n))
         menu.setEnabled(bool(names))
 
     def facet_menu(self, pos: QPoint) -> None:
         item = self.facets.itemAt(pos)
+        if item is None or not self.facets.viewport().rect().contains(pos):
+            item = self.facets.currentItem()  # the Menu key: the row the keyboard is on
         token = item.data(0, TOKEN_ROLE) if item is not None else None
         if isinstance(token, str) and token.startswith("saved:"):
             self._saved_search_menu(item.text(0), pos)
