@@ -49,8 +49,8 @@ def window_on(path: Path, opened: list[MainWindow]) -> MainWindow:
 
 def listing_line(win: MainWindow) -> str:
     win.refresh_facets()
-    library = win.facets.topLevelItem(0)
-    assert library.text(0) == "Library"
+    top = (win.facets.topLevelItem(i) for i in range(win.facets.topLevelItemCount()))
+    library = next(item for item in top if item.text(0) == "Library")
     line = next(
         library.child(i)
         for i in range(library.childCount())

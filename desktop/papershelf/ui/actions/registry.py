@@ -80,7 +80,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         icon="document-new", tooltip="Type in a paper by hand",
     ),
     ActionSpec(
-        "actionAddByIdentifier", "Add by &Identifier…", lambda ctx: ctx.add_by_identifier(),
+        "actionAddByIdentifier", "Add by I&dentifier…", lambda ctx: ctx.add_by_identifier(),
         shortcut="Ctrl+Shift+N", icon="list-add",
         tooltip="Add papers by arXiv id, arXiv URL or DOI",
     ),
@@ -163,7 +163,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         for name, text, shortcut, level in plan_actions.PRIORITY_ACTIONS
     ),
     ActionSpec(
-        "actionReadNext", "Read &Next", plan_actions.read_next, shortcut="Alt+Home",
+        "actionReadNext", "Read Ne&xt", plan_actions.read_next, shortcut="Alt+Home",
         enabled=Enabled.SELECTION, tooltip="Put the selection at the top of Up next",
     ),
     ActionSpec(
@@ -183,7 +183,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         enabled=Enabled.SELECTION, tooltip="Type tags for the selected papers",
     ),
     ActionSpec(
-        "actionEditPaper", "Ed&it Paper…", paper_actions.edit_paper, shortcut="Ctrl+E",
+        "actionEditPaper", "Edit &Paper…", paper_actions.edit_paper, shortcut="Ctrl+E",
         icon="document-edit", enabled=Enabled.ONE_PAPER,
     ),
     ActionSpec(
@@ -206,11 +206,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
         enabled=Enabled.ONE_PAPER, tooltip="Copy a file (a PDF) into files/ beside the library",
     ),
     ActionSpec(
-        "actionLinkFile", "&Link File…", lambda ctx: ctx.attach_file(True),
+        "actionLinkFile", "Lin&k File…", lambda ctx: ctx.attach_file(True),
         enabled=Enabled.ONE_PAPER, tooltip="Attach a file where it is, without copying it",
     ),
     ActionSpec(
-        "actionMarkReadingOnOpen", "Mark as Reading When &Opened",
+        "actionMarkReadingOnOpen", "Mark as Reading W&hen Opened",
         toggle=lambda ctx, on: ctx.mark_reading_on_open(on),
         tooltip="Opening a new or to-read paper marks it reading",
     ),
@@ -268,7 +268,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         tooltip="Delete skipped papers from followed sources older than an age",
     ),
     ActionSpec(
-        "actionStatistics", "Reading &Statistics", lambda ctx: ctx.show_statistics(),
+        "actionStatistics", "Reading St&atistics", lambda ctx: ctx.show_statistics(),
         tooltip="Papers read per week and month, the backlog, days to read, the streak",
     ),
     ActionSpec(

@@ -39,8 +39,8 @@ THEME_MENU = "menuTheme"
 TEXT_SIZE_MENU = "menuTextSize"
 PRIORITY_MENU = "menuPriority"
 SUBMENUS: dict[str, tuple[str, tuple[str, ...]]] = {
-    PRIORITY_MENU: ("&Priority", tuple(name for name, _, _, _ in PRIORITY_ACTIONS)),
-    THEME_MENU: ("&Theme", ("actionThemeSystem", "actionThemeLight", "actionThemeDark")),
+    PRIORITY_MENU: ("Priorit&y", tuple(name for name, _, _, _ in PRIORITY_ACTIONS)),
+    THEME_MENU: ("T&heme", ("actionThemeSystem", "actionThemeLight", "actionThemeDark")),
     TEXT_SIZE_MENU: (
         "Te&xt Size",
         ("actionTextLarger", "actionTextSmaller", SEPARATOR, "actionTextReset"),
