@@ -159,6 +159,30 @@ def add_identifiers(
     return add_looked_up(library, look_up(items, client, progress))
 
 
+class PdfLookup:
+    """What a PDF's arXiv id or DOI names, for ``ops.files.add_pdf``: arXiv ids from the
+    arXiv API, DOIs from Crossref. None when the service has no such paper; NetError (a
+    LibraryError) when it could not be asked (offline), which ``add_pdf`` reports and
+    falls back on the PDF itself."""
+
+    def __init__(self, client: PoliteClient) -> None:
+        self.client = client
+
+    def __call__(self, identifier: str) -> PaperFields | None:
+        ident = identifiers.parse(identifier)
+        if ident is None:
+            return None
+        if ident.kind == "arxiv":
+            paper = arxiv.fetch_one(self.client, ident.value)
+            return None if paper is None else paper.fields
+        try:
+            return crossref.fetch(self.client, ident.value)
+        except NetError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+
 # --- lookup: arXiv ids for papers without one ---------------------------------------
 
 
