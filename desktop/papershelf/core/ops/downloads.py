@@ -74,10 +74,12 @@ class Fetched:
 
 
 def size_text(size: int) -> str:
-    """1.2 MB, 850 kB: how big a file is, as the reader reads it."""
-    if size >= MB:
-        return f"{size / MB:.1f} MB"
-    return f"{max(1, round(size / 1024))} kB"
+    """1.2 MB, 118 KB, 940 bytes: decimal units, as the details pane shows sizes."""
+    if size < 1000:
+        return f"{size} bytes"
+    if size < 1_000_000:
+        return f"{size / 1000:.0f} KB"
+    return f"{size / 1_000_000:.1f} MB"
 
 
 def papers_to_fetch(library: Library, query: str = "") -> list[Wanted]:
