@@ -199,3 +199,44 @@ def test_add_by_identifier_against_the_local_services(tmp_path: Path, services) 
     assert run.stderr.splitlines() == ["error 2303.1680: not an arXiv id, arXiv URL or DOI"]
     agent = services.server.requests[0].headers["user-agent"]
     assert agent.startswith("Papershelf/")
+
+
+def test_add_a_pdf_and_fetch_a_pdf_against_the_local_services(
+    tmp_path: Path, services, monkeypatch
+) -> None:
+    """The built app's ``add paper.pdf`` (pypdf reads the arXiv stamp, the arXiv API
+    completes the seeded paper) and ``fetch-pdf`` (httpx streams the PDF, it is attached
+    and its text indexed): a module missing from the build fails here."""
+    sys.path.insert(0, str(REPO / "tests" / "core"))
+    from pdfs import make_pdf
+
+    from net_server import Reply
+
+    stamped = make_pdf(
+        tmp_path / "stamped.pdf",
+        [["arXiv:2211.15661v3 [cs.LG] 17 May 2023", "Linear models learn quillworts"]],
+    )
+    served = make_pdf(tmp_path / "served.pdf", [["arXiv:2303.16800", "Tiny hornworts"]])
+    services.server.route("/pdf/2303.16800", Reply(200, served.read_bytes(), "application/pdf"))
+    library = str(tmp_path / "x.sqlite")
+    env = {
+        "PAPERSHELF_ARXIV_API": services.arxiv.url,
+        "PAPERSHELF_CROSSREF_API": services.crossref.url,
+        "PAPERSHELF_ARXIV_PDF": services.server.url + "/pdf",
+        "PAPERSHELF_NET_TIME_SCALE": "0.01",
+    }
+    run = _run("--library", library, "add", str(stamped), "2303.16800", home=tmp_path, extra=env)
+    assert run.returncode == 0, run.stderr
+    assert sorted(run.stdout.splitlines()) == [
+        "added lovelace2023scaling",
+        "merged akyurek2022learning",
+    ]
+    run = _run("--library", library, "fetch-pdf", home=tmp_path, extra=env)
+    assert run.returncode == 0, run.stderr
+    size = served.stat().st_size
+    assert size < 1000 and run.stdout == f"fetched lovelace2023scaling ({size} bytes)\n"
+    for word, key in (("quillworts", "akyurek2022learning"), ("hornworts", "lovelace2023scaling")):
+        run = _run("--library", library, "list", f"text:{word}", "--format", "json", home=tmp_path)
+        assert [p["key"] for p in json.loads(run.stdout)] == [key]
+    files = sorted(p.name for p in (tmp_path / "files").iterdir())
+    assert files == ["akyurek2022learning.pdf", "lovelace2023scaling.pdf"]

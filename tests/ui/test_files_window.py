@@ -5,6 +5,7 @@ A fake opener records what would have been opened; no browser or viewer ever sta
 
 from __future__ import annotations
 
+import socket
 import sys
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from PySide6.QtTest import QTest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
 from pdfs import make_pdf
 
+from capture_fixtures import SCALING, Services
 from papershelf.core.files.folder import files_folder
 from papershelf.core.ops import papers as paper_ops
 from papershelf.ui.table.model import PAPER_ID_ROLE
@@ -86,8 +88,8 @@ def test_dropping_a_pdf_on_a_row_attaches_it_and_its_text_becomes_searchable(
     qtbot.waitUntil(lambda: window.model.rowCount() == 0, timeout=5000)
 
 
-def test_dropping_a_pdf_below_the_rows_adds_a_paper(
-    qtbot, window: MainWindow, tmp_path: Path
+def test_dropping_a_pdf_below_the_rows_looks_it_up_and_adds_a_paper(
+    qtbot, window: MainWindow, tmp_path: Path, services: Services
 ) -> None:
     window.filter_edit.setText("key:akyurek2022learning")
     qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=5000)
@@ -98,11 +100,38 @@ def test_dropping_a_pdf_below_the_rows_adds_a_paper(
     below = QPoint(40, window.table.viewport().height() - 5)
     assert window.table.indexAt(below).row() == -1
     drop(window, [made], below)
-    assert window.library.count() == count + 1
+    qtbot.waitUntil(lambda: window.library.count() == count + 1, timeout=10_000)
+    paper = window.library.paper(window.library.resolve("lovelace2023scaling"))
+    assert paper.title == SCALING.title  # from the arXiv API, not the PDF's metadata
+    assert (paper.arxiv_id, len(paper.attachments)) == ("2303.16800", 1)
+    assert "incomplete" not in paper.tags
+    qtbot.waitUntil(lambda: window.current_paper_id() == paper.id, timeout=5000)
+    [asked] = [r for r in services.server.requests if r.param("id_list")]
+    assert asked.param("id_list") == "2303.16800"
+    window.named_actions["actionUndo"].trigger()  # one undo step: paper and attachment
+    assert window.library.count() == count
+
+
+def test_dropping_a_pdf_offline_adds_it_from_the_pdf_and_says_why(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as closed:  # nothing listens there: offline
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    monkeypatch.setenv("PAPERSHELF_ARXIV_API", f"http://127.0.0.1:{port}/api/query")
+    count = window.library.count()
+    made = make_pdf(
+        tmp_path / "p.pdf", [["arXiv:2303.16800v2 [cs.LG] 29 Mar 2023"]], title="Sparks of Quokkas"
+    )
+    window.files.dropped([made], -1)
+    qtbot.waitUntil(lambda: window.library.count() == count + 1, timeout=10_000)
     [new] = window.library.search('title:"Sparks of Quokkas"')
     paper = window.library.paper(new)
     assert (paper.arxiv_id, len(paper.attachments)) == ("2303.16800", 1)
-    qtbot.waitUntil(lambda: window.current_paper_id() == new, timeout=5000)
+    assert "incomplete" in paper.tags
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Could not look up p.pdf (") and "refused the connection" in message
+    assert message.endswith("added from the PDF alone, tagged incomplete.")
 
 
 def test_enter_and_double_click_open_the_paper_and_mark_it_reading(

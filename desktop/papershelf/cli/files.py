@@ -1,8 +1,11 @@
-"""Commands on attached files: ``attach ID FILE [--link]`` and ``open ID [--no-mark]``.
+"""Commands on attached files: ``attach ID FILE [--link]``, ``open ID [--no-mark]`` and
+``fetch-pdf [QUERY]``.
 
 ``attach`` reads a PDF's text into the ``text:`` index at once (the window does it
 on a thread). ``open`` hands the PDF or the paper's page to the system, or to the
 command named by ``PAPERSHELF_OPENER`` (tests: a script that records the URL).
+``fetch-pdf`` prints ``fetched KEY (1.2 MB)`` on stdout or ``error KEY: reason`` on
+stderr for each paper, attaching each PDF as it arrives, so Ctrl-C keeps what finished.
 """
 
 from __future__ import annotations
@@ -13,10 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from papershelf.core.files.opener import system_opener
+from papershelf.core.net.http import MB, PoliteClient
+from papershelf.core.ops import downloads
 from papershelf.core.ops import files as ops
+from papershelf.core.plural import plural
 from papershelf.core.store.library import Library
 
-COMMANDS = ("attach", "open")
+COMMANDS = ("attach", "open", "fetch-pdf")
 
 
 def add_commands(commands: Any) -> None:
@@ -40,9 +46,28 @@ def add_commands(commands: Any) -> None:
         help="do not mark a new or to-read paper as reading",
     )
 
+    fetch = commands.add_parser(
+        "fetch-pdf",
+        help="download the arXiv PDF of papers that have an arXiv id and no PDF",
+        description="Download the arXiv PDF (PAPERSHELF_ARXIV_PDF) of each paper matching "
+        "QUERY (all when none) that has an arXiv id and no PDF, attach it and index its "
+        "text. arXiv allows one request every 3 seconds. Prints 'fetched KEY (SIZE)' or "
+        "'error KEY: reason' for each; Ctrl-C keeps the PDFs already fetched.",
+    )
+    fetch.add_argument("query", nargs="*", help="query, e.g. tag:to-print (default: all)")
+    fetch.add_argument(
+        "--max-size",
+        metavar="MB",
+        type=float,
+        default=downloads.MAX_PDF_BYTES / MB,
+        help="refuse a PDF larger than this (default: %(default)g MB)",
+    )
+
 
 def run(args: argparse.Namespace, library: Library) -> int:
     """Run one of this module's commands."""
+    if args.command == "fetch-pdf":
+        return run_fetch(args, library)
     paper_id = library.resolve(args.paper)
     if args.command == "attach":
         done = ops.attach(library, paper_id, args.file, link=args.link)
@@ -60,3 +85,50 @@ def run(args: argparse.Namespace, library: Library) -> int:
     if marked is not None:
         print("marked reading")
     return 0
+
+
+def run_fetch(args: argparse.Namespace, library: Library) -> int:
+    """``fetch-pdf``: one line per paper; 1 when any failed."""
+    wanted = downloads.papers_to_fetch(library, " ".join(args.query))
+    if not wanted:
+        print("no paper with an arXiv id lacks a PDF")
+        return 0
+    pace = " (one request every 3 s)" if len(wanted) > 1 else ""
+    print(f"downloading {plural(len(wanted), 'PDF')} from arXiv{pace}", file=sys.stderr)
+    limit = max(1, int(args.max_size * MB))
+    outcomes: list[downloads.Fetched] = []
+    with PoliteClient() as client:
+        try:
+            for paper in wanted:
+                outcome, _ = downloads.fetch_one(
+                    library, paper, client, max_bytes=limit, progress=_progress(paper.key)
+                )
+                outcomes.append(outcome)
+                _end_progress()
+                failed = outcome.result == "error"
+                print(outcome.line(), file=sys.stderr if failed else sys.stdout)
+                sys.stdout.flush()
+        except KeyboardInterrupt:
+            _end_progress()
+            kept = sum(1 for o in outcomes if o.result == "fetched")
+            raise KeyboardInterrupt(
+                f"interrupted: {plural(kept, 'PDF')} fetched and kept; the one on its way was not"
+            ) from None
+    return 1 if any(o.result == "error" for o in outcomes) else 0
+
+
+def _progress(key: str) -> downloads.Bytes | None:
+    """A line on a terminal that follows the download (nothing when stderr is a file)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(received: int, total: int | None) -> None:
+        of = f" of {downloads.size_text(total)}" if total else ""
+        print(f"\r  {key}: {downloads.size_text(received)}{of}  ", end="", file=sys.stderr)
+
+    return show
+
+
+def _end_progress() -> None:
+    if sys.stderr.isatty():
+        print("\r\033[K", end="", file=sys.stderr)

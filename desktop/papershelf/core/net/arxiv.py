@@ -96,6 +96,22 @@ def fetch(
     return result
 
 
+def fetch_one(client: PoliteClient, arxiv_id: str) -> ArxivPaper | None:
+    """The paper ``arxiv_id`` (no version), None when arXiv has none; NetError when the
+    question could not be answered (offline, a malformed answer)."""
+    url = prepare(client)
+    fetched = client.get(url, params={"id_list": arxiv_id, "max_results": "1"}, accept=ATOM_TYPES)
+    papers = parse_feed(fetched.body, host_of(url))
+    return next((p for p in papers if p.arxiv_id == arxiv_id), None)
+
+
+def prepare_pdf(client: PoliteClient, arxiv_id: str) -> str:
+    """The URL of ``arxiv_id``'s PDF, with ``client`` keeping arXiv's pace for its host."""
+    url = pdf_url(arxiv_id)
+    client.set_interval(host_of(url), INTERVAL_S)
+    return url
+
+
 def search(client: PoliteClient, title: str, first_author_surname: str) -> list[ArxivPaper]:
     """Papers whose title has the words of ``title``, by ``first_author_surname``."""
     url = prepare(client)

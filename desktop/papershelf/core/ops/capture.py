@@ -14,11 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from papershelf.core import identifiers, keys, names
+from papershelf.core.errors import LibraryError
 from papershelf.core.fields import PaperFields
 from papershelf.core.identifiers import Identifier
+from papershelf.core.io import pdf
 from papershelf.core.io.bibtex_fields import BibPaper
 from papershelf.core.io.paper_merge import merge
 from papershelf.core.net import arxiv, crossref
@@ -157,6 +160,64 @@ def add_identifiers(
 ) -> tuple[list[Outcome], Changes]:
     """``look_up`` then ``add_looked_up``: what ``papershelf add`` does."""
     return add_looked_up(library, look_up(items, client, progress))
+
+
+class PdfLookup:
+    """What a PDF's arXiv id or DOI names, for ``ops.files.add_pdf``: arXiv ids from the
+    arXiv API, DOIs from Crossref. None when the service has no such paper; NetError (a
+    LibraryError) when it could not be asked (offline), which ``add_pdf`` reports and
+    falls back on the PDF itself."""
+
+    def __init__(self, client: PoliteClient) -> None:
+        self.client = client
+
+    def __call__(self, identifier: str) -> PaperFields | None:
+        ident = identifiers.parse(identifier)
+        if ident is None:
+            return None
+        if ident.kind == "arxiv":
+            paper = arxiv.fetch_one(self.client, ident.value)
+            return None if paper is None else paper.fields
+        try:
+            return crossref.fetch(self.client, ident.value)
+        except NetError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+
+class Answered:
+    """A PDF's lookups made off the main thread (``look_up_pdf``), replayed to
+    ``ops.files.add_pdf`` on it: the same answers, and the same failure, without waiting."""
+
+    def __init__(self, answers: dict[str, PaperFields | LibraryError | None]) -> None:
+        self.answers = answers
+
+    def __call__(self, identifier: str) -> PaperFields | None:
+        answer = self.answers.get(identifier)
+        if isinstance(answer, LibraryError):
+            raise answer
+        return answer
+
+
+def look_up_pdf(path: Path, client: PoliteClient) -> Answered:
+    """Ask what ``add_pdf`` would ask of a PDF's arXiv id and DOI, in its order.
+
+    Raises PdfError when the PDF cannot be read, NetCancelled on Cancel.
+    """
+    facts = pdf.read_facts(path)
+    lookup = PdfLookup(client)
+    answers: dict[str, PaperFields | LibraryError | None] = {}
+    for identifier in (facts.arxiv_id, facts.doi):
+        if not identifier:
+            continue
+        try:
+            answers[identifier] = lookup(identifier)
+        except LibraryError as exc:
+            answers[identifier] = exc
+        if isinstance(answers[identifier], PaperFields):
+            break
+    return Answered(answers)
 
 
 # --- lookup: arXiv ids for papers without one ---------------------------------------

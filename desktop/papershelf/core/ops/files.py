@@ -11,7 +11,7 @@ command line at once) by ``index_text``; it is derived data, not an undo step.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +28,8 @@ from papershelf.core.store import attachments
 from papershelf.core.store.library import Library
 
 # Looks an identifier up (an arXiv id or a DOI) and says what describes its paper, or
-# None when it knows nothing; raises LibraryError when the lookup failed.
+# None when it knows nothing; raises LibraryError when the lookup failed (offline): the
+# paper is then made from the PDF alone and tagged incomplete.
 Lookup = Callable[[str], PaperFields | None]
 
 INCOMPLETE_TAG = "incomplete"  # a paper made from a file name alone: complete it by hand
@@ -54,11 +55,12 @@ class AddedFromPdf:
     source: str  # "lookup", "identifiers", "metadata" or "file name"
     attachment_id: int
     changes: Changes
+    lookup_error: str = ""  # why the lookup failed (offline), when it did
 
     @property
     def incomplete(self) -> bool:
-        """True when only the file name said what the paper is."""
-        return self.source == "file name"
+        """True when only the file name, or a PDF whose lookup failed, said what it is."""
+        return self.source == "file name" or bool(self.lookup_error)
 
 
 def _kind(path: Path) -> str:
@@ -87,43 +89,78 @@ def attach(library: Library, paper_id: int, source: Path | str, *, link: bool = 
     deletes it. One undo step.
     """
     source = Path(source)
-    key = library.paper(paper_id).key  # raises when there is no such paper
-    kind = _kind(source)
-    path, size, sha256 = _prepare(library, source, key, link)
-    label = f"Attach {source.name[:40]}"
+    [done], changes = attach_all(library, [(paper_id, source)], f"Attach {source.name[:40]}", link)
+    return Attached(done.attachment_id, done.path, done.kind, changes)
+
+
+def attach_all(
+    library: Library,
+    files: Sequence[tuple[int, Path]],
+    label: str,
+    link: bool = False,
+) -> tuple[list[Attached], Changes]:
+    """Attach each ``(paper_id, file)`` in one undo step (downloaded PDFs of a batch).
+
+    Every file is copied first; when one copy or the write fails, the copies already
+    made are deleted and nothing is attached.
+    """
+    prepared: list[tuple[int, str, int, str | None, str]] = []
     try:
-        attachment_id, changes = run(
-            library,
-            label,
-            lambda: attachments.insert(
-                library, paper_id, path, kind=kind, size=size, linked=link, sha256=sha256
-            ),
-        )
+        for paper_id, source in files:
+            key = library.paper(paper_id).key  # raises when there is no such paper
+            kind = _kind(Path(source))
+            path, size, sha256 = _prepare(library, Path(source), key, link)
+            prepared.append((paper_id, path, size, sha256, kind))
+
+        def write() -> list[int]:
+            return [
+                attachments.insert(
+                    library, paper_id, path, kind=kind, size=size, linked=link, sha256=sha256
+                )
+                for paper_id, path, size, sha256, kind in prepared
+            ]
+
+        ids, changes = run(library, label, write)
     except BaseException:
         if not link:
-            folder.discard(library, path)
+            for _, path, _, _, _ in prepared:
+                folder.discard(library, path)
         raise
-    return Attached(attachment_id, path, kind, changes)
+    done = [
+        Attached(attachment_id, path, kind, changes)
+        for attachment_id, (_, path, _, _, kind) in zip(ids, prepared, strict=True)
+    ]
+    return done, changes
 
 
-def _describe(facts: pdf.PdfFacts, path: Path, lookup: Lookup | None) -> tuple[PaperFields, str]:
-    """What the PDF says of its paper, and from where that came."""
+def _describe(
+    facts: pdf.PdfFacts, path: Path, lookup: Lookup | None
+) -> tuple[PaperFields, str, str]:
+    """What the PDF says of its paper, from where that came, and why a lookup failed."""
+    failed = ""
     if lookup is not None:
         for identifier in (facts.arxiv_id, facts.doi):
-            if identifier:
+            if not identifier:
+                continue
+            try:
                 found = lookup(identifier)
-                if found is not None:
-                    found.arxiv_id = found.arxiv_id or facts.arxiv_id
-                    found.doi = found.doi or facts.doi
-                    return found, "lookup"
+            except LibraryError as exc:
+                failed = failed or str(exc)
+                continue
+            if found is not None:
+                found.arxiv_id = found.arxiv_id or facts.arxiv_id
+                found.doi = found.doi or facts.doi
+                return found, "lookup", ""
     if facts.title:
         source = "identifiers" if facts.arxiv_id or facts.doi else "metadata"
-        return PaperFields(title=facts.title, doi=facts.doi, arxiv_id=facts.arxiv_id), source
+        fields = PaperFields(title=facts.title, doi=facts.doi, arxiv_id=facts.arxiv_id)
+        return fields, source, failed
     if facts.arxiv_id or facts.doi:
         title = f"arXiv:{facts.arxiv_id}" if facts.arxiv_id else f"doi:{facts.doi}"
-        return PaperFields(title=title, doi=facts.doi, arxiv_id=facts.arxiv_id), "identifiers"
+        fields = PaperFields(title=title, doi=facts.doi, arxiv_id=facts.arxiv_id)
+        return fields, "identifiers", failed
     title = " ".join(path.stem.replace("_", " ").split()) or path.name
-    return PaperFields(title=title), "file name"
+    return PaperFields(title=title), "file name", failed
 
 
 def add_pdf(library: Library, path: Path | str, lookup: Lookup | None = None) -> AddedFromPdf:
@@ -131,13 +168,14 @@ def add_pdf(library: Library, path: Path | str, lookup: Lookup | None = None) ->
 
     The paper is what ``lookup`` says of the arXiv id or DOI the PDF names (when a
     lookup is given); else the PDF's title metadata with its identifiers; else the
-    file name, and the paper is tagged ``incomplete``. A paper the library already
+    file name, and the paper is tagged ``incomplete`` (so is a new paper whose lookup
+    failed, offline: ``lookup_error`` says why). A paper the library already
     has (same DOI, arXiv id, or title and first author) is completed, not doubled;
     what the reader wrote in it is never replaced.
     """
     path = Path(path)
     facts = pdf.read_facts(path)  # PdfError (a LibraryError) when it cannot be read
-    fields, source = _describe(facts, path, lookup)
+    fields, source, failed = _describe(facts, path, lookup)
     existing = find_same(library, fields) if source != "file name" else None
     key = library.paper(existing).key if existing is not None else None
     stored: list[str] = []
@@ -151,7 +189,7 @@ def add_pdf(library: Library, path: Path | str, lookup: Lookup | None = None) ->
             paper_id = existing
         else:
             paper_id = library.add_paper(fields)
-            if source == "file name":
+            if source == "file name" or failed:
                 library.add_tags([paper_id], [INCOMPLETE_TAG])
         name, size, sha256 = _prepare(library, path, key or library.paper(paper_id).key, False)
         stored.append(name)
@@ -169,7 +207,7 @@ def add_pdf(library: Library, path: Path | str, lookup: Lookup | None = None) ->
         raise
     action = "merged" if existing is not None else "added"
     return AddedFromPdf(
-        paper_id, library.paper(paper_id).key, action, source, attachment_id, changes
+        paper_id, library.paper(paper_id).key, action, source, attachment_id, changes, failed
     )
 
 

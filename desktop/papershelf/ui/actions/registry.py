@@ -175,7 +175,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         shortcut="Alt+Up", enabled=Enabled.SELECTION,
     ),
     ActionSpec(
-        "actionQueueDown", "Move Do&wn in Queue", partial(plan_actions.step, up=False),
+        "actionQueueDown", "Move Down in &Queue", partial(plan_actions.step, up=False),
         shortcut="Alt+Down", enabled=Enabled.SELECTION,
     ),
     ActionSpec(
@@ -208,6 +208,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "actionLinkFile", "Lin&k File…", lambda ctx: ctx.attach_file(True),
         enabled=Enabled.ONE_PAPER, tooltip="Attach a file where it is, without copying it",
+    ),
+    ActionSpec(
+        "actionDownloadPdf", "Do&wnload PDF", lambda ctx: ctx.download_pdfs(),
+        enabled=Enabled.SELECTION,
+        tooltip="Download the arXiv PDF of the selected papers that have an arXiv id and no PDF",
     ),
     ActionSpec(
         "actionMarkReadingOnOpen", "Mark as Reading W&hen Opened",

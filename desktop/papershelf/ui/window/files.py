@@ -23,17 +23,20 @@ from typing import Protocol
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QUrl
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDragMoveEvent, QDropEvent
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QTableView, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QStatusBar, QTableView, QWidget
 
 from papershelf.core.errors import LibraryError
 from papershelf.core.files.folder import clean_up
 from papershelf.core.files.opener import OPENER_ENV, Opener, system_opener
+from papershelf.core.net.http import NetCancelled, PoliteClient
+from papershelf.core.ops import capture
 from papershelf.core.ops import files as ops
 from papershelf.core.ops.changes import Changes
 from papershelf.core.store import attachments
 from papershelf.core.store.library import Library
 from papershelf.ui.table.model import PAPER_ID_ROLE
 from papershelf.ui.tasks import BACKGROUND, TaskContext, TaskManager
+from papershelf.ui.window.capture import NETWORK
 
 MARK_READING_KEY = "open/markReading"
 
@@ -48,6 +51,7 @@ class FilesHost(Protocol):
     def current_paper_id(self) -> int | None: ...
     def show_paper(self, paper_id: int) -> None: ...
     def dialog_parent(self) -> QWidget: ...
+    def statusBar(self) -> QStatusBar: ...
 
 
 def qt_opener(url: str) -> None:
@@ -166,17 +170,48 @@ class PaperFiles(QObject):
             self.read_text(done[-1].attachment_id)
 
     def add_pdf(self, path: Path) -> None:
-        """Add (or complete) a paper from a PDF, show it, and read its text on a thread."""
+        """Add (or complete) a paper from a PDF, show it, and read its text on a thread.
+
+        The arXiv id or DOI the PDF names is looked up on the network lane first; the
+        paper is then written on the main thread (one undo step). Offline, the paper is
+        made from the PDF alone, tagged incomplete, and the status bar says why.
+        """
+
+        def work(context: TaskContext) -> capture.Answered:
+            with PoliteClient(cancelled=lambda: context.cancelled) as client:
+                return capture.look_up_pdf(path, client)
+
+        self.host.tasks.run(
+            f"add-pdf-{path}", work, lane=NETWORK, title=f"Add {path.name}",
+            on_done=lambda answers: self._add_pdf(path, answers),
+            cancelled_by=(NetCancelled,),
+        )  # fmt: skip
+
+    def _add_pdf(self, path: Path, lookup: ops.Lookup) -> None:
         done: list[ops.AddedFromPdf] = []
 
         def operation() -> Changes:
-            done.append(ops.add_pdf(self.host.library, path, None))
+            done.append(ops.add_pdf(self.host.library, path, lookup))
             return done[-1].changes
 
         self.host.apply(operation)
-        if done:
-            self.host.show_paper(done[-1].paper_id)
-            self.read_text(done[-1].attachment_id)
+        if not done:
+            return
+        added = done[-1]
+        self.host.show_paper(added.paper_id)
+        self.read_text(added.attachment_id)
+        if added.lookup_error:
+            self.host.statusBar().showMessage(
+                f"Could not look up {path.name} ({added.lookup_error}): added from the PDF "
+                f"alone, tagged {ops.INCOMPLETE_TAG}.",
+                20_000,
+            )
+        elif added.incomplete:
+            self.host.statusBar().showMessage(
+                f"{path.name} names no identifier or title: the paper is named after the "
+                f"file, tagged {ops.INCOMPLETE_TAG}.",
+                20_000,
+            )
 
     def read_text(self, attachment_id: int) -> None:
         """Index a PDF's text on the background lane (the window sees it as a write)."""

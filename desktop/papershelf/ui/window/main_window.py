@@ -69,6 +69,7 @@ from papershelf.ui.undo import UndoStack
 from papershelf.ui.window import libraries
 from papershelf.ui.window.backups import BackupScheduler
 from papershelf.ui.window.capture import Capture
+from papershelf.ui.window.downloads import PdfDownloads
 from papershelf.ui.window.exchange import Exchange
 from papershelf.ui.window.files import PaperFiles
 from papershelf.ui.window.following import Following, sidebar_counts
@@ -123,6 +124,7 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self.exchange = Exchange(self)
         self.capture = Capture(self)
+        self.downloads = PdfDownloads(self)
         self.statistics = StatisticsWindow(self, self.tasks)
         self._build_actions()
         self.setAcceptDrops(True)  # drop .bib files or seed documents to import them
@@ -342,6 +344,12 @@ class MainWindow(QMainWindow):
 
     def attach_file(self, link: bool) -> None:
         self.files.choose_and_attach(link=link)
+
+    def download_pdfs(self) -> None:
+        self.downloads.download_selected()
+
+    def read_pdf_text(self, attachment_id: int) -> None:
+        self.files.read_text(attachment_id)
 
     def mark_reading_on_open(self, on: bool) -> None:
         self.files.mark_reading = on

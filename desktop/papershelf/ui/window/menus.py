@@ -58,7 +58,8 @@ MENU_BAR: tuple[tuple[str, tuple[str, ...]], ...] = (
         "actionSelectAll", SEPARATOR, "actionSaveSearch", SEPARATOR, "actionPasteIdentifiers",
     )),
     ("&Paper", (
-        "actionOpenPaper", "actionAttachFile", "actionLinkFile", "actionMarkReadingOnOpen",
+        "actionOpenPaper", "actionAttachFile", "actionLinkFile", "actionDownloadPdf",
+        "actionMarkReadingOnOpen",
         SEPARATOR, *_STATUS, SEPARATOR, PRIORITY_MENU, "actionReadNext", "actionReadLater",
         "actionQueueUp", "actionQueueDown", SEPARATOR, "actionAddTag", REMOVE_TAG, SEPARATOR,
         "actionEditPaper", "actionAddPaper", "actionDeletePapers", SEPARATOR,
