@@ -13,7 +13,6 @@ from datetime import date, timedelta
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QImage, QPainter
-from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -208,6 +207,9 @@ class StatisticsView(QWidget):
         buffer = QBuffer()
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
         if kind == "svg":
+            # Loaded only here: QtSvg is not needed to start the window.
+            from PySide6.QtSvg import QSvgGenerator
+
             generator = QSvgGenerator()
             generator.setOutputDevice(buffer)
             generator.setSize(size)
