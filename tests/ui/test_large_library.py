@@ -14,7 +14,7 @@ from papershelf.core.store.opening import open_library
 from papershelf.ui import open_main_window
 from papershelf.ui.table import model as table_model_module
 from papershelf.ui.table.model import FIRST_PAGE, SCREENFUL
-from papershelf.ui.window import main_window as main_window_module
+from papershelf.ui.window import filtering
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from synthetic import generate
@@ -31,7 +31,7 @@ def big_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def big_window(qtbot, big_template: Path, tmp_path: Path, monkeypatch):
     path = tmp_path / "library.sqlite"
     path.write_bytes(big_template.read_bytes())
-    monkeypatch.setattr(main_window_module, "_SYNC_FACETS_LIMIT", 100)
+    monkeypatch.setattr(filtering, "_SYNC_FACETS_LIMIT", 100)
     win = open_main_window(path)
     qtbot.addWidget(win)
     qtbot.waitUntil(lambda: not win.model.busy, timeout=5000)

@@ -15,7 +15,7 @@ from papershelf.core.ops.changes import PAPERS, STATUS, Changes
 from papershelf.core.store.opening import open_library
 from papershelf.ui import open_main_window
 from papershelf.ui.table.model import COLUMN_INDEX, COLUMNS, FIRST_PAGE
-from papershelf.ui.window import main_window as main_window_module
+from papershelf.ui.window import filtering
 from papershelf.ui.window.main_window import MainWindow
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -36,7 +36,7 @@ def big_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def big_window(qtbot, big_template: Path, tmp_path: Path, monkeypatch):
     path = tmp_path / "library.sqlite"
     path.write_bytes(big_template.read_bytes())
-    monkeypatch.setattr(main_window_module, "_SYNC_FACETS_LIMIT", 100)
+    monkeypatch.setattr(filtering, "_SYNC_FACETS_LIMIT", 100)
     win = open_main_window(path)
     qtbot.addWidget(win)
     qtbot.waitUntil(lambda: not win.model.busy, timeout=WAIT_MS)

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
+from papershelf.cli.output import write_json
 from papershelf.core.ops import follow as ops
 from papershelf.core.store import follows
 from papershelf.core.store.library import Library
@@ -79,7 +79,7 @@ def _list(library: Library, form: str) -> None:
             }
             for f in found
         ]
-        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+        write_json(records)
         return
     for f in found:
         state = f"error: {f.last_error}" if f.last_error else (f.last_refresh or "never refreshed")

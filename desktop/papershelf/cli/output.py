@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from typing import Any, TextIO
@@ -52,3 +53,9 @@ def discard_unwritten_output() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, fd)
     os.close(devnull)
+
+
+def write_json(value: Any) -> None:
+    """``value`` as indented JSON on stdout (``--format json``), in one write: not one
+    per JSON token, as ``json.dump`` would make, each going through Output."""
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from papershelf.cli.output import write_json
 from papershelf.core.errors import LibraryError
 from papershelf.core.fields import Paper
 from papershelf.core.io.interchange import export_csv
@@ -65,9 +65,8 @@ def run(args: argparse.Namespace, library: Library) -> int:
             ids = ids[: max(args.limit, 0)]
         papers = library.papers(ids)
         if args.format == "json":
-            # One write, not one per JSON token: each goes through _Output.
             records = [paper.to_json() for paper in papers]
-            sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+            write_json(records)
         elif args.format == "csv":
             sys.stdout.write(export_csv(papers))
         else:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
+from papershelf.cli.output import write_json
 from papershelf.core.fields import PRIORITIES
 from papershelf.core.ops import reading as ops
 from papershelf.core.store import queue, saved
@@ -72,7 +72,7 @@ def _queue(args: argparse.Namespace, library: Library) -> None:
         papers = [p for p in papers if p.queue_position is not None]
         if args.format == "json":
             records = [p.to_json() for p in papers]
-            sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+            write_json(records)
         else:
             sys.stdout.write("".join(f"{p.key}\n" for p in papers))
         return
@@ -104,7 +104,7 @@ def _search(args: argparse.Namespace, library: Library) -> None:
         ops.move_search(library, args.name, args.place)
     elif args.format == "json":
         records = [{"name": s.name, "query": s.query, "count": n} for s, n in saved.counts(library)]
-        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+        write_json(records)
     else:
         for search, count in saved.counts(library):
             shown = "error" if count is None else f"{count:,}"

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
+from papershelf.cli.output import write_json
 from papershelf.core import stats
 from papershelf.core.io import stats_report
 from papershelf.core.store.library import Library
@@ -30,8 +30,9 @@ def run(args: argparse.Namespace, library: Library) -> int:
     since = stats.parse_since(args.since) if args.since is not None else None
     figures = stats.compute(library, since=since)
     if args.format == "json":
-        text = json.dumps(stats_report.as_json(figures), ensure_ascii=False, indent=2) + "\n"
-    elif args.format == "markdown":
+        write_json(stats_report.as_json(figures))
+        return 0
+    if args.format == "markdown":
         text = stats_report.as_markdown(figures)
     else:
         text = stats_report.as_table(figures)

@@ -1,5 +1,9 @@
 """MainWindow: filter box, facet sidebar, paper table and details pane.
 
+The window builds its widgets and parts and keeps the panes on the table's current
+paper; its parts live beside it: the filter and the sidebar's counts (``filtering``),
+the commands other parts carry out (``commands``), the layout across starts
+(``window_state``), files, following, capture, exchange, the reading plan, backups.
 The filter text is the one source of truth for what the table shows; the sidebar and
 author links only edit it. The window keeps the reader's place (current paper, sort,
 columns, splitters) across filters and restarts.
@@ -7,16 +11,11 @@ columns, splitters) across filters and restarts.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import (
-    QByteArray,
-    QEvent,
     QModelIndex,
-    QObject,
-    QSettings,
     QStringListModel,
     Qt,
     QTimer,
@@ -25,7 +24,6 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QKeyEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,16 +42,12 @@ from PySide6.QtWidgets import (
 
 from papershelf.core.errors import LibraryError
 from papershelf.core.ops.changes import PAPERS, Changes
-from papershelf.core.plural import plural
 from papershelf.core.safety import backup
-from papershelf.core.search.facets import Facet, quote_value
-from papershelf.core.search.filter_text import toggle_term
-from papershelf.core.store import sources
+from papershelf.core.search.facets import quote_value
 from papershelf.core.store.library import Library
 from papershelf.core.store.opening import open_library
 from papershelf.ui.actions import registry
 from papershelf.ui.actions.paper_actions import PaperActions
-from papershelf.ui.appearance import THEME_ACTIONS, ThemeActions, appearance
 from papershelf.ui.panes.details import DetailsPane
 from papershelf.ui.panes.facet_tree import FacetTree
 from papershelf.ui.panes.note_editor import NotePanel
@@ -62,31 +56,31 @@ from papershelf.ui.table.column_fit import ColumnFitter
 from papershelf.ui.table.model import COLUMN_INDEX, COLUMNS, PaperTableModel
 from papershelf.ui.table.place import TablePlace
 from papershelf.ui.table.status_delegate import StatusDelegate
-from papershelf.ui.tasks import COUNTS, TaskManager, fail_fast_writes
-from papershelf.ui.theme import Theme
+from papershelf.ui.tasks import TaskManager, fail_fast_writes
 from papershelf.ui.themed import error_label
 from papershelf.ui.undo import UndoStack
 from papershelf.ui.window import libraries
 from papershelf.ui.window.backups import BackupScheduler
 from papershelf.ui.window.capture import Capture
+from papershelf.ui.window.commands import DelegatedCommands
 from papershelf.ui.window.downloads import PdfDownloads
 from papershelf.ui.window.exchange import Exchange
 from papershelf.ui.window.files import PaperFiles
-from papershelf.ui.window.following import Following, sidebar_counts
+from papershelf.ui.window.filtering import Filtering
+from papershelf.ui.window.following import Following
 from papershelf.ui.window.keyboard import set_tab_path
 from papershelf.ui.window.layout import (
     MainSplitter,
     PlaceholderFitter,
     ReadingSplitter,
-    place_window,
 )
 from papershelf.ui.window.menus import WindowMenus
 from papershelf.ui.window.reading_plan import ReadingPlan
 from papershelf.ui.window.statistics import StatisticsWindow
+from papershelf.ui.window.window_state import WindowState, settings
 
 _FACET_DELAY_MS = 120  # facets follow once typing pauses; the table follows every key
 _WATCH_MS = 700  # outside changes show within a second
-_SYNC_FACETS_LIMIT = 5_000  # above this, counting would stall typing: use a thread
 # Hints in the filter and tag boxes, longest first: the longest that fits is shown.
 FILTER_HINTS = (
     'Filter: words, "a phrase", author:, tag:, status:, cat:, year:2021..2023, has:code',
@@ -101,13 +95,8 @@ TAG_HINTS = (
 )
 
 
-def settings() -> QSettings:
-    """The window's own settings (geometry, columns); the library holds the reader's data."""
-    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "Papershelf", "window")
-
-
-class MainWindow(QMainWindow):
-    """The reader's window on one library."""
+class MainWindow(DelegatedCommands, Filtering, WindowState, QMainWindow):
+    """The reader's window on one library, assembled from its parts."""
 
     def __init__(self, library: Library) -> None:
         super().__init__()
@@ -298,14 +287,6 @@ class MainWindow(QMainWindow):
         QMessageBox.warning(self, "Papershelf", message)
         self.library_changed()
 
-    def undo(self) -> None:
-        """Edit > Undo."""
-        self.undo_stack.undo()
-
-    def redo(self) -> None:
-        """Edit > Redo."""
-        self.undo_stack.redo()
-
     def dialog_parent(self) -> QWidget:
         return self
 
@@ -417,120 +398,13 @@ class MainWindow(QMainWindow):
     def show_note_preview(self, on: bool) -> None:
         self.notes.set_preview(on)
 
+    # ------------------------------------------------------------ libraries
+
     def open_library_window(self, path: Path, seed: bool) -> None:
         """File > New/Open Library: the library in a window of its own (see libraries.py)."""
         libraries.open_window(
             path, seed=seed, make=MainWindow, parent=self, backups_running=self.backups.running
         )
-
-    # ------------------------------------------------------------ filtering
-
-    def focus_filter(self) -> None:
-        """Ctrl+F: put the cursor in the filter box with its text selected."""
-        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.filter_edit.selectAll()
-
-    def clear_filter(self) -> None:
-        """Show the whole library again."""
-        self.filter_edit.clear()
-
-    def _clear_filter_if_any(self) -> bool:
-        if not self.filter_edit.text():
-            return False
-        self.clear_filter()
-        return True
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            watched is self.filter_edit
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_Escape
-        ):
-            self.clear_filter()
-            return True
-        return super().eventFilter(watched, event)
-
-    def toggle_filter_term(self, token: str, exclude: bool) -> None:
-        """Add ``token`` to the filter text, or remove it when it is there."""
-        self.filter_edit.setText(toggle_term(self.filter_edit.text(), token, exclude=exclude))
-
-    def _apply_filter(self) -> None:
-        query = self.library.compile(self.filter_edit.text())
-        if query.error:
-            self._show_filter_error(query.error)
-            return
-        current = self.current_paper_id()
-        self._facet_timer.stop()  # counts for a result the reader has moved past are wasted
-        self.tasks.cancel("facets")
-        self.place.new_filter(current)
-        try:
-            self.model.set_query(query)
-        except (LibraryError, sqlite3.Error) as exc:
-            self._show_filter_error(f"cannot run this filter: {exc}")
-            return
-        self.filter_error.hide()
-        self._result_applied()
-
-    def _result_applied(self) -> None:
-        """A (first or complete) result is in the table: count it, keep the reader's place."""
-        self._update_count()
-        self.place.result_applied()
-        if not self.model.busy:
-            self._facet_timer.start()
-
-    def _show_filter_error(self, message: str) -> None:
-        self.filter_error.setText(message)
-        self.filter_error.setToolTip("The table still shows the last filter that worked.")
-        self.filter_error.show()
-
-    def _update_count(self) -> None:
-        if self.model.stale:  # the rows are the last filter's: their count would mislead
-            self.count_label.setText(f"Searching {plural(self._total, 'paper')}…")
-            return
-        more = "+" if self.model.busy else ""
-        self.count_label.setText(
-            f"{self.model.rowCount():,}{more} of {plural(self._total, 'paper')}"
-        )
-
-    def _count_facets(self) -> None:
-        """Small libraries count at once; large ones in the counts lane, which a
-        keystroke's query never waits behind."""
-        if self._total <= _SYNC_FACETS_LIMIT:
-            self.refresh_facets()
-            return
-        query, limit = self.model.query, self._author_limit + 1
-
-        def keep_old_counts(error: BaseException) -> None:
-            if not isinstance(error, LibraryError):  # the sidebar keeps its last counts
-                self.tasks.report(error)
-
-        self.tasks.run(
-            "facets", lambda context: sidebar_counts(context.library, query, limit),
-            lane=COUNTS, interrupt=True, title="Counting the sidebar",
-            on_done=self._populate_facets, on_error=keep_old_counts,
-        )  # fmt: skip
-
-    def refresh_facets(self) -> None:
-        """Recount the sidebar for the current result, now."""
-        limit = self._author_limit + 1
-        self._populate_facets(sidebar_counts(self.library, self.model.query, limit))
-
-    def _populate_facets(self, groups: dict[str, list[Facet]]) -> None:
-        authors = groups["Authors"]
-        more = len(authors) > self._author_limit
-        groups["Authors"] = authors[: self._author_limit]
-        self.facets.populate(
-            groups,
-            self.filter_edit.text(),
-            sources.listing_header(self.library),
-            sources.listing_papers(self.library),
-            more,
-        )
-
-    def _more_authors(self) -> None:
-        self._author_limit += 200
-        self.refresh_facets()
 
     # ------------------------------------------------------------ selection
 
@@ -681,40 +555,7 @@ class MainWindow(QMainWindow):
         self.paper_actions.add_tags(names)
         self.tag_edit.clear()
 
-    # ------------------------------------------------------------ menus
-
-    # ------------------------------------------------------------ state
-
-    def _restore_state(self) -> None:
-        state = settings()
-        place_window(self, state.value("geometry"))  # inside the screen, whatever was saved
-        for key, restore in (
-            ("windowState", self.restoreState),
-            ("splitter", self.splitter.restoreState),
-            ("sideSplitter", self.side_splitter.restoreState),
-            ("header", self.table.horizontalHeader().restoreState),
-        ):
-            value = state.value(key)
-            if isinstance(value, QByteArray):
-                restore(value)
-        header = self.table.horizontalHeader()
-        self.column_fitter.restore(state)
-        self.model.sort_column = header.sortIndicatorSection()
-        self.model.sort_order = header.sortIndicatorOrder()
-        self.named_actions["actionShowSidebar"].setChecked(not self.facets.isHidden())
-        self.named_actions["actionShowDetails"].setChecked(not self.details.isHidden())
-
-    def save_state(self) -> None:
-        """Remember geometry, splitters and columns for the next start."""
-        state = settings()
-        state.setValue("geometry", self.saveGeometry())
-        state.setValue("windowState", self.saveState())
-        state.setValue("splitter", self.splitter.saveState())
-        state.setValue("sideSplitter", self.side_splitter.saveState())
-        state.setValue("header", self.table.horizontalHeader().saveState())
-        self.column_fitter.save(state)
-        self.place.save(state, self.library.path)  # opened again on the paper being read
-        state.sync()
+    # ------------------------------------------------------------ dropped files and closing
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):

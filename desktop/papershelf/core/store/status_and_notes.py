@@ -1,0 +1,74 @@
+"""What the reader records about a paper: its reading status (with its history and
+its place in the queue) and its Markdown note."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from papershelf.core.errors import LibraryError
+from papershelf.core.store import queue
+from papershelf.core.store.paper_reads import PaperReads
+from papershelf.core.store.schema import STATUSES
+from papershelf.core.store.search_index import SearchIndex
+from papershelf.core.store.statements import now
+
+
+class StatusAndNotes(SearchIndex, PaperReads):
+    """Setting the reading status, and writing the note."""
+
+    def set_status(self, ids: Iterable[int], status: str, *, at: str | None = None) -> None:
+        """Set the reading status of papers, recording the change and ``read_at``."""
+        if status not in STATUSES:
+            raise LibraryError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
+        when = at or now()
+        with self.write() as conn:
+            for paper_id in ids:
+                row = conn.execute("SELECT status FROM papers WHERE id = ?", (paper_id,)).fetchone()
+                if row is None:
+                    raise LibraryError(f"no paper with id {paper_id}")
+                if row[0] == status:
+                    continue
+                # A paper is in the queue exactly while it is to-read.
+                place = None
+                if status == "to-read":
+                    rank = conn.execute("SELECT priority FROM papers WHERE id = ?", (paper_id,))
+                    place = queue.joining_position(conn, int(rank.fetchone()[0]))
+                conn.execute(
+                    "UPDATE papers SET status = ?, status_changed = ?, modified = ?, "
+                    "read_at = CASE WHEN ? = 'read' THEN ? ELSE read_at END, "
+                    "queue_position = ? WHERE id = ?",
+                    (status, when, when, status, when, place, paper_id),
+                )
+                conn.execute(
+                    "INSERT INTO status_history(paper_id, status, changed_at) VALUES (?, ?, ?)",
+                    (paper_id, status, when),
+                )
+
+    def set_note(self, paper_id: int, body: str) -> None:
+        """Replace the paper's Markdown note (an empty body removes it)."""
+        when = now()
+        with self.write() as conn:
+            if conn.execute("SELECT 1 FROM papers WHERE id = ?", (paper_id,)).fetchone() is None:
+                raise LibraryError(f"no paper with id {paper_id}")
+            if body.strip():
+                conn.execute(
+                    "INSERT INTO notes(paper_id, body, created, updated) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT(paper_id) DO UPDATE SET body = excluded.body, "
+                    "updated = excluded.updated",
+                    (paper_id, body, when, when),
+                )
+            else:
+                conn.execute("DELETE FROM notes WHERE paper_id = ?", (paper_id,))
+            self._reindex([paper_id])
+
+    def append_note(self, paper_id: int, text: str) -> str:
+        """Add ``text`` as a new paragraph of the paper's note; return the whole note.
+
+        The old note is read inside the write transaction: read before it, a second
+        writer's append that commits in between would be overwritten.
+        """
+        with self.write():
+            old = self.note(paper_id).rstrip("\n")
+            body = f"{old}\n\n{text}" if old else text
+            self.set_note(paper_id, body)
+        return body
