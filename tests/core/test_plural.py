@@ -46,3 +46,11 @@ def test_journal_of_one_paper_says_one_paper(library: Library, tmp_path: Path) -
     export_notes(library, one, tmp_path, "single")
     journal = (tmp_path / "reading-journal.md").read_text(encoding="utf-8")
     assert "\n1 paper.\n" in journal and "1 papers" not in journal
+
+
+def test_sizes_read_as_a_reader_reads_them() -> None:
+    from papershelf.core.plural import size_text
+
+    assert [size_text(n) for n in (1, 940, 999, 1000, 118_400, 999_499, 1_234_567)] == [
+        "1 byte", "940 bytes", "999 bytes", "1 KB", "118 KB", "999 KB", "1.2 MB",
+    ]  # fmt: skip

@@ -24,3 +24,12 @@ def choose(count: int, one: str, many: str) -> str:
     """One of two wordings, for phrases that change more than a noun
     (``choose(n, "this paper with its note", "these papers with their notes")``)."""
     return one if count == 1 else many
+
+
+def size_text(size: int) -> str:
+    """A file's size as a reader reads it: 940 bytes, 118 KB, 1.2 MB (decimal units)."""
+    if size < 1000:
+        return plural(size, "byte")
+    if size < 1_000_000:
+        return f"{size / 1000:.0f} KB"
+    return f"{size / 1_000_000:.1f} MB"

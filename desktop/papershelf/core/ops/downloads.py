@@ -28,6 +28,7 @@ from papershelf.core.net.http import MB, PoliteClient
 from papershelf.core.ops import files
 from papershelf.core.ops.changes import Changes
 from papershelf.core.ops.undoable import papers_phrase
+from papershelf.core.plural import size_text
 from papershelf.core.safety.safe_files import describe_os_error
 from papershelf.core.store import attachments
 from papershelf.core.store.library import Library
@@ -71,15 +72,6 @@ class Fetched:
         if self.result == "error":
             return f"error {self.key}: {self.reason}"
         return f"fetched {self.key} ({size_text(self.size)})"
-
-
-def size_text(size: int) -> str:
-    """1.2 MB, 118 KB, 940 bytes: decimal units, as the details pane shows sizes."""
-    if size < 1000:
-        return f"{size} bytes"
-    if size < 1_000_000:
-        return f"{size / 1000:.0f} KB"
-    return f"{size / 1_000_000:.1f} MB"
 
 
 def papers_to_fetch(library: Library, query: str = "") -> list[Wanted]:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QTextBrowser, QWidget
 from papershelf.core.fields import Paper
 from papershelf.core.files.opener import arxiv_url, doi_url
 from papershelf.core.names import display
-from papershelf.core.plural import plural
+from papershelf.core.plural import plural, size_text
 from papershelf.core.store.schema import STATUSES
 from papershelf.core.text import latex_to_text
 from papershelf.ui.theme import muted_text, search_mark
@@ -27,15 +27,6 @@ from papershelf.ui.theme import muted_text, search_mark
 AUTHOR_SCHEME = "papershelf-author"
 STATUS_SCHEME = "papershelf-status"
 FILE_SCHEME = "papershelf-file"  # papershelf-file:N opens the paper's Nth attachment
-
-
-def file_size(size: int) -> str:
-    """A size as a reader reads it: 940 bytes, 12 KB, 3.4 MB."""
-    if size < 1000:
-        return f"{size} bytes"
-    if size < 1_000_000:
-        return f"{size / 1000:.0f} KB"
-    return f"{size / 1_000_000:.1f} MB"
 
 
 def highlight(text: str, words: Sequence[str], color: str, ink: str = "") -> str:
@@ -233,7 +224,7 @@ class DetailsPane(SafeTextBrowser):
             verb = "Open" if item["kind"] == "pdf" else "Show in folder"
             out.append(
                 f"{html.escape(name)} <span style='color:gray'>({what}, "
-                f"{file_size(int(item['size']))})</span> "
+                f"{size_text(int(item['size']))})</span> "
                 f'<a href="{FILE_SCHEME}:{index}"><b>[{verb}]</b></a>'
             )
         return out
