@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from papershelf.core import names
 from papershelf.core.dates import real_date
@@ -135,8 +136,10 @@ def _outside_groups(text: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=65536)
 def _structured(raw: str) -> str:
-    """The form of a name that has parts BibTeX's rules must find, LaTeX made text."""
+    """The form of a name that has parts BibTeX's rules must find, LaTeX made text
+    (cached: an import names the same people many times)."""
     found = names.latex_parts(raw)
     if found.literal:
         literal = _one_line(found.literal)
