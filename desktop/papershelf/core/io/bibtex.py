@@ -32,6 +32,7 @@ from papershelf.core.io.bibtex_split import FastEntry, FastField
 from papershelf.core.io.paper_merge import add_all, merge
 from papershelf.core.io.seed_import import ImportReport
 from papershelf.core.same_paper import find_same, identity
+from papershelf.core.store.bulk import bulk_adding
 from papershelf.core.store.library import LARGE_IMPORT, Library
 
 MAX_BYTES = 256 * 1024 * 1024  # 100,000 entries with abstracts are about 125 MB
@@ -359,7 +360,7 @@ def apply_bibtex(
         batch.clear()
         batch_ids.clear()
 
-    with library.write():
+    with bulk_adding(library, total):
         for name, entries in parsed:
             skipped: list[tuple[int, str]] = []
             for entry in entries:

@@ -74,6 +74,9 @@ class Library:
         # Author and affiliation ids looked up in this transaction (they are never
         # deleted): an import of 100,000 papers names the same people many times.
         self._people: dict[str, dict[str, int]] = {"authors": {}, "affiliations": {}}
+        # Search-index rows to write when ``deferred_search_index`` ends, by paper: the
+        # row itself, or None to read it from the paper then.
+        self._index_later: dict[int, tuple[Any, ...] | None] | None = None
 
     def close(self) -> None:
         """Close the connection; the WAL is checkpointed by SQLite on the last close."""
@@ -510,11 +513,14 @@ class Library:
                 "VALUES (?, ?, ?)",
                 affiliations,
             )
-            conn.executemany(
-                "INSERT INTO papers_fts(rowid, title, authors, abstract, tags, note) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                fts,
-            )
+            if self._index_later is not None:
+                self._index_later.update((row[0], row) for row in fts)
+            else:
+                conn.executemany(
+                    "INSERT INTO papers_fts(rowid, title, authors, abstract, tags, note) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    fts,
+                )
         return ids
 
     def update_paper(self, paper_id: int, fields: PaperFields) -> None:
@@ -643,23 +649,62 @@ class Library:
             self.set_note(paper_id, body)
         return body
 
+    @contextmanager
+    def deferred_search_index(self) -> Iterator[None]:
+        """Write the search-index rows of the papers added or changed in the block once,
+        in id order, when it ends (inside the caller's transaction).
+
+        An import adds a batch of papers, then tags and notes to some of them: each
+        row rewritten below the last one written makes FTS5 write out all it holds in
+        memory as a segment of its own, which it then keeps merging.
+        """
+        if self._index_later is not None:
+            yield
+            return
+        later: dict[int, tuple[Any, ...] | None] = {}
+        self._index_later = later
+        try:
+            yield
+        finally:
+            self._index_later = None
+        stale = sorted(i for i, row in later.items() if row is None)
+        for chunk in chunks(stale):
+            qmarks = marks(len(chunk))
+            self.conn.execute(f"DELETE FROM papers_fts WHERE rowid IN ({qmarks})", list(chunk))
+        read = {row[0]: row for row in self._index_rows(stale)}
+        self.conn.executemany(
+            "INSERT INTO papers_fts(rowid, title, authors, abstract, tags, note) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [row for i in sorted(later) if (row := later[i] or read.get(i)) is not None],
+        )
+
     def _reindex(self, ids: Sequence[int]) -> None:
         """Rewrite the FTS rows of ``ids`` from the papers they index."""
+        if self._index_later is not None:
+            self._index_later.update((i, None) for i in ids)
+            return
         for chunk in chunks(ids):
             qmarks = marks(len(chunk))
             self.conn.execute(f"DELETE FROM papers_fts WHERE rowid IN ({qmarks})", list(chunk))
-            rows = self.conn.execute(
-                f"SELECT p.id, p.title, p.authors_text, p.abstract, p.tags_text, "
-                f"coalesce(n.body, '') FROM papers p LEFT JOIN notes n ON n.paper_id = p.id "
-                f"WHERE p.id IN ({qmarks})",
-                list(chunk),
-            ).fetchall()
             self.conn.executemany(
                 "INSERT INTO papers_fts(rowid, title, authors, abstract, tags, note) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                # Index what the reader sees: "L∞", not "L_\\infty".
-                [
-                    (i, latex_to_text(t), a, latex_to_text(ab or ""), tg, n)
-                    for i, t, a, ab, tg, n in rows
-                ],
+                self._index_rows(chunk),
             )
+
+    def _index_rows(self, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+        """The FTS rows of ``ids``, read from the papers they index."""
+        out: list[tuple[Any, ...]] = []
+        for chunk in chunks(ids):
+            rows = self.conn.execute(
+                f"SELECT p.id, p.title, p.authors_text, p.abstract, p.tags_text, "
+                f"coalesce(n.body, '') FROM papers p LEFT JOIN notes n ON n.paper_id = p.id "
+                f"WHERE p.id IN ({marks(len(chunk))})",
+                list(chunk),
+            ).fetchall()
+            # Index what the reader sees: "L∞", not "L_\\infty".
+            out += [
+                (i, latex_to_text(t), a, latex_to_text(ab or ""), tg, n)
+                for i, t, a, ab, tg, n in rows
+            ]
+        return out
