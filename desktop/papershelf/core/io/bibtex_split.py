@@ -148,7 +148,9 @@ def _careful(text: str, start: int, end: int, line: int) -> list[model.Block]:
 
 def split(text: str) -> list[Block]:
     """The blocks of a BibTeX text, as ``bibtexparser.parse_string(text, parse_stack=[])``
-    gives them (comments aside: implicit ones, which nothing reads, may be left out)."""
+    gives them, but for what the reader ignores: implicit comments may be left out, and
+    an entry whose key an earlier one has is not wrapped in a ``DuplicateBlockKeyBlock``
+    (the library gives it a key of its own)."""
     cuts = [(m.start(1), m.group(1)) for m in _CUT.finditer("\n" + text)]
     cuts = [(at - 1, mark) for at, mark in cuts]  # the splitter's line end comes first
     blocks: list[Block] = []
