@@ -70,6 +70,9 @@ TRICKY = [
     "@misc{spaces ,  title   =   {Spaced}  ,  year=2007  }\n",
     "@misc{tabs,\n\ttitle\t=\t{Tabbed},\n\tyear\t=\t{2008}}\n",
     "   @misc{indented, title = {Indented start}}\n",
+    "@misc{sp1, title = {Spelling one}, author = {Haochen, Jeff and Muller, Hans}}\n"
+    '@misc{sp2, title = {Spelling two}, author = {HaoChen, Jeff and M{\\"u}ller, Hans and '
+    "Haochen, Jeff}}\n@misc{sp3, title = {Spelling three}, author = {HAOCHEN, JEFF}}\n",
     "@misc{uni, title = {Ünïcödé — 中文 title}, author = {Иванов, Иван and 王小明}}\n",
     "@misc{nbsp, title = {Non\u00a0breaking}, author = {Jean\u00a0Paul Sartre}}\n",
     "@misc{dangling, title = {T}, year}\n",
@@ -102,6 +105,7 @@ def careful_path(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(names, "plain_parts", careful_name)
     monkeypatch.setattr(bulk, "BULK_MIN", 10**9)
     monkeypatch.setattr(Library, "deferred_search_index", lambda self: nullcontext())
+    monkeypatch.setattr(Library, "_find_names", lambda self, table, wanted: None)
     names.parts.cache_clear()
     bibtex_fields._structured.cache_clear()
     try:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from uuid import uuid4
 
 from papershelf.core import keys, names
@@ -22,6 +22,7 @@ from papershelf.core.search.query import CompiledQuery, compile_query
 from papershelf.core.store.schema import SORT_COLUMNS, STATUSES
 from papershelf.core.text import caseless_glob, fold, latex_to_text, title_key
 
+_T = TypeVar("_T")
 _CHUNK = 500  # SQLite's parameter limit is far above this; it keeps IN lists short.
 LARGE_IMPORT = 1000  # papers added at once after which the search index is merged
 
@@ -38,7 +39,7 @@ def now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+def chunks(ids: Sequence[_T]) -> Iterator[Sequence[_T]]:
     """``ids`` in slices short enough for one IN (...) list."""
     for start in range(0, len(ids), _CHUNK):
         yield ids[start : start + _CHUNK]
@@ -386,6 +387,44 @@ class Library:
         )
         return int(cursor.lastrowid or 0)
 
+    def _find_names(self, table: str, wanted: Iterable[str]) -> None:
+        """Look up (or add) many names at once into this transaction's cache, with the
+        ids and spellings ``_name_id`` would give them one by one, in first-seen order:
+        an import of 100,000 papers names 200,000 people, two statements each before."""
+        cache = self._people[table]
+        new = list(dict.fromkeys(n for n in wanted if n not in cache))
+        if not new:
+            return
+        shown = {n: names.display(n) if table == "authors" else n.strip() for n in new}
+        norms = {n: fold(shown[n]) for n in new}
+        found: dict[str, list[Any]] = {}  # name_norm: [id, name]
+        wanted_norms = sorted(set(norms.values()))
+        for chunk in chunks(wanted_norms):
+            sql = (
+                f"SELECT id, name, name_norm FROM {table} WHERE name_norm IN ({marks(len(chunk))})"
+            )
+            for row_id, name, norm in self.conn.execute(sql, chunk):
+                found[norm] = [int(row_id), name]
+        # A new row's id is the largest plus one, as SQLite gives an INTEGER PRIMARY KEY.
+        next_id = int(
+            self.conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0]
+        )
+        added: list[tuple[int, str, str]] = []
+        renamed: dict[int, str] = {}
+        for name in new:
+            row = found.get(norms[name])
+            if row is None:
+                row = found[norms[name]] = [next_id, shown[name]]
+                added.append((next_id, shown[name], norms[name]))
+                next_id += 1
+            elif table == "authors" and names.better_spelling(row[1], shown[name]) != row[1]:
+                row[1] = renamed[row[0]] = shown[name]
+            cache[name] = row[0]
+        self.conn.executemany(f"INSERT INTO {table}(id, name, name_norm) VALUES (?, ?, ?)", added)
+        self.conn.executemany(
+            f"UPDATE {table} SET name = ? WHERE id = ?", [(n, i) for i, n in renamed.items()]
+        )
+
     def _key_taken(self, key: str) -> bool:
         """Whether a paper has ``key`` as its key or as another of its keys."""
         sql = (
@@ -472,6 +511,9 @@ class Library:
             ids = list(range(first, first + len(papers)))
             rows, authors, affiliations, fts = [], [], [], []
             wanted = cite_keys or [None] * len(papers)
+            for table in ("authors", "affiliations"):
+                lists = (getattr(f, table) for f in papers)
+                self._find_names(table, (n.strip() for given in lists for n in given if n.strip()))
             for paper_id, fields, cite_key in zip(ids, papers, wanted, strict=True):
                 columns = self._columns(fields)
                 if cite_key is None or taken(cite_key):
