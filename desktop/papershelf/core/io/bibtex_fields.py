@@ -82,7 +82,7 @@ def split_top_level(value: str, pattern: re.Pattern[str], separators: str) -> li
 
 
 def _one_line(value: str) -> str:
-    return " ".join(bibtex_text.decode(value).split())
+    return " ".join(bibtex_text.decode(value).split()) if value else ""
 
 
 def parse_names(value: str) -> tuple[list[str], bool]:
@@ -96,6 +96,8 @@ def parse_names(value: str) -> tuple[list[str], bool]:
     """
     names: list[str] = []
     truncated = False
+    if not value:
+        return names, truncated  # no editors: most entries
     value = _CONTROL.sub(" ", value)
     # Without braces or escapes every "and" and comma is at the top level: str.split
     # does what the brace-aware scan would, many times faster (imports of 100,000).

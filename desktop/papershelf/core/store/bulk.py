@@ -8,7 +8,8 @@ costs a fraction of that; the full-text index is given a larger in-memory buffer
 that it writes a few large segments instead of a hundred small ones it would keep
 merging. Everything happens inside the import's transaction: a crash or a cancel rolls
 it all back, and the library keeps its old indexes. The indexes an import looks papers
-up by (DOI, arXiv id, normalised title, citation key) always stay.
+up by (DOI, arXiv id, normalised title, citation key) always stay; the index of
+``paper_authors`` by person, which only filters and counts read, is made again too.
 """
 
 from __future__ import annotations
@@ -29,11 +30,15 @@ _LOOKUPS = frozenset({"idx_papers_sort_key"})
 
 
 def _rebuilt(conn: sqlite3.Connection) -> list[tuple[str, str]]:
-    """(name, SQL) of the sort and filter indexes of ``papers`` that an import never
-    reads: the indexes the table walks in order, and ``<column>_published`` filters."""
-    wanted = (set(SORT_INDEXES.values()) - _LOOKUPS) | {"idx_papers_status_rank"}
+    """(name, SQL) of the indexes an import never reads: those the table walks in order,
+    the ``<column>_published`` filters, and the papers of each person."""
+    wanted = (set(SORT_INDEXES.values()) - _LOOKUPS) | {
+        "idx_papers_status_rank",
+        "idx_paper_authors_author_id",
+    }
     rows = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'papers' "
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+        "AND tbl_name IN ('papers', 'paper_authors') "
         "AND sql IS NOT NULL ORDER BY name"
     ).fetchall()
     return [
