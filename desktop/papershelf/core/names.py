@@ -16,6 +16,7 @@ CSL-JSON writers need. People are matched across papers by their displayed name 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -81,6 +82,8 @@ def latex_parts(raw: str) -> NameParts:
     literal = _corporate(raw)
     if literal is not None:
         return NameParts(literal=literal)
+    if _GROUPING.search(raw) is None:
+        return plain_parts(raw.strip())
     # Imported here: bibtexparser costs a tenth of a second at start, and only names
     # with parts (a comma, a particle) need its rules.
     from bibtexparser.middlewares.names import parse_single_name_into_parts
@@ -94,6 +97,71 @@ def latex_parts(raw: str) -> NameParts:
         particle=" ".join(found.von),
         family=" ".join(found.last),
         suffix=" ".join(found.jr),
+    )
+
+
+# What makes BibTeX's name rules look inside a word: groups and escapes. Without them a
+# name is words and commas, which ``plain_parts`` reads as bibtexparser does, 20 times
+# faster (an import of 100,000 entries reads about 800,000 names).
+_GROUPING = re.compile(r"[{}\\]")
+# BibTeX's word separators in a name (a tie too); other white space is part of a word.
+_NAME_SPACE = re.compile("[ ~\r\n\t]+")
+
+
+def _case(word: str) -> int:
+    """1 when the word's first letter is upper case, 0 when it is not, -1 without letters."""
+    for ch in word:
+        if ch.isalpha():
+            return 1 if ch.isupper() else 0
+    return -1
+
+
+def plain_parts(name: str) -> NameParts:
+    """The parts of a name with no braces or backslashes, exactly as bibtexparser's
+    ``parse_single_name_into_parts(name, strict=False)`` finds them (tests compare the
+    two on many generated names): "First von Last", "von Last, First" or
+    "von Last, Jr, First"; commas past the third section separate words only."""
+    pieces = name.split(",")
+    if len(pieces) > 3:
+        pieces[2:] = [" ".join(pieces[2:])]
+    sections = [[w for w in _NAME_SPACE.split(p) if w] for p in pieces]
+    if not sections[-1]:  # a trailing comma
+        sections.pop()
+    if not any(sections):
+        return NameParts()
+    first: list[str] = []
+    von: list[str] = []
+    last: list[str] = []
+    jr: list[str] = []
+    if len(sections) == 1:
+        words = sections[0]
+        if len(words) <= 2:
+            first, last = words[:-1], words[-1:]
+        else:
+            cases = [_case(w) for w in words]
+            if 0 in cases:
+                # First: the words before the first lower-case one; von: up to the last
+                # lower-case one, which cannot be the last word; Last: the rest.
+                firstl = cases.index(0) - len(cases)
+                lastl = -cases[::-1].index(0) - 1
+                if lastl == -1:
+                    lastl -= 1
+                first, von, last = words[:firstl], words[firstl : lastl + 1], words[lastl + 1 :]
+            else:
+                first, last = words[:-1], words[-1:]
+    else:
+        first = sections[-1]
+        if len(sections) == 3:
+            jr = sections[1]
+        words = sections[0]
+        if len(words) == 1:
+            last = words
+        else:
+            cases = [_case(w) for w in words[:-1]]
+            split = len(cases) - cases[::-1].index(0) if 0 in cases else 0
+            von, last = words[:split], words[split:]
+    return NameParts(
+        given=" ".join(first), particle=" ".join(von), family=" ".join(last), suffix=" ".join(jr)
     )
 
 

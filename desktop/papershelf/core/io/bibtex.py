@@ -2,9 +2,11 @@
 
 bibtexparser (v2) only splits a file into blocks, with no middleware: its splitter is
 linear and does not recurse, so hostile files (deep braces, a million newlines, binary
-junk) finish quickly. The files of one import are then read as BibTeX reads the files
-of one document: ``@string`` macros (``bibtex_macros``) and ``crossref`` parents
-(``bibtex_crossref``) of any file serve all of them, whatever their order. What macros
+junk) finish quickly; ``bibtex_split`` reads the regular entries itself, five times
+faster, with the same blocks, and gives bibtexparser the rest. The files of one import
+are then read as BibTeX reads the files of one document: ``@string`` macros
+(``bibtex_macros``) and ``crossref`` parents (``bibtex_crossref``) of any file serve all
+of them, whatever their order. What macros
 and parents add has a budget, checked before anything is built; the text a file gives
 literally is kept whole however long (the file's size bounds it). An entry past a
 budget, like a malformed one, is reported with its file and line and skipped; the
@@ -21,16 +23,17 @@ from pathlib import Path
 from typing import NamedTuple
 
 from bibtexparser import model
-from bibtexparser.entrypoint import parse_string
 
 from papershelf.core.errors import LibraryError
-from papershelf.core.io import bibtex_crossref
+from papershelf.core.io import bibtex_crossref, bibtex_split
 from papershelf.core.io.bibtex_fields import BibEntry, BibPaper, interpret
 from papershelf.core.io.bibtex_macros import Expansion, Macros
+from papershelf.core.io.bibtex_split import FastEntry, FastField
 from papershelf.core.io.paper_merge import add_all, merge
 from papershelf.core.io.seed_import import ImportReport
 from papershelf.core.plural import plural
 from papershelf.core.same_paper import find_same, identity
+from papershelf.core.store.bulk import bulk_adding
 from papershelf.core.store.library import LARGE_IMPORT, Library
 
 MAX_BYTES = 256 * 1024 * 1024  # 100,000 entries with abstracts are about 125 MB
@@ -122,8 +125,10 @@ def _failure(block: model.ParsingFailedBlock) -> str:
     return f"malformed entry {head!r} skipped: {reason}"
 
 
-def _value_lines(block: model.Entry) -> list[int]:
+def _value_lines(block: model.Entry | FastEntry) -> list[int]:
     """The 1-based line where each field's value starts (``=`` may end the line before)."""
+    if isinstance(block, FastEntry):
+        return block.value_lines  # found while splitting, as below
     first = (block.start_line or 0) + 1
     raw = block.raw or ""
     lines = []
@@ -146,7 +151,7 @@ class _Fields(NamedTuple):
     missing: list[tuple[int, str]]  # (line, message) for each macro that gives nothing
 
 
-def _entry_fields(block: model.Entry, macros: Macros) -> _Fields | str:
+def _entry_fields(block: model.Entry | FastEntry, macros: Macros) -> _Fields | str:
     """An entry's fields (the first of repeated ones), or why it is skipped.
 
     Sizes are added up before any value is joined: nothing past a budget is ever built.
@@ -154,8 +159,8 @@ def _entry_fields(block: model.Entry, macros: Macros) -> _Fields | str:
     expansions: dict[str, Expansion] = {}
     missing: list[tuple[int, str]] = []
     added = 0
-    lines = _value_lines(block)
-    for item, line in zip(block.fields, lines, strict=True):
+    items: Sequence[model.Field | FastField] = block.fields
+    for item, line in zip(items, _value_lines(block), strict=True):
         name = item.key.strip().lower()
         if name in expansions:
             continue
@@ -178,15 +183,15 @@ def _entry_fields(block: model.Entry, macros: Macros) -> _Fields | str:
     return _Fields({name: "".join(e.pieces) for name, e in expansions.items()}, missing)
 
 
-def _blocks(text: str, result: ParsedBibtex) -> list[model.Block]:
+def _blocks(text: str, result: ParsedBibtex) -> list[bibtex_split.Block]:
     try:
-        return list(parse_string(text, parse_stack=[]).blocks)
+        return bibtex_split.split(text)
     except Exception as exc:  # the splitter raises only on its own bugs; say so, once
         result.problems.append((1, f"the BibTeX parser failed: {type(exc).__name__}: {exc}"))
         return []
 
 
-def _string_block(block: model.Block) -> model.String | None:
+def _string_block(block: bibtex_split.Block) -> model.String | None:
     inner = block.ignore_error_block if isinstance(block, model.DuplicateBlockKeyBlock) else block
     return inner if isinstance(inner, model.String) else None
 
@@ -227,10 +232,12 @@ def parse_bibtex_files(texts: Sequence[str]) -> list[ParsedBibtex]:
     return results
 
 
-def _read_entries(blocks: Sequence[model.Block], macros: Macros, result: ParsedBibtex) -> None:
+def _read_entries(
+    blocks: Sequence[bibtex_split.Block], macros: Macros, result: ParsedBibtex
+) -> None:
     for found in blocks:
         line = (found.start_line or 0) + 1
-        block: model.Block | None = found
+        block: bibtex_split.Block | None = found
         if isinstance(found, model.DuplicateFieldKeyBlock):
             names = ", ".join(sorted(found.duplicate_keys))
             result.problems.append((line, f"repeated field {names}: the first one is used"))
@@ -241,7 +248,7 @@ def _read_entries(blocks: Sequence[model.Block], macros: Macros, result: ParsedB
             result.problems.append((line, _failure(found)))
             result.skipped += 1
             continue
-        if not isinstance(block, model.Entry):
+        if not isinstance(block, (model.Entry, FastEntry)):
             continue  # @string (read already), comments and @preamble
         key = block.key.strip()
         fields = _entry_fields(block, macros)
@@ -356,7 +363,7 @@ def apply_bibtex(
         batch.clear()
         batch_ids.clear()
 
-    with library.write():
+    with bulk_adding(library, total):
         for name, entries in parsed:
             skipped: list[tuple[int, str]] = []
             for entry in entries:

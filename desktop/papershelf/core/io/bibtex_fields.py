@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from papershelf.core import names
 from papershelf.core.dates import real_date
@@ -81,7 +82,7 @@ def split_top_level(value: str, pattern: re.Pattern[str], separators: str) -> li
 
 
 def _one_line(value: str) -> str:
-    return " ".join(bibtex_text.decode(value).split())
+    return " ".join(bibtex_text.decode(value).split()) if value else ""
 
 
 def parse_names(value: str) -> tuple[list[str], bool]:
@@ -95,6 +96,8 @@ def parse_names(value: str) -> tuple[list[str], bool]:
     """
     names: list[str] = []
     truncated = False
+    if not value:
+        return names, truncated  # no editors: most entries
     value = _CONTROL.sub(" ", value)
     # Without braces or escapes every "and" and comma is at the top level: str.split
     # does what the brace-aware scan would, many times faster (imports of 100,000).
@@ -135,8 +138,10 @@ def _outside_groups(text: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=65536)
 def _structured(raw: str) -> str:
-    """The form of a name that has parts BibTeX's rules must find, LaTeX made text."""
+    """The form of a name that has parts BibTeX's rules must find, LaTeX made text
+    (cached: an import names the same people many times)."""
     found = names.latex_parts(raw)
     if found.literal:
         literal = _one_line(found.literal)

@@ -215,6 +215,9 @@ class Macros:
 
     def expand(self, raw: str) -> Expansion:
         """A raw field value ('{A} # name # "B"') as the pieces it stands for."""
+        text = raw.strip()
+        if text[:1] == "{" and text[-1:] == "}" and "#" not in text:
+            return Expansion([text[1:-1]], 0, None, [])  # most values: one braced part
         pieces: list[str] = []
         from_macros = 0
         too_large = None

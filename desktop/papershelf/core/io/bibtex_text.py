@@ -316,6 +316,8 @@ def encode_verbatim(text: str) -> str:
 
 def decode_verbatim(value: str) -> str:
     """A URL, DOI or identifier field: braces and the usual escapes removed, no LaTeX."""
+    if not value:
+        return ""  # most of the fields asked for are absent
     value = " ".join(clean_text(value).split())
     value = _SIMPLE_ESCAPE.sub(r"\1", value)
     return _BRACE.sub("", value.replace(r"\url", "")).strip()

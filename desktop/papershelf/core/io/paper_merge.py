@@ -92,21 +92,23 @@ def add_all(
     and got another adds a line saying why and which to ``renamed``.
     """
     kept = [own_key(p.key) for p in papers]
-    ids = library.add_papers([p.fields for p in papers], cite_keys=[k for k, _ in kept])
     still: set[int] = set()  # papers whose refused key is an alias
-    for paper_id, paper, (key, _) in zip(ids, papers, kept, strict=True):
-        own = unicodedata.normalize("NFC", paper.key.strip())
-        citable = key is None and _CITABLE.fullmatch(own) and not own.isnumeric()
-        if citable and library.add_aliases(paper_id, [own]):
-            still.add(paper_id)
-        if paper.aliases:
-            library.add_aliases(paper_id, paper.aliases)
-        if paper.tags:
-            library.add_tags([paper_id], paper.tags)
-        if paper.note.strip():
-            library.set_note(paper_id, paper.note)
-        take_priority(library, paper_id, paper)  # first: a to-read paper may join by it
-        take_reading_state(library, paper_id, paper)
+    # Tags and notes change the search-index rows of papers just added: written once.
+    with library.write(), library.deferred_search_index():
+        ids = library.add_papers([p.fields for p in papers], cite_keys=[k for k, _ in kept])
+        for paper_id, paper, (key, _) in zip(ids, papers, kept, strict=True):
+            own = unicodedata.normalize("NFC", paper.key.strip())
+            citable = key is None and _CITABLE.fullmatch(own) and not own.isnumeric()
+            if citable and library.add_aliases(paper_id, [own]):
+                still.add(paper_id)
+            if paper.aliases:
+                library.add_aliases(paper_id, paper.aliases)
+            if paper.tags:
+                library.add_tags([paper_id], paper.tags)
+            if paper.note.strip():
+                library.set_note(paper_id, paper.note)
+            take_priority(library, paper_id, paper)  # first: a to-read paper may join by it
+            take_reading_state(library, paper_id, paper)
     if renamed is not None and ids:
         given = library.keys_of(ids)
         for paper_id, paper, (key, why) in zip(ids, papers, kept, strict=True):

@@ -19,6 +19,7 @@ from papershelf.core.io.bibtex_fields import BibPaper
 from papershelf.core.io.paper_merge import add_all, merge, own_key
 from papershelf.core.io.seed_import import ImportReport
 from papershelf.core.same_paper import find_same, identity
+from papershelf.core.store.bulk import bulk_adding
 from papershelf.core.store.library import Library
 
 MAX_PROBLEMS = 100  # per file; a count says how many more there were
@@ -97,7 +98,7 @@ def apply_papers(
         batch.clear()
         batch_ids.clear()
 
-    with library.write():
+    with bulk_adding(library, total):
         for file in files:
             report.skipped += file.skipped
             _report_problems(report, file)

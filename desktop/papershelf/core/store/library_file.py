@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 
 from papershelf.core.errors import LibraryError, primary_code
 
@@ -42,6 +42,9 @@ class LibraryFile:
         # Author and affiliation ids looked up in this transaction (they are never
         # deleted): an import of 100,000 papers names the same people many times.
         self._people: dict[str, dict[str, int]] = {"authors": {}, "affiliations": {}}
+        # Search-index rows to write when ``deferred_search_index`` ends, by paper: the
+        # row itself, or None to read it from the paper then.
+        self._index_later: dict[int, tuple[Any, ...] | None] | None = None
 
     def close(self) -> None:
         """Close the connection; the WAL is checkpointed by SQLite on the last close."""

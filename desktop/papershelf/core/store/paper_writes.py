@@ -88,6 +88,9 @@ class PaperWrites(People, SearchIndex):
             ids = list(range(first, first + len(papers)))
             rows, authors, affiliations, fts = [], [], [], []
             wanted = cite_keys or [None] * len(papers)
+            for table in ("authors", "affiliations"):
+                lists = (getattr(f, table) for f in papers)
+                self._find_names(table, (n.strip() for given in lists for n in given if n.strip()))
             for paper_id, fields, cite_key in zip(ids, papers, wanted, strict=True):
                 columns = self._columns(fields)
                 if cite_key is None or taken(cite_key):
@@ -129,11 +132,14 @@ class PaperWrites(People, SearchIndex):
                 "VALUES (?, ?, ?)",
                 affiliations,
             )
-            conn.executemany(
-                "INSERT INTO papers_fts(rowid, title, authors, abstract, tags, note) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                fts,
-            )
+            if self._index_later is not None:
+                self._index_later.update((row[0], row) for row in fts)
+            else:
+                conn.executemany(
+                    "INSERT INTO papers_fts(rowid, title, authors, abstract, tags, note) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    fts,
+                )
         return ids
 
     def update_paper(self, paper_id: int, fields: PaperFields) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
 
 from papershelf.core.store.library_file import LibraryFile
 from papershelf.core.store.statements import chunks, marks
@@ -14,26 +16,65 @@ LARGE_IMPORT = 1000  # papers added at once after which the search index is merg
 class SearchIndex(LibraryFile):
     """The FTS rows of papers, rewritten after a change and merged after an import."""
 
+    @contextmanager
+    def deferred_search_index(self) -> Iterator[None]:
+        """Write the search-index rows of the papers added or changed in the block once,
+        in id order, when it ends (inside the caller's transaction).
+
+        An import adds a batch of papers, then tags and notes to some of them: each
+        row rewritten below the last one written makes FTS5 write out all it holds in
+        memory as a segment of its own, which it then keeps merging.
+        """
+        if self._index_later is not None:
+            yield
+            return
+        later: dict[int, tuple[Any, ...] | None] = {}
+        self._index_later = later
+        try:
+            yield
+        finally:
+            self._index_later = None
+        stale = sorted(i for i, row in later.items() if row is None)
+        for chunk in chunks(stale):
+            qmarks = marks(len(chunk))
+            self.conn.execute(f"DELETE FROM papers_fts WHERE rowid IN ({qmarks})", list(chunk))
+        read = {row[0]: row for row in self._index_rows(stale)}
+        self.conn.executemany(
+            "INSERT INTO papers_fts(rowid, title, authors, abstract, tags, note) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [row for i in sorted(later) if (row := later[i] or read.get(i)) is not None],
+        )
+
     def _reindex(self, ids: Sequence[int]) -> None:
         """Rewrite the FTS rows of ``ids`` from the papers they index."""
+        if self._index_later is not None:
+            self._index_later.update((i, None) for i in ids)
+            return
         for chunk in chunks(ids):
             qmarks = marks(len(chunk))
             self.conn.execute(f"DELETE FROM papers_fts WHERE rowid IN ({qmarks})", list(chunk))
-            rows = self.conn.execute(
-                f"SELECT p.id, p.title, p.authors_text, p.abstract, p.tags_text, "
-                f"coalesce(n.body, '') FROM papers p LEFT JOIN notes n ON n.paper_id = p.id "
-                f"WHERE p.id IN ({qmarks})",
-                list(chunk),
-            ).fetchall()
             self.conn.executemany(
                 "INSERT INTO papers_fts(rowid, title, authors, abstract, tags, note) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                # Index what the reader sees: "L∞", not "L_\\infty".
-                [
-                    (i, latex_to_text(t), a, latex_to_text(ab or ""), tg, n)
-                    for i, t, a, ab, tg, n in rows
-                ],
+                self._index_rows(chunk),
             )
+
+    def _index_rows(self, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+        """The FTS rows of ``ids``, read from the papers they index."""
+        out: list[tuple[Any, ...]] = []
+        for chunk in chunks(ids):
+            rows = self.conn.execute(
+                f"SELECT p.id, p.title, p.authors_text, p.abstract, p.tags_text, "
+                f"coalesce(n.body, '') FROM papers p LEFT JOIN notes n ON n.paper_id = p.id "
+                f"WHERE p.id IN ({marks(len(chunk))})",
+                list(chunk),
+            ).fetchall()
+            # Index what the reader sees: "L∞", not "L_\\infty".
+            out += [
+                (i, latex_to_text(t), a, latex_to_text(ab or ""), tg, n)
+                for i, t, a, ab, tg, n in rows
+            ]
+        return out
 
     def merge_search_index(self) -> None:
         """Merge the full-text index into one segment (after a large import).

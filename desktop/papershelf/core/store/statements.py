@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
+from typing import TypeVar
+
+_T = TypeVar("_T")
 
 _CHUNK = 500  # SQLite's parameter limit is far above this; it keeps IN lists short.
 
@@ -15,7 +18,7 @@ def now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+def chunks(ids: Sequence[_T]) -> Iterator[Sequence[_T]]:
     """``ids`` in slices short enough for one IN (...) list."""
     for start in range(0, len(ids), _CHUNK):
         yield ids[start : start + _CHUNK]
