@@ -26,13 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from papershelf.core import identifiers
-from papershelf.core.errors import LibraryError
 from papershelf.core.fields import PaperFields
 from papershelf.core.net.http import NetCancelled, PoliteClient
 from papershelf.core.ops import capture
 from papershelf.core.ops.changes import Changes
 from papershelf.core.store.library import Library
-from papershelf.ui.tasks import ProgressDialog, Task, TaskContext, TaskManager
+from papershelf.ui.tasks import TaskContext, TaskManager
+from papershelf.ui.window.progress_job import ProgressJob
 
 NETWORK = "network"  # a lane of its own: a slow service never holds up an import
 _SHOW_LINES = 30
@@ -79,16 +79,12 @@ class AddByIdentifierDialog(QDialog):
         return identifiers.split(self.edit.toPlainText())
 
 
-class Capture:
+class Capture(ProgressJob):
     """Add by identifier and find identifiers, off the main thread."""
 
     def __init__(self, window: CaptureHost) -> None:
+        super().__init__(window)
         self.window = window
-        self.task: Task | None = None
-        self.progress: ProgressDialog | None = None
-
-    def running(self) -> bool:
-        return self.task is not None
 
     # ------------------------------------------------------------ commands
 
@@ -202,33 +198,13 @@ class Capture:
         on_done: Callable[[Any], None],
         failed: str,
     ) -> None:
-        window = self.window
-        progress = ProgressDialog(window.dialog_parent(), text)
-
-        def ended() -> None:
-            progress.finish()
-            self.task = self.progress = None
-
-        def done(result: Any) -> None:
-            ended()
-            on_done(result)
-
-        def error(exc: BaseException) -> None:
-            ended()
-            if isinstance(exc, LibraryError):
-                exc = LibraryError(f"{failed}: {exc}")
-            window.tasks.report(exc, title)
-
         def cancelled() -> None:
-            ended()
-            window.statusBar().showMessage(f"{title} cancelled: nothing was changed.", 8000)
+            self.window.statusBar().showMessage(f"{title} cancelled: nothing was changed.", 8000)
 
-        self.progress = progress
-        self.task = window.tasks.run(
-            "capture", work, lane=NETWORK, title=title, on_done=done, on_error=error,
-            on_progress=progress.step, on_cancelled=cancelled, cancelled_by=(NetCancelled,),
+        self._start_job(
+            "capture", text, title, work, on_done, lane=NETWORK, failed=failed,
+            on_cancelled=cancelled, cancelled_by=(NetCancelled,),
         )  # fmt: skip
-        progress.follow(self.task)
 
     def _tell(self, title: str, summary: str, lines: Sequence[str]) -> None:
         shown = list(lines[:_SHOW_LINES])

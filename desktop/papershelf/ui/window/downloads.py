@@ -24,8 +24,9 @@ from papershelf.core.ops.changes import Changes
 from papershelf.core.ops.files import Attached
 from papershelf.core.plural import plural
 from papershelf.core.store.library import Library
-from papershelf.ui.tasks import ProgressDialog, Task, TaskContext, TaskManager
+from papershelf.ui.tasks import TaskContext, TaskManager
 from papershelf.ui.window.capture import NETWORK
+from papershelf.ui.window.progress_job import ProgressJob
 
 _STEPS = 1000  # progress units per paper: the bar moves while one PDF arrives
 _SHOW_LINES = 30
@@ -52,16 +53,12 @@ class Batch:
     cancelled: bool = False
 
 
-class PdfDownloads:
+class PdfDownloads(ProgressJob):
     """Download PDF, off the main thread."""
 
     def __init__(self, window: DownloadHost) -> None:
+        super().__init__(window)
         self.window = window
-        self.task: Task | None = None
-        self.progress: ProgressDialog | None = None
-
-    def running(self) -> bool:
-        return self.task is not None
 
     def download_selected(self) -> None:
         """The arXiv PDF of each selected paper that has an arXiv id and no PDF."""
@@ -112,26 +109,10 @@ class PdfDownloads:
                         break
             return batch
 
-        progress = ProgressDialog(window.dialog_parent(), f"Downloading {_pdfs(len(wanted))}…")
-
-        def ended() -> None:
-            progress.finish()
-            self.task = self.progress = None
-
-        def done(batch: Batch) -> None:
-            ended()
-            self._attach(batch)
-
-        def failed(exc: BaseException) -> None:
-            ended()
-            window.tasks.report(exc, "Download PDF")
-
-        self.progress = progress
-        self.task = window.tasks.run(
-            "download-pdf", work, lane=NETWORK, title="Download PDF", on_done=done,
-            on_error=failed, on_progress=progress.step, cancelled_by=(NetCancelled,),
+        self._start_job(
+            "download-pdf", f"Downloading {_pdfs(len(wanted))}…", "Download PDF", work,
+            self._attach, lane=NETWORK, cancelled_by=(NetCancelled,),
         )  # fmt: skip
-        progress.follow(self.task)
 
     def _attach(self, batch: Batch) -> None:
         """Attach what arrived (one undo step), read its text, and sum it up."""

@@ -49,8 +49,9 @@ from papershelf.core.store.library import Library
 from papershelf.ui.mnemonics import with_mnemonics
 from papershelf.ui.panes.note_editor import NotePanel
 from papershelf.ui.table.model import PaperTableModel
-from papershelf.ui.tasks import BACKGROUND, ProgressDialog, Task, TaskContext, TaskManager
+from papershelf.ui.tasks import BACKGROUND, TaskContext, TaskManager
 from papershelf.ui.undo import UndoStack
+from papershelf.ui.window.progress_job import ProgressJob
 
 
 class ExchangeHost(Protocol):
@@ -154,16 +155,15 @@ class ExportNotesDialog(QDialog):
             self.folder.setText(chosen)
 
 
-class Exchange:
+class Exchange(ProgressJob):
     """The window's import and export commands."""
 
     def __init__(self, window: ExchangeHost) -> None:
+        super().__init__(window)
         self.window = window
         self.last_folder = QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.DocumentsLocation
         )
-        self.task: Task | None = None  # the import or export running, if any
-        self.progress: ProgressDialog | None = None
 
     # ------------------------------------------------------------ helpers
 
@@ -188,10 +188,6 @@ class Exchange:
         query: str | CompiledQuery = "" if scope == "library" else self.window.model.query
         return lambda library: library.search(query, sort="published", descending=True)
 
-    def running(self) -> bool:
-        """True while an import or export started here has not ended."""
-        return self.task is not None
-
     def _start(
         self,
         kind: str,
@@ -204,36 +200,11 @@ class Exchange:
         on_cancelled: Callable[[], None] | None = None,
         cancelled_by: tuple[type[BaseException], ...] = (),
     ) -> None:
-        """Run ``work`` in the background with a progress dialog; errors as messages
-        that begin with ``failed`` ("Nothing was imported")."""
-        window = self.window
-        progress = ProgressDialog(window.dialog_parent(), text)
-
-        def ended() -> None:
-            progress.finish()
-            self.task = self.progress = None
-
-        def done(result: Any) -> None:
-            ended()
-            on_done(result)
-
-        def error(exc: BaseException) -> None:
-            ended()
-            if isinstance(exc, LibraryError):
-                exc = LibraryError(f"{failed}: {exc}")
-            window.tasks.report(exc, title)
-
-        def cancelled() -> None:
-            ended()
-            if on_cancelled is not None:
-                on_cancelled()
-
-        self.progress = progress
-        self.task = window.tasks.run(
-            kind, work, lane=BACKGROUND, title=title, on_done=done, on_error=error,
-            on_progress=progress.step, on_cancelled=cancelled, cancelled_by=cancelled_by,
+        """Imports and exports run on the background lane."""
+        self._start_job(
+            kind, text, title, work, on_done, lane=BACKGROUND, failed=failed,
+            on_cancelled=on_cancelled, cancelled_by=cancelled_by,
         )  # fmt: skip
-        progress.follow(self.task)
 
     def _busy(self, title: str) -> bool:
         if self.running():
