@@ -57,6 +57,7 @@ from papershelf.ui.appearance import THEME_ACTIONS, ThemeActions, appearance
 from papershelf.ui.panes.details import DetailsPane
 from papershelf.ui.panes.facet_tree import FacetTree
 from papershelf.ui.panes.note_editor import NotePanel
+from papershelf.ui.panes.triage import TriageView
 from papershelf.ui.single_instance import InstanceServer
 from papershelf.ui.table.column_fit import ColumnFitter
 from papershelf.ui.table.model import COLUMN_INDEX, COLUMNS, PaperTableModel
@@ -192,7 +193,7 @@ class MainWindow(QMainWindow):
         header.setSortIndicator(COLUMN_INDEX["published"], Qt.SortOrder.DescendingOrder)
         self.column_fitter = ColumnFitter(self.table)  # widths by content, title widest
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
-        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.selectionModel().selectionChanged.connect(self.selection_changed)
 
         self.facets = FacetTree()
         self.facets.termClicked.connect(self.toggle_filter_term)
@@ -452,7 +453,7 @@ class MainWindow(QMainWindow):
         if query.error:
             self._show_filter_error(query.error)
             return
-        current = self.current_paper_id()
+        current = self.place.current_paper_id()
         self._facet_timer.stop()  # counts for a result the reader has moved past are wasted
         self.tasks.cancel("facets")
         self.place.new_filter(current)
@@ -527,11 +528,18 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ selection
 
     def current_paper_id(self) -> int | None:
-        """The paper under the table's cursor, if any."""
+        """The paper the reader looks at: triage's while it shows, else the table's current."""
+        shown = self.pages.currentWidget()
+        if isinstance(shown, TriageView):
+            return shown.current_paper_id()
         return self.place.current_paper_id()
 
     def selected_paper_ids(self) -> list[int]:
-        """The ids of the selected rows, in table order."""
+        """The ids of the selected rows, in table order (triage's paper while it shows)."""
+        shown = self.pages.currentWidget()
+        if isinstance(shown, TriageView):
+            paper_id = shown.current_paper_id()
+            return [] if paper_id is None else [paper_id]
         return self.place.selected_paper_ids()
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -539,12 +547,12 @@ class MainWindow(QMainWindow):
 
     def _follow_table(self) -> None:
         """Give the reading panes to the table's current paper (none: empty, read-only)."""
-        paper_id = self.current_paper_id()
+        paper_id = self.place.current_paper_id()
         if paper_id != self._current_paper:
             self._current_paper = paper_id
             self.notes.set_paper(paper_id)
             self._show_details(paper_id)
-        self._selection_changed()
+        self.selection_changed()
 
     def _show_details(self, paper_id: int | None) -> None:
         if paper_id is None:
@@ -552,7 +560,8 @@ class MainWindow(QMainWindow):
             return
         self.details.show_paper(self.library.paper(paper_id), self.model.query.words)
 
-    def _selection_changed(self) -> None:
+    def selection_changed(self) -> None:
+        """The actions on papers follow how many rows are selected."""
         count = len(self.table.selectionModel().selectedRows())
         self.statusBar().showMessage(f"{count:,} selected" if count > 1 else "")
         self.named_actions.update_enabled(count)
