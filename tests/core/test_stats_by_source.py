@@ -96,6 +96,6 @@ def test_no_sources_no_rows(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
         (a,) = lib.add_papers([PaperFields(title="Alone")])
         lib.set_status([a], "read", at="2025-03-05T09:00:00+00:00")
     code, out, _ = run(capsys, "--library", path, "stats", "--format", "json")
-    assert json.loads(out)["by_source"] == []
+    assert code == 0 and json.loads(out)["by_source"] == []
     code, out, _ = run(capsys, "--library", path, "stats", "--format", "markdown")
-    assert "followed source" not in out
+    assert code == 0 and "followed source" not in out

@@ -52,9 +52,7 @@ def test_the_view_menu_opens_the_statistics_with_data(
     assert (view.figures.read, view.figures.to_read) == (3, 2)
     summary = view.findChild(type(view.summary), "statisticsSummary")
     assert summary is not None and "Papers read in all: 3" in summary.text()
-    weekly, backlog, monthly, days, by_category, by_tag, by_source = (
-        c.chart for c in view.charts
-    )
+    weekly, backlog, monthly, days, by_category, by_tag, by_source = (c.chart for c in view.charts)
     assert weekly.values[-1] == 3 and sum(weekly.values) == 3
     assert backlog.values[-1] == 2
     assert monthly.values[-1] == 3
