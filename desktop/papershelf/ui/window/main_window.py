@@ -272,6 +272,7 @@ class MainWindow(QMainWindow):
         self.files = PaperFiles(self, self.table, settings)
         self.details.attachmentClicked.connect(self.files.open_attachment)
         self.named_actions["actionMarkReadingOnOpen"].setChecked(self.files.mark_reading)
+        self.plan.show_join_setting(self.named_actions["actionQueueByPriority"])
         preview = self.named_actions["actionToggleNotePreview"]
         self.notes.preview_button.toggled.connect(preview.setChecked)
         set_tab_path(
@@ -346,6 +347,9 @@ class MainWindow(QMainWindow):
 
     def mark_reading_on_open(self, on: bool) -> None:
         self.files.mark_reading = on
+
+    def queue_by_priority(self, on: bool) -> None:
+        self.plan.set_joins_by_priority(on, self.named_actions["actionQueueByPriority"])
 
     def about(self) -> None:
         self.menus.about()
@@ -591,6 +595,7 @@ class MainWindow(QMainWindow):
         self._data_version = self.library.data_version()
         self._refresh(None)
         self.notes.reload_if_unchanged()
+        self.plan.show_join_setting(self.named_actions["actionQueueByPriority"])  # the CLI's
 
     def _refresh(self, changes: Changes | None) -> None:
         self.statistics.library_changed()
