@@ -60,7 +60,8 @@ MENU_BAR: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("&Paper", (
         "actionOpenPaper", "actionAttachFile", "actionLinkFile", "actionMarkReadingOnOpen",
         SEPARATOR, *_STATUS, SEPARATOR, PRIORITY_MENU, "actionReadNext", "actionReadLater",
-        "actionQueueUp", "actionQueueDown", "actionQueueByPriority", SEPARATOR, "actionAddTag", REMOVE_TAG, SEPARATOR,
+        "actionQueueUp", "actionQueueDown", "actionQueueByPriority", SEPARATOR, "actionAddTag",
+        REMOVE_TAG, SEPARATOR,
         "actionEditPaper", "actionAddPaper", "actionDeletePapers", SEPARATOR,
         "actionFindIdentifiers",
     )),
