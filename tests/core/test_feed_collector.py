@@ -54,7 +54,7 @@ def test_two_threads_reading_it_is_on_again_only_after_both() -> None:
     states: list[bool] = []
 
     def slow_reader() -> None:
-        with feeds._without_cycle_collection():
+        with feeds.without_cycle_collection():
             inside.set()
             release.wait(10)
 

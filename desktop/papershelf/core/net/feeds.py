@@ -119,7 +119,7 @@ class NotAFeedError(LibraryError):
 
 def parse_feed(body: bytes, content_type: str | None = None, *, arxiv: bool = False) -> ParsedFeed:
     """The papers of an RSS, Atom or arXiv API answer; NotAFeedError when it is none."""
-    with _without_cycle_collection():
+    with without_cycle_collection():
         return _parse_feed(body, content_type, arxiv=arxiv)
 
 
@@ -157,15 +157,16 @@ _readers_lock = threading.Lock()
 
 
 @contextmanager
-def _without_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector off while a feed is read.
+def without_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector off while a feed is read (and its entries applied).
 
     Reading a large feed makes millions of short-lived objects, freed by reference
     counting; each of the collector's full passes over the whole process (the window's
     objects too) holds the interpreter lock for 0.2-0.35 s, and the window's main thread
     waits that long (measured with a feed of 10,000 entries: tests/benchmarks/feeds.py
-    stall). The collector is the process's: it is on again, if it was, once the last
-    reader in any thread is done.
+    stall), and the entries it leaves cost two more passes of 60-70 ms when the
+    collector is back while they are still held. The collector is the process's: it is
+    on again, if it was, once the last reader in any thread is done.
     """
     global _readers, _collecting
     with _readers_lock:
