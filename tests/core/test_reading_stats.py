@@ -60,7 +60,7 @@ def test_an_empty_library_has_zeros_and_no_median(lib: Library) -> None:
         0, None, tuple((label, 0) for label, _, _ in stats.DAY_BINS)
     )
     assert result.streak == stats.Streak(0, 0)
-    assert result.groups == {"category": (), "tag": ()}
+    assert result.groups == {"category": (), "tag": (), "source": ()}
 
 
 def test_weeks_across_the_year_boundary_are_iso_weeks(lib: Library) -> None:

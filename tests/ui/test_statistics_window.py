@@ -10,7 +10,9 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QPushButton
 
+from papershelf.core.ops import follow as follow_ops
 from papershelf.core.ops import papers as ops
+from papershelf.core.store import follows
 from papershelf.ui.panes.charts import Chart, ChartGeometry, ChartView, Colors, contrast, nice_top
 from papershelf.ui.panes.statistics import StatisticsView
 from papershelf.ui.screenshot_statistics import dark_palette
@@ -50,13 +52,28 @@ def test_the_view_menu_opens_the_statistics_with_data(
     assert (view.figures.read, view.figures.to_read) == (3, 2)
     summary = view.findChild(type(view.summary), "statisticsSummary")
     assert summary is not None and "Papers read in all: 3" in summary.text()
-    weekly, backlog, monthly, days, by_category, by_tag = (c.chart for c in view.charts)
+    weekly, backlog, monthly, days, by_category, by_tag, by_source = (c.chart for c in view.charts)
     assert weekly.values[-1] == 3 and sum(weekly.values) == 3
     assert backlog.values[-1] == 2
     assert monthly.values[-1] == 3
     assert sum(days.values) == 3 and days.values[0] == 3  # queued and read the same day
     assert sum(v for v in by_category.values) == 3
     assert by_tag.empty  # nothing tagged: the chart says so instead of drawing bars
+    assert by_source.empty and by_source.title == "Read by followed source"
+
+
+def test_reading_by_followed_source(qtbot, window: MainWindow, reading: list[int]) -> None:
+    """Two of the three papers read came through a followed source: its row says 2."""
+    follow_ops.add_follow(window.library, "Tengyu Ma", "arxiv:au:Ma")
+    follow_ops.add_follow(window.library, "Unread blog", "https://example.org/feed.xml")
+    ma = follows.get(window.library, "Tengyu Ma").id
+    blog = follows.get(window.library, "Unread blog").id
+    for paper_id in reading[:2]:
+        follows.link(window.library, paper_id, ma, f"entry-{paper_id}")
+    follows.link(window.library, reading[4], blog, "entry-unread")  # to-read, not read
+    view = open_statistics(qtbot, window)
+    by_source = next(c.chart for c in view.charts if c.chart.title == "Read by followed source")
+    assert (by_source.labels, by_source.values) == (("Tengyu Ma",), (2,))
 
 
 def test_hovering_a_bar_tells_its_value(qtbot, window: MainWindow, reading: list[int]) -> None:

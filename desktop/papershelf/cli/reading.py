@@ -78,8 +78,8 @@ def _queue(args: argparse.Namespace, library: Library) -> None:
         return
     if action == "join":
         if args.where is not None:
-            library.set_meta(queue.JOIN_SETTING, args.where)
-        print(library.meta(queue.JOIN_SETTING) or "end")
+            ops.set_queue_join(library, args.where)
+        print(ops.queue_join(library))
         return
     paper_id = library.resolve(args.paper)
     if action == "top":

@@ -35,9 +35,13 @@ DAY_BINS: tuple[tuple[str, int, int | None], ...] = (
     ("6-12 months", 183, 365),
     ("over a year", 366, None),
 )
-# The groupings shown, by the name a report uses. Followed sources join here once the
-# library has them (and ``stats_queries`` their SQL).
-BREAKDOWNS: dict[str, str] = {"category": "Category", "tag": "Tag"}
+# The groupings shown, by the name a report uses (JSON ``by_NAME``), with their label;
+# ``stats_queries._BREAKDOWNS`` has their SQL.
+BREAKDOWNS: dict[str, str] = {
+    "category": "Category",
+    "tag": "Tag",
+    "source": "Followed source",
+}
 
 
 @dataclass(frozen=True)

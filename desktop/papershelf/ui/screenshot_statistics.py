@@ -16,11 +16,14 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
+from papershelf.core.ops import follow as follow_ops
+from papershelf.core.store import follows
 from papershelf.core.store.library import Library
 from papershelf.ui.app import open_main_window
 from papershelf.ui.tasks import wait_until
 
 TAGS = ("theory", "vision", "benchmark", "icl", "to cite")
+SOURCES = (("Tengyu Ma", 'arxiv:au:"Tengyu Ma"'), ("cs.LG", "arxiv:cat:cs.LG"))
 
 
 def demo_history(library: Library, now: datetime, seed: int = 19) -> None:
@@ -35,6 +38,13 @@ def demo_history(library: Library, now: datetime, seed: int = 19) -> None:
             library.set_status([paper], "read", at=read.replace(microsecond=0).isoformat())
         if rng.random() < 0.5:
             library.add_tags([paper], rng.sample(TAGS, rng.randint(1, 2)))
+    for name, spec in SOURCES:  # the sources that brought some of them
+        follow_ops.add_follow(library, name, spec)
+    sources = [follows.get(library, name).id for name, _ in SOURCES]
+    for paper in ids:
+        if rng.random() < 0.6:
+            source = sources[0] if rng.random() < 0.4 else sources[1]
+            follows.link(library, paper, source, f"demo-{paper}")
 
 
 def dark_palette() -> QPalette:

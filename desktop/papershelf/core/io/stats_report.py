@@ -95,7 +95,7 @@ def as_markdown(stats: ReadingStats, *, heading: str = "#") -> str:
     for name, label in BREAKDOWNS.items():
         if stats.groups[name]:
             rows = [(g, str(n)) for g, n in stats.groups[name]]
-            lines += ["", f"{sub} Read by {name}", "", *_table((label, "Read"), rows)]
+            lines += ["", f"{sub} Read by {label.lower()}", "", *_table((label, "Read"), rows)]
     return "\n".join(lines) + "\n"
 
 

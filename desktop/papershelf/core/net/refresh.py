@@ -16,7 +16,12 @@ from typing import Protocol
 import httpx
 
 from papershelf.core.errors import LibraryError
-from papershelf.core.net.feeds import NotAFeedError, parse_feed, parse_spec
+from papershelf.core.net.feeds import (
+    NotAFeedError,
+    parse_feed,
+    parse_spec,
+    without_cycle_collection,
+)
 from papershelf.core.net.http import NetError, PoliteClient
 from papershelf.core.ops.follow import RefreshReport, apply_entries
 from papershelf.core.store import follows
@@ -102,20 +107,27 @@ def refresh_one(
             report.not_modified = True
             follows.record_success(library, follow.id, follow.etag, follow.last_modified)
             return report
-        parsed = parse_feed(answer.body, answer.content_type, arxiv=spec.arxiv)
+        with without_cycle_collection():  # the entries are gone when it is back
+            _read_and_apply(library, follow, answer, spec.arxiv, report)
     except Unreachable:
         raise  # offline: not the source's fault, so it is not marked as failing
     except (NotAFeedError, LibraryError) as exc:
         report.error = str(exc)
         follows.record_failure(library, follow.id, report.error)
         return report
-    report.problem = parsed.problem
-    apply_entries(library, follow, parsed.entries, report)
     validators = {k.lower(): v for k, v in answer.headers.items()}
     follows.record_success(
         library, follow.id, validators.get("etag"), validators.get("last-modified")
     )
     return report
+
+
+def _read_and_apply(
+    library: Library, follow: follows.Follow, answer: Answer, arxiv: bool, report: RefreshReport
+) -> None:
+    parsed = parse_feed(answer.body, answer.content_type, arxiv=arxiv)
+    report.problem = parsed.problem
+    apply_entries(library, follow, parsed.entries, report)
 
 
 def refresh(

@@ -29,6 +29,21 @@ def set_priority(library: Library, ids: Sequence[int], level: str) -> Changes:
     return run(library, label, write)[1]
 
 
+def queue_join(library: Library) -> str:
+    """Where new to-read papers join the queue: ``end`` (the default) or ``priority``."""
+    where = library.meta(queue.JOIN_SETTING)
+    return where if where in queue.JOIN_CHOICES else "end"
+
+
+def set_queue_join(library: Library, where: str) -> None:
+    """Keep where new to-read papers join in the library (a setting: not an undo step,
+    and the papers already queued stay where they are)."""
+    if where not in queue.JOIN_CHOICES:
+        raise LibraryError(f"new papers join at {' or '.join(queue.JOIN_CHOICES)}, not {where!r}")
+    if where != queue_join(library):
+        library.set_meta(queue.JOIN_SETTING, where)
+
+
 def _enqueue(library: Library, conn: sqlite3.Connection, ids: Sequence[int]) -> None:
     """Papers not to-read yet become to-read (and so join the queue)."""
     waiting = [i for i in ids if queue.position(conn, i) is None]

@@ -93,8 +93,10 @@ def days_to_read(library: Library, start: str, end: str) -> dict[int, int]:
 
 
 # Breakdown name -> (paper id, group name) rows over the ids ``read`` of the papers
-# read. Another grouping (followed sources, once the library follows them) is one more
-# entry here and one name in ``core.stats.BREAKDOWNS``.
+# read. Another grouping is one more entry here and one name in ``core.stats.BREAKDOWNS``.
+# A source counts the papers it brought under its current name; a paper two sources
+# brought counts under each, and a paper no source brought under none (as an untagged
+# paper has no tag row).
 _BREAKDOWNS: dict[str, str] = {
     "category": (
         "SELECT coalesce(nullif(category, ''), '(none)') AS name "
@@ -103,6 +105,10 @@ _BREAKDOWNS: dict[str, str] = {
     "tag": (
         "SELECT t.name AS name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id "
         "WHERE pt.paper_id IN ({read})"
+    ),
+    "source": (
+        "SELECT f.name AS name FROM paper_follows pf JOIN follows f ON f.id = pf.follow_id "
+        "WHERE pf.paper_id IN ({read})"
     ),
 }
 
@@ -120,7 +126,8 @@ def read_by(
     library: Library, breakdown: str, start: str, end: str, limit: int
 ) -> list[tuple[str, int]]:
     """The ``limit`` largest groups of the papers read in [start, end) by ``breakdown``
-    (``category`` or ``tag``), largest first: a paper with two tags counts under each."""
+    (``category``, ``tag`` or ``source``), largest first: a paper with two tags counts
+    under each."""
     rows = library.conn.execute(
         f"SELECT name, count(*) AS n FROM ({_BREAKDOWNS[breakdown].format(read=_READ)}) "
         "GROUP BY name ORDER BY n DESC, name COLLATE NOCASE LIMIT ?",

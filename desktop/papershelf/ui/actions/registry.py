@@ -179,6 +179,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
         shortcut="Alt+Down", enabled=Enabled.SELECTION,
     ),
     ActionSpec(
+        "actionQueueByPriority", "New To-read &Join by Priority",
+        toggle=lambda ctx, on: ctx.queue_by_priority(on),
+        tooltip="New to-read papers join Up next after the queued papers of their priority "
+        "or higher, not at the end (kept in the library, as `papershelf queue join`)",
+    ),
+    ActionSpec(
         "actionAddTag", "Add Ta&gs…", lambda ctx: ctx.focus_tag_edit(), shortcut="Ctrl+T",
         enabled=Enabled.SELECTION, tooltip="Type tags for the selected papers",
     ),

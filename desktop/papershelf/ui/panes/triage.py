@@ -1,9 +1,12 @@
 """TriageView: the inbox one paper at a time, decided with single keys.
 
 ``t`` to-read, ``r`` read, ``s`` skip, ``g`` reading: the paper gets that status (one
-undo step, through the window's undo history) and the next one shows. ``u`` undoes
-the last step and goes back to its paper; ``o`` opens the paper when the window has an
-open action; ``j``/``k`` or the arrows move without deciding; Esc leaves. The queue is
+undo step, through the window's undo history) and the next one shows. ``1``-``3`` give
+it priority low, medium or high and ``0`` none (one undo step; the paper stays, since a
+priority is not a decision). ``u`` undoes the last step and goes back to its paper; ``o``
+opens the paper through the window's ``actionOpenPaper`` (while triage shows, the
+window's current paper is triage's); ``j``/``k`` or the arrows move without deciding;
+Esc leaves. The queue is
 the inbox as it was on entering (status ``new``, newest first), so a paper decided by
 mistake stays reachable with ``k``.
 """
@@ -18,9 +21,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QFont, QKeyEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from papershelf.core.fields import Paper
+from papershelf.core.fields import PRIORITIES, Paper
 from papershelf.core.names import display
 from papershelf.core.ops import papers as paper_ops
+from papershelf.core.ops import reading
 from papershelf.core.ops.changes import Changes
 from papershelf.core.store import follows
 from papershelf.core.store.library import Library
@@ -28,13 +32,18 @@ from papershelf.core.text import latex_to_text
 from papershelf.ui.panes.details import SafeTextBrowser
 
 KEYS: dict[str, str] = {"t": "to-read", "r": "read", "s": "skipped", "g": "reading"}
-HELP = "t to-read · g reading · r read · s skip · u undo · j/k next/previous · Esc leave"
+PRIORITY_KEYS: dict[str, str] = {str(rank): name for rank, name in enumerate(PRIORITIES)}
+HELP = (
+    "t to-read · g reading · r read · s skip · 1-3 priority (0 none) · u undo · "
+    "j/k next/previous · Esc leave"
+)
 
 
 class TriageView(QWidget):
     """Emits ``left`` when the reader presses Esc (the window shows the table again)."""
 
     left = Signal()
+    paperShown = Signal(object)  # the id of the paper now shown, or None (empty inbox)
 
     def __init__(
         self,
@@ -96,6 +105,7 @@ class TriageView(QWidget):
         else:
             self.page.setHtml(_paper_html(self.library.paper(paper_id)))
         self.progress.setText(self.progress_text())
+        self.paperShown.emit(paper_id)
 
     def progress_text(self) -> str:
         """ "12 of 140 left, 31 to-read today" """
@@ -117,10 +127,12 @@ class TriageView(QWidget):
             self.left.emit()
         elif text in KEYS:
             self.decide(KEYS[text])
+        elif text in PRIORITY_KEYS:
+            self.prioritise(PRIORITY_KEYS[text])
         elif text == "u":
             self.undo()
         elif text == "o" and self._open is not None:
-            self._open.trigger()
+            self.open()
         elif text == "j" or key in (Qt.Key.Key_Down, Qt.Key.Key_Right):
             self.move(1)
         elif text == "k" or key in (Qt.Key.Key_Up, Qt.Key.Key_Left):
@@ -140,6 +152,28 @@ class TriageView(QWidget):
             self._decided.append(self.position)
         if changes is not None:
             self.position = min(self.position + 1, max(len(self.queue) - 1, 0))
+        self.refresh()
+
+    def prioritise(self, level: str) -> None:
+        """Give the current paper a priority (one undo step); it stays in view."""
+        paper_id = self.current_paper_id()
+        if paper_id is None:
+            return
+        changes = self._apply(lambda: reading.set_priority(self.library, [paper_id], level))
+        if changes is not None and not changes.empty:
+            self._decided.append(self.position)
+        self.refresh()
+
+    def open(self) -> None:
+        """Open the paper through the window's action; opening may mark it reading, a step
+        ``u`` then undoes like any other."""
+        paper_id = self.current_paper_id()
+        if paper_id is None or self._open is None:
+            return
+        before = self.library.paper(paper_id).status
+        self._open.trigger()
+        if self.library.paper(paper_id).status != before:
+            self._decided.append(self.position)
         self.refresh()
 
     def undo(self) -> None:
@@ -176,10 +210,11 @@ def _paper_html(paper: Paper) -> str:
         if u.startswith(("http://", "https://"))
     )
     abstract = text(paper.abstract.strip()) or "<i>No abstract.</i>"
+    priority = "" if paper.priority == "none" else f" · <b>priority {paper.priority}</b>"
     return (
         f"<h1 style='margin-bottom:6px'>{text(paper.title)}</h1>"
         f"<p style='margin-top:0'>{authors}</p>"
         f"<p style='color:gray'>{html.escape(' · '.join(w for w in where if w))} · "
-        f"<b>{html.escape(paper.status)}</b></p>"
+        f"<b>{html.escape(paper.status)}</b>{priority}</p>"
         f"<p style='line-height:140%'>{abstract}</p><p>{shown}</p>"
     )

@@ -116,6 +116,9 @@ class DelegatedCommands(_Window):
     def mark_reading_on_open(self, on: bool) -> None:
         self.files.mark_reading = on
 
+    def queue_by_priority(self, on: bool) -> None:
+        self.plan.set_joins_by_priority(on, self.named_actions["actionQueueByPriority"])
+
     def about(self) -> None:
         self.menus.about()
 

@@ -53,10 +53,6 @@ class Filtering(_Window):
     _total: int
     _author_limit: int
 
-    if TYPE_CHECKING:  # the window's; a stub here would hide it
-
-        def current_paper_id(self) -> int | None: ...
-
     def focus_filter(self) -> None:
         """Ctrl+F: put the cursor in the filter box with its text selected."""
         self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -96,7 +92,7 @@ class Filtering(_Window):
         if query.error:
             self._show_filter_error(query.error)
             return
-        current = self.current_paper_id()
+        current = self.place.current_paper_id()
         self._facet_timer.stop()  # counts for a result the reader has moved past are wasted
         self.tasks.cancel("facets")
         self.place.new_filter(current)

@@ -59,6 +59,7 @@ class Window(Protocol):
     def undo(self) -> None: ...
     def statusBar(self) -> QStatusBar: ...
     def library_changed(self) -> None: ...
+    def selection_changed(self) -> None: ...
     def refresh_facets(self) -> None: ...
     def sort_newest_first(self) -> None: ...
 
@@ -123,6 +124,10 @@ class Following(QObject):
         open_action = window.named_actions.get("actionOpenPaper")  # issue 17's
         self.triage = TriageView(window.library, window.apply, window.undo, open_action)
         self.triage.left.connect(self.leave_triage)
+        # While triage shows, the paper actions (open, priority...) are on its paper.
+        self.triage.paperShown.connect(
+            lambda paper_id: window.named_actions.update_enabled(0 if paper_id is None else 1)
+        )
         stack.addWidget(self.triage)
         self._timer = QTimer(self)
         self._timer.timeout.connect(lambda: self.refresh(automatic=True))
@@ -236,6 +241,7 @@ class Following(QObject):
         if self.stack.currentWidget() is self.triage:
             self.stack.setCurrentIndex(0)
             self.window.library_changed()
+            self.window.selection_changed()  # the actions follow the table's selection again
             self.window.table.setFocus()
 
     def stop(self) -> None:

@@ -51,6 +51,7 @@ from papershelf.ui.actions.paper_actions import PaperActions
 from papershelf.ui.panes.details import DetailsPane
 from papershelf.ui.panes.facet_tree import FacetTree
 from papershelf.ui.panes.note_editor import NotePanel
+from papershelf.ui.panes.triage import TriageView
 from papershelf.ui.single_instance import InstanceServer
 from papershelf.ui.table.column_fit import ColumnFitter
 from papershelf.ui.table.model import COLUMN_INDEX, COLUMNS, PaperTableModel
@@ -183,7 +184,7 @@ class MainWindow(DelegatedCommands, Filtering, WindowState, QMainWindow):
         header.setSortIndicator(COLUMN_INDEX["published"], Qt.SortOrder.DescendingOrder)
         self.column_fitter = ColumnFitter(self.table)  # widths by content, title widest
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
-        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.selectionModel().selectionChanged.connect(self.selection_changed)
 
         self.facets = FacetTree()
         self.facets.termClicked.connect(self.toggle_filter_term)
@@ -262,6 +263,7 @@ class MainWindow(DelegatedCommands, Filtering, WindowState, QMainWindow):
         self.files = PaperFiles(self, self.table, settings)
         self.details.attachmentClicked.connect(self.files.open_attachment)
         self.named_actions["actionMarkReadingOnOpen"].setChecked(self.files.mark_reading)
+        self.plan.show_join_setting(self.named_actions["actionQueueByPriority"])
         preview = self.named_actions["actionToggleNotePreview"]
         self.notes.preview_button.toggled.connect(preview.setChecked)
         set_tab_path(
@@ -301,11 +303,18 @@ class MainWindow(DelegatedCommands, Filtering, WindowState, QMainWindow):
     # ------------------------------------------------------------ selection
 
     def current_paper_id(self) -> int | None:
-        """The paper under the table's cursor, if any."""
+        """The paper the reader looks at: triage's while it shows, else the table's current."""
+        shown = self.pages.currentWidget()
+        if isinstance(shown, TriageView):
+            return shown.current_paper_id()
         return self.place.current_paper_id()
 
     def selected_paper_ids(self) -> list[int]:
-        """The ids of the selected rows, in table order."""
+        """The ids of the selected rows, in table order (triage's paper while it shows)."""
+        shown = self.pages.currentWidget()
+        if isinstance(shown, TriageView):
+            paper_id = shown.current_paper_id()
+            return [] if paper_id is None else [paper_id]
         return self.place.selected_paper_ids()
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -313,12 +322,12 @@ class MainWindow(DelegatedCommands, Filtering, WindowState, QMainWindow):
 
     def _follow_table(self) -> None:
         """Give the reading panes to the table's current paper (none: empty, read-only)."""
-        paper_id = self.current_paper_id()
+        paper_id = self.place.current_paper_id()
         if paper_id != self._current_paper:
             self._current_paper = paper_id
             self.notes.set_paper(paper_id)
             self._show_details(paper_id)
-        self._selection_changed()
+        self.selection_changed()
 
     def _show_details(self, paper_id: int | None) -> None:
         if paper_id is None:
@@ -326,7 +335,8 @@ class MainWindow(DelegatedCommands, Filtering, WindowState, QMainWindow):
             return
         self.details.show_paper(self.library.paper(paper_id), self.model.query.words)
 
-    def _selection_changed(self) -> None:
+    def selection_changed(self) -> None:
+        """The actions on papers follow how many rows are selected."""
         count = len(self.table.selectionModel().selectedRows())
         self.statusBar().showMessage(f"{count:,} selected" if count > 1 else "")
         self.named_actions.update_enabled(count)
@@ -356,6 +366,7 @@ class MainWindow(DelegatedCommands, Filtering, WindowState, QMainWindow):
         self._data_version = self.library.data_version()
         self._refresh(None)
         self.notes.reload_if_unchanged()
+        self.plan.show_join_setting(self.named_actions["actionQueueByPriority"])  # the CLI's
 
     def _refresh(self, changes: Changes | None) -> None:
         self.statistics.library_changed()
