@@ -68,6 +68,8 @@ def run_add(args: argparse.Namespace, library: Library) -> int:
     pdfs = {arg for arg in args.items if _is_pdf(arg)}
     items = [item for arg in args.items if arg not in pdfs for item in identifiers.split(arg)]
     lines: list[tuple[str, bool]] = []  # (line, is an error)
+    # An item with nothing in it still gets its line: one line per item given.
+    lines += [(f"error {arg!r}: empty item", True) for arg in args.items if not arg.strip()]
     with PoliteClient() as client:
         try:
             outcomes, _ = capture.add_identifiers(library, items, client) if items else ([], None)

@@ -11,6 +11,7 @@ stderr for each paper, attaching each PDF as it arrives, so Ctrl-C keeps what fi
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,17 @@ from papershelf.core.plural import plural
 from papershelf.core.store.library import Library
 
 COMMANDS = ("attach", "open", "fetch-pdf")
+
+
+def _megabytes(text: str) -> float:
+    """A size limit in MB: a finite number above zero (argparse reports anything else)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"not a size in MB: {text!r}")
+    return value
 
 
 def add_commands(commands: Any) -> None:
@@ -58,7 +70,7 @@ def add_commands(commands: Any) -> None:
     fetch.add_argument(
         "--max-size",
         metavar="MB",
-        type=float,
+        type=_megabytes,
         default=downloads.MAX_PDF_BYTES / MB,
         help="refuse a PDF larger than this (default: %(default)g MB)",
     )

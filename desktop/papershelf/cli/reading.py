@@ -27,7 +27,9 @@ def add_commands(commands: Any) -> None:
     up_next.add_argument(
         "--format", choices=("keys", "json"), default="keys", help=argparse.SUPPRESS
     )
-    shown.add_argument("--format", choices=("keys", "json"), default="keys")
+    # Given after "list" or before it (queue --format json list): the later must not
+    # reset the earlier to its default.
+    shown.add_argument("--format", choices=("keys", "json"), default=argparse.SUPPRESS)
     for name, what in (("top", "read it next"), ("bottom", "read it after all the others")):
         sub = moves.add_parser(name, help=f"{what} (a paper not to-read becomes to-read)")
         sub.add_argument("paper", metavar="ID")

@@ -75,8 +75,16 @@ def parse_spec(text: str) -> Spec:
             "max_results": str(ARXIV_RESULTS),
         }
         return Spec(f"arxiv:{query}", f"{base}?{urlencode(params)}", True)
-    parts = urlsplit(text)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - reading it checks it ("host:99999" raises)
+    except ValueError:
+        parts = urlsplit("")
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or not parts.hostname
+        or any(c.isspace() for c in parts.netloc)
+    ):
         raise LibraryError(
             f"cannot follow {text!r}: give arxiv:QUERY or the http(s) address of an RSS or "
             "Atom feed"

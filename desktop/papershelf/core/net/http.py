@@ -131,7 +131,11 @@ def env_time_scale() -> float:
 
 def host_of(url: str) -> str:
     """The ``host:port`` a pace applies to (ports tell local test servers apart)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - reading it checks it: "host:99999" or "host:x" raise
+    except ValueError as exc:  # "http://[::1/feed": what a reader typed, not a bug
+        raise NetError(f"not a web address: {url!r} ({exc})") from exc
     return parts.netloc.lower() or url
 
 

@@ -69,6 +69,9 @@ def _kind(path: Path) -> str:
 
 def _prepare(library: Library, source: Path, key: str, link: bool) -> tuple[str, int, str | None]:
     """(stored path, size, sha256): the file copied into the files folder, or linked."""
+    source = source.expanduser()
+    if source.is_dir():
+        raise LibraryError(f"cannot attach {source}: it is a folder, not a file")
     if not source.is_file():
         raise LibraryError(f"cannot attach {source}: no such file")
     if link:
