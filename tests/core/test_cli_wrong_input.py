@@ -93,3 +93,32 @@ def test_attaching_a_folder_says_it_is_a_folder(
     missing = tmp_path / "nowhere.pdf"
     code, _, err = run(capsys, "--library", library_path, "attach", "1", missing)
     assert err.strip() == f"papershelf: cannot attach {missing}: no such file"
+
+
+def test_lookup_offline_stops_at_the_first_paper(
+    capsys: pytest.CaptureFixture[str], library_path: Path
+) -> None:
+    code, out, err = run(capsys, "--library", library_path, "lookup")
+    assert code == 1
+    errors = [line for line in err.splitlines() if line.startswith("error ")]
+    assert len(errors) == 1 and "refused the connection" in errors[0]
+    assert "papershelf: stopped: 49 more papers not tried" in err
+    assert out.strip().endswith("matched 0, ambiguous 0, not found 0, error 1")
+
+
+def test_fetch_pdf_offline_stops_at_the_first_paper(
+    capsys: pytest.CaptureFixture[str], library_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from papershelf.core.store.opening import open_library
+
+    with open_library(library_path) as lib:
+        given = ("2211.15661", "2301.00001", "2302.00002")
+        for paper_id, arxiv_id in zip(lib.search("")[:3], given, strict=True):
+            fields = lib.paper(paper_id).describing()
+            lib.update_paper(paper_id, replace(fields, arxiv_id=arxiv_id))
+    code, _, err = run(capsys, "--library", library_path, "fetch-pdf")
+    assert code == 1
+    assert len([line for line in err.splitlines() if line.startswith("error ")]) == 1
+    assert "papershelf: stopped: 2 more papers not tried" in err

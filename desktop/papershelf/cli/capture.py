@@ -18,6 +18,7 @@ from papershelf.core.errors import LibraryError
 from papershelf.core.net.http import PoliteClient
 from papershelf.core.ops import capture
 from papershelf.core.ops import files as file_ops
+from papershelf.core.plural import plural
 from papershelf.core.store.library import Library
 
 COMMANDS = ("add", "lookup")
@@ -129,6 +130,11 @@ def run_lookup(args: argparse.Namespace, library: Library) -> int:
                 for match, _ in result:
                     print(match.line(), file=sys.stderr if match.result == "error" else sys.stdout)
                 sys.stdout.flush()
+                if any(match.unreachable for match, _ in result):  # offline: stop here
+                    left = len(ids) - len(found)
+                    print(f"papershelf: stopped: {plural(left, 'more paper')} not tried",
+                          file=sys.stderr)  # fmt: skip
+                    break
         except KeyboardInterrupt:
             interrupted = True
     capture.apply_matches(library, found)

@@ -120,6 +120,12 @@ def run_fetch(args: argparse.Namespace, library: Library) -> int:
                 failed = outcome.result == "error"
                 print(outcome.line(), file=sys.stderr if failed else sys.stdout)
                 sys.stdout.flush()
+                if outcome.unreachable:  # offline: one line, not one per paper every 3 s
+                    left = len(wanted) - len(outcomes)
+                    if left:
+                        print(f"papershelf: stopped: {plural(left, 'more paper')} not tried",
+                              file=sys.stderr)  # fmt: skip
+                    break
         except KeyboardInterrupt:
             _end_progress()
             kept = sum(1 for o in outcomes if o.result == "fetched")

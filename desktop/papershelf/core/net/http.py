@@ -57,9 +57,13 @@ class NetError(LibraryError):
     apart from a broken connection), else None.
     """
 
-    def __init__(self, message: str, *, status: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, status: int | None = None, unreachable: bool = False
+    ) -> None:
         super().__init__(message)
         self.status = status
+        # No connection at all (offline, DNS, refused): the next request would fail too.
+        self.unreachable = unreachable
 
 
 class NetCancelled(Exception):
@@ -280,7 +284,7 @@ class PoliteClient:
                     f"{host} did not answer within {self.timeout_s:g} s (timeout)"
                 ) from exc
             except httpx.ConnectError as exc:
-                raise NetError(_connect_message(host, exc)) from exc
+                raise NetError(_connect_message(host, exc), unreachable=True) from exc
             except httpx.RemoteProtocolError as exc:
                 raise NetError(f"{host} closed the connection mid-answer ({exc})") from exc
             except httpx.UnsupportedProtocol as exc:

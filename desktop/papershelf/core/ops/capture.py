@@ -232,6 +232,7 @@ class Match:
     result: Literal["matched", "ambiguous", "not found", "error"]
     arxiv_id: str = ""
     reason: str = ""  # the candidates when ambiguous, the error
+    unreachable: bool = False  # arXiv could not be reached: the others will not be
 
     def line(self) -> str:
         if self.result == "matched":
@@ -270,7 +271,12 @@ def find_arxiv_ids(
         try:
             candidates = arxiv.search(client, paper.title, spelled)
         except NetError as exc:
-            found.append((Match(paper.id, paper.key, "error", reason=str(exc)), None))
+            match = Match(
+                paper.id, paper.key, "error", reason=str(exc), unreachable=exc.unreachable
+            )
+            found.append((match, None))
+            if exc.unreachable:  # offline: the next papers would fail the same way
+                break
         else:
             same = [
                 c

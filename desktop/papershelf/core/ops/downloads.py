@@ -24,7 +24,7 @@ from typing import Literal
 from papershelf.core.errors import LibraryError
 from papershelf.core.files.folder import files_folder
 from papershelf.core.net import arxiv
-from papershelf.core.net.http import MB, PoliteClient
+from papershelf.core.net.http import MB, NetError, PoliteClient
 from papershelf.core.ops import files
 from papershelf.core.ops.changes import Changes
 from papershelf.core.ops.undoable import papers_phrase
@@ -67,6 +67,7 @@ class Fetched:
     result: Literal["fetched", "error"]
     size: int = 0
     reason: str = ""
+    unreachable: bool = False  # the host could not be reached: the others will not be
 
     def line(self) -> str:
         if self.result == "error":
@@ -161,7 +162,8 @@ def fetch_one(
         )
         [attached], _ = attach_downloads(library, [done])
     except LibraryError as exc:  # NetError among them
-        return Fetched(wanted.key, "error", reason=str(exc)), None
+        unreachable = isinstance(exc, NetError) and exc.unreachable
+        return Fetched(wanted.key, "error", reason=str(exc), unreachable=unreachable), None
     files.index_text(library, attached.attachment_id)
     return Fetched(wanted.key, "fetched", done.size), attached.attachment_id
 
