@@ -46,7 +46,8 @@ from synthetic import author_pool, vocabulary  # noqa: E402
 
 from feed_fixtures import ATOM, RSS, Item, arxiv_atom, rss  # noqa: E402
 from net_server import FixtureServer, Reply, Request  # noqa: E402
-from papershelf.core.net.feeds import ARXIV_API_ENV, parse_feed, parse_spec  # noqa: E402
+from papershelf.core.net.endpoints import ARXIV_API_ENV  # noqa: E402
+from papershelf.core.net.feeds import parse_feed, parse_spec  # noqa: E402
 from papershelf.core.net.http import PoliteClient  # noqa: E402
 from papershelf.core.net.refresh import ARXIV_PACE_S, Answer, polite_get, refresh  # noqa: E402
 from papershelf.core.ops import follow as follow_ops  # noqa: E402

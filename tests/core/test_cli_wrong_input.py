@@ -122,3 +122,10 @@ def test_fetch_pdf_offline_stops_at_the_first_paper(
     assert code == 1
     assert len([line for line in err.splitlines() if line.startswith("error ")]) == 1
     assert "papershelf: stopped: 2 more papers not tried" in err
+
+
+def test_refresh_with_nothing_followed_says_so(
+    capsys: pytest.CaptureFixture[str], library_path: Path
+) -> None:
+    code, out, _ = run(capsys, "--library", library_path, "refresh")
+    assert (code, out) == (0, "no followed sources: papershelf follow add NAME SPEC\n")

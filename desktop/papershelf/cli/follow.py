@@ -92,6 +92,8 @@ def _refresh(library: Library, names: list[str]) -> int:
 
     with PoliteClient() as client:
         done = refresh(library, polite_get(client), names)
+    if not done.reports and not done.offline:
+        print("no followed sources: papershelf follow add NAME SPEC")
     for report in done.reports:
         print(report.line())
     if done.offline:

@@ -20,10 +20,9 @@ import feedparser
 
 from papershelf.core.fields import PaperFields
 from papershelf.core.io import bibtex_text
+from papershelf.core.net.endpoints import arxiv_api as api_url
 from papershelf.core.net.http import NetError, PoliteClient, host_of
 
-API_ENV = "PAPERSHELF_ARXIV_API"
-DEFAULT_API = "https://export.arxiv.org/api/query"
 PDF_ENV = "PAPERSHELF_ARXIV_PDF"
 DEFAULT_PDF = "https://arxiv.org/pdf"
 INTERVAL_S = 3.0  # arXiv's documented pace: one request every three seconds
@@ -31,10 +30,6 @@ BATCH = 20  # ids per id_list query: one answer stays a few hundred kB
 ATOM_TYPES = ("application/atom+xml", "application/xml", "text/xml")
 _ID_IN_URL = re.compile(r"arxiv\.org/abs/(?P<id>.+?)(?:v(?P<version>\d+))?$")
 _SUBJECT = re.compile(r"[a-z\-]+\.([A-Za-z\-]{2,})")
-
-
-def api_url() -> str:
-    return os.environ.get(API_ENV, "").strip() or DEFAULT_API
 
 
 def pdf_url(arxiv_id: str) -> str:

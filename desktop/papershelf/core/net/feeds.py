@@ -13,7 +13,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import html
-import os
 import re
 import threading
 from collections.abc import Iterator
@@ -24,11 +23,10 @@ from urllib.parse import urlencode, urlsplit
 
 from papershelf.core.errors import LibraryError
 from papershelf.core.fields import PaperFields
+from papershelf.core.net.endpoints import arxiv_api
 from papershelf.core.same_paper import arxiv_base
 from papershelf.core.text import fold
 
-ARXIV_API_ENV = "PAPERSHELF_ARXIV_API"
-ARXIV_API_DEFAULT = "https://export.arxiv.org/api/query"
 ARXIV_RESULTS = 100  # newest first: a refresh every few hours never misses one
 MAX_TITLE = 1000
 
@@ -66,7 +64,7 @@ def parse_spec(text: str) -> Spec:
             raise LibraryError('arxiv: needs a query, e.g. arxiv:au:"Tengyu Ma"')
         for ours, theirs in _QUERY_FIELDS.items():
             query = re.sub(re.escape(ours), theirs, query, flags=re.IGNORECASE)
-        base = os.environ.get(ARXIV_API_ENV) or ARXIV_API_DEFAULT
+        base = arxiv_api()
         params = {
             "search_query": query,
             "sortBy": "submittedDate",
