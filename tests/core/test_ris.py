@@ -92,7 +92,7 @@ def test_importing_the_same_file_twice_changes_nothing(corpus: Library, tmp_path
     # Only what RIS says differently fills a field: the manual's publisher, read as
     # its institution (RIS has one publisher, a report's institution), fills that.
     assert (again.added, again.merged, again.unchanged) == (0, 1, count - 1)
-    assert again.merges == ["refs.ris: reference 'mullerludenscheidtmanual' (line 188) "
+    assert again.merges == ["refs.ris: reference 'mullerludenscheidtmanual' (line 193) "
                             "merged into mullerludenscheidtmanual"]  # fmt: skip
     with open_library(tmp_path / "new.sqlite", seed=False) as fresh:
         import_files(fresh, [path])
@@ -131,7 +131,7 @@ def test_a_paper_shows_its_precision_and_identifiers(tmp_path: Path) -> None:
     assert paper.fields.arxiv_id == "2101.00001v3"
     assert paper.fields.isbn == "978-3-16-148410-0"
     assert paper.fields.extra == {"issn": "1234-567X"}  # DB went with the arXiv id
-    assert paper.fields.pages == "5-9"
+    assert paper.fields.pages == "5\u20139"  # SP and EP joined as BibTeX's 5--9 reads
 
 
 # --- what other programs write ------------------------------------------------------------
@@ -238,7 +238,7 @@ def test_zotero_ris(tmp_path: Path) -> None:
         attention, icl = lib.papers(lib.search("", sort="year"))
         assert attention.entry_type == "article" and attention.published == "2017"
         assert attention.venue == "Advances in Neural Information Processing Systems"
-        assert (attention.volume, attention.pages) == ("30", "5998-6008")
+        assert (attention.volume, attention.pages) == ("30", "5998\u20136008")
         assert attention.extra["issn"] == "1049-5258"
         assert attention.doi == "10.5555/3295222.3295349"
         assert sorted(attention.tags) == ["attention", "transformers"]
@@ -413,3 +413,16 @@ def test_any_text_comes_back(title: str, note: str, abstract: str, tags: list[st
     shown = [" ".join(t.split()) for t in tags if t.split()]
     # Tags that differ only by case or spacing are one tag.
     assert shown == back.tags or len({t.casefold() for t in shown}) < len(shown)
+
+
+def test_a_page_range_goes_out_as_start_and_end_page() -> None:
+    from papershelf.core.fields import Paper
+
+    def pages_of(pages: str) -> list[str]:
+        paper = Paper(id=1, key="k", title="T", pages=pages)
+        return [line for line in export_ris([paper]).splitlines() if line[:2] in ("SP", "EP")]
+
+    assert pages_of("5998\u20136008") == ["SP  - 5998", "EP  - 6008"]
+    assert pages_of("12--19") == ["SP  - 12", "EP  - 19"]
+    assert pages_of("e1234") == ["SP  - e1234"]  # not a range: whole
+    assert pages_of("58:1\u201358:20") == ["SP  - 58:1\u201358:20"]  # an article-number range

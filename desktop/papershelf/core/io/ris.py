@@ -123,7 +123,9 @@ def ris_record(paper: Paper) -> dict[str, list[str]]:
     rec["T2"] = [paper.venue]
     rec["VL"] = [paper.volume]
     rec["IS"] = [paper.number]
-    rec["SP"] = [paper.pages]  # whole, "123\u2013145": a range's own dash comes back
+    # A plain range goes out as RIS has it, start and end page; anything else whole.
+    span = _RANGE.fullmatch(paper.pages.strip())
+    rec["SP"], rec["EP"] = ([span[1]], [span[2]]) if span else ([paper.pages], [])
     own, other = paper.publisher, paper.institution
     if kind in _INSTITUTION_FIRST:
         own, other = other, own
@@ -421,11 +423,14 @@ def _isbn_and_issn(rec: _Record) -> tuple[str, str]:
     return isbn, issn
 
 
+_RANGE = re.compile(r"(\w+)\s*(?:-{1,2}|\u2013)\s*(\w+)")
+
+
 def _pages(rec: _Record) -> str:
-    """SP, whole ("123-145") or with EP as its end."""
+    """SP, whole ("123-145") or with EP as its end (an en dash, as BibTeX's "--" reads)."""
     pages, end = rec.first("SP"), rec.first("EP")
     if end and pages and not re.search(r"[-\u2010-\u2015]", pages):
-        return _one_line(f"{pages}-{end}")
+        return _one_line(f"{pages}\u2013{end}")
     if end and pages:
         rec.put_back("EP", [end])
     return _one_line(pages or end)
