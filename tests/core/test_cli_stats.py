@@ -94,7 +94,10 @@ def test_markdown_and_table(capsys: pytest.CaptureFixture[str], history: Path) -
 def test_bad_since_is_one_line(capsys: pytest.CaptureFixture[str], history: Path) -> None:
     code, out, err = run(capsys, "--library", history, "stats", "--since", "March")
     assert code == 1 and out == ""
-    assert err.strip() == "papershelf: --since wants a date like 2026-01-31, not 'March'"
+    assert err.strip() == (
+        "papershelf: --since wants a day, month or year (2026-01-31, 2026-01, 2026) or a "
+        "period (this-month, last-week), not 'March'"
+    )
     code, _, err = run(capsys, "--library", history, "stats", "--format", "yaml")
     assert code == 2 and "invalid choice" in err
 

@@ -245,11 +245,16 @@ def test_a_deleted_paper_leaves_the_statistics(lib: Library) -> None:
 
 
 def test_since_must_be_a_date() -> None:
-    assert stats.parse_since("2026-01-31") == date(2026, 1, 31)
-    assert stats.parse_since("2026-02") == date(2026, 2, 1)
-    for bad in ("2026-02-30", "yesterday", "2026-1-5", ""):
+    today = date(2026, 12, 2)  # a Wednesday
+    assert stats.parse_since("2026-01-31", today) == date(2026, 1, 31)
+    assert stats.parse_since("2026-02", today) == date(2026, 2, 1)
+    assert stats.parse_since("2026", today) == date(2026, 1, 1)
+    assert stats.parse_since("last-week", today) == date(2026, 11, 23)
+    assert stats.parse_since("this-month", today) == date(2026, 12, 1)
+    assert stats.parse_since("2026-12-02", today) == today
+    for bad in ("2026-02-30", "2026-13", "last-weak", "", "2026-12-03", "2027"):
         with pytest.raises(LibraryError):
-            stats.parse_since(bad)
+            stats.parse_since(bad, today)
 
 
 def test_a_change_in_this_very_second_is_already_counted(lib: Library) -> None:

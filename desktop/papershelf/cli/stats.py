@@ -21,7 +21,9 @@ def add_commands(commands: Any) -> None:
     )
     show.add_argument("--format", choices=("table", "json", "markdown"), default="table")
     show.add_argument(
-        "--since", metavar="DATE", help="count from this day (YYYY-MM-DD, local time)"
+        "--since",
+        metavar="DATE",
+        help="count from this day, local time: 2026-01-31, 2026-01, 2026, this-month, last-week...",
     )
 
 

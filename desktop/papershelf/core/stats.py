@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from papershelf.core.errors import LibraryError
+from papershelf.core.search import dates
 from papershelf.core.store import stats_queries as queries
 from papershelf.core.store.library import Library
 
@@ -106,15 +107,22 @@ class ReadingStats:
         return not any(w.read or w.to_read for w in self.weeks) and not self.read
 
 
-def parse_since(text: str) -> date:
-    """``YYYY-MM-DD`` (or ``YYYY-MM``, its first day) as a date, or a LibraryError."""
-    for form, width in (("%Y-%m-%d", 10), ("%Y-%m", 7)):
-        if len(text.strip()) == width:
-            try:
-                return datetime.strptime(text.strip(), form).date()
-            except ValueError:
-                break
-    raise LibraryError(f"--since wants a date like 2026-01-31, not {text!r}")
+def parse_since(text: str, today: date | None = None) -> date:
+    """The day ``--since`` names, as the query language's dates do (2026, 2026-11,
+    2026-11-05, this-month, last-week...); a LibraryError for a bad or future date."""
+    today = today or date.today()
+    try:
+        day = dates.first_day("--since", text, today)
+    except dates.DateError as exc:
+        if "not a date (" not in str(exc):  # "no month 13", "that day does not exist"
+            raise LibraryError(str(exc)) from None
+        raise LibraryError(
+            f"--since wants a day, month or year (2026-01-31, 2026-01, 2026) or a period "
+            f"(this-month, last-week), not {text.strip()!r}"
+        ) from None
+    if day > today:
+        raise LibraryError(f"--since {text.strip()}: that day has not come yet")
+    return day
 
 
 class Calendar:

@@ -132,6 +132,15 @@ def _named(name: str, today: date) -> tuple[date, date]:
     return spans[name]
 
 
+def first_day(field: str, value: str, today: date) -> date:
+    """The day a date of any precision or a named period begins (``stats --since``):
+    2026 -> 2026-01-01, 2026-11 -> 2026-11-01, last-week -> that Monday."""
+    text = value.strip().lower()
+    if text in NAMED:
+        return _named(text, today)[0]
+    return _period(text, field)[0]
+
+
 def date_range(field: str, value: str, clock: Clock) -> Range:
     """The stored-time range [low, high) that ``field:value`` means; DateError when none."""
     text = value.strip().lower()
