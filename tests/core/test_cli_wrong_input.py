@@ -129,3 +129,16 @@ def test_refresh_with_nothing_followed_says_so(
 ) -> None:
     code, out, _ = run(capsys, "--library", library_path, "refresh")
     assert (code, out) == (0, "no followed sources: papershelf follow add NAME SPEC\n")
+
+
+def test_a_saved_search_s_place_starts_at_1(
+    capsys: pytest.CaptureFixture[str], library_path: Path
+) -> None:
+    assert run(capsys, "--library", library_path, "search", "save", "A", "cat:LG")[0] == 0
+    for place in ("0", "-2"):
+        code, _, err = run(capsys, "--library", library_path, "search", "move", "A", place)
+        assert (code, err.strip()) == (
+            1,
+            f"papershelf: a place in the list starts at 1, not {place}",
+        )
+    assert run(capsys, "--library", library_path, "search", "move", "A", "9")[0] == 0  # the end

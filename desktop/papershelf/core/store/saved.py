@@ -118,8 +118,10 @@ def remove(library: Library, name: str) -> None:
 
 
 def move(library: Library, name: str, place: int) -> None:
-    """Put a saved search at ``place`` in the list (1 first)."""
+    """Put a saved search at ``place`` in the list (1 first; past the end = last)."""
     found = _require(library, name)
+    if place < 1:  # as the queue's places
+        raise LibraryError(f"a place in the list starts at 1, not {place}")
     with library.write() as conn:
         rows = conn.execute(
             "SELECT position FROM saved_searches WHERE name_norm != ? ORDER BY position, id",
