@@ -11,7 +11,7 @@ up what became of each identifier.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -27,12 +27,14 @@ from PySide6.QtWidgets import (
 
 from papershelf.core import identifiers
 from papershelf.core.fields import PaperFields
-from papershelf.core.net.http import NetCancelled, PoliteClient
-from papershelf.core.ops import capture
 from papershelf.core.ops.changes import Changes
 from papershelf.core.store.library import Library
 from papershelf.ui.tasks import TaskContext, TaskManager
 from papershelf.ui.window.progress_job import ProgressJob
+
+if TYPE_CHECKING:  # the network stack (httpx, feedparser) loads when first used
+    from papershelf.core.ops import capture
+
 
 NETWORK = "network"  # a lane of its own: a slow service never holds up an import
 _SHOW_LINES = 30
@@ -120,6 +122,9 @@ class Capture(ProgressJob):
 
     def add_items(self, items: Sequence[str | identifiers.Identifier]) -> None:
         """Look ``items`` up in the background, then add what was found (one undo step)."""
+        from papershelf.core.net.http import PoliteClient
+        from papershelf.core.ops import capture
+
         items = list(items)
 
         def work(context: TaskContext) -> list[capture.LookedUp]:
@@ -145,6 +150,9 @@ class Capture(ProgressJob):
 
     def find_identifiers(self) -> None:
         """Paper > Find Identifiers: arXiv ids for the selected papers (all when none)."""
+        from papershelf.core.net.http import PoliteClient
+        from papershelf.core.ops import capture
+
         if self._busy():
             return
         library = self.window.library
@@ -198,6 +206,8 @@ class Capture(ProgressJob):
         on_done: Callable[[Any], None],
         failed: str,
     ) -> None:
+        from papershelf.core.net.http import NetCancelled
+
         def cancelled() -> None:
             self.window.statusBar().showMessage(f"{title} cancelled: nothing was changed.", 8000)
 

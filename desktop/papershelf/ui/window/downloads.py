@@ -12,14 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
 
 from papershelf.core.errors import LibraryError
 from papershelf.core.files.folder import files_folder
-from papershelf.core.net.http import NetCancelled, PoliteClient
-from papershelf.core.ops import downloads
 from papershelf.core.ops.changes import Changes
 from papershelf.core.ops.files import Attached
 from papershelf.core.plural import plural
@@ -27,6 +25,10 @@ from papershelf.core.store.library import Library
 from papershelf.ui.tasks import TaskContext, TaskManager
 from papershelf.ui.window.capture import NETWORK
 from papershelf.ui.window.progress_job import ProgressJob
+
+if TYPE_CHECKING:  # the network stack (httpx, feedparser) loads when first used
+    from papershelf.core.ops import downloads
+
 
 _STEPS = 1000  # progress units per paper: the bar moves while one PDF arrives
 _SHOW_LINES = 30
@@ -62,6 +64,8 @@ class PdfDownloads(ProgressJob):
 
     def download_selected(self) -> None:
         """The arXiv PDF of each selected paper that has an arXiv id and no PDF."""
+        from papershelf.core.ops import downloads
+
         window = self.window
         if self.running():
             QMessageBox.information(
@@ -80,6 +84,9 @@ class PdfDownloads(ProgressJob):
         self.start(wanted)
 
     def start(self, wanted: Sequence[downloads.Wanted]) -> None:
+        from papershelf.core.net.http import NetCancelled, PoliteClient
+        from papershelf.core.ops import downloads
+
         window = self.window
         folder = files_folder(window.library.path)
         wanted = list(wanted)
@@ -116,6 +123,8 @@ class PdfDownloads(ProgressJob):
 
     def _attach(self, batch: Batch) -> None:
         """Attach what arrived (one undo step), read its text, and sum it up."""
+        from papershelf.core.ops import downloads
+
         window = self.window
         attached: list[Attached] = []
         if batch.downloaded:

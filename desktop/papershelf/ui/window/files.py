@@ -19,7 +19,7 @@ import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QUrl
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDragMoveEvent, QDropEvent
@@ -28,8 +28,6 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QStatusBar, QTableView, 
 from papershelf.core.errors import LibraryError
 from papershelf.core.files.folder import clean_up
 from papershelf.core.files.opener import OPENER_ENV, Opener, system_opener
-from papershelf.core.net.http import NetCancelled, PoliteClient
-from papershelf.core.ops import capture
 from papershelf.core.ops import files as ops
 from papershelf.core.ops.changes import Changes
 from papershelf.core.store import attachments
@@ -37,6 +35,10 @@ from papershelf.core.store.library import Library
 from papershelf.ui.table.model import PAPER_ID_ROLE
 from papershelf.ui.tasks import BACKGROUND, TaskContext, TaskManager
 from papershelf.ui.window.capture import NETWORK
+
+if TYPE_CHECKING:  # the network stack (httpx, feedparser) loads when first used
+    from papershelf.core.ops import capture
+
 
 MARK_READING_KEY = "open/markReading"
 
@@ -176,6 +178,8 @@ class PaperFiles(QObject):
         paper is then written on the main thread (one undo step). Offline, the paper is
         made from the PDF alone, tagged incomplete, and the status bar says why.
         """
+        from papershelf.core.net.http import NetCancelled, PoliteClient
+        from papershelf.core.ops import capture
 
         def work(context: TaskContext) -> capture.Answered:
             with PoliteClient(cancelled=lambda: context.cancelled) as client:

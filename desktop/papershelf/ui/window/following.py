@@ -10,7 +10,7 @@ state, never a dialog.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QSettings, QTimer
 from PySide6.QtWidgets import (
@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 )
 
 from papershelf.core.errors import LibraryError
-from papershelf.core.net.refresh import RefreshRun
 from papershelf.core.ops import follow as follow_ops
 from papershelf.core.ops.changes import Changes
 from papershelf.core.search.facets import Facet, facet_counts, following_facets
@@ -38,6 +37,10 @@ from papershelf.ui.actions.registry import Actions
 from papershelf.ui.panes.note_editor import NotePanel
 from papershelf.ui.panes.triage import TriageView
 from papershelf.ui.tasks import TaskContext, TaskManager
+
+if TYPE_CHECKING:  # httpx loads when a refresh runs
+    from papershelf.core.net.refresh import RefreshRun
+
 
 NETWORK = "network"  # the lane of refreshes: a slow feed waits behind nothing else
 REFRESH_HOURS_KEY = "feeds/refreshHours"  # QSettings; 0 turns automatic refreshes off
