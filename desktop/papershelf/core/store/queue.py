@@ -108,6 +108,12 @@ def length(conn: sqlite3.Connection) -> int:
     return int(conn.execute(f"SELECT count(*) FROM papers WHERE {_IN_QUEUE}").fetchone()[0])
 
 
+def places(conn: sqlite3.Connection) -> dict[int, int]:
+    """Every queued paper's 1-based place, in one walk of the queue's index."""
+    order = conn.execute(f"SELECT id FROM papers WHERE {_IN_QUEUE} {_ORDER}")
+    return {int(paper_id): place for place, (paper_id,) in enumerate(order, start=1)}
+
+
 def ranks(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, int]:
     """The 1-based places in the queue of those of ``ids`` that are queued.
 
