@@ -1,8 +1,5 @@
 """Papershelf: a desktop reading list for research papers."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("papershelf")
-except PackageNotFoundError:  # frozen app without dist-info
-    __version__ = "0.1.0"
+# One literal, read by hatchling for the package's metadata (pyproject.toml's dynamic
+# version): importlib.metadata would cost every start about 30 ms of imports.
+__version__ = "0.1.0"

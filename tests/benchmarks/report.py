@@ -182,7 +182,8 @@ def markdown(result: dict[str, Any]) -> str:
         "query thread and is timed separately. Naive Qt and bare SQL always produce the "
         "complete result and replay the same texts. "
         f"Cold start: median of {len(ours['cold_start_runs'])} runs "
-        f"({', '.join(f'{r:.2f}' for r in ours['cold_start_runs'])} s); "
+        f"({', '.join(f'{r:.2f}' for r in ours['cold_start_runs'])} s) after one untimed "
+        "start that compiled the modules to bytecode; "
         f"first rows painted after a key: p50 {_num(filt['first_paint']['p50_ms'], 'ms')}, "
         f"p95 {_num(filt['first_paint']['p95_ms'], 'ms')}, "
         f"max {_num(filt['first_paint']['max_ms'], 'ms')}.",

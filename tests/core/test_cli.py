@@ -582,3 +582,17 @@ def test_no_seed_makes_an_empty_library(capsys: pytest.CaptureFixture[str], tmp_
     assert run(capsys, "--library", str(seeded), "list")[0] == 0
     code, out, _ = run(capsys, "--library", str(seeded), "--no-seed", "list", "--format", "json")
     assert code == 0 and len(json.loads(out)) == 50
+
+
+def test_version_is_the_installed_packages() -> None:
+    """``--version`` prints the package's literal, which hatchling also writes into the
+    installed metadata (pyproject.toml's dynamic version): the two cannot disagree."""
+    from importlib.metadata import version
+
+    from papershelf import __version__
+
+    done = subprocess.run(
+        [sys.executable, "-m", "papershelf", "--version"], capture_output=True, text=True
+    )
+    assert done.stdout.strip() == f"papershelf {__version__}"
+    assert version("papershelf") == __version__

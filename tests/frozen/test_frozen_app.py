@@ -12,7 +12,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -66,10 +65,11 @@ def test_the_default_library_lives_in_the_user_data_folder(tmp_path: Path) -> No
     assert list(tmp_path.rglob("library.sqlite"))
 
 
-def test_version_comes_from_the_bundled_metadata(tmp_path: Path) -> None:
-    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+def test_version_is_the_packages(tmp_path: Path) -> None:
+    from papershelf import __version__
+
     run = _run("--version", home=tmp_path)
-    assert run.stdout.strip() == f"papershelf {project['version']}"
+    assert run.stdout.strip() == f"papershelf {__version__}"
 
 
 def test_errors_stay_one_line(tmp_path: Path) -> None:

@@ -49,6 +49,7 @@ from papershelf.core.store.opening import open_library
 QUERY = "query"  # what the table shows: first pages and complete results
 COUNTS = "counts"  # the sidebar's facet counts
 BACKGROUND = "background"  # vocabulary, imports, exports: seconds, and nobody typing waits
+NETWORK = "network"  # arXiv, Crossref, feeds: a slow service never holds up an import
 BACKUP = "backup"  # minutes at a million papers: an import must not queue behind one
 
 # Progress reaches the main thread at most this often: an import of 100,000 entries

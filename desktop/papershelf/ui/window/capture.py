@@ -29,14 +29,13 @@ from papershelf.core import identifiers
 from papershelf.core.fields import PaperFields
 from papershelf.core.ops.changes import Changes
 from papershelf.core.store.library import Library
-from papershelf.ui.tasks import TaskContext, TaskManager
+from papershelf.ui.tasks import NETWORK, TaskContext, TaskManager
 from papershelf.ui.window.progress_job import ProgressJob
 
 if TYPE_CHECKING:  # the network stack (httpx, feedparser) loads when first used
     from papershelf.core.ops import capture
 
 
-NETWORK = "network"  # a lane of its own: a slow service never holds up an import
 _SHOW_LINES = 30
 
 

@@ -22,8 +22,7 @@ from papershelf.core.ops.changes import Changes
 from papershelf.core.ops.files import Attached
 from papershelf.core.plural import plural
 from papershelf.core.store.library import Library
-from papershelf.ui.tasks import TaskContext, TaskManager
-from papershelf.ui.window.capture import NETWORK
+from papershelf.ui.tasks import NETWORK, TaskContext, TaskManager
 from papershelf.ui.window.progress_job import ProgressJob
 
 if TYPE_CHECKING:  # the network stack (httpx, feedparser) loads when first used

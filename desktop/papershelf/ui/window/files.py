@@ -33,8 +33,7 @@ from papershelf.core.ops.changes import Changes
 from papershelf.core.store import attachments
 from papershelf.core.store.library import Library
 from papershelf.ui.table.model import PAPER_ID_ROLE
-from papershelf.ui.tasks import BACKGROUND, TaskContext, TaskManager
-from papershelf.ui.window.capture import NETWORK
+from papershelf.ui.tasks import BACKGROUND, NETWORK, TaskContext, TaskManager
 
 if TYPE_CHECKING:  # the network stack (httpx, feedparser) loads when first used
     from papershelf.core.ops import capture

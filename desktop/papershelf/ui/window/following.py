@@ -36,13 +36,12 @@ from papershelf.core.store.library import Library
 from papershelf.ui.actions.registry import Actions
 from papershelf.ui.panes.note_editor import NotePanel
 from papershelf.ui.panes.triage import TriageView
-from papershelf.ui.tasks import TaskContext, TaskManager
+from papershelf.ui.tasks import NETWORK, TaskContext, TaskManager
 
 if TYPE_CHECKING:  # httpx loads when a refresh runs
     from papershelf.core.net.refresh import RefreshRun
 
 
-NETWORK = "network"  # the lane of refreshes: a slow feed waits behind nothing else
 REFRESH_HOURS_KEY = "feeds/refreshHours"  # QSettings; 0 turns automatic refreshes off
 DEFAULT_REFRESH_HOURS = 4.0
 START_DELAY_MS = 3000  # the window paints and settles before the first refresh

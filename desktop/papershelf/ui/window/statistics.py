@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from papershelf.core import stats
 from papershelf.core.errors import LibraryError
 from papershelf.core.safety.safe_files import write_output
-from papershelf.ui.panes.statistics import StatisticsView
 from papershelf.ui.tasks import BACKGROUND, TaskContext, TaskManager
+
+if TYPE_CHECKING:  # the view, its charts and the counting load when first opened
+    from papershelf.core import stats
+    from papershelf.ui.panes.statistics import StatisticsView
 
 KIND = "statistics"
 FILTERS = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)"}
@@ -34,6 +37,8 @@ class StatisticsWindow:
     def open(self) -> StatisticsView:
         """Show the view (made on first use) and count."""
         if self.view is None:
+            from papershelf.ui.panes.statistics import StatisticsView
+
             self.view = StatisticsView(self.parent)
             self.view.period_changed.connect(self.refresh)
             self.view.refresh_requested.connect(self.refresh)
@@ -46,6 +51,8 @@ class StatisticsWindow:
 
     def refresh(self) -> None:
         """Count again for the chosen period (after changes, or a new period)."""
+        from papershelf.core import stats
+
         view = self.view
         if view is None:
             return
