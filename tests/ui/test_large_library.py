@@ -154,3 +154,33 @@ def test_a_screenful_found_in_time_shows_then_grows_to_the_page_and_the_list(
     qtbot.waitUntil(lambda: not model.busy, timeout=5000)
     assert sizes == [SCREENFUL, FIRST_PAGE, len(ids)]
     assert [model.paper_id(r) for r in range(model.rowCount())] == ids
+
+
+def test_typing_a_filter_that_keeps_the_current_paper_leaves_the_panes_alone(
+    qtbot, big_window
+) -> None:
+    """Each key resets the table and the current paper's row comes back with the new
+    result: the details pane and note editor are not emptied and drawn again for it
+    (2-3 ms a key, and a flicker), but do empty when the complete result lacks it."""
+    win = big_window
+    current = win.current_paper_id()
+    assert current is not None
+    title = win.library.record(current)["title"]
+    word = max(title.split(), key=len).strip(".,:;()").lower()
+    drawn: list[object] = []
+    show_paper, show_empty = win.details.show_paper, win.details.show_empty
+    win.details.show_paper = lambda paper, *a: (drawn.append(paper.id), show_paper(paper, *a))
+    win.details.show_empty = lambda *a: (drawn.append(None), show_empty(*a))
+    edit = win.findChild(QLineEdit, "filterEdit")
+    for end in range(1, len(word) + 1):
+        edit.setText(word[:end])
+        qtbot.waitUntil(lambda: not win.model.busy, timeout=5000)
+        assert win.current_paper_id() == current
+    assert drawn == []
+    assert title in win.details.toPlainText()
+
+    edit.setText(f"-{word}")  # a result of many pages without it
+    qtbot.waitUntil(lambda: not win.model.busy, timeout=5000)
+    assert win.model.rowCount() > FIRST_PAGE and win.model.row_of(current) < 0
+    assert win.current_paper_id() is None and drawn == [None]
+    assert title not in win.details.toPlainText()

@@ -352,8 +352,14 @@ def shortcut_rows() -> list[tuple[str, str, str]]:
 class Actions:
     """The QActions of one window, made from the registry, found by id."""
 
-    def __init__(self, actions: dict[str, QAction]) -> None:
+    def __init__(self, actions: dict[str, QAction], specs: Iterable[ActionSpec] = ACTIONS) -> None:
         self._actions = actions
+        self._on_papers = [
+            (actions[spec.id], spec.enabled)
+            for spec in specs
+            if spec.enabled in (Enabled.SELECTION, Enabled.ONE_PAPER)
+        ]
+        self._enabled_for: int | None = None  # the selection (none, one, more) they follow
 
     def __getitem__(self, action_id: str) -> QAction:
         return self._actions[action_id]
@@ -366,16 +372,20 @@ class Actions:
         return iter(self._actions.values())
 
     def update_enabled(self, selected: int) -> None:
-        """Enable the actions on papers by how many are selected."""
-        for spec in ACTIONS:
-            if spec.enabled is Enabled.SELECTION:
-                self[spec.id].setEnabled(selected > 0)
-            elif spec.enabled is Enabled.ONE_PAPER:
-                self[spec.id].setEnabled(selected == 1)
+        """Enable the actions on papers by how many are selected.
+
+        Every result and move of the cursor asks; only none, one or more matter."""
+        size = min(selected, 2)
+        if size == self._enabled_for:
+            return
+        self._enabled_for = size
+        for action, enabled in self._on_papers:
+            action.setEnabled(selected == 1 if enabled is Enabled.ONE_PAPER else selected > 0)
 
 
 def build(parent: QObject, ctx: ActionContext, specs: Iterable[ActionSpec] = ACTIONS) -> Actions:
     """One QAction per spec, owned by ``parent`` and triggering its handler with ``ctx``."""
+    specs = tuple(specs)
     made: dict[str, QAction] = {}
     for spec in specs:
         action = QAction(spec.text, parent)
@@ -401,7 +411,7 @@ def build(parent: QObject, ctx: ActionContext, specs: Iterable[ActionSpec] = ACT
         if spec.enabled is not Enabled.ALWAYS:
             action.setEnabled(False)  # until the selection or the history says otherwise
         made[spec.id] = action
-    return Actions(made)
+    return Actions(made, specs)
 
 
 def _run(

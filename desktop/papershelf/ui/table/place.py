@@ -49,6 +49,10 @@ class TablePlace:
         # Where the reader was when a write started: the current paper and those that
         # may take its place when it leaves the result.
         self._before_write: tuple[int, list[int]] | None = None
+        # A reset took the rows away and no result has been matched against what is
+        # wanted since.
+        self._unmatched = False
+        model.modelAboutToBeReset.connect(self._rows_leaving)
         selection = table.selectionModel()
         selection.currentRowChanged.connect(self._reader_moved)
         selection.selectionChanged.connect(self._reader_moved)
@@ -60,6 +64,19 @@ class TablePlace:
         """The paper under the table's cursor, if any."""
         index = self.table.currentIndex()
         return self.model.paper_id(index.row()) if index.isValid() else None
+
+    def awaits(self, paper_id: int | None) -> bool:
+        """Whether ``paper_id`` is wanted back and the result still coming may hold it."""
+        wanted = self.wanted
+        return (
+            paper_id is not None
+            and wanted is not None
+            and wanted.current == paper_id
+            and (self._unmatched or self.model.stale or self.model.busy or self.model.refreshing)
+        )
+
+    def _rows_leaving(self) -> None:
+        self._unmatched = True
 
     def selected_paper_ids(self) -> list[int]:
         """The ids of the selected rows, in table order."""
@@ -103,6 +120,7 @@ class TablePlace:
         wanted = self.wanted
         if wanted is None or self.model.stale:
             return
+        self._unmatched = False
         found = self._select_wanted(wanted)
         complete = not (self.model.busy or self.model.refreshing)
         if found and complete:

@@ -53,6 +53,10 @@ class Filtering(_Window):
     _total: int
     _author_limit: int
 
+    if TYPE_CHECKING:
+
+        def _follow_table(self) -> None: ...
+
     def focus_filter(self) -> None:
         """Ctrl+F: put the cursor in the filter box with its text selected."""
         self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -109,6 +113,7 @@ class Filtering(_Window):
         self._update_count()
         self.place.result_applied()
         if not self.model.busy:
+            self._follow_table()  # the complete result may lack the paper the panes show
             self._facet_timer.start()
 
     def _show_filter_error(self, message: str) -> None:

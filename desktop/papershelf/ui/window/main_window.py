@@ -345,6 +345,8 @@ class MainWindow(DelegatedCommands, Filtering, WindowState, QMainWindow):
     def _follow_table(self) -> None:
         """Give the reading panes to the table's current paper (none: empty, read-only)."""
         paper_id = self.place.current_paper_id()
+        if paper_id is None and self.place.awaits(self._current_paper):
+            return  # a new result is coming in: the panes wait for their paper's row
         if paper_id != self._current_paper:
             self._current_paper = paper_id
             self.notes.set_paper(paper_id)
