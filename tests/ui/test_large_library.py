@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtWidgets import QLineEdit
 
 from papershelf.core.fields import PaperFields
+from papershelf.core.ops import papers
 from papershelf.core.search.first_page import Page
 from papershelf.core.store.opening import open_library
 from papershelf.ui import open_main_window
@@ -184,3 +185,20 @@ def test_typing_a_filter_that_keeps_the_current_paper_leaves_the_panes_alone(
     assert win.model.rowCount() > FIRST_PAGE and win.model.row_of(current) < 0
     assert win.current_paper_id() is None and drawn == [None]
     assert title not in win.details.toPlainText()
+
+
+def test_a_write_while_a_result_is_coming_shows_the_written_row(qtbot, big_window) -> None:
+    """The table keeps rows it has read across new results; a write that lands while the
+    rest of a result is still coming must still show what it wrote."""
+    win = big_window
+    edit = win.findChild(QLineEdit, "filterEdit")
+    edit.setText("the")
+    assert win.model.busy  # the first page shows; the complete list is on its way
+    top = win.model.paper_id(0)
+    assert win.model.index(0, 0).data()  # its row is read (and kept)
+    win.apply(lambda: papers.set_status(win.library, [top], "skipped"))
+    qtbot.waitUntil(lambda: not win.model.busy and not win.model.refreshing, timeout=5000)
+    row = win.model.row_of(top)
+    assert row >= 0
+    status = win.model.index(row, 0).data(table_model_module.STATUS_ROLE)
+    assert status == "skipped"

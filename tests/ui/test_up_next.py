@@ -4,11 +4,12 @@ saved searches (Ctrl+S, sidebar counts, undo)."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QInputDialog
 
+from papershelf.core.ops import papers, reading
 from papershelf.core.search.facets import UP_NEXT
 from papershelf.core.store import queue, saved
 from papershelf.ui.table.model import COLUMN_INDEX
@@ -102,6 +103,10 @@ def test_drag_and_drop_reorders_in_queue_order_only(qtbot, window: MainWindow) -
     window.table.sortByColumn(COLUMN_INDEX["title"], Qt.SortOrder.AscendingOrder)
     qtbot.waitUntil(lambda: not model.in_queue_order())
     assert not model.flags(model.index(0, 0)) & Qt.ItemFlag.ItemIsDragEnabled
+    # The cells are then what any table model's cells are: selectable, enabled.
+    plain = QAbstractTableModel.flags(model, model.index(0, 0))
+    assert model.flags(model.index(0, 0)) == plain
+    assert model.flags(QModelIndex()) == QAbstractTableModel.flags(model, QModelIndex())
     assert not model.dropMimeData(dragged, Qt.DropAction.MoveAction, 0, 0, QModelIndex())
     assert queue.queue_ids(window.library.conn) == [a, c, d, b]
     action(window, "actionUndo").trigger()
@@ -155,3 +160,39 @@ def test_save_search_lists_it_with_a_live_count(
     qtbot.waitUntil(lambda: window.model.rowCount() == 3)
     action(window, "actionUndo").trigger()  # the saving was one step
     assert saved.find(window.library, "Theory backlog") is None
+
+
+def test_places_shown_follow_a_move_in_every_row(qtbot, window: MainWindow) -> None:
+    """Moving one paper shifts the places of those it passes: their rows show their new
+    places too, sorted by anything, and after the filter changes and changes back."""
+    queued(window, 4)
+    window.table.sortByColumn(COLUMN_INDEX["title"], Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: not window.model.busy)
+    column = COLUMN_INDEX["queue"]
+
+    def shown_places() -> dict[int, str]:
+        model = window.model
+        return {
+            model.paper_id(r): model.index(r, column).data() or "" for r in range(model.rowCount())
+        }
+
+    def stored_places() -> dict[int, str]:
+        places = queue.places(window.library.conn)
+        return {paper_id: str(places.get(paper_id, "")) for paper_id in shown_ids(window)}
+
+    assert shown_places() == stored_places()
+    last = queue.queue_ids(window.library.conn)[-1]
+    window.apply(lambda: reading.move_to(window.library, last, 1))
+    qtbot.waitUntil(lambda: not window.model.busy and not window.model.refreshing)
+    assert queue.queue_ids(window.library.conn)[0] == last
+    assert shown_places() == stored_places()
+    window.filter_edit.setText("zzzznothing")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 0 and not window.model.busy)
+    window.filter_edit.clear()
+    qtbot.waitUntil(lambda: window.model.rowCount() > 4 and not window.model.busy)
+    assert shown_places() == stored_places()
+    # Reading the first paper takes it out of the queue: everyone after it moves up.
+    window.apply(lambda: papers.set_status(window.library, [last], "read"))
+    qtbot.waitUntil(lambda: not window.model.busy and not window.model.refreshing)
+    assert last not in queue.queue_ids(window.library.conn)
+    assert shown_places() == stored_places()

@@ -31,7 +31,7 @@ from PySide6.QtGui import QFont
 
 from papershelf.core.errors import LibraryError
 from papershelf.core.fields import FIELD, PRIORITIES, Field
-from papershelf.core.ops.changes import Changes
+from papershelf.core.ops.changes import QUEUE, Changes
 from papershelf.core.search.first_page import Page, Vocabulary, first_page
 from papershelf.core.search.query import CompiledQuery, compile_query
 from papershelf.core.store.library import SUMMARY_FIELDS, Library
@@ -165,6 +165,11 @@ _ROLES = frozenset(
         STATUS_ROLE,
     }
 )
+# What QAbstractTableModel.flags gives a cell (and no index), made once.
+_CELL_FLAGS = (
+    Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
+)
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
 _PUBLISHED = COLUMN_INDEX["published"]
 _QUEUE = COLUMN_INDEX["queue"]
 _PRIORITY_COLUMN = COLUMN_INDEX["priority"]
@@ -274,8 +279,7 @@ class PaperTableModel(QAbstractTableModel):
     def _show(self, ids: array[int]) -> None:
         self.stale = False
         self.beginResetModel()
-        self._ids = ids
-        self._rows.clear()
+        self._ids = ids  # the cached rows stay: a write forgets those it changed
         self.endResetModel()
         self.resultApplied.emit()
 
@@ -324,7 +328,8 @@ class PaperTableModel(QAbstractTableModel):
     def apply_changes(self, changes: Changes) -> None:
         """An operation wrote the library: redraw the papers it changed, run the query again."""
         self._vocabulary_timer.start()
-        self.refresh(changes.papers | changes.deleted)
+        # A paper that moves in the queue (or joins or leaves it) moves others' places.
+        self.refresh(None if QUEUE in changes.aspects else changes.papers | changes.deleted)
 
     def library_changed(self) -> None:
         """Something wrote the library (another process): everything may have changed."""
@@ -338,6 +343,7 @@ class PaperTableModel(QAbstractTableModel):
         in the query lane, while the table keeps its rows (those changed redrawn).
         """
         if self.busy or self.stale:
+            self._forget_rows(changed)
             self.reload()  # a new query is still arriving: there is no place to keep yet
             self.refreshed.emit()
             return
@@ -513,7 +519,9 @@ class PaperTableModel(QAbstractTableModel):
         return self.sort_column == _QUEUE and self.sort_order == Qt.SortOrder.AscendingOrder
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        flags = super().flags(index)
+        if not index.isValid():
+            return _NO_FLAGS
+        flags = _CELL_FLAGS  # asked for every cell painted: no call back into Qt
         if self.in_queue_order():
             flags |= Qt.ItemFlag.ItemIsDropEnabled
             if index.isValid() and self.data(index, Qt.ItemDataRole.DisplayRole) is not None:
