@@ -72,6 +72,19 @@ def test_version_is_the_packages(tmp_path: Path) -> None:
     assert run.stdout.strip() == f"papershelf {__version__}"
 
 
+def test_the_windows_backup_command_makes_a_good_backup(tmp_path: Path) -> None:
+    """The window backs up by running the bundled app as ``--library L backup``
+    (ui/window/backups.py): that command must work in the bundle."""
+    from papershelf.core.safety import backup
+
+    library = tmp_path / "x.sqlite"
+    assert _run("--library", str(library), "list", "--limit", "1", home=tmp_path).returncode == 0
+    run = _run("--library", str(library), "backup", home=tmp_path)
+    assert run.returncode == 0, run.stderr
+    made = Path(run.stdout.strip().splitlines()[-1])
+    assert made.is_file() and backup.backup_problem(made) is None
+
+
 def test_errors_stay_one_line(tmp_path: Path) -> None:
     library = str(tmp_path / "x.sqlite")
     run = _run("--library", library, "status", "nosuchpaper", "read", home=tmp_path)

@@ -143,10 +143,13 @@ class Following(QObject):
 
     def refresh(self, names: list[str] | None = None, *, automatic: bool = False) -> None:
         """Refresh sources in the network lane; the status bar says how it went."""
-        from papershelf.core.net.http import PoliteClient  # httpx: when a refresh runs
-        from papershelf.core.net.refresh import polite_get, refresh
 
         def work(context: TaskContext) -> RefreshRun:
+            # httpx and feedparser load here, on the lane's thread, when a refresh first
+            # runs: on the main thread their import stalled typing for 80 ms.
+            from papershelf.core.net.http import PoliteClient
+            from papershelf.core.net.refresh import polite_get, refresh
+
             with PoliteClient(cancelled=lambda: context.cancelled) as client:
                 return refresh(
                     context.library,
