@@ -12,7 +12,8 @@ import pytest
 from capture_fixtures import AKYUREK, SCALING, Services
 from net_fixtures import ATOM, ArxivEntry
 from net_server import Reply
-from papershelf.core.net.http import MB, NetCancelled, PoliteClient
+from papershelf.core.errors import NetCancelled
+from papershelf.core.net.http import MB, PoliteClient
 from papershelf.core.ops import capture
 from papershelf.core.ops.papers import edit_paper, set_note, set_status, tag
 from papershelf.core.store.library import Library

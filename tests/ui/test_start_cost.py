@@ -44,3 +44,48 @@ def test_the_window_opens_without_what_no_start_needs(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+THREADS_PROBE = """
+import sys, threading
+from pathlib import Path
+imported_on = {}
+
+class Watch:  # notes the thread that first imports each of these
+    def find_spec(self, name, path=None, target=None):
+        if name in ("httpx", "feedparser") and name not in imported_on:
+            imported_on[name] = threading.current_thread() is threading.main_thread()
+        return None
+
+sys.meta_path.insert(0, Watch())
+from PySide6.QtWidgets import QApplication, QMessageBox
+from papershelf.ui import open_main_window
+from papershelf.ui.tasks import wait_until
+QMessageBox.exec = lambda self: 0  # the lookup's summary: nobody to press OK
+app = QApplication([])
+window = open_main_window(Path(sys.argv[1]))
+window.show()
+window.following.refresh()
+window.capture.add_items(["2303.16800"])
+wait_until(lambda: len(imported_on) == 2 and not window.capture.running(), 60)
+print(sorted(name for name, main in imported_on.items() if main), sorted(imported_on))
+"""
+
+
+def test_refreshes_and_lookups_import_the_network_stack_off_the_main_thread(
+    tmp_path: Path,
+) -> None:
+    """httpx and feedparser take 0.1-0.4 s to import: on the main thread that was a stall
+    of the window (80 ms three seconds after start, when the feeds refresh)."""
+    library = tmp_path / "library.sqlite"
+    open_library(library).close()
+    env = {
+        **os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path),
+        "PAPERSHELF_ARXIV_API": "http://127.0.0.1:9/api/query",  # refused at once
+    }  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", THREADS_PROBE, str(library)],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[] ['feedparser', 'httpx']"

@@ -32,6 +32,11 @@ class QueryCancelled(Exception):
     """A query stopped because a newer one replaced it (or the window is closing)."""
 
 
+class NetCancelled(Exception):
+    """The reader pressed Cancel on a network job; not an error to report. Here, not in
+    core.net.http, so the window can name it without importing httpx."""
+
+
 class BugError(Exception):
     """Papershelf did something SQLite refused: a mistake in our code, not the reader's."""
 

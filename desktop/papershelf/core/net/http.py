@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from papershelf import __version__
-from papershelf.core.errors import LibraryError
+from papershelf.core.errors import LibraryError, NetCancelled
 
 MAILTO_ENV = "PAPERSHELF_MAILTO"  # Crossref's "polite pool" wants a contact address
 TIME_SCALE_ENV = "PAPERSHELF_NET_TIME_SCALE"  # tests only: shrinks paces and waits
@@ -64,10 +64,6 @@ class NetError(LibraryError):
         self.status = status
         # No connection at all (offline, DNS, refused): the next request would fail too.
         self.unreachable = unreachable
-
-
-class NetCancelled(Exception):
-    """The reader pressed Cancel; not an error to report."""
 
 
 class Clock(Protocol):

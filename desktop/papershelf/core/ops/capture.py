@@ -18,14 +18,14 @@ from pathlib import Path
 from typing import Literal
 
 from papershelf.core import identifiers, keys, names
-from papershelf.core.errors import LibraryError
+from papershelf.core.errors import LibraryError, NetCancelled
 from papershelf.core.fields import PaperFields
 from papershelf.core.identifiers import Identifier
 from papershelf.core.io import pdf
 from papershelf.core.io.bibtex_fields import BibPaper
 from papershelf.core.io.paper_merge import merge
 from papershelf.core.net import arxiv, crossref
-from papershelf.core.net.http import NetCancelled, NetError, PoliteClient
+from papershelf.core.net.http import NetError, PoliteClient
 from papershelf.core.ops.changes import Changes
 from papershelf.core.ops.undoable import papers_phrase, run
 from papershelf.core.same_paper import find_same

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from papershelf.core import identifiers
+from papershelf.core.errors import NetCancelled
 from papershelf.core.fields import PaperFields
 from papershelf.core.ops.changes import Changes
 from papershelf.core.store.library import Library
@@ -121,16 +122,19 @@ class Capture(ProgressJob):
 
     def add_items(self, items: Sequence[str | identifiers.Identifier]) -> None:
         """Look ``items`` up in the background, then add what was found (one undo step)."""
-        from papershelf.core.net.http import PoliteClient
-        from papershelf.core.ops import capture
-
         items = list(items)
 
         def work(context: TaskContext) -> list[capture.LookedUp]:
+            # The network stack loads here, on the lane's thread (about 0.3 s the first time).
+            from papershelf.core.net.http import PoliteClient
+            from papershelf.core.ops import capture
+
             with PoliteClient(cancelled=context.cancelled) as client:
                 return capture.look_up(items, client, context.progress)
 
         def done(looked: list[capture.LookedUp]) -> None:
+            from papershelf.core.ops import capture  # loaded by ``work``
+
             outcomes: list[capture.Outcome] = []
 
             def write() -> Changes:
@@ -205,8 +209,6 @@ class Capture(ProgressJob):
         on_done: Callable[[Any], None],
         failed: str,
     ) -> None:
-        from papershelf.core.net.http import NetCancelled
-
         def cancelled() -> None:
             self.window.statusBar().showMessage(f"{title} cancelled: nothing was changed.", 8000)
 

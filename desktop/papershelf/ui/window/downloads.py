@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
 
-from papershelf.core.errors import LibraryError
+from papershelf.core.errors import LibraryError, NetCancelled
 from papershelf.core.files.folder import files_folder
 from papershelf.core.ops.changes import Changes
 from papershelf.core.ops.files import Attached
@@ -83,15 +83,16 @@ class PdfDownloads(ProgressJob):
         self.start(wanted)
 
     def start(self, wanted: Sequence[downloads.Wanted]) -> None:
-        from papershelf.core.net.http import NetCancelled, PoliteClient
-        from papershelf.core.ops import downloads
-
         window = self.window
         folder = files_folder(window.library.path)
         wanted = list(wanted)
         total = len(wanted) * _STEPS
 
         def work(context: TaskContext) -> Batch:
+            # The network stack loads here, on the lane's thread (about 0.3 s the first time).
+            from papershelf.core.net.http import PoliteClient
+            from papershelf.core.ops import downloads
+
             batch = Batch()
             with PoliteClient(cancelled=lambda: context.cancelled) as client:
                 for number, paper in enumerate(wanted):

@@ -25,7 +25,7 @@ from PySide6.QtCore import QEvent, QObject, QSettings, QUrl
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QStatusBar, QTableView, QWidget
 
-from papershelf.core.errors import LibraryError
+from papershelf.core.errors import LibraryError, NetCancelled
 from papershelf.core.files.folder import clean_up
 from papershelf.core.files.opener import OPENER_ENV, Opener, system_opener
 from papershelf.core.ops import files as ops
@@ -177,10 +177,12 @@ class PaperFiles(QObject):
         paper is then written on the main thread (one undo step). Offline, the paper is
         made from the PDF alone, tagged incomplete, and the status bar says why.
         """
-        from papershelf.core.net.http import NetCancelled, PoliteClient
-        from papershelf.core.ops import capture
 
         def work(context: TaskContext) -> capture.Answered:
+            # The network stack and pypdf load here, on the lane's thread.
+            from papershelf.core.net.http import PoliteClient
+            from papershelf.core.ops import capture
+
             with PoliteClient(cancelled=lambda: context.cancelled) as client:
                 return capture.look_up_pdf(path, client)
 
