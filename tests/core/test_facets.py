@@ -41,6 +41,26 @@ def test_counts_of_the_seeded_library(library: Library) -> None:
     assert counts(groups["Affiliations"])["stanford"] == 10
 
 
+def test_the_whole_library_counted_from_its_tables_equals_counting_a_result(
+    library: Library,
+) -> None:
+    """An empty filter is counted without the join to its result (25 times faster at
+    100k); a filter that also matches every paper goes the general way: same counts."""
+    library.add_tags([1, 2, 3], ["theory"])
+    library.add_tags([2], ["to-cite"])
+    library.set_status([4, 5], "read")
+    everything = compile_query("")
+    assert everything.where.strip() == "1"
+    also_everything = compile_query("-zzqxwv")
+    assert also_everything.where.strip() != "1"
+    assert len(library.search(also_everything)) == len(library.search(everything)) == 50
+    for limit in (3, 50):  # a limit that cuts through tied counts too
+        fast = facet_counts(library, everything, author_limit=limit)
+        slow = facet_counts(library, also_everything, author_limit=limit)
+        assert fast == slow
+    assert counts(fast["Tags"]) == {"theory": 3, "to-cite": 1}
+
+
 def test_one_author_row_for_two_spellings(library: Library) -> None:
     authors = facet_counts(library, compile_query(""), author_limit=500)["Authors"]
     haochen = [f for f in authors if f.label.casefold() == "jeff z. haochen"]
