@@ -6,6 +6,7 @@ sidebar never loads papers into Python.
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass
 
 from papershelf.core.search.query import CompiledQuery
@@ -40,59 +41,74 @@ def _everything(query: CompiledQuery) -> bool:
     return query.where.strip() == "1" and not query.params
 
 
-def _grouped(
-    library: Library, query: CompiledQuery, select: str, limit: int | None
-) -> list[tuple[str, int]]:
-    sql = f"{select} ORDER BY 2 DESC, 1 COLLATE NOCASE"
-    params: list[object] = []
-    if not _everything(query):
+# SQLite's NOCASE folds ASCII letters only: the same order, sorted in Python.
+_NOCASE = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+# (group, what is counted, the link table to a paper's names and the join to the names,
+# the filter field): a sidebar row per value. "p" is a paper, "l" a link, "t" a name.
+_GROUPS: tuple[tuple[str, str, str | None, str, str], ...] = (
+    ("Status", "p.status", None, "", "status"),
+    ("Tags", "t.name", "paper_tags", "JOIN tags t ON t.id = l.tag_id", "tag"),
+    ("Category", "p.category", None, "", "cat"),
+    ("Year", "p.year", None, "", "year"),
+    ("Authors", "t.name", "paper_authors", "JOIN authors t ON t.id = l.author_id", "author"),
+    (
+        "Affiliations", "t.name", "paper_affiliations",
+        "JOIN affiliations t ON t.id = l.affiliation_id", "aff",
+    ),
+)  # fmt: skip
+
+
+def _counted(
+    library: Library, query: CompiledQuery, author_limit: int
+) -> dict[str, list[tuple[str, int]]]:
+    """Each group's values with their counts, most first, in one statement.
+
+    The result is found once (SQLite materialises a CTE used more than once) and
+    joined by every group: one
+    statement per group ran the filter six times (1.5 s -> 1.0 s for a word in most
+    papers at 100,000). The whole library needs no result at all: its counts come from
+    the tables and their indexes alone (2.1 s -> 0.1 s at 100,000).
+    """
+    everything = _everything(query)
+    papers = "FROM papers p" if everything else "FROM result r JOIN papers p ON p.id = r.id"
+    selects: list[str] = []
+    params: list[object] = [] if everything else list(query.params)
+    for number, (group, value, link, names, _field) in enumerate(_GROUPS):
+        if link is None:
+            select = f"SELECT {number}, {value}, count(*) {papers} GROUP BY 2"
+        else:
+            linked = f"FROM {link} l"
+            if not everything:
+                linked = f"FROM result r JOIN {link} l ON l.paper_id = r.id"
+            select = f"SELECT {number}, {value}, count(*) {linked} {names} GROUP BY t.id"
+        if group == "Authors":  # the most frequent few only
+            select = f"SELECT * FROM ({select} ORDER BY 3 DESC, 2 COLLATE NOCASE LIMIT ?)"
+            params.append(author_limit)
+        selects.append(select)
+    sql = " UNION ALL ".join(selects)
+    if not everything:
         sql = f"WITH result AS (SELECT p.id FROM papers p WHERE {query.where}) {sql}"
-        params = list(query.params)
-    if limit is not None:
-        sql += " LIMIT ?"
-        params.append(limit)
-    return [(str(v), int(c)) for v, c in library.conn.execute(sql, params) if v not in (None, "")]
+    found: dict[str, list[tuple[str, int]]] = {group: [] for group, *_ in _GROUPS}
+    for number, value, count in library.conn.execute(sql, params):
+        if value not in (None, ""):
+            found[_GROUPS[number][0]].append((str(value), int(count)))
+    for rows in found.values():
+        rows.sort(key=lambda row: (-row[1], row[0].translate(_NOCASE)))
+    return found
 
 
 def facet_counts(
     library: Library, query: CompiledQuery, *, author_limit: int = AUTHOR_LIMIT
 ) -> dict[str, list[Facet]]:
-    """Group name -> values with counts, for the papers matching ``query``.
-
-    The whole library is counted from the tables and their indexes alone, without the
-    join to a result that matches everything: 2.1 s -> 0.08 s at 100,000 papers.
-    """
-    if _everything(query):
-        join = "FROM papers p"
-        links = "FROM {link} l"
-    else:
-        join = "FROM result r JOIN papers p ON p.id = r.id"
-        links = "FROM result r JOIN {link} l ON l.paper_id = r.id"
-    statuses = dict(_grouped(library, query, f"SELECT p.status, count(*) {join} GROUP BY 1", None))
+    """Group name -> values with counts, for the papers matching ``query``."""
+    counted = _counted(library, query, author_limit)
+    statuses = dict(counted["Status"])
     groups: dict[str, list[Facet]] = {
         "Status": [Facet(s, statuses.get(s, 0), f"status:{s}") for s in STATUSES],
     }
-
-    def names(link: str, table: str, column: str, field: str, limit: int | None) -> list[Facet]:
-        select = (
-            f"SELECT t.name, count(*) {links.format(link=link)} "
-            f"JOIN {table} t ON t.id = l.{column} GROUP BY t.id"
-        )
-        rows = _grouped(library, query, select, limit)
-        return [Facet(name, n, f"{field}:{quote_value(name)}") for name, n in rows]
-
-    groups["Tags"] = names("paper_tags", "tags", "tag_id", "tag", None)
-    groups["Category"] = [
-        Facet(v, n, f"cat:{quote_value(v)}")
-        for v, n in _grouped(library, query, f"SELECT p.category, count(*) {join} GROUP BY 1", None)
-    ]
-    years = _grouped(library, query, f"SELECT p.year, count(*) {join} GROUP BY 1", None)
-    groups["Year"] = [Facet(y, n, f"year:{y}") for y, n in sorted(years, reverse=True)]
-    groups["Authors"] = names("paper_authors", "authors", "author_id", "author", author_limit)
-    groups["Affiliations"] = names(
-        "paper_affiliations", "affiliations", "affiliation_id", "aff", None
-    )
-    # Of the whole library, not the result: they are places to go, like "Up next".
+    for group, _value, _link, _names, field in _GROUPS[1:]:
+        groups[group] = [Facet(v, n, f"{field}:{quote_value(v)}") for v, n in counted[group]]
+    groups["Year"].sort(key=lambda facet: facet.label, reverse=True)  # newest first
     groups["Up next"] = [Facet("Up next", queue.length(library.conn), UP_NEXT)]
     groups["Saved searches"] = [
         Facet(search.name, -1 if count is None else count, f"saved:{quote_value(search.name)}")
