@@ -98,6 +98,24 @@ def test_inbox_shortcut_and_sidebar(window: MainWindow) -> None:
     assert inbox is not None and inbox.text(0) == "Inbox" and inbox.text(1) == "50"
 
 
+def test_the_inbox_opens_on_its_newest_paper(window: MainWindow) -> None:
+    """Keys act at once: the newest untriaged paper is current, unless the current paper
+    is in the inbox too (then it stays current)."""
+    window.paper_actions.set_status("read")  # the current paper leaves the inbox
+    assert window.current_paper_id() is not None
+    window.named_actions["actionInbox"].trigger()
+    newest = window.library.search("status:new", sort="published", descending=True)[0]
+    assert window.model.paper_id(0) == newest
+    assert window.current_paper_id() == newest
+    assert window.place.selected_paper_ids() == [newest]
+
+    window.table.selectRow(3)  # a paper in the inbox stays current
+    kept = window.current_paper_id()
+    window.filter_edit.setText("cat:CV")
+    window.named_actions["actionInbox"].trigger()
+    assert window.current_paper_id() == kept
+
+
 def test_follow_refresh_and_the_following_group(
     qtbot,
     window: MainWindow,

@@ -64,6 +64,7 @@ class Window(Protocol):
     def selection_changed(self) -> None: ...
     def refresh_facets(self) -> None: ...
     def sort_newest_first(self) -> None: ...
+    def select_first_if_none(self) -> None: ...
 
 
 def sidebar_counts(library: Library, query: CompiledQuery, limit: int) -> dict[str, list[Facet]]:
@@ -231,10 +232,12 @@ class Following(QObject):
     # ------------------------------------------------------------ inbox and triage
 
     def show_inbox(self) -> None:
-        """The papers with status new, newest first."""
+        """The papers with status new, newest first; the newest is current unless the
+        current paper is in the inbox too (a key then acts at once)."""
         self.leave_triage()
         self.window.filter_edit.setText("status:new")
         self.window.sort_newest_first()
+        self.window.select_first_if_none()
 
     def start_triage(self) -> None:
         """One paper of the inbox at a time, decided with single keys."""

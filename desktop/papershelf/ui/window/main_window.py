@@ -366,6 +366,17 @@ class MainWindow(DelegatedCommands, Filtering, WindowState, QMainWindow):
         self.named_actions.update_enabled(count)
         self.tag_edit.setEnabled(count > 0)
 
+    def select_first_if_none(self) -> None:
+        """Make the first row current when no paper is, nor is one on its way back in
+        a result still coming."""
+        if (
+            self.place.current_paper_id() is None
+            and not self.place.awaits(self._current_paper)
+            and self.model.rowCount()
+            and not self.model.stale
+        ):
+            self.table.selectRow(0)
+
     def show_paper(self, paper_id: int) -> None:
         """Select ``paper_id`` (one just added, say), clearing the filter when it hides the
         paper; when a refresh is still listing the result, once it is in."""
