@@ -34,16 +34,21 @@ print(sorted(m for m in LAZY if m in sys.modules))
 """
 
 
-def test_the_window_opens_without_what_no_start_needs(tmp_path: Path) -> None:
+def run_probe(probe: str, tmp_path: Path, **env: str) -> str:
+    """The last line ``probe`` prints, run in a fresh interpreter on an existing library."""
     library = tmp_path / "library.sqlite"
     open_library(library).close()  # a start opens a library; creating one is once
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path), **env}
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, str(library)],
+        [sys.executable, "-c", probe, str(library)],
         capture_output=True, text=True, env=env, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "[]"
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_the_window_opens_without_what_no_start_needs(tmp_path: Path) -> None:
+    assert run_probe(PROBE, tmp_path) == "[]"
 
 
 THREADS_PROBE = """
@@ -77,15 +82,6 @@ def test_refreshes_and_lookups_import_the_network_stack_off_the_main_thread(
 ) -> None:
     """httpx and feedparser take 0.1-0.4 s to import: on the main thread that was a stall
     of the window (80 ms three seconds after start, when the feeds refresh)."""
-    library = tmp_path / "library.sqlite"
-    open_library(library).close()
-    env = {
-        **os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path),
-        "PAPERSHELF_ARXIV_API": "http://127.0.0.1:9/api/query",  # refused at once
-    }  # fmt: skip
-    done = subprocess.run(
-        [sys.executable, "-c", THREADS_PROBE, str(library)],
-        capture_output=True, text=True, env=env, timeout=120,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "[] ['feedparser', 'httpx']"
+    refused = "http://127.0.0.1:9/api/query"  # a lookup that fails at once
+    line = run_probe(THREADS_PROBE, tmp_path, PAPERSHELF_ARXIV_API=refused)
+    assert line == "[] ['feedparser', 'httpx']"
