@@ -13,6 +13,7 @@ from pdfs import make_pdf
 from capture_fixtures import Services
 from net_server import Reply
 from papershelf.core.files.folder import files_folder
+from papershelf.core.net.http import PoliteClient
 from papershelf.core.ops import downloads
 
 AKYUREK_KEY = "akyurek2022learning"
@@ -162,7 +163,7 @@ def test_ctrl_c_keeps_what_finished_and_leaves_no_partial_file(
     with_arxiv_ids(capsys, library_path)
     for arxiv_id in ("2211.15661", "2303.16800"):
         pdfs.server.route(f"/pdf/{arxiv_id}", Reply(200, pdf_bytes, "application/pdf"))
-    real = downloads.PoliteClient.download
+    real = PoliteClient.download
     calls: list[str] = []
 
     def interrupted(self, url, sink, **kwargs):
@@ -172,7 +173,7 @@ def test_ctrl_c_keeps_what_finished_and_leaves_no_partial_file(
             raise KeyboardInterrupt
         return real(self, url, sink, **kwargs)
 
-    monkeypatch.setattr(downloads.PoliteClient, "download", interrupted)
+    monkeypatch.setattr(PoliteClient, "download", interrupted)
     code, out, err = cli(capsys, library_path, "fetch-pdf")
     assert code == 130
     assert len(out.splitlines()) == 1 and out.startswith("fetched ")

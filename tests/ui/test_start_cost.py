@@ -70,6 +70,7 @@ QMessageBox.exec = lambda self: 0  # the lookup's summary: nobody to press OK
 app = QApplication([])
 window = open_main_window(Path(sys.argv[1]))
 window.show()
+import papershelf.core.ops.downloads  # what Download PDF loads on the main thread
 window.following.refresh()
 window.capture.add_items(["2303.16800"])
 wait_until(lambda: len(imported_on) == 2 and not window.capture.running(), 60)
@@ -81,7 +82,8 @@ def test_refreshes_and_lookups_import_the_network_stack_off_the_main_thread(
     tmp_path: Path,
 ) -> None:
     """httpx and feedparser take 0.1-0.4 s to import: on the main thread that was a stall
-    of the window (80 ms three seconds after start, when the feeds refresh)."""
+    of the window (80 ms three seconds after start, when the feeds refresh). Download
+    PDF lists what to fetch on the main thread: that module must not load them either."""
     refused = "http://127.0.0.1:9/api/query"  # a lookup that fails at once
     line = run_probe(THREADS_PROBE, tmp_path, PAPERSHELF_ARXIV_API=refused)
     assert line == "[] ['feedparser', 'httpx']"

@@ -19,12 +19,10 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from papershelf.core.errors import LibraryError
 from papershelf.core.files.folder import files_folder
-from papershelf.core.net import arxiv
-from papershelf.core.net.http import MB, NetError, PoliteClient
 from papershelf.core.ops import files
 from papershelf.core.ops.changes import Changes
 from papershelf.core.ops.undoable import papers_phrase
@@ -33,7 +31,12 @@ from papershelf.core.safety.safe_files import describe_os_error
 from papershelf.core.store import attachments
 from papershelf.core.store.library import Library
 
-MAX_PDF_BYTES = 100 * MB  # arXiv's own upload limit is 50 MB; twice that is a broken answer
+# httpx and feedparser load where a download runs: the window lists what to fetch on
+# its main thread, which their import would stall.
+if TYPE_CHECKING:
+    from papershelf.core.net.http import PoliteClient
+
+MAX_PDF_BYTES = 100 * 2**20  # arXiv's own upload limit is 50 MB; twice that is a broken answer
 PDF_TYPES = ("application/pdf", "application/x-pdf", "application/octet-stream")
 PDF_MAGIC = b"%PDF-"
 
@@ -99,6 +102,8 @@ def download(
     Raises NetError (a LibraryError) with a one-line reason, or NetCancelled; either
     way the temporary file is gone.
     """
+    from papershelf.core.net import arxiv
+
     url = arxiv.prepare_pdf(client, wanted.arxiv_id)
     temp: str | None = None
     try:
@@ -162,6 +167,8 @@ def fetch_one(
         )
         [attached], _ = attach_downloads(library, [done])
     except LibraryError as exc:  # NetError among them
+        from papershelf.core.net.http import NetError  # loaded by ``download``
+
         unreachable = isinstance(exc, NetError) and exc.unreachable
         return Fetched(wanted.key, "error", reason=str(exc), unreachable=unreachable), None
     files.index_text(library, attached.attachment_id)

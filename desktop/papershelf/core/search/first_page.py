@@ -41,7 +41,8 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from papershelf.core.errors import QueryCancelled, is_cancelled
-from papershelf.core.search.query import MATCH_SUBQUERY, CompiledQuery
+from papershelf.core.search.query import CompiledQuery
+from papershelf.core.search.query_tree import MATCH_SUBQUERY
 from papershelf.core.store.library import Library
 from papershelf.core.store.schema import SORT_COLUMNS, SORT_INDEXES
 

@@ -42,6 +42,17 @@ from typing import TypeAlias
 
 from papershelf.core.fields import PRIORITIES
 from papershelf.core.search.dates import Clock, DateError, date_range
+from papershelf.core.search.query_tree import (
+    And,
+    Fts,
+    Node,
+    Or,
+    Sql,
+    make_node,
+    negate,
+    to_sql,
+    visible_words,
+)
 from papershelf.core.store.schema import STATUSES
 from papershelf.core.text import caseless_glob, fold
 
@@ -74,9 +85,6 @@ _YEAR_RANGE = re.compile(r"([0-9]{1,4})?\.\.([0-9]{1,4})?")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
 
-# first_page.py rewrites these for its per-paper tests: keep them spelled this way.
-MATCH_SUBQUERY = "(SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)"
-_FTS_SUBQUERY = f"p.id IN {MATCH_SUBQUERY}"
 _BLANK = "char(32, 9, 10, 13)"  # a note or abstract of only whitespace counts as none
 _HAS = {
     "code": "p.has_code = 1",
@@ -122,37 +130,6 @@ class _QueryError(Exception):
     """A message for the user: the text is malformed or not finished yet."""
 
 
-# The tree. ``None`` stands for "no constraint" (an ignored word, an empty group).
-@dataclass(frozen=True)
-class _Fts:
-    expr: str  # an FTS5 expression in which every piece of user text is quoted
-    words: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class _Sql:
-    sql: str
-    params: tuple[object, ...]
-
-
-@dataclass(frozen=True)
-class _Not:
-    child: _Node
-
-
-@dataclass(frozen=True)
-class _And:
-    children: tuple[_Node, ...]
-
-
-@dataclass(frozen=True)
-class _Or:
-    children: tuple[_Node, ...]
-
-
-_Node: TypeAlias = _Fts | _Sql | _Not | _And | _Or
-
-
 @dataclass(frozen=True)
 class _SavedRef:
     """``saved:NAME`` before the parser expands it (where it knows how deep it is)."""
@@ -189,33 +166,14 @@ def _has_text(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
-def _make(kind: type[_And] | type[_Or], items: list[_Node | None]) -> _Node | None:
-    """Build AND/OR, dropping empty operands so ignored text is simply invisible."""
-    flat: list[_Node] = []
-    for item in items:
-        if isinstance(item, kind):
-            flat.extend(item.children)
-        elif item is not None:
-            flat.append(item)
-    if not flat:
-        return None
-    return flat[0] if len(flat) == 1 else kind(tuple(flat))
-
-
-def _negate(node: _Node | None) -> _Node | None:
-    if node is None:
-        return None
-    return node.child if isinstance(node, _Not) else _Not(node)
-
-
-def _text(text: str, prefix: bool) -> _Node | None:
+def _text(text: str, prefix: bool) -> Node | None:
     """A word (always a prefix) or a phrase (a prefix only while its quote is open)."""
     if not _has_text(text):
         return None
-    return _Fts(_quote(text) + ("*" if prefix else ""), _shown(text))
+    return Fts(_quote(text) + ("*" if prefix else ""), _shown(text))
 
 
-def _year(value: str) -> _Node:
+def _year(value: str) -> Node:
     value = value.strip()
     match = _YEAR_CMP.fullmatch(value)
     if match:
@@ -235,7 +193,7 @@ def _year(value: str) -> _Node:
     return _dated("(p.year BETWEEN ? AND ?)", (first, last), first, last)
 
 
-def _dated(sql: str, params: tuple[object, ...], low: int | None, high: int | None) -> _Node:
+def _dated(sql: str, params: tuple[object, ...], low: int | None, high: int | None) -> Node:
     """A year condition, with the range of dates it implies stated alongside.
 
     ``year`` is only ever read from the first four characters of ``published`` when
@@ -252,25 +210,25 @@ def _dated(sql: str, params: tuple[object, ...], low: int | None, high: int | No
         hints.append("p.published < ?")
         values.append(f"{high + 1:04d}")
     if not hints:
-        return _Sql(sql, params)
-    return _Sql(f"({sql} AND {' AND '.join(hints)})", (*params, *values))
+        return Sql(sql, params)
+    return Sql(f"({sql} AND {' AND '.join(hints)})", (*params, *values))
 
 
 _PRIORITY = re.compile(r"(>=|<=|>|<|=)?([a-z]*)")
 PRIORITY_ERROR = "priority: expects none, low, medium or high, or >=medium, <high…"
 
 
-def _priority(value: str) -> _Node:
+def _priority(value: str) -> Node:
     match = _PRIORITY.fullmatch(value.strip().lower())
     if not match or not match.group(2):
         raise _QueryError(PRIORITY_ERROR)
     op, name = match.group(1) or "=", match.group(2)
     if name not in PRIORITIES:
         raise _QueryError(f'unknown priority "{name}" ({", ".join(PRIORITIES)})')
-    return _Sql(f"p.priority {op} ?", (PRIORITIES.index(name),))
+    return Sql(f"p.priority {op} ?", (PRIORITIES.index(name),))
 
 
-def _dates(name: str, value: str, context: _Context) -> _Node:
+def _dates(name: str, value: str, context: _Context) -> Node:
     try:
         low, high = date_range(name, value, context.clock or Clock.now())
     except DateError as error:
@@ -279,13 +237,13 @@ def _dates(name: str, value: str, context: _Context) -> _Node:
     parts = [f"{column} {op} ?" for op, end in ((">=", low), ("<", high)) if end is not None]
     values = tuple(end for end in (low, high) if end is not None)
     if not parts:  # open at both ends: any paper that has the date
-        return _Sql(f"{column} IS NOT NULL", ())
-    return _Sql("(" + " AND ".join(parts) + ")", values)
+        return Sql(f"{column} IS NOT NULL", ())
+    return Sql("(" + " AND ".join(parts) + ")", values)
 
 
 def _field(
     name: str, value: str, quoted: bool, closed: bool, context: _Context
-) -> _Node | _SavedRef | None:
+) -> Node | _SavedRef | None:
     if not value.strip():
         raise _QueryError(f"{name}: needs a value")
     if name == "priority":
@@ -299,60 +257,60 @@ def _field(
             return None
         column = "title" if name == "title" else "authors"
         star = "" if quoted and closed else "*"
-        return _Fts(f"({column} : {_quote(value)}{star})", _shown(value))
+        return Fts(f"({column} : {_quote(value)}{star})", _shown(value))
     if name == "year":
         return _year(value)
     if name == "text":
         if not _has_text(value):
             return None
         star = "" if quoted and closed else "*"
-        return _Sql(_TEXT_SQL, (_quote(value) + star,))
+        return Sql(_TEXT_SQL, (_quote(value) + star,))
     if name == "has":
         sql = _HAS.get(value.strip().lower())
         if sql is None:
             raise _QueryError(HAS_ERROR)
-        return _Sql(sql, ())
+        return Sql(sql, ())
     if name == "status":
         status = value.strip().lower()
         if status not in STATUSES:
             raise _QueryError(f'unknown status "{value.strip()}" ({", ".join(STATUSES)})')
-        return _Sql("p.status = ?", (status,))
+        return Sql("p.status = ?", (status,))
     if name == "cat":
-        return _Sql("p.category = ? COLLATE NOCASE", (value.strip(),))
+        return Sql("p.category = ? COLLATE NOCASE", (value.strip(),))
     if name == "key":
         prefix = value.strip()
         if prefix.isascii():
             like = _like_escape(prefix) + "%"
-            return _Sql(f"(p.key LIKE ? ESCAPE '\\' OR p.id IN ({_ALIAS_LIKE}))", (like, like))
+            return Sql(f"(p.key LIKE ? ESCAPE '\\' OR p.id IN ({_ALIAS_LIKE}))", (like, like))
         # LIKE ignores the case of ASCII letters only; "key:MÜLLER" finds "Müller2020".
-        return _Sql("p.key GLOB ?", (caseless_glob(prefix) + "*",))
+        return Sql("p.key GLOB ?", (caseless_glob(prefix) + "*",))
     if name == "type":
         kinds = _ENTRY_TYPES.get(value.strip().lower(), (value.strip().lower(),))
-        return _Sql(f"p.entry_type IN ({','.join('?' * len(kinds))})", kinds)
+        return Sql(f"p.entry_type IN ({','.join('?' * len(kinds))})", kinds)
     if name == "venue":
-        return _Sql("p.venue LIKE ? ESCAPE '\\'", ("%" + _like_escape(value.strip()) + "%",))
+        return Sql("p.venue LIKE ? ESCAPE '\\'", ("%" + _like_escape(value.strip()) + "%",))
     if name == "from":  # the followed source (a feed, an arXiv query) that brought it
         sql = (
             "p.id IN (SELECT pf.paper_id FROM paper_follows pf JOIN follows f "
             "ON f.id = pf.follow_id WHERE f.name = ? COLLATE NOCASE)"
         )
-        return _Sql(sql, (value.strip(),))
+        return Sql(sql, (value.strip(),))
     if name == "tag":
         sql = (
             "p.id IN (SELECT pt.paper_id FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id "
             "WHERE t.name_norm = ?)"
         )
-        return _Sql(sql, (fold(value),))
+        return Sql(sql, (fold(value),))
     # aff: the affiliation table is small, so one LIKE scan over it is cheap.
     sql = (
         "p.id IN (SELECT pa.paper_id FROM paper_affiliations pa "
         "JOIN affiliations a ON a.id = pa.affiliation_id WHERE a.name_norm LIKE ? ESCAPE '\\')"
     )
-    return _Sql(sql, ("%" + _like_escape(fold(value)) + "%",))
+    return Sql(sql, ("%" + _like_escape(fold(value)) + "%",))
 
 
 _LPAREN, _RPAREN, _OR, _NOT, _TERM = "(", ")", "OR", "-", "term"
-_Token: TypeAlias = tuple[str, _Node | _SavedRef | None]
+_Token: TypeAlias = tuple[str, Node | _SavedRef | None]
 
 
 def _read_word(text: str, i: int, opened: list[bool]) -> tuple[str, int]:
@@ -448,26 +406,26 @@ class _Parser:
     def peek(self) -> str | None:
         return self.tokens[self.pos][0] if self.pos < len(self.tokens) else None
 
-    def parse(self, depth: int = 0) -> _Node | None:
+    def parse(self, depth: int = 0) -> Node | None:
         node = self.and_expr(depth)
         if self.peek() == _RPAREN:
             raise _QueryError("unexpected )")
         return node
 
-    def and_expr(self, depth: int) -> _Node | None:
-        items: list[_Node | None] = []
+    def and_expr(self, depth: int) -> Node | None:
+        items: list[Node | None] = []
         while self.peek() not in (None, _RPAREN):
             items.append(self.or_expr(depth))
-        return _make(_And, items)
+        return make_node(And, items)
 
-    def or_expr(self, depth: int) -> _Node | None:
+    def or_expr(self, depth: int) -> Node | None:
         items = [self.unary(depth)]
         while self.peek() == _OR:
             self.pos += 1
             items.append(self.unary(depth))
-        return _make(_Or, items)
+        return make_node(Or, items)
 
-    def unary(self, depth: int) -> _Node | None:
+    def unary(self, depth: int) -> Node | None:
         kind = self.peek()
         if kind in (None, _OR, _RPAREN):
             raise _QueryError("OR needs a term on both sides")
@@ -478,7 +436,7 @@ class _Parser:
         if isinstance(node, _SavedRef):
             return self.saved(node.name, depth)
         if kind == _NOT:
-            return _negate(self.unary(depth + 1))
+            return negate(self.unary(depth + 1))
         if kind == _LPAREN:
             node = self.and_expr(depth + 1)
             if self.peek() != _RPAREN:
@@ -486,7 +444,7 @@ class _Parser:
             self.pos += 1
         return node
 
-    def saved(self, name: str, depth: int) -> _Node | None:
+    def saved(self, name: str, depth: int) -> Node | None:
         """A saved search's query, parsed in place as if in parentheses."""
         context = self.context
         key = fold(name)
@@ -516,75 +474,6 @@ class _Parser:
         return node
 
 
-def _fts(node: _Node) -> str | None:
-    """The node as one FTS5 expression, or None when it needs SQL (or a lone NOT)."""
-    if isinstance(node, _Fts):
-        return node.expr
-    if isinstance(node, _Or):
-        parts = [_fts(child) for child in node.children]
-        if any(part is None for part in parts):
-            return None
-        return "(" + " OR ".join(part for part in parts if part) + ")"
-    if isinstance(node, _And):
-        positive = [_fts(c) for c in node.children if not isinstance(c, _Not)]
-        negative = [_fts(c.child) for c in node.children if isinstance(c, _Not)]
-        if not positive or any(part is None for part in positive + negative):
-            return None
-        expr = "(" + " AND ".join(part for part in positive if part) + ")"
-        if negative:  # FTS5's NOT is binary: it needs something positive on its left
-            expr = f"({expr} NOT ({' OR '.join(part for part in negative if part)}))"
-        return expr
-    return None
-
-
-def _sql(node: _Node, params: list[object]) -> str:
-    """Append the node's parameters to ``params`` and return its SQL."""
-    expr = _fts(node)
-    if expr is not None:
-        params.append(expr)
-        return _FTS_SUBQUERY
-    if isinstance(node, _Sql):
-        params.extend(node.params)
-        return node.sql
-    if isinstance(node, _Not):
-        inner = _fts(node.child)
-        if inner is not None:
-            params.append(inner)
-            return f"p.id NOT IN {MATCH_SUBQUERY}"
-        # A NULL column (year, abstract) counts as "no match", so its negation matches.
-        return f"(NOT coalesce(({_sql(node.child, params)}), 0))"
-    if isinstance(node, _And):
-        full_text: list[_Node] = []
-        rest: list[_Node] = []
-        for child in node.children:
-            text_child = child.child if isinstance(child, _Not) else child
-            (full_text if _fts(text_child) is not None else rest).append(child)
-        parts: list[str] = []
-        if any(not isinstance(child, _Not) for child in full_text):
-            parts.append(_sql(_And(tuple(full_text)), params))
-        elif full_text:  # only negations: one "NOT IN (a OR b)" instead of one per word
-            either = _Or(tuple(child.child for child in full_text if isinstance(child, _Not)))
-            parts.append(_sql(_Not(either), params))
-        parts.extend(_sql(child, params) for child in rest)
-        return "(" + " AND ".join(parts) + ")"
-    if isinstance(node, _Or):
-        text_terms = [child for child in node.children if _fts(child) is not None]
-        others = [child for child in node.children if _fts(child) is None]
-        parts = [_sql(_Or(tuple(text_terms)), params)] if text_terms else []
-        parts.extend(_sql(child, params) for child in others)
-        return "(" + " OR ".join(parts) + ")"
-    raise AssertionError(f"unknown node {node!r}")  # pragma: no cover
-
-
-def _words(node: _Node | None, found: list[str]) -> None:
-    """Words and phrases that can be seen in the results: negated ones cannot."""
-    if isinstance(node, _Fts):
-        found.extend(word for word in node.words if word not in found)
-    elif isinstance(node, _And | _Or):
-        for child in node.children:
-            _words(child, found)
-
-
 @lru_cache(maxsize=256)
 def compile_query(
     text: str, saved: tuple[tuple[str, str], ...] = (), clock: Clock | None = None
@@ -605,9 +494,9 @@ def compile_query(
         if node is None:
             return CompiledQuery("1", (), ())
         params: list[object] = []
-        where = _sql(node, params)
+        where = to_sql(node, params)
         found: list[str] = []
-        _words(node, found)
+        visible_words(node, found)
         return CompiledQuery(where, tuple(params), tuple(found))
     except _QueryError as error:
         return CompiledQuery("0", (), (), str(error))

@@ -527,7 +527,7 @@ class PaperTableModel(QAbstractTableModel):
         flags = _CELL_FLAGS  # asked for every cell painted: no call back into Qt
         if self.in_queue_order():
             flags |= Qt.ItemFlag.ItemIsDropEnabled
-            if index.isValid() and self.data(index, Qt.ItemDataRole.DisplayRole) is not None:
+            if self.data(index, Qt.ItemDataRole.DisplayRole) is not None:
                 flags |= Qt.ItemFlag.ItemIsDragEnabled
         return flags
 

@@ -107,24 +107,21 @@ class BackupScheduler(QObject):
         log.warning("backup of %s failed: %s", self.library_path, error)
         self.finished.emit(f"Backup failed: {error}")
 
-    def at_quit(self) -> subprocess.Popen[str] | None:
+    def at_quit(self) -> None:
         """The last backup, when anything changed since the one before: started and left
-        to finish after the window has gone (so is one still running). The process
-        finishing after this one, if any."""
+        to finish after the window has gone (``process``), as one still running is."""
         self._timer.stop()
         if not self.running:
-            return None  # a window that never scheduled backups (tests, selftest) makes none
+            return  # a window that never scheduled backups (tests, selftest) makes none
         self.running = False
         self._task = None  # the lane has stopped watching
         if self.process is not None and self.process.poll() is None:
-            return self.process  # its copy lacks the last changes: the next start's has them
+            return  # its copy lacks the last changes: the next start's backup has them
         try:
             if backup.needs_backup(self.library_path, self.folder):
                 self.process = start_backup(self.library_path, watched=False)
-                return self.process
         except OSError as exc:
             log.warning("the backup of %s at quit did not start: %s", self.library_path, exc)
-        return None
 
     def choices(self) -> list[backup.BackupInfo]:
         """The good-looking backups of this library, newest first."""

@@ -12,22 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
 
 from papershelf.core.errors import LibraryError, NetCancelled
 from papershelf.core.files.folder import files_folder
+from papershelf.core.ops import downloads
 from papershelf.core.ops.changes import Changes
 from papershelf.core.ops.files import Attached
 from papershelf.core.plural import plural
 from papershelf.core.store.library import Library
 from papershelf.ui.tasks import NETWORK, TaskContext, TaskManager
 from papershelf.ui.window.progress_job import ProgressJob
-
-if TYPE_CHECKING:  # the network stack (httpx, feedparser) loads when first used
-    from papershelf.core.ops import downloads
-
 
 _STEPS = 1000  # progress units per paper: the bar moves while one PDF arrives
 _SHOW_LINES = 30
@@ -63,8 +60,6 @@ class PdfDownloads(ProgressJob):
 
     def download_selected(self) -> None:
         """The arXiv PDF of each selected paper that has an arXiv id and no PDF."""
-        from papershelf.core.ops import downloads
-
         window = self.window
         if self.running():
             QMessageBox.information(
@@ -91,7 +86,6 @@ class PdfDownloads(ProgressJob):
         def work(context: TaskContext) -> Batch:
             # The network stack loads here, on the lane's thread (about 0.3 s the first time).
             from papershelf.core.net.http import PoliteClient
-            from papershelf.core.ops import downloads
 
             batch = Batch()
             with PoliteClient(cancelled=lambda: context.cancelled) as client:
@@ -123,8 +117,6 @@ class PdfDownloads(ProgressJob):
 
     def _attach(self, batch: Batch) -> None:
         """Attach what arrived (one undo step), read its text, and sum it up."""
-        from papershelf.core.ops import downloads
-
         window = self.window
         attached: list[Attached] = []
         if batch.downloaded:
