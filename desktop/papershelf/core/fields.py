@@ -14,6 +14,7 @@ schema migration).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
@@ -214,17 +215,27 @@ def _copy(value: Any) -> Any:
 
 def to_column(spec: Field, value: Any) -> Any:
     """A field's value as the papers table stores it."""
+    writer = _WRITERS.get(spec.name)
+    return (writer or column_writer(spec))(value)
+
+
+def column_writer(spec: Field) -> Callable[[Any], Any]:
+    """How ``to_column`` stores a field's values, chosen once per field (an import
+    converts twenty fields of each of 100,000 papers)."""
     if spec.kind == "level":
-        return PRIORITIES.index(value) if value in PRIORITIES else 0
+        return lambda value: PRIORITIES.index(value) if value in PRIORITIES else 0
     if spec.kind == "bool":
-        return int(bool(value))
+        return lambda value: int(bool(value))
     if spec.kind in ("list", "names"):
-        return json.dumps(list(value or []), ensure_ascii=False)
+        return lambda value: json.dumps(list(value), ensure_ascii=False) if value else "[]"
     if spec.kind == "map":
-        return json.dumps(dict(value or {}), ensure_ascii=False, sort_keys=True)
-    if spec.kind in ("text", "longtext") and spec.describes and value is None:
-        return None if _OPTIONAL[spec.name] else ""
-    return value
+        return lambda value: (
+            json.dumps(dict(value), ensure_ascii=False, sort_keys=True) if value else "{}"
+        )
+    if spec.kind in ("text", "longtext") and spec.describes:
+        missing = None if _OPTIONAL[spec.name] else ""
+        return lambda value: missing if value is None else value
+    return lambda value: value
 
 
 def from_column(spec: Field, value: Any) -> Any:
@@ -244,3 +255,4 @@ def from_column(spec: Field, value: Any) -> Any:
 
 # Which describing fields may be None (not known) rather than "".
 _OPTIONAL = {f.name: f.default is None for f in fields(PaperFields)}
+_WRITERS = {f.name: column_writer(f) for f in FIELDS}

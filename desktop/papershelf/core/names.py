@@ -165,6 +165,7 @@ def plain_parts(name: str) -> NameParts:
     )
 
 
+@lru_cache(maxsize=65536)  # an import shows each author of each paper twice
 def display(form: str) -> str:
     """The name as a reader reads it: "Ludwig van Beethoven", "Martin Luther King Jr."."""
     text = form.strip()
