@@ -127,3 +127,21 @@ def test_completing_never_replaces_a_list_that_starts_otherwise(empty: Library) 
     assert merged.authors == ["Ashish Vaswani"] and merged.authors_truncated
     real = empty.paper(one(empty, paper(title="Other", published="2017-06-12")))
     assert complete(real, paper(title="Other", published="2018-01-01")).published == "2017-06-12"
+
+
+def test_a_doi_in_any_case_is_found_through_its_index(empty: Library) -> None:
+    """A DOI stored in mixed case (another program's spelling) is found by any case, and
+    by an index: a scan of every paper for each DOI made imports quadratic."""
+    stored = one(empty, paper(doi="10.5555/MiXeD.Case"))
+    one(empty, paper(title="Another", doi="10.5555/other"))
+    statements: list[str] = []
+    empty.conn.set_trace_callback(statements.append)
+    for spelling in ("10.5555/mixed.case", "10.5555/MIXED.CASE", "10.5555/MiXeD.Case"):
+        assert find_same(empty, paper(title="Else", authors=["X"], doi=spelling)) == stored
+    assert find_same(empty, paper(title="Else", authors=["X"], doi="10.5555/mixed.cas")) is None
+    empty.conn.set_trace_callback(None)
+    doi_lookups = {s for s in statements if "WHERE" in s and "doi" in s.split("WHERE")[1]}
+    assert doi_lookups
+    for sql in doi_lookups:
+        plan = " ".join(str(row) for row in empty.conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+        assert "idx_papers_doi_lower" in plan and "SCAN" not in plan, plan

@@ -28,14 +28,7 @@ class TitleMatch(NamedTuple):
 
 def ids_with_doi(library: Library, doi: str) -> list[int]:
     """Papers with this DOI (DOIs ignore case), oldest first."""
-    variants = list({doi, doi.lower(), doi.upper()})
-    sql = f"SELECT id FROM papers WHERE doi IN ({marks(len(variants))}) ORDER BY id"
-    found = [int(r[0]) for r in library.conn.execute(sql, variants)]
-    if found:
-        return found
-    # Mixed case stored by another program: the index cannot help, a scan of the
-    # papers that have a DOI can.
-    sql = "SELECT id FROM papers WHERE doi IS NOT NULL AND lower(doi) = lower(?) ORDER BY id"
+    sql = "SELECT id FROM papers WHERE lower(doi) = lower(?) ORDER BY id"
     return [int(r[0]) for r in library.conn.execute(sql, (doi,))]
 
 
