@@ -75,6 +75,6 @@ def test_bibtex_import_benchmark_imports_every_paper(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
     figures = json.loads(out.read_text(encoding="utf-8"))
     assert figures["entries"] == figures["added"] == figures["papers_after"] == 300
-    for phase in ("parse_s", "add_s", "merge_index_s"):
+    for phase in ("parse_s", "add_s", "indexes_s"):
         assert 0 <= figures[phase] <= figures["total_s"], phase
     assert "per 100k" in proc.stdout

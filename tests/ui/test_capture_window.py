@@ -156,3 +156,21 @@ def test_find_identifiers_for_the_selection(
     assert window.library.paper(paper_id).arxiv_id == "2401.00001"
     action(window, "actionUndo").trigger()
     assert window.library.paper(paper_id).arxiv_id is None
+
+
+def test_find_identifiers_when_the_selection_has_them_asks_nothing(
+    qtbot, window: MainWindow, services: Services, monkeypatch
+) -> None:
+    qtbot.waitUntil(lambda: window.model.rowCount() == 50, timeout=10_000)
+    window.table.selectRow(0)
+    (paper_id,) = window.selected_paper_ids()
+    window.library.conn.execute(
+        "UPDATE papers SET arxiv_id = '2401.00009' WHERE id = ?", (paper_id,)
+    )
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text: told.append(text))
+    action(window, "actionFindIdentifiers").trigger()
+    finish(qtbot, window)
+    assert told == ["Every paper has an arXiv id."]
+    assert services.arxiv.requests() == []
+    assert window.library.paper(paper_id).arxiv_id == "2401.00009"

@@ -152,41 +152,45 @@ class Capture(ProgressJob):
         self._start("Looking up…", "Add by Identifier", work, done, "Nothing was added")
 
     def find_identifiers(self) -> None:
-        """Paper > Find Identifiers: arXiv ids for the selected papers (all when none)."""
-        from papershelf.core.net.http import PoliteClient
-        from papershelf.core.ops import capture
+        """Paper > Find Identifiers: arXiv ids for the selected papers (all when none).
 
+        Which papers lack one is read on the network lane too: at a million papers
+        that query, like loading the network stack, would hold up the window."""
         if self._busy():
             return
-        library = self.window.library
         selected = self.window.selected_paper_ids()
-        ids = (
-            [p.id for p in library.papers(selected) if not p.arxiv_id]
-            if selected
-            else capture.papers_without_arxiv_id(library)
-        )
-        if not ids:
-            QMessageBox.information(
-                self.window.dialog_parent(), "Find Identifiers", "Every paper has an arXiv id."
+
+        def work(context: TaskContext) -> list[tuple[capture.Match, PaperFields | None]] | None:
+            from papershelf.core.net.http import PoliteClient
+            from papershelf.core.ops import capture
+
+            library = context.library
+            ids = (
+                [p.id for p in library.papers(selected) if not p.arxiv_id]
+                if selected
+                else capture.papers_without_arxiv_id(library)
             )
-            return
-
-        def work(context: TaskContext) -> list[tuple[capture.Match, PaperFields | None]]:
+            if not ids:
+                return None
             with PoliteClient(cancelled=context.cancelled) as client:
-                return capture.find_arxiv_ids(context.library, ids, client, context.progress)
+                return capture.find_arxiv_ids(library, ids, client, context.progress)
 
-        def done(found: list[tuple[capture.Match, PaperFields | None]]) -> None:
+        def done(found: list[tuple[capture.Match, PaperFields | None]] | None) -> None:
+            if found is None:
+                QMessageBox.information(
+                    self.window.dialog_parent(), "Find Identifiers", "Every paper has an arXiv id."
+                )
+                return
+            from papershelf.core.ops import capture  # loaded by the work already
+
             self.window.apply(lambda: capture.apply_matches(self.window.library, found))
             counts = {r: sum(1 for m, _ in found if m.result == r) for r in _MATCHES}
             summary = ", ".join(f"{r} {n}" for r, n in counts.items())
             self._tell("Find Identifiers", summary, [m.line() for m, _ in found])
 
+        what = _papers(len(selected)) if selected else "the papers without an arXiv id"
         self._start(
-            f"Searching arXiv for {_papers(len(ids))}…",
-            "Find Identifiers",
-            work,
-            done,
-            "Nothing was changed",
+            f"Searching arXiv for {what}…", "Find Identifiers", work, done, "Nothing was changed"
         )
 
     # ------------------------------------------------------------ helpers
