@@ -215,11 +215,10 @@ def _copy(value: Any) -> Any:
 
 def to_column(spec: Field, value: Any) -> Any:
     """A field's value as the papers table stores it."""
-    writer = _WRITERS.get(spec.name)
-    return (writer or column_writer(spec))(value)
+    return _WRITERS[spec.name](value)
 
 
-def column_writer(spec: Field) -> Callable[[Any], Any]:
+def _writer(spec: Field) -> Callable[[Any], Any]:
     """How ``to_column`` stores a field's values, chosen once per field (an import
     converts twenty fields of each of 100,000 papers)."""
     if spec.kind == "level":
@@ -255,4 +254,4 @@ def from_column(spec: Field, value: Any) -> Any:
 
 # Which describing fields may be None (not known) rather than "".
 _OPTIONAL = {f.name: f.default is None for f in fields(PaperFields)}
-_WRITERS = {f.name: column_writer(f) for f in FIELDS}
+_WRITERS = {f.name: _writer(f) for f in FIELDS}

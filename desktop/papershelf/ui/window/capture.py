@@ -188,9 +188,13 @@ class Capture(ProgressJob):
             summary = ", ".join(f"{r} {n}" for r, n in counts.items())
             self._tell("Find Identifiers", summary, [m.line() for m, _ in found])
 
-        what = _papers(len(selected)) if selected else "the papers without an arXiv id"
+        which = "the selected papers" if selected else "the papers"
         self._start(
-            f"Searching arXiv for {what}…", "Find Identifiers", work, done, "Nothing was changed"
+            f"Searching arXiv for {which} without an arXiv id…",
+            "Find Identifiers",
+            work,
+            done,
+            "Nothing was changed",
         )
 
     # ------------------------------------------------------------ helpers
