@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from papershelf.core.fields import PaperFields
 from papershelf.core.search.facets import Facet, facet_counts, quote_value
 from papershelf.core.search.filter_text import has_term, split_terms, toggle_term
 from papershelf.core.search.query import compile_query
 from papershelf.core.store.library import Library
+from papershelf.core.store.opening import open_library
 from papershelf.core.store.schema import STATUSES
 
 
@@ -189,3 +193,98 @@ def test_toggled_text_filters_like_the_count_said(library: Library) -> None:
     excluded = toggle_term(text, token, exclude=True)
     assert len(library.search(excluded)) == 4
     assert toggle_term(narrowed, token) == text
+
+
+# --- a large result counted through what it leaves out -----------------------------------
+
+
+def _both_ways(library: Library, query: str, limit: int) -> tuple[dict, dict]:
+    """The counts of ``query`` counted directly and through the papers it leaves out."""
+    compiled = compile_query(query)
+    size = len(library.search(compiled))
+    direct = facet_counts(library, compiled, author_limit=limit)
+    complement = facet_counts(library, compiled, author_limit=limit, result_size=size)
+    return direct, complement
+
+
+def test_a_large_result_counted_through_what_it_leaves_out_has_the_same_counts(
+    library: Library,
+) -> None:
+    ids = library.search("")
+    library.add_tags(ids[:12], ["theory"])
+    library.add_tags(ids[40:], ["to-cite"])
+    library.set_status(ids[:20], "read")
+    undated = library.add_paper(PaperFields(title="Undated", authors=["Tengyu Ma", "Zed Zed"]))
+    assert library.paper(undated).year is None  # its `year:` filters are NULL, not false
+    for query in ("-zzqxwv", "year:>=2019", "-year:<2019", "-cat:CV", "-tag:theory", "learning"):
+        size = len(library.search(query))
+        assert 2 * size > library.count(), query  # large: counted by complement
+        for limit in (3, 50):  # a limit that cuts through tied counts too
+            direct, complement = _both_ways(library, query, limit)
+            assert complement == direct, (query, limit)
+    direct, _ = _both_ways(library, "year:>=2019", 500)
+    assert "Zed Zed" not in counts(direct["Authors"])  # the undated paper is left out
+    assert counts(direct["Tags"])["to-cite"] == len(library.search("year:>=2019 tag:to-cite"))
+
+
+def test_counts_by_complement_follow_every_change_to_the_library(
+    library: Library, library_path: Path
+) -> None:
+    """The whole library's counts are kept between counts: a change made here, and one
+    another process commits, are in the next count."""
+    _, before = _both_ways(library, "-zzqxwv", 50)
+    library.add_tags(library.search("")[:5], ["fresh"])
+    direct, complement = _both_ways(library, "-zzqxwv", 50)
+    assert complement == direct and counts(complement["Tags"]) == {"fresh": 5}
+    other = open_library(library_path)
+    try:
+        other.set_status(other.search("")[:7], "reading")
+    finally:
+        other.close()
+    direct, complement = _both_ways(library, "-zzqxwv", 50)
+    assert complement == direct and counts(complement["Status"])["reading"] == 7
+    assert before != complement
+
+
+def test_a_small_result_is_counted_directly(library: Library, monkeypatch) -> None:
+    """Only a result of more than half the library goes through its complement."""
+    import papershelf.core.search.facets as facets_module
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("counted by complement")
+
+    monkeypatch.setattr(facets_module, "_by_complement", refuse)
+    half = library.search("")[:25]
+    library.add_tags(half, ["half"])
+    for query in ("cat:CV", "tag:half"):
+        size = len(library.search(query))
+        facet_counts(library, compile_query(query), result_size=size)
+    facet_counts(library, compile_query(""), result_size=50)  # everything: the tables
+
+
+def test_the_first_authors_of_a_large_result_are_found_past_ties(library: Library) -> None:
+    """The whole library's authors are read most papers first, and the reading stops
+    once no later author can be shown: one with as many papers as the last shown, who
+    comes first by name, is still read."""
+
+    def papers(author: str, count: int, skipped: int) -> list[PaperFields]:
+        return [
+            PaperFields(title=f"{'Skipme' if i < skipped else 'Kept'} {i}", authors=[author])
+            for i in range(count)
+        ]
+
+    library.add_papers(papers("Zzz X", 6, 1) + papers("Bbb Tie", 5, 1) + papers("Bbc Tie", 5, 0))
+    shown = [
+        f.label
+        for f in facet_counts(library, compile_query("-skipme"), author_limit=500)["Authors"]
+    ]
+    assert shown.index("Bbc Tie") + 1 == shown.index("Zzz X")  # five each; B before Z
+    for limit in range(1, shown.index("Bbb Tie") + 2):
+        direct, complement = _both_ways(library, "-skipme", limit)
+        assert complement == direct, limit
+    _, complement = _both_ways(library, "-skipme", shown.index("Bbc Tie") + 1)
+    assert complement["Authors"][-1].label == "Bbc Tie"
+    whole = facet_counts(library, compile_query("-zzqxwv"), author_limit=500)["Authors"]
+    for limit in (1, 2, 3, 7, 500):
+        everything = facet_counts(library, compile_query(""), author_limit=limit)["Authors"]
+        assert everything == whole[:limit]

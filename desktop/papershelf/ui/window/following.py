@@ -67,9 +67,12 @@ class Window(Protocol):
     def select_first_if_none(self) -> None: ...
 
 
-def sidebar_counts(library: Library, query: CompiledQuery, limit: int) -> dict[str, list[Facet]]:
-    """The facets of the result, and the inbox and followed sources (whole library)."""
-    groups = facet_counts(library, query, author_limit=limit)
+def sidebar_counts(
+    library: Library, query: CompiledQuery, limit: int, size: int | None = None
+) -> dict[str, list[Facet]]:
+    """The facets of the result (``size`` papers, when known), and the inbox and
+    followed sources (whole library)."""
+    groups = facet_counts(library, query, author_limit=limit, result_size=size)
     groups["Following"] = following_facets(library)
     return groups
 
