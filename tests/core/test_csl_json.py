@@ -266,6 +266,7 @@ def test_zotero_csl_json(tmp_path: Path) -> None:
         ('[{"type": "book", "title": "x"},', "line 1: not valid JSON"),
         ("\x00\x01\x02" * 5000, "is a binary file, not CSL-JSON"),
         ("", "line 1: not valid JSON"),
+        ("[]", "no CSL-JSON references found; nothing imported"),
         (
             '[{"key": "a1", "entry_type": "misc", "title": "x", "authors": ["A B"]}]',
             "is the output of `list --format json`, not CSL-JSON",
@@ -280,6 +281,7 @@ def test_files_that_are_not_csl_json_say_so_in_one_line(
         report = import_files(lib, [path])
         assert lib.count() == 0
         assert any(message in p for p in report.problems), report.problems
+        assert len(report.problems) == 1  # one line, not a second saying the same
 
 
 def test_odd_items_are_skipped_with_a_reason(tmp_path: Path) -> None:

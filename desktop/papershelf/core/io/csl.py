@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from papershelf.core import names
@@ -37,7 +36,7 @@ from papershelf.core.io.bibtex_fields import (
     arxiv_id,
     normalize_doi,
 )
-from papershelf.core.io.seed_import import ImportReport, code_urls
+from papershelf.core.io.seed_import import code_urls
 
 if TYPE_CHECKING:  # the import machinery loads bibtexparser: only when importing
     from papershelf.core.io.record_import import ReadFile
@@ -455,21 +454,6 @@ def parse_csl_json(text: str, name: str = "") -> ReadFile:
         else:
             file.papers.append(paper)
     return file
-
-
-def read_csl_json(paths: Iterable[Path], report: ImportReport) -> list[ReadFile]:
-    """Read and parse CSL-JSON files (no database access), reporting what cannot be used."""
-    from papershelf.core.io.record_import import read_text
-
-    files = []
-    for path in paths:
-        text, problems = read_text(path, "CSL-JSON")
-        if text is None:
-            report.problems.extend(f"{path}: {p}" for p in problems)
-            continue
-        report.problems.extend(f"{path.name}: {p}" for p in problems)
-        files.append(parse_csl_json(text, path.name))
-    return files
 
 
 def looks_like_csl_json(head: str) -> bool:

@@ -16,9 +16,9 @@ from typing import Literal, get_args
 
 from papershelf.core.io import seeds
 from papershelf.core.io.bibtex import Progress, apply_bibtex, decode_bytes, read_bibtex
-from papershelf.core.io.csl import looks_like_csl_json, read_csl_json
-from papershelf.core.io.record_import import apply_papers
-from papershelf.core.io.ris import looks_like_ris, read_ris
+from papershelf.core.io.csl import looks_like_csl_json, parse_csl_json
+from papershelf.core.io.record_import import apply_papers, read_files
+from papershelf.core.io.ris import looks_like_ris, parse_ris
 from papershelf.core.io.seed_import import ImportReport, import_documents
 from papershelf.core.store.library import LARGE_IMPORT, Library
 
@@ -84,7 +84,10 @@ def import_files(
         progress(0, 0)
     # Parsed before the transaction: parsing can take a while.
     parsed = read_bibtex(by_kind["bibtex"], report)
-    references = [*read_ris(by_kind["ris"], report), *read_csl_json(by_kind["csl-json"], report)]
+    references = [
+        *read_files(by_kind["ris"], report, "RIS", parse_ris),
+        *read_files(by_kind["csl-json"], report, "CSL-JSON", parse_csl_json),
+    ]
     with library.write():
         if seed:
             seeds_report = import_documents(library, seed)

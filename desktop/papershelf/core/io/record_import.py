@@ -10,7 +10,7 @@ same file twice changes nothing the second time.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -60,6 +60,25 @@ def read_text(path: Path, what: str) -> tuple[str | None, list[str]]:
         return None, [f"is a binary file, not {what}"]
     text, problems = decode_bytes(raw)
     return (text.replace("\x00", "") if text is not None else None), problems
+
+
+def read_files(
+    paths: Iterable[Path], report: ImportReport, what: str, parse: Callable[[str, str], ReadFile]
+) -> list[ReadFile]:
+    """Read and parse ``what`` files (RIS, CSL-JSON) with ``parse(text, name)``, before
+    any database access; what cannot be used goes to ``report``."""
+    files = []
+    for path in paths:
+        text, problems = read_text(path, what)
+        if text is None:
+            report.problems.extend(f"{path}: {p}" for p in problems)
+            continue
+        report.problems.extend(f"{path.name}: {p}" for p in problems)
+        file = parse(text, path.name)
+        if not file.papers and not file.skipped and not file.problems:
+            report.problems.append(f"{path}: no {what} references found; nothing imported")
+        files.append(file)
+    return files
 
 
 def _where(file: ReadFile, paper: BibPaper) -> str:

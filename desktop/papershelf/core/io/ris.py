@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 import rispy
@@ -41,7 +40,7 @@ from papershelf.core.io.bibtex_fields import (
     arxiv_id,
     normalize_doi,
 )
-from papershelf.core.io.seed_import import ImportReport, code_urls
+from papershelf.core.io.seed_import import code_urls
 
 if TYPE_CHECKING:  # the import machinery loads bibtexparser: only when importing
     from papershelf.core.io.record_import import ReadFile
@@ -265,24 +264,6 @@ def parse_ris(text: str, name: str = "") -> ReadFile:
         else:
             file.papers.append(paper)
     return file
-
-
-def read_ris(paths: Iterable[Path], report: ImportReport) -> list[ReadFile]:
-    """Read and parse RIS files (no database access), reporting what cannot be used."""
-    from papershelf.core.io.record_import import read_text
-
-    files = []
-    for path in paths:
-        text, problems = read_text(path, "RIS")
-        if text is None:
-            report.problems.extend(f"{path}: {p}" for p in problems)
-            continue
-        report.problems.extend(f"{path.name}: {p}" for p in problems)
-        file = parse_ris(text, path.name)
-        if not file.papers and not file.skipped:
-            report.problems.append(f"{path}: no RIS references found; nothing imported")
-        files.append(file)
-    return files
 
 
 class _Record:
