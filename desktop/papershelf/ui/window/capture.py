@@ -11,7 +11,7 @@ up what became of each identifier.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPlainTextEdit,
-    QStatusBar,
     QVBoxLayout,
     QWidget,
 )
@@ -29,26 +28,14 @@ from papershelf.core import identifiers
 from papershelf.core.errors import NetCancelled
 from papershelf.core.fields import PaperFields
 from papershelf.core.ops.changes import Changes
-from papershelf.core.store.library import Library
-from papershelf.ui.tasks import NETWORK, TaskContext, TaskManager
-from papershelf.ui.window.progress_job import ProgressJob
+from papershelf.ui.tasks import NETWORK, TaskContext
+from papershelf.ui.window.progress_job import PapersJobHost, ProgressJob
 
 if TYPE_CHECKING:  # the network stack (httpx, feedparser) loads when first used
     from papershelf.core.ops import capture
 
 
 _SHOW_LINES = 30
-
-
-class CaptureHost(Protocol):
-    @property
-    def library(self) -> Library: ...
-    @property
-    def tasks(self) -> TaskManager: ...
-    def selected_paper_ids(self) -> list[int]: ...
-    def apply(self, operation: Callable[[], Changes]) -> Changes | None: ...
-    def statusBar(self) -> QStatusBar: ...
-    def dialog_parent(self) -> QWidget: ...
 
 
 class AddByIdentifierDialog(QDialog):
@@ -84,7 +71,7 @@ class AddByIdentifierDialog(QDialog):
 class Capture(ProgressJob):
     """Add by identifier and find identifiers, off the main thread."""
 
-    def __init__(self, window: CaptureHost) -> None:
+    def __init__(self, window: PapersJobHost) -> None:
         super().__init__(window)
         self.window = window
 

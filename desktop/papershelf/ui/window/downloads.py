@@ -10,11 +10,11 @@ a failed download leaves nothing, and the summary says why.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
+from PySide6.QtWidgets import QMessageBox
 
 from papershelf.core.errors import LibraryError, NetCancelled
 from papershelf.core.files.folder import files_folder
@@ -22,23 +22,14 @@ from papershelf.core.ops import downloads
 from papershelf.core.ops.changes import Changes
 from papershelf.core.ops.files import Attached
 from papershelf.core.plural import plural
-from papershelf.core.store.library import Library
-from papershelf.ui.tasks import NETWORK, TaskContext, TaskManager
-from papershelf.ui.window.progress_job import ProgressJob
+from papershelf.ui.tasks import NETWORK, TaskContext
+from papershelf.ui.window.progress_job import PapersJobHost, ProgressJob
 
 _STEPS = 1000  # progress units per paper: the bar moves while one PDF arrives
 _SHOW_LINES = 30
 
 
-class DownloadHost(Protocol):
-    @property
-    def library(self) -> Library: ...
-    @property
-    def tasks(self) -> TaskManager: ...
-    def selected_paper_ids(self) -> list[int]: ...
-    def apply(self, operation: Callable[[], Changes]) -> Changes | None: ...
-    def statusBar(self) -> QStatusBar: ...
-    def dialog_parent(self) -> QWidget: ...
+class DownloadHost(PapersJobHost, Protocol):
     def read_pdf_text(self, attachment_id: int) -> None: ...
 
 

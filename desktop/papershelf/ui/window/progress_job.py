@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QStatusBar, QWidget
 
 from papershelf.core.errors import LibraryError
+from papershelf.core.ops.changes import Changes
+from papershelf.core.store.library import Library
 from papershelf.ui.tasks import ProgressDialog, Task, TaskContext, TaskManager
 
 
@@ -16,6 +18,16 @@ class JobHost(Protocol):
     @property
     def tasks(self) -> TaskManager: ...
     def dialog_parent(self) -> QWidget: ...
+
+
+class PapersJobHost(JobHost, Protocol):
+    """A window whose jobs act on the selected papers and change the library."""
+
+    @property
+    def library(self) -> Library: ...
+    def selected_paper_ids(self) -> list[int]: ...
+    def apply(self, operation: Callable[[], Changes]) -> Changes | None: ...
+    def statusBar(self) -> QStatusBar: ...
 
 
 class ProgressJob:
