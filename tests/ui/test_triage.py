@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QWidget
 
 from feed_fixtures import ATOM, RSS, Item, arxiv_atom, rss
 from net_server import FixtureServer, Reply
@@ -186,3 +186,50 @@ def test_offline_is_a_quiet_status(qtbot, window: MainWindow, monkeypatch) -> No
     qtbot.waitUntil(lambda: "Offline" in window.following.state.text(), timeout=10_000)
     window.refresh_facets()
     assert "⚠" not in window.facets.item_for("from:Away").text(0)
+
+
+def test_automatic_refreshes_are_set_from_the_follow_menu(
+    qtbot, window: MainWindow, library_path, monkeypatch
+) -> None:
+    """Follow > Refresh Automatically: the hours apart are kept for the next start and
+    applied at once; 0 stops them; Cancel changes nothing."""
+    from papershelf.ui import open_main_window
+    from papershelf.ui.window import following
+
+    timer = window.following._timer
+    assert following.refresh_hours() == following.DEFAULT_REFRESH_HOURS
+    assert timer.isActive() and timer.interval() == 4 * 3600 * 1000
+    asked: list[float] = []
+
+    def answer(value: float, ok: bool = True):  # type: ignore[no-untyped-def]
+        def get(*args: object) -> tuple[float, bool]:
+            asked.append(float(args[3]))  # shown: the current setting
+            return value, ok
+
+        return get
+
+    monkeypatch.setattr(QInputDialog, "getDouble", answer(0.5))
+    window.named_actions["actionRefreshEvery"].trigger()
+    assert asked == [4.0]
+    assert timer.isActive() and timer.interval() == 30 * 60 * 1000
+    assert following.refresh_hours() == 0.5
+    assert window.statusBar().currentMessage() == "Followed sources refresh every 0.5 hours"
+
+    monkeypatch.setattr(QInputDialog, "getDouble", answer(12, ok=False))
+    window.named_actions["actionRefreshEvery"].trigger()
+    assert asked[-1] == 0.5 and following.refresh_hours() == 0.5
+    assert timer.interval() == 30 * 60 * 1000
+
+    monkeypatch.setattr(QInputDialog, "getDouble", answer(0))
+    window.named_actions["actionRefreshEvery"].trigger()
+    assert not timer.isActive() and following.refresh_hours() == 0
+    assert window.statusBar().currentMessage() == "Followed sources refresh only when asked"
+
+    again = open_main_window(library_path)  # the next start reads it
+    qtbot.addWidget(again)
+    assert not again.following._timer.isActive()
+    monkeypatch.setattr(QInputDialog, "getDouble", answer(1))
+    again.named_actions["actionRefreshEvery"].trigger()
+    assert asked[-1] == 0
+    assert again.statusBar().currentMessage() == "Followed sources refresh every 1 hour"
+    again.close()

@@ -275,6 +275,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
         icon="view-refresh", tooltip="Bring new papers from the followed sources",
     ),
     ActionSpec(
+        "actionRefreshEvery", "Refresh &Automatically…", lambda ctx: ctx.refresh_every(),
+        tooltip="How many hours apart followed sources are refreshed (0: only when asked)",
+    ),
+    ActionSpec(
         "actionClearSkipped", "Clear &Skipped Papers…", lambda ctx: ctx.clear_skipped(),
         tooltip="Delete skipped papers from followed sources older than an age",
     ),

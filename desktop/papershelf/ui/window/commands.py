@@ -137,6 +137,9 @@ class DelegatedCommands(_Window):
     def refresh_feeds(self) -> None:
         self.following.refresh()
 
+    def refresh_every(self) -> None:
+        self.following.refresh_every()
+
     def clear_skipped(self) -> None:
         self.following.clear_skipped()
 

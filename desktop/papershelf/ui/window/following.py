@@ -105,11 +105,14 @@ class FollowDialog(QDialog):
         form.addRow(buttons)
 
 
+def _settings() -> QSettings:
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "Papershelf", "window")
+
+
 def refresh_hours() -> float:
     """Hours between automatic refreshes (0: off), from the window's settings."""
-    state = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "Papershelf", "window")
     try:
-        return max(0.0, float(state.value(REFRESH_HOURS_KEY, DEFAULT_REFRESH_HOURS)))
+        return max(0.0, float(_settings().value(REFRESH_HOURS_KEY, DEFAULT_REFRESH_HOURS)))
     except (TypeError, ValueError):
         return DEFAULT_REFRESH_HOURS
 
@@ -137,13 +140,35 @@ class Following(QObject):
         stack.addWidget(self.triage)
         self._timer = QTimer(self)
         self._timer.timeout.connect(lambda: self.refresh(automatic=True))
-        hours = refresh_hours()
-        if hours > 0:
-            self._timer.start(int(hours * 3600 * 1000))
-            if follows.all_follows(window.library):
-                QTimer.singleShot(START_DELAY_MS, self, lambda: self.refresh(automatic=True))
+        self._arm(refresh_hours())
+        if self._timer.isActive() and follows.all_follows(window.library):
+            QTimer.singleShot(START_DELAY_MS, self, lambda: self.refresh(automatic=True))
 
     # ------------------------------------------------------------ refreshing
+
+    def _arm(self, hours: float) -> None:
+        """Refresh automatically every ``hours`` from now; 0 stops it."""
+        self._timer.stop()
+        if hours > 0:
+            self._timer.start(int(hours * 3600 * 1000))
+
+    def refresh_every(self) -> None:
+        """Ask how many hours apart automatic refreshes are (0: none), keep and apply it."""
+        hours, ok = QInputDialog.getDouble(
+            self.stack,
+            "Automatic Refresh",
+            "Refresh followed sources every this many hours (0: only when asked):",
+            refresh_hours(),
+            0,
+            24 * 7,
+            1,
+        )
+        if not ok:
+            return
+        _settings().setValue(REFRESH_HOURS_KEY, hours)
+        self._arm(hours)
+        every = f"every {hours:g} hour{'' if hours == 1 else 's'}" if hours else "only when asked"
+        self.window.statusBar().showMessage(f"Followed sources refresh {every}", 8000)
 
     def refresh(self, names: list[str] | None = None, *, automatic: bool = False) -> None:
         """Refresh sources in the network lane; the status bar says how it went."""

@@ -73,7 +73,7 @@ MENU_BAR: tuple[tuple[str, tuple[str, ...]], ...] = (
     )),
     ("F&ollow", (
         "actionFollow", "actionFollowListingAuthor", SEPARATOR, "actionRefreshFeeds",
-        SEPARATOR, "actionClearSkipped",
+        "actionRefreshEvery", SEPARATOR, "actionClearSkipped",
     )),
     ("&Help", ("actionHelpQuery", "actionHelpShortcuts", SEPARATOR, "actionAbout")),
 )  # fmt: skip
