@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from feed_fixtures import RSS, Item, rss
+from papershelf.core import collector
 from papershelf.core.net import feeds
 from papershelf.core.net.feeds import NotAFeedError, parse_feed
 
@@ -48,17 +49,17 @@ def test_a_feed_that_fails_leaves_it_on_and_one_that_was_off_stays_off() -> None
     assert not gc.isenabled()  # the reader's choice (a benchmark's, say) is kept
 
 
-def test_two_threads_reading_it_is_on_again_only_after_both() -> None:
+def test_a_feed_read_while_an_import_runs_leaves_it_off_until_the_import_ends() -> None:
     gc.enable()
     inside, release = threading.Event(), threading.Event()
     states: list[bool] = []
 
-    def slow_reader() -> None:
-        with feeds.without_cycle_collection():
+    def slow_import() -> None:
+        with collector.paused():
             inside.set()
             release.wait(10)
 
-    other = threading.Thread(target=slow_reader)
+    other = threading.Thread(target=slow_import)
     other.start()
     assert inside.wait(10)
     parse_feed(rss([Item("One", guid="1")]), RSS)  # done first: the other still reads

@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 from bibtexparser import model
 
+from papershelf.core import collector
 from papershelf.core.errors import LibraryError
 from papershelf.core.io import bibtex_crossref, bibtex_split
 from papershelf.core.io.bibtex_fields import BibEntry, BibPaper, interpret
@@ -417,7 +418,8 @@ def import_bibtex(
     report = ImportReport()
     if progress is not None:
         progress(0, 0)
-    apply_bibtex(library, read_bibtex(paths, report), report, progress)
+    with collector.paused():
+        apply_bibtex(library, read_bibtex(paths, report), report, progress)
     if report.added >= LARGE_IMPORT:
         library.merge_search_index()
     return report

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal, get_args
 
+from papershelf.core import collector
 from papershelf.core.io import seeds
 from papershelf.core.io.bibtex import Progress, apply_bibtex, decode_bytes, read_bibtex
 from papershelf.core.io.csl import looks_like_csl_json, parse_csl_json
@@ -79,9 +80,22 @@ def import_files(
         report.problems.append(
             f"{path}: not BibTeX, RIS, CSL-JSON or a seed document; nothing imported"
         )
-    seed = by_kind["seed"]
     if progress is not None:
         progress(0, 0)
+    with collector.paused():
+        _import(library, by_kind, report, progress)
+    if report.added >= LARGE_IMPORT:
+        library.merge_search_index()
+    return report
+
+
+def _import(
+    library: Library,
+    by_kind: dict[FileKind, list[Path]],
+    report: ImportReport,
+    progress: Progress | None,
+) -> None:
+    seed = by_kind["seed"]
     # Parsed before the transaction: parsing can take a while.
     parsed = read_bibtex(by_kind["bibtex"], report)
     references = [
@@ -98,6 +112,3 @@ def import_files(
             report.problems.extend(seeds_report.problems)
         apply_bibtex(library, parsed, report, progress)
         apply_papers(library, references, report, progress)
-    if report.added >= LARGE_IMPORT:
-        library.merge_search_index()
-    return report

@@ -10,17 +10,14 @@ like an address, feedparser would fetch it itself, past our client's limits.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import html
 import re
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from papershelf.core import collector
 from papershelf.core.errors import LibraryError
 from papershelf.core.fields import PaperFields
 from papershelf.core.net.endpoints import arxiv_api
@@ -125,7 +122,7 @@ class NotAFeedError(LibraryError):
 
 def parse_feed(body: bytes, content_type: str | None = None, *, arxiv: bool = False) -> ParsedFeed:
     """The papers of an RSS, Atom or arXiv API answer; NotAFeedError when it is none."""
-    with without_cycle_collection():
+    with collector.paused():
         return _parse_feed(body, content_type, arxiv=arxiv)
 
 
@@ -155,38 +152,6 @@ def _parse_feed(body: bytes, content_type: str | None, *, arxiv: bool) -> Parsed
         else:
             result.entries.append(made)
     return result
-
-
-_readers = 0  # feeds being read now, in any thread
-_collecting = True  # whether the collector was on when the first of them began
-_readers_lock = threading.Lock()
-
-
-@contextmanager
-def without_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector off while a feed is read (and its entries applied).
-
-    Reading a large feed makes millions of short-lived objects, freed by reference
-    counting; each of the collector's full passes over the whole process (the window's
-    objects too) holds the interpreter lock for 0.2-0.35 s, and the window's main thread
-    waits that long (measured with a feed of 10,000 entries: tests/benchmarks/feeds.py
-    stall), and the entries it leaves cost two more passes of 60-70 ms when the
-    collector is back while they are still held. The collector is the process's: it is
-    on again, if it was, once the last reader in any thread is done.
-    """
-    global _readers, _collecting
-    with _readers_lock:
-        if _readers == 0:
-            _collecting = gc.isenabled()
-            gc.disable()
-        _readers += 1
-    try:
-        yield
-    finally:
-        with _readers_lock:
-            _readers -= 1
-            if _readers == 0 and _collecting:
-                gc.enable()
 
 
 def _text(value: object) -> str:

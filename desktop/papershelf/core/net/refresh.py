@@ -15,12 +15,12 @@ from typing import Protocol
 
 import httpx
 
+from papershelf.core import collector
 from papershelf.core.errors import LibraryError
 from papershelf.core.net.feeds import (
     NotAFeedError,
     parse_feed,
     parse_spec,
-    without_cycle_collection,
 )
 from papershelf.core.net.http import NetError, PoliteClient
 from papershelf.core.ops.follow import RefreshReport, apply_entries
@@ -107,7 +107,7 @@ def refresh_one(
             report.not_modified = True
             follows.record_success(library, follow.id, follow.etag, follow.last_modified)
             return report
-        with without_cycle_collection():  # the entries are gone when it is back
+        with collector.paused():  # the entries are gone when it is back
             _read_and_apply(library, follow, answer, spec.arxiv, report)
     except Unreachable:
         raise  # offline: not the source's fault, so it is not marked as failing
