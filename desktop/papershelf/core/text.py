@@ -99,10 +99,14 @@ def fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+@lru_cache(maxsize=1024)  # an import asks for each title's three times, one after another
 def title_key(title: str) -> str:
     """A title reduced to its words, to find the same paper under another spelling:
     case, accents and punctuation ("In-Context Learning." / "in context learning")."""
-    return " ".join(re.sub(r"[\W_]+", " ", fold(title)).split())
+    return " ".join(_NOT_WORD.sub(" ", fold(title)).split())
 
 
 def ascii_fold(text: str) -> str:
