@@ -61,6 +61,30 @@ def test_tab_goes_from_pane_to_pane_and_never_walks_table_cells(qtbot, window: M
     assert window.current_paper_id() == paper
 
 
+def test_down_from_the_filter_goes_to_what_it_found(qtbot, window: MainWindow) -> None:
+    """Down in the filter box moves to the table on the first paper found; a paper
+    already current stays current; Shift+Down still selects text in the box."""
+    window.activateWindow()
+    press(qtbot, Qt.Key.Key_F, CTRL)
+    assert focused() is window.filter_edit
+    qtbot.keyClicks(window.filter_edit, "learning")
+    qtbot.waitUntil(lambda: not window.model.busy)
+    first = window.model.paper_id(0)
+    press(qtbot, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    assert focused() is window.filter_edit and window.filter_edit.selectedText() == ""
+    assert window.current_paper_id() is None
+    press(qtbot, Qt.Key.Key_Down)
+    assert focused() is window.table
+    assert window.current_paper_id() == first
+    press(qtbot, Qt.Key.Key_Down)  # now the table's own Down: the next paper
+    second = window.current_paper_id()
+    assert second == window.model.paper_id(1)
+    press(qtbot, Qt.Key.Key_F, CTRL)
+    press(qtbot, Qt.Key.Key_Down)
+    assert focused() is window.table and window.current_paper_id() == second
+    assert window.filter_edit.text() == "learning"
+
+
 def test_hidden_sidebar_is_skipped_by_tab(qtbot, window: MainWindow) -> None:
     action(window, "actionShowSidebar").trigger()  # hides it
     assert window.facets.isHidden()

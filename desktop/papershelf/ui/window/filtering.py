@@ -23,7 +23,7 @@ from papershelf.ui.tasks import COUNTS
 from papershelf.ui.window.following import sidebar_counts
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow
+    from PySide6.QtWidgets import QLabel, QLineEdit, QMainWindow, QTableView
 
     from papershelf.core.store.library import Library
     from papershelf.ui.panes.facet_tree import FacetTree
@@ -54,6 +54,7 @@ class Filtering(_Window):
     _author_limit: int
 
     if TYPE_CHECKING:
+        table: QTableView
 
         def _follow_table(self) -> None: ...
 
@@ -77,10 +78,15 @@ class Filtering(_Window):
             watched is self.filter_edit
             and event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_Escape
         ):
-            self.clear_filter()
-            return True
+            if event.key() == Qt.Key.Key_Escape:
+                self.clear_filter()
+                return True
+            if event.key() == Qt.Key.Key_Down and not event.modifiers():
+                # From the filter to what it found, as in a mail search (Tab goes too);
+                # the table makes its first row current when none is.
+                self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
         return super().eventFilter(watched, event)
 
     def toggle_filter_term(self, token: str, exclude: bool) -> None:
