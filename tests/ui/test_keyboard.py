@@ -76,6 +76,8 @@ def test_down_from_the_filter_goes_to_what_it_found(qtbot, window: MainWindow) -
     press(qtbot, Qt.Key.Key_Down)
     assert focused() is window.table
     assert window.current_paper_id() == first
+    assert window.selected_paper_ids() == [first]  # selected: the paper actions act on it
+    assert action(window, "actionMarkRead").isEnabled()
     press(qtbot, Qt.Key.Key_Down)  # now the table's own Down: the next paper
     second = window.current_paper_id()
     assert second == window.model.paper_id(1)

@@ -57,6 +57,7 @@ class Filtering(_Window):
         table: QTableView
 
         def _follow_table(self) -> None: ...
+        def select_first_if_none(self) -> None: ...
 
     def focus_filter(self) -> None:
         """Ctrl+F: put the cursor in the filter box with its text selected."""
@@ -83,8 +84,11 @@ class Filtering(_Window):
                 self.clear_filter()
                 return True
             if event.key() == Qt.Key.Key_Down and not event.modifiers():
-                # From the filter to what it found, as in a mail search (Tab goes too);
-                # the table makes its first row current when none is.
+                # From the filter to what it found, as in a mail search (Tab goes too),
+                # the first paper selected when none is current: the table's own focus
+                # would make it current unselected, and the paper actions act on the
+                # selection.
+                self.select_first_if_none()
                 self.table.setFocus(Qt.FocusReason.OtherFocusReason)
                 return True
         return super().eventFilter(watched, event)
