@@ -157,7 +157,7 @@ class Following(QObject):
         hours, ok = QInputDialog.getDouble(
             self.stack,
             "Automatic Refresh",
-            "Refresh followed sources every this many hours (0: only when asked):",
+            "Hours between refreshes of the followed sources (0: only when asked):",
             refresh_hours(),
             0,
             24 * 7,
