@@ -9,7 +9,6 @@ a million-paper library costs a few megabytes. A filter shows its first page at 
 from __future__ import annotations
 
 import contextlib
-import threading
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -30,14 +29,14 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
-from papershelf.core.errors import LibraryError, QueryCancelled
+from papershelf.core.errors import LibraryError
 from papershelf.core.fields import FIELD, PRIORITIES, Field
 from papershelf.core.ops.changes import QUEUE, Changes
 from papershelf.core.search.first_page import Page, Vocabulary, first_page
 from papershelf.core.search.query import CompiledQuery, compile_query
 from papershelf.core.store.library import SUMMARY_FIELDS, Library
 from papershelf.core.text import latex_to_text
-from papershelf.ui.tasks import BACKGROUND, FIRST, QUERY, TaskContext, TaskManager
+from papershelf.ui.tasks import BACKGROUND, QUERY, TaskContext, TaskManager
 
 _F = {name: i for i, name in enumerate(SUMMARY_FIELDS)}
 # Rows shown at once: a maximised window on a 4K display shows about 90. Finding
@@ -45,10 +44,6 @@ _F = {name: i for i, name in enumerate(SUMMARY_FIELDS)}
 FIRST_PAGE = 120
 # Past this the query thread finds the first page, so typing never stalls for long.
 FIRST_PAGE_DEADLINE_S = 0.06
-# A keystroke's first page is found on a thread of its own while the main thread waits
-# this long at most: a long FTS5 step is not interrupted by the deadline above, so on
-# the main thread it overran it by up to 50 ms (stalls of 100 ms at 1M papers).
-FIRST_PAGE_WAIT_S = 0.04
 THREAD_PAGE_DEADLINE_S = 30.0
 # Past the deadline, this many rows found are shown at once (a full-HD screenful).
 SCREENFUL = 50
@@ -263,7 +258,7 @@ class PaperTableModel(QAbstractTableModel):
         self.refreshing = False
         self.tasks.cancel("ids")  # a complete list of the last query is no use now
         find = self._page_finder()
-        first = self._first_page_waited(find)
+        first = find(self.library, FIRST_PAGE_DEADLINE_S, SCREENFUL)
         if first is not None and not first.cut and len(first.ids) <= FIRST_PAGE:
             self.tasks.cancel("page")
             self.busy = False
@@ -283,31 +278,6 @@ class PaperTableModel(QAbstractTableModel):
         else:
             self.tasks.cancel("page")
         self._list_ids(self._ids_found)
-
-    def _first_page_waited(self, find: Callable[[Library, float, int], Page | None]) -> Page | None:
-        """The first page, found in the first-page lane while this thread waits for it
-        ``FIRST_PAGE_WAIT_S`` at most; None past that (the query lane takes over, and
-        the first-page lane's search is stopped)."""
-        found: list[Page | None] = []
-        failed: list[BaseException] = []
-        done = threading.Event()
-
-        def work(context: TaskContext) -> None:
-            try:
-                found.append(find(context.library, FIRST_PAGE_DEADLINE_S, SCREENFUL))
-            except BaseException as exc:  # raised here, on the main thread, as before
-                failed.append(exc)
-            finally:
-                done.set()
-
-        self.tasks.run("first", work, lane=FIRST, interrupt=True, title="Running the filter")
-        arrived = done.wait(FIRST_PAGE_WAIT_S)
-        self.tasks.cancel("first")  # what it delivers is here already, or no use now
-        if not arrived or (failed and isinstance(failed[0], QueryCancelled)):
-            return None
-        if failed:
-            raise failed[0]
-        return found[0]
 
     def _show(self, ids: array[int]) -> None:
         self.stale = False
@@ -467,7 +437,7 @@ class PaperTableModel(QAbstractTableModel):
     def close(self) -> None:
         """Stop the model's tasks (the window is closing; it stops the lanes)."""
         self._vocabulary_timer.stop()
-        for kind in ("first", "page", "ids", "vocabulary"):
+        for kind in ("page", "ids", "vocabulary"):
             self.tasks.cancel(kind)
 
     def paper_id(self, row: int) -> int:
