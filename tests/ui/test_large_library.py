@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -112,6 +113,48 @@ def test_a_result_of_most_papers_is_counted_through_those_it_leaves_out(
 
     qtbot.waitUntil(counted, timeout=5000)
     assert len(calls) == 1
+
+
+def test_a_first_page_that_takes_long_never_holds_up_the_main_thread(
+    qtbot, big_window, monkeypatch
+) -> None:
+    """The first page is found on a thread of its own; the main thread waits for it
+    FIRST_PAGE_WAIT_S at most and goes on, and the thread's answer is shown when it
+    comes. Here that thread is held until the window has gone on: the result still
+    arrives, exact, and a filter typed meanwhile supersedes it."""
+    model = big_window.model
+    held, release = threading.Event(), threading.Event()
+    real = table_model_module.first_page
+
+    def slow_on_its_thread(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if threading.current_thread().name == "papershelf-first":
+            held.set()
+            release.wait(10)  # a long FTS5 step, which no deadline interrupts
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(table_model_module, "first_page", slow_on_its_thread)
+    monkeypatch.setattr(table_model_module, "FIRST_PAGE_WAIT_S", 0.01)
+    big_window.findChild(QLineEdit, "filterEdit").setText("cat:CV")
+    assert held.is_set() and not release.is_set()  # back while that thread is held
+    assert model.busy and model.stale  # the last rows stay, marked as the last filter's
+    assert big_window.count_label.text().startswith("Searching")
+    qtbot.wait(50)
+    assert model.busy and model.stale  # nothing else looked for it meanwhile
+    release.set()
+    qtbot.waitUntil(lambda: not model.busy, timeout=5000)
+    ids = expected_ids(big_window.library.path, "cat:CV")
+    assert [model.paper_id(r) for r in range(model.rowCount())] == ids
+    # Held again, and superseded by the next filter: only the next one's rows show.
+    held.clear()
+    release.clear()
+    big_window.findChild(QLineEdit, "filterEdit").setText("cat:CL")
+    assert held.wait(5)
+    monkeypatch.setattr(table_model_module, "FIRST_PAGE_WAIT_S", 30.0)
+    release.set()
+    big_window.findChild(QLineEdit, "filterEdit").setText("cat:LG year:2020")
+    ids = expected_ids(big_window.library.path, "cat:LG year:2020")
+    assert len(ids) <= FIRST_PAGE and not model.busy
+    assert [model.paper_id(r) for r in range(model.rowCount())] == ids
 
 
 def test_a_common_word_shows_its_first_page_at_once_then_the_exact_count(qtbot, big_window) -> None:

@@ -46,6 +46,7 @@ from papershelf.core.errors import LibraryError, QueryCancelled, from_sqlite
 from papershelf.core.store.library import Library
 from papershelf.core.store.opening import open_library
 
+FIRST = "first"  # a keystroke's first page, which the main thread waits for briefly
 QUERY = "query"  # what the table shows: first pages and complete results
 COUNTS = "counts"  # the sidebar's facet counts
 BACKGROUND = "background"  # vocabulary, imports, exports: seconds, and nobody typing waits

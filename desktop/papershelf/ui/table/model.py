@@ -9,6 +9,7 @@ a million-paper library costs a few megabytes. A filter shows its first page at 
 from __future__ import annotations
 
 import contextlib
+import threading
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -36,7 +37,7 @@ from papershelf.core.search.first_page import Page, Vocabulary, first_page
 from papershelf.core.search.query import CompiledQuery, compile_query
 from papershelf.core.store.library import SUMMARY_FIELDS, Library
 from papershelf.core.text import latex_to_text
-from papershelf.ui.tasks import BACKGROUND, QUERY, TaskContext, TaskManager
+from papershelf.ui.tasks import BACKGROUND, FIRST, QUERY, TaskContext, TaskManager
 
 _F = {name: i for i, name in enumerate(SUMMARY_FIELDS)}
 # Rows shown at once: a maximised window on a 4K display shows about 90. Finding
@@ -44,6 +45,9 @@ _F = {name: i for i, name in enumerate(SUMMARY_FIELDS)}
 FIRST_PAGE = 120
 # Past this the query thread finds the first page, so typing never stalls for long.
 FIRST_PAGE_DEADLINE_S = 0.06
+# A keystroke's first page is found on a thread of its own while the main thread waits
+# this long at most, then goes on; the thread's answer is shown when it comes.
+FIRST_PAGE_WAIT_S = 0.04
 THREAD_PAGE_DEADLINE_S = 30.0
 # Past the deadline, this many rows found are shown at once (a full-HD screenful).
 SCREENFUL = 50
@@ -182,10 +186,11 @@ _AUTHORS = COLUMN_INDEX["authors"]
 class PaperTableModel(QAbstractTableModel):
     """Rows are the ids of the current query's result, in SQL order.
 
-    A new query or sort (``reload``) finds its first page on the main thread under a
-    deadline (``first_page`` does not list the whole result); when the result is
-    longer, or the deadline passes, the whole list comes from the task manager's query
-    lane and is appended (or swapped in) when ready. ``stale`` says the rows shown are
+    A new query or sort (``reload``) finds its first page under a deadline
+    (``first_page`` does not list the whole result) on the first-page lane, which the
+    main thread waits for briefly; when the result is longer, or the deadline passes,
+    the whole list comes from the task manager's query lane and is appended (or
+    swapped in) when ready. ``stale`` says the rows shown are
     still the previous query's; ``busy`` says the complete result is still coming;
     ``resultApplied`` fires whenever rows are shown.
 
@@ -257,10 +262,38 @@ class PaperTableModel(QAbstractTableModel):
         """Run the current query and sort again, showing its first rows from scratch."""
         self.refreshing = False
         self.tasks.cancel("ids")  # a complete list of the last query is no use now
+        self.tasks.cancel("page")
         find = self._page_finder()
-        first = find(self.library, FIRST_PAGE_DEADLINE_S, SCREENFUL)
+        done = threading.Event()
+        found: list[Page | None] = []
+
+        def work(context: TaskContext) -> Page | None:
+            try:
+                found.append(find(context.library, FIRST_PAGE_DEADLINE_S, SCREENFUL))
+                return found[0]
+            finally:
+                done.set()
+
+        # Found on the first-page lane: a long FTS5 step is not interrupted by the
+        # deadline, and on the main thread it overran it by up to 50 ms. Past the wait,
+        # the lane's answer goes on from where it arrives.
+        self.tasks.run(
+            "first", work, lane=FIRST, interrupt=True, title="Running the filter",
+            on_done=lambda page: self._first_found(find, page), on_error=self._query_failed,
+        )  # fmt: skip
+        if done.wait(FIRST_PAGE_WAIT_S) and found:
+            self.tasks.cancel("first")  # here already: what it delivers is not needed
+            self._first_found(find, found[0])
+        elif done.is_set():
+            return  # it failed: its delivery says how
+        else:
+            self.busy = self.stale = True  # the last filter's rows, until it answers
+
+    def _first_found(
+        self, find: Callable[[Library, float, int], Page | None], first: Page | None
+    ) -> None:
+        """Show the first page found, and have the query lane bring what it lacks."""
         if first is not None and not first.cut and len(first.ids) <= FIRST_PAGE:
-            self.tasks.cancel("page")
             self.busy = False
             self._show(array("q", first.ids))
             return
@@ -275,8 +308,6 @@ class PaperTableModel(QAbstractTableModel):
                 lane=QUERY, priority=0, interrupt=True,
                 title="Running the filter", on_done=self._page_found, on_error=lambda _: None,
             )  # fmt: skip
-        else:
-            self.tasks.cancel("page")
         self._list_ids(self._ids_found)
 
     def _show(self, ids: array[int]) -> None:
@@ -295,6 +326,7 @@ class PaperTableModel(QAbstractTableModel):
             self.tasks.report(error, "Filter")
 
     def _ids_found(self, ids: array[int]) -> None:
+        self.tasks.cancel("first")  # a first page arriving after the whole list is no use
         self.busy = self.stale = False
         shown = len(self._ids)
         if shown and len(ids) > shown and ids[:shown] == self._ids:
@@ -437,7 +469,7 @@ class PaperTableModel(QAbstractTableModel):
     def close(self) -> None:
         """Stop the model's tasks (the window is closing; it stops the lanes)."""
         self._vocabulary_timer.stop()
-        for kind in ("page", "ids", "vocabulary"):
+        for kind in ("first", "page", "ids", "vocabulary"):
             self.tasks.cancel(kind)
 
     def paper_id(self, row: int) -> int:
