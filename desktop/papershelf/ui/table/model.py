@@ -8,7 +8,7 @@ a million-paper library costs a few megabytes. A filter shows its first page at 
 
 from __future__ import annotations
 
-import contextlib
+import re
 import threading
 from array import array
 from collections import OrderedDict
@@ -91,14 +91,30 @@ def _plain(field: str) -> Callable[[Row], str]:
     return lambda row: str(row[_F[field]] or "")
 
 
+def row_in(ids: array[int], paper_id: int) -> int:
+    """The first row of ``paper_id`` in ``ids``, or -1.
+
+    ``array.index`` makes an int object of every row it passes: 17 ms for a paper not
+    in a result of 1M, on the main thread, twice a keystroke while a paper is current.
+    A regular expression scans the array's bytes where they are, about seven times
+    faster. Its match must start where an id does: the bytes of two ids side by side
+    can hold a third.
+    """
+    needle = re.compile(re.escape(array("q", [paper_id]).tobytes()))
+    with memoryview(ids) as view, view.cast("B") as raw:
+        at = 0
+        while (found := needle.search(raw, at)) is not None:
+            if found.start() % ids.itemsize == 0:
+                return found.start() // ids.itemsize
+            at = found.start() + 1
+    return -1
+
+
 def _positions(ids: array[int], wanted: set[int]) -> dict[int, int]:
     """The rows of the ``wanted`` papers in ``ids`` (those present)."""
     if len(wanted) <= 16:  # a scan in C per paper beats a loop in Python over all rows
-        found: dict[int, int] = {}
-        for paper_id in wanted:
-            with contextlib.suppress(ValueError):
-                found[paper_id] = ids.index(paper_id)
-        return found
+        rows = {paper_id: row_in(ids, paper_id) for paper_id in wanted}
+        return {paper_id: row for paper_id, row in rows.items() if row >= 0}
     return {paper_id: row for row, paper_id in enumerate(ids) if paper_id in wanted}
 
 
@@ -478,10 +494,7 @@ class PaperTableModel(QAbstractTableModel):
 
     def row_of(self, paper_id: int) -> int:
         """The row showing ``paper_id``, or -1 when it is not in the result."""
-        try:
-            return self._ids.index(paper_id)
-        except ValueError:
-            return -1
+        return row_in(self._ids, paper_id)
 
     def first_row_of(self, ids: Sequence[int]) -> int:
         """The row of the first of ``ids``, in their order, that is in the result; -1 if none."""
