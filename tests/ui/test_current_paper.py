@@ -6,9 +6,12 @@ in the editor, and what was typed next went into that hidden paper.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 
+from papershelf.ui.theme import search_mark
 from papershelf.ui.window.main_window import MainWindow
 
 
@@ -106,3 +109,26 @@ def test_a_refresh_that_keeps_the_paper_keeps_the_note_editor(qtbot, window: Mai
     assert note.toPlainText() == "first line"
     assert note.textCursor().position() == 5
     assert note.document().isUndoAvailable()
+
+
+def _marked(win: MainWindow) -> list[str]:
+    """The words the details pane marks (the filter's words, in the paper's text)."""
+    mark, _ = search_mark(win.details.palette())
+    html = win.details.toHtml()
+    return re.findall(rf"background-color:{mark.name()};[^>]*>([^<]*)<", html)
+
+
+def test_a_filter_that_keeps_the_paper_marks_its_own_words(qtbot, window: MainWindow) -> None:
+    current = window.current_paper_id()
+    assert current is not None
+    words = re.findall(r"[a-z]{5,}", window.library.record(current)["title"].lower())
+    first, second = words[0], next(w for w in words if w != words[0])
+    filter_edit = window.findChild(QLineEdit, "filterEdit")
+    for typed, gone in ((first, second), (second, first)):
+        filter_edit.setText(typed)
+        qtbot.waitUntil(lambda: not window.model.busy and window.current_paper_id() == current)
+        marked = [m.lower() for m in _marked(window)]
+        assert typed in marked and gone not in marked  # the new filter's, not the last one's
+    filter_edit.clear()
+    qtbot.waitUntil(lambda: not window.model.busy and window.current_paper_id() == current)
+    assert _marked(window) == []

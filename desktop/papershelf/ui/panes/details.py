@@ -138,6 +138,11 @@ class DetailsPane(SafeTextBrowser):
     def _muted() -> str:
         return muted_text(QApplication.palette()).name()
 
+    def mark_words(self, words: Sequence[str]) -> None:
+        """Mark another filter's words in the paper shown (it stayed current through it)."""
+        if self._shown is not None and list(self._shown[1]) != list(words):
+            self.show_paper(self._shown[0], words)
+
     def show_paper(self, paper: Paper, words: Sequence[str]) -> None:
         """Render ``paper`` with ``words`` highlighted."""
         self._shown = (paper, words)

@@ -351,6 +351,8 @@ class MainWindow(DelegatedCommands, Filtering, WindowState, QMainWindow):
             self._current_paper = paper_id
             self.notes.set_paper(paper_id)
             self._show_details(paper_id)
+        elif paper_id is not None:  # the same paper through a new filter: its words
+            self.details.mark_words(self.model.query.words)
         self.selection_changed()
 
     def _show_details(self, paper_id: int | None) -> None:
