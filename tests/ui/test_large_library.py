@@ -17,6 +17,7 @@ from papershelf.core.store.opening import open_library
 from papershelf.ui import open_main_window
 from papershelf.ui.table import model as table_model_module
 from papershelf.ui.table.model import FIRST_PAGE, SCREENFUL
+from papershelf.ui.theme import search_mark
 from papershelf.ui.window import filtering
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -238,7 +239,8 @@ def test_typing_a_filter_that_keeps_the_current_paper_leaves_the_panes_alone(
 ) -> None:
     """Each key resets the table and the current paper's row comes back with the new
     result: the details pane and note editor are not emptied and drawn again for it
-    (2-3 ms a key, and a flicker), but do empty when the complete result lacks it."""
+    (2-3 ms a key, and a flicker), but do empty when the complete result lacks it. The
+    filter's words are marked in it once typing pauses."""
     win = big_window
     current = win.current_paper_id()
     assert current is not None
@@ -255,6 +257,8 @@ def test_typing_a_filter_that_keeps_the_current_paper_leaves_the_panes_alone(
         assert win.current_paper_id() == current
     assert drawn == []
     assert title in win.details.toPlainText()
+    mark = search_mark(win.details.palette())[0].name()
+    qtbot.waitUntil(lambda: f"background-color:{mark};" in win.details.toHtml(), timeout=5000)
 
     edit.setText(f"-{word}")  # a result of many pages without it
     qtbot.waitUntil(lambda: not win.model.busy, timeout=5000)

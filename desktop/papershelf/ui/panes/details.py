@@ -93,7 +93,7 @@ class DetailsPane(SafeTextBrowser):
         # The colours are in the HTML: draw the paper again in the new theme's.
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             if self._shown is not None:
-                self.show_paper(*self._shown)
+                self._render(*self._shown)
             else:
                 self.show_empty(0)
 
@@ -139,12 +139,19 @@ class DetailsPane(SafeTextBrowser):
         return muted_text(QApplication.palette()).name()
 
     def mark_words(self, words: Sequence[str]) -> None:
-        """Mark another filter's words in the paper shown (it stayed current through it)."""
-        if self._shown is not None and list(self._shown[1]) != list(words):
-            self.show_paper(self._shown[0], words)
+        """Mark a new filter's words in the paper shown, where the reader is in it."""
+        if self._shown is None or list(self._shown[1]) == list(words):
+            return
+        bar = self.verticalScrollBar()
+        at = bar.value()
+        self._render(self._shown[0], words)
+        bar.setValue(at)
 
     def show_paper(self, paper: Paper, words: Sequence[str]) -> None:
         """Render ``paper`` with ``words`` highlighted."""
+        self._render(paper, words)
+
+    def _render(self, paper: Paper, words: Sequence[str]) -> None:
         self._shown = (paper, words)
         palette = QApplication.palette()
         mark, ink = (c.name() for c in search_mark(palette))

@@ -84,7 +84,9 @@ if TYPE_CHECKING:  # made on first use: their imports are not paid at start
     from papershelf.ui.window.downloads import PdfDownloads
     from papershelf.ui.window.exchange import Exchange
 
-_FACET_DELAY_MS = 120  # facets follow once typing pauses; the table follows every key
+# Facets, and the filter's words marked in the details pane, follow once typing pauses;
+# the table follows every key.
+_FACET_DELAY_MS = 120
 _WATCH_MS = 700  # outside changes show within a second
 # Hints in the filter and tag boxes, longest first: the longest that fits is shown.
 FILTER_HINTS = (
@@ -122,6 +124,8 @@ class MainWindow(DelegatedCommands, Filtering, WindowState, QMainWindow):
         self._restore_state()
         self._facet_timer = QTimer(self, singleShot=True, interval=_FACET_DELAY_MS)
         self._facet_timer.timeout.connect(self._count_facets)
+        # Not at every key: the paper drawn again costs 2-3 ms, and the pane flickers.
+        self._facet_timer.timeout.connect(lambda: self.details.mark_words(self.model.query.words))
         self.model.resultApplied.connect(self._result_applied)
         self.model.queryFailed.connect(self._show_filter_error)
         self.model.refreshed.connect(self._refreshed)
@@ -351,8 +355,6 @@ class MainWindow(DelegatedCommands, Filtering, WindowState, QMainWindow):
             self._current_paper = paper_id
             self.notes.set_paper(paper_id)
             self._show_details(paper_id)
-        elif paper_id is not None:  # the same paper through a new filter: its words
-            self.details.mark_words(self.model.query.words)
         self.selection_changed()
 
     def _show_details(self, paper_id: int | None) -> None:
