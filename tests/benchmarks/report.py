@@ -97,6 +97,13 @@ def _ratio(value: float | None) -> str:
     return f"{value:{digits}}{TIMES}"
 
 
+def _current_paper(options: dict[str, Any]) -> str:
+    row = options.get("current_row", -1)
+    if row is None or row < 0:
+        return "."
+    return f"; the paper in row {row} chosen before typing (current whenever a result has it)."
+
+
 def _machine_line(m: dict[str, Any]) -> str:
     git = m.get("git", {})
     commit = f"{git.get('commit') or '?'}{' + local changes' if git.get('dirty') else ''}"
@@ -142,7 +149,8 @@ def markdown(result: dict[str, Any]) -> str:
         f"Session: {ours['filter']['keystrokes']} keystrokes and "
         f"{ours['filter']['facet_clicks']} facet clicks; common {', '.join(words['common'])}; "
         f"mid {', '.join(words['mid'])}; rare {', '.join(words['rare'])}; non-word "
-        f"{words['non_word']}; fields, phrase, author, backspaces, Esc.",
+        f"{words['non_word']}; fields, phrase, author, backspaces, Esc"
+        + _current_paper(result["options"]),
     ]
     if lib.get("migrated_from"):
         lines.append(

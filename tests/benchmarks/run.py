@@ -138,7 +138,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         print(f"window: {plan['keystrokes']} keystrokes ...", file=sys.stderr, flush=True)
         _spawn(
             "window_worker.py", library, tmp / "plan.json", tmp / "window.json",
-            tmp / "window-settings", args.pause_ms,
+            tmp / "window-settings", args.pause_ms, args.current_row,
         )  # fmt: skip
         window = json.loads((tmp / "window.json").read_text(encoding="utf-8"))
         write_json(tmp / "replay.json", replay(plan, window))
@@ -175,6 +175,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "cold_runs": args.cold_runs,
             "naive": args.naive,
             "naive_limit": args.naive_limit,
+            "current_row": args.current_row,
         },
         "session": {"words": plan["words"], "keystrokes": plan["keystrokes"]},
         "papershelf": {**cold, **window},
@@ -204,6 +205,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--quick", action="store_true", help="one word per band (the smoke test); same code"
     )
+    parser.add_argument(
+        "--current-row", type=int, default=-1,
+        help="type with the paper in this row current, as a reader who chose one (-1: none)",
+    )  # fmt: skip
     return parser.parse_args(argv)
 
 

@@ -31,7 +31,7 @@ def test_harness_measures_every_section(tmp_path: Path) -> None:
     out, table = tmp_path / "bench.json", tmp_path / "bench.md"
     command = [
         sys.executable, str(HERE / "run.py"), "--library", str(library), "--quick",
-        "--pause-ms", "150", "--out", str(out), "--markdown", str(table),
+        "--pause-ms", "150", "--out", str(out), "--markdown", str(table), "--current-row", "2",
     ]  # fmt: skip
     proc = subprocess.run(command, capture_output=True, text=True, timeout=240)
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -46,6 +46,7 @@ def test_harness_measures_every_section(tmp_path: Path) -> None:
     assert ours["filter"]["facet_clicks"] >= 3
     assert ours["filter"]["timeouts"] == 0
     assert ours["filter"]["unexpected_text"] == 0
+    assert ours["current_paper"] == {"row": 2, "kept": True}  # typed with a paper chosen
     for name in SECTIONS:
         section = result[name]
         assert _positive(section["cold_start_s"]), name

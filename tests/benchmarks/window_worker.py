@@ -1,10 +1,12 @@
 """The Papershelf window, measured in a process of its own (so its peak RSS is its own).
 
-    python tests/benchmarks/window_worker.py LIBRARY PLAN.json OUT.json SETTINGS_DIR PAUSE_MS
+    python tests/benchmarks/window_worker.py LIBRARY PLAN.json OUT.json SETTINGS_DIR PAUSE_MS [ROW]
 
 Plays the plan's typing session into ``filterEdit`` while a 5 ms timer watches for
 stalls, then sorts by every visible column, jumps to the last row and reports the
-peak RSS. Writes the filter text after every step, which the naive and SQL runs replay.
+peak RSS. Writes the filter text after every step, which the naive and SQL runs
+replay. With ROW (not -1), the paper in that row is current while it types, as a
+reader's chosen paper is: each result looks for its row, and the panes follow it.
 """
 
 from __future__ import annotations
@@ -103,6 +105,7 @@ def settle(window: Any, sidebar: Sidebar) -> None:
 def main() -> None:
     library, plan_path, out = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
     settings_dir, pause_ms = sys.argv[4], int(sys.argv[5])
+    current_row = int(sys.argv[6]) if len(sys.argv) > 6 else -1
     plan = json.loads(plan_path.read_text(encoding="utf-8"))
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_dir)
     started = time.perf_counter()
@@ -127,6 +130,11 @@ def main() -> None:
     timer = StepTimer(subject)
     settle(window, sidebar)
     ready_s = time.perf_counter() - started
+    chosen = None
+    if current_row >= 0:
+        window.table.selectRow(current_row)
+        settle(window, sidebar)
+        chosen = window.model.paper_id(current_row)
     stall = StallMeter()
     records = run_session(timer, plan["steps"], stall, pause_ms)
     for record in records:  # what the sidebar click added, for the replays
@@ -134,6 +142,10 @@ def main() -> None:
     session_stall = {"max_ms": stall.max_ms(), "worst": stall.worst()}
     if window.filter_edit.text():
         timer.time(window.filter_edit.clear)
+    settle(window, sidebar)
+    # Every paper is shown again: the one chosen before typing must be current again.
+    kept = chosen is not None and window.current_paper_id() == chosen
+    current = {"row": current_row, "kept": kept}
     sorts = time_sorts(timer, stall, before=lambda: settle(window, sidebar))
     for entry in sorts["columns"].values():  # the ORDER BY each column maps to, for bare SQL
         col = entry["column"]
@@ -146,6 +158,7 @@ def main() -> None:
         "steps": records,
         "filter": filter_summary(records),
         "stall": session_stall,
+        "current_paper": current,
         "sidebar_ms": sorted(sidebar.delays_ms),
         "sort": sorts,
         "jump_to_last": jump,
