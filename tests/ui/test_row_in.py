@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from array import array
 
-from papershelf.ui.table.model import row_in
+from papershelf.ui.table.result_rows import row_in
 
 
 def _index(ids: array[int], paper_id: int) -> int:

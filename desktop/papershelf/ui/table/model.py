@@ -8,11 +8,10 @@ a million-paper library costs a few megabytes. A filter shows its first page at 
 
 from __future__ import annotations
 
-import re
 import threading
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -37,6 +36,7 @@ from papershelf.core.search.first_page import Page, Vocabulary, first_page
 from papershelf.core.search.query import CompiledQuery, compile_query
 from papershelf.core.store.library import SUMMARY_FIELDS, Library
 from papershelf.core.text import latex_to_text
+from papershelf.ui.table.result_rows import positions, row_in
 from papershelf.ui.tasks import BACKGROUND, FIRST, QUERY, TaskContext, TaskManager
 
 _F = {name: i for i, name in enumerate(SUMMARY_FIELDS)}
@@ -89,33 +89,6 @@ def _day(field: str) -> Callable[[Row], str]:
 
 def _plain(field: str) -> Callable[[Row], str]:
     return lambda row: str(row[_F[field]] or "")
-
-
-def row_in(ids: array[int], paper_id: int) -> int:
-    """The first row of ``paper_id`` in ``ids``, or -1.
-
-    ``array.index`` makes an int object of every row it passes: 17 ms for a paper not
-    in a result of 1M, on the main thread, twice a keystroke while a paper is current.
-    A regular expression scans the array's bytes where they are, four to seven times
-    faster. Its match must start where an id does: the bytes of two ids side by side
-    can hold a third.
-    """
-    needle = re.compile(re.escape(array("q", [paper_id]).tobytes()))
-    with memoryview(ids) as view, view.cast("B") as raw:
-        at = 0
-        while (found := needle.search(raw, at)) is not None:
-            if found.start() % ids.itemsize == 0:
-                return found.start() // ids.itemsize
-            at = found.start() + 1
-    return -1
-
-
-def _positions(ids: array[int], wanted: set[int]) -> dict[int, int]:
-    """The rows of the ``wanted`` papers in ``ids`` (those present)."""
-    if len(wanted) <= 16:  # a scan in C per paper beats a loop in Python over all rows
-        rows = {paper_id: row_in(ids, paper_id) for paper_id in wanted}
-        return {paper_id: row for paper_id, row in rows.items() if row >= 0}
-    return {paper_id: row for row, paper_id in enumerate(ids) if paper_id in wanted}
 
 
 @lru_cache(maxsize=1)
@@ -455,7 +428,7 @@ class PaperTableModel(QAbstractTableModel):
         before = self.persistentIndexList()
         old = self._ids
         papers = [int(old[i.row()]) if 0 <= i.row() < len(old) else -1 for i in before]
-        where = _positions(ids, set(papers))
+        where = positions(ids, set(papers))
         self._ids = ids
         after = [
             self.createIndex(where[p], i.column()) if p in where else QModelIndex()
@@ -502,17 +475,12 @@ class PaperTableModel(QAbstractTableModel):
             row = self.row_of(paper_id)
             if row >= 0:
                 return row
-        where = _positions(self._ids, set(ids[16:]))
+        where = positions(self._ids, set(ids[16:]))
         return next((where[i] for i in ids[16:] if i in where), -1)
 
     def rows_of(self, ids: Sequence[int]) -> list[int]:
         """The rows showing ``ids`` (those in the result), in table order."""
-        if len(ids) <= 16:  # a scan per id beats building a map of the whole result
-            rows: Iterable[int] = (self.row_of(i) for i in ids)
-        else:
-            wanted = set(ids)
-            rows = (row for row, i in enumerate(self._ids) if i in wanted)
-        return sorted(r for r in rows if r >= 0)
+        return sorted(positions(self._ids, set(ids)).values())
 
     def _row(self, row: int) -> Row | None:
         paper_id = self._ids[row]
