@@ -201,9 +201,9 @@ def test_toggled_text_filters_like_the_count_said(library: Library) -> None:
 def _both_ways(library: Library, query: str, limit: int) -> tuple[dict, dict]:
     """The counts of ``query`` counted directly and through the papers it leaves out."""
     compiled = compile_query(query)
-    size = len(library.search(compiled))
+    result = library.search(compiled)
     direct = facet_counts(library, compiled, author_limit=limit)
-    complement = facet_counts(library, compiled, author_limit=limit, result_size=size)
+    complement = facet_counts(library, compiled, author_limit=limit, result=result)
     return direct, complement
 
 
@@ -246,6 +246,34 @@ def test_counts_by_complement_follow_every_change_to_the_library(
     assert before != complement
 
 
+def test_the_first_authors_by_complement_follow_new_authors_and_papers(
+    library: Library, library_path: Path
+) -> None:
+    """The whole library's authors, most papers first, are kept between counts too: a
+    new author with the most papers, added here or by another process, leads the next
+    count, and one whose papers are left out is not shown."""
+    _both_ways(library, "-zzqxwv", 5)  # the order is read and kept
+    library.add_papers(
+        [PaperFields(title=f"Prolific {i}", authors=["Aaa Newcomer"]) for i in range(40)]
+    )
+    direct, complement = _both_ways(library, "-zzqxwv", 5)
+    assert complement == direct and complement["Authors"][0] == facet(
+        direct, "Authors", "Aaa Newcomer"
+    )
+    other = open_library(library_path)
+    try:
+        other.add_papers(
+            [PaperFields(title=f"Later {i}", authors=["Aab Other"]) for i in range(45)]
+        )
+    finally:
+        other.close()
+    direct, complement = _both_ways(library, "-zzqxwv", 5)
+    assert complement == direct and complement["Authors"][0].label == "Aab Other"
+    direct, complement = _both_ways(library, "-later", 5)
+    assert complement == direct and "Aab Other" not in counts(complement["Authors"])
+    assert complement["Authors"][0].label == "Aaa Newcomer"
+
+
 def test_a_small_result_is_counted_directly(library: Library, monkeypatch) -> None:
     """Only a result of more than half the library goes through its complement."""
     import papershelf.core.search.facets as facets_module
@@ -256,10 +284,32 @@ def test_a_small_result_is_counted_directly(library: Library, monkeypatch) -> No
     monkeypatch.setattr(facets_module, "_by_complement", refuse)
     half = library.search("")[:25]
     library.add_tags(half, ["half"])
-    for query in ("cat:CV", "tag:half"):
-        size = len(library.search(query))
-        facet_counts(library, compile_query(query), result_size=size)
-    facet_counts(library, compile_query(""), result_size=50)  # everything: the tables
+    for query in ("cat:CV", "tag:half", "learning -ablation year:2020..2022"):
+        compiled = compile_query(query)
+        result = library.search(compiled)
+        by_filter = facet_counts(library, compiled, author_limit=10)
+        assert facet_counts(library, compiled, author_limit=10, result=result) == by_filter
+    facet_counts(library, compile_query(""), result=half)  # everything: the tables
+
+
+def test_a_small_result_is_counted_from_the_ids_the_table_shows(library: Library) -> None:
+    """Given the result's ids, the filter is not run again: the counts are those of the
+    rows the table shows (here fewer than the filter would find)."""
+    compiled = compile_query("cat:LG")
+    shown = library.search(compiled)[:6]
+    library.set_status(shown[:2], "read")
+    groups = facet_counts(library, compiled, result=shown)
+    assert sum(counts(groups["Category"]).values()) == 6
+    assert counts(groups["Status"])["read"] == 2 and counts(groups["Status"])["new"] == 4
+    assert sum(counts(groups["Year"]).values()) == sum(
+        1 for paper in library.papers(shown) if paper.year is not None
+    )
+    authors = facet_counts(library, compiled, author_limit=500, result=shown)["Authors"]
+    expected: dict[str, int] = {}
+    for paper in library.papers(shown):
+        for name in paper.authors:  # as this paper writes it; the facet, as most do
+            expected[name.casefold()] = expected.get(name.casefold(), 0) + 1
+    assert {f.label.casefold(): f.count for f in authors} == expected
 
 
 def test_the_first_authors_of_a_large_result_are_found_past_ties(library: Library) -> None:

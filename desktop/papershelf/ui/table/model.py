@@ -461,6 +461,11 @@ class PaperTableModel(QAbstractTableModel):
         for kind in ("first", "page", "ids", "vocabulary"):
             self.tasks.cancel(kind)
 
+    def result_ids(self) -> array[int]:
+        """The papers of every row, in order: a new array for each result, never
+        changed once given (another thread may read it)."""
+        return self._ids
+
     def paper_id(self, row: int) -> int:
         """The id of the paper shown in ``row``."""
         return int(self._ids[row])

@@ -147,14 +147,14 @@ class Filtering(_Window):
             self.refresh_facets()
             return
         query, limit = self.model.query, self._author_limit + 1
-        size = None if self.model.busy else self.model.rowCount()  # complete: exact
+        result = None if self.model.busy else self.model.result_ids()  # complete: exact
 
         def keep_old_counts(error: BaseException) -> None:
             if not isinstance(error, LibraryError):  # the sidebar keeps its last counts
                 self.tasks.report(error)
 
         self.tasks.run(
-            "facets", lambda context: sidebar_counts(context.library, query, limit, size),
+            "facets", lambda context: sidebar_counts(context.library, query, limit, result),
             lane=COUNTS, interrupt=True, title="Counting the sidebar",
             on_done=self._populate_facets, on_error=keep_old_counts,
         )  # fmt: skip

@@ -9,7 +9,7 @@ state, never a dialog.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QSettings, QTimer
@@ -68,11 +68,11 @@ class Window(Protocol):
 
 
 def sidebar_counts(
-    library: Library, query: CompiledQuery, limit: int, size: int | None = None
+    library: Library, query: CompiledQuery, limit: int, result: Sequence[int] | None = None
 ) -> dict[str, list[Facet]]:
-    """The facets of the result (``size`` papers, when known), and the inbox and
-    followed sources (whole library)."""
-    groups = facet_counts(library, query, author_limit=limit, result_size=size)
+    """The facets of the result (its ids, when known), and the inbox and followed
+    sources (whole library)."""
+    groups = facet_counts(library, query, author_limit=limit, result=result)
     groups["Following"] = following_facets(library)
     return groups
 
