@@ -2,9 +2,11 @@
 
 The fast path: ``bibtex_split`` reads regular entries itself, ``names.plain_parts`` reads
 plain names, ``_structured`` caches names, a large import drops and makes again the
-sort indexes (``store.bulk``), and a batch writes its search-index rows once. The
-careful path: bibtexparser splits everything, reads every name, every index is kept up
-to date row by row, every search-index row is written when its paper changes. A varied
+sort indexes (``store.bulk``), a batch writes its search-index rows once, and what the
+library holds for a chunk of entries is read at once (``same_paper.ImportLookups``, and
+the entries' own keys in ``add_papers``). The careful path: bibtexparser splits
+everything, reads every name, every index is kept up to date row by row, every
+search-index row is written when its paper changes, each entry asks the library. A varied
 file (macros, crossref, braces, accents, corporate names, von/Jr, "and others",
 ``$$`` math, ``\\par``, broken entries, repeated keys and fields, odd line ends) goes
 through both, and the two libraries are compared whole.
@@ -34,6 +36,7 @@ from papershelf.core.fields import Paper
 from papershelf.core.io import bibtex_fields, bibtex_split
 from papershelf.core.io.bibtex import _normalized, import_bibtex
 from papershelf.core.io.interchange import export_bibtex
+from papershelf.core.same_paper import ImportLookups
 from papershelf.core.store import bulk
 from papershelf.core.store.library import Library
 from papershelf.core.store.opening import open_library
@@ -106,6 +109,10 @@ def careful_path(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(bulk, "BULK_MIN", 10**9)
     monkeypatch.setattr(Library, "deferred_search_index", lambda self: nullcontext())
     monkeypatch.setattr(Library, "_find_names", lambda self, table, wanted: None)
+    monkeypatch.setattr(ImportLookups, "ahead", lambda self, papers: None)  # each asks
+    monkeypatch.setattr(
+        Library, "_keys_taken", lambda self, wanted: {k for k in wanted if self._key_taken(k)}
+    )
     names.parts.cache_clear()
     bibtex_fields._structured.cache_clear()
     try:

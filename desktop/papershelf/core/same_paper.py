@@ -19,12 +19,12 @@ year inferred from the import date by a real date.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from papershelf.core import keys
 from papershelf.core.fields import Paper, PaperFields
-from papershelf.core.store import matching
 from papershelf.core.store.library import Library
-from papershelf.core.store.matching import TitleMatch
+from papershelf.core.store.matching import Known, TitleMatch
 from papershelf.core.text import fold, title_key
 
 
@@ -60,23 +60,38 @@ def _contradicts(candidate: TitleMatch, paper: PaperFields) -> bool:
     return theirs is not None and mine is not None and theirs != mine
 
 
-def find_same(library: Library, paper: PaperFields, key: str | None = None) -> int | None:
+def known_for(library: Library, papers: Iterable[PaperFields]) -> Known:
+    """What ``find_same`` needs of the library for ``papers``, read at once."""
+    dois, bases, titles = [], [], []
+    for paper in papers:
+        dois += [paper.doi] if paper.doi else []
+        bases += [arxiv_base(paper.arxiv_id)] if paper.arxiv_id else []
+        titles.append(title_key(paper.title))
+    return Known(library, dois=dois, arxiv_bases=bases, titles=titles)
+
+
+def find_same(
+    library: Library, paper: PaperFields, key: str | None = None, known: Known | None = None
+) -> int | None:
     """The id of the library's paper that ``paper`` describes, or None.
 
     ``key`` is the description's own citation key, when it has one (a BibTeX entry):
     a paper with that key and the same title is the same paper even without authors,
-    so importing a file again doubles nothing.
+    so importing a file again doubles nothing. ``known``, read beforehand for this
+    paper among others (``known_for``), spares the library's lookups.
     """
+    if known is None:
+        known = known_for(library, [paper])
     if paper.doi:
-        found = matching.ids_with_doi(library, paper.doi)
+        found = known.ids_with_doi(paper.doi)
         if found:
             return found[0]
     if paper.arxiv_id:
-        found = matching.ids_with_arxiv_base(library, arxiv_base(paper.arxiv_id))
+        found = known.ids_with_arxiv_base(arxiv_base(paper.arxiv_id))
         if found:
             return found[0]
     surname = _surname(paper.authors)
-    for candidate in matching.title_matches(library, title_key(paper.title)):
+    for candidate in known.title_matches(title_key(paper.title)):
         if _contradicts(candidate, paper):
             continue
         if surname and keys.surname(candidate.first_author) == surname:
@@ -84,6 +99,34 @@ def find_same(library: Library, paper: PaperFields, key: str | None = None) -> i
         if key and candidate.key.casefold() == key.casefold():
             return candidate.id
     return None
+
+
+class ImportLookups:
+    """``find_same`` for the descriptions an import goes through in order, a chunk at a
+    time: what the library holds for a chunk is read at once (``ahead``), after the
+    papers before it are written. A description whose marks (``identity``) meet those
+    of one before it in the chunk, which may have been added since, is looked up in the
+    library itself, and so is every one after a merge in the chunk (a merge may give a
+    paper a DOI, a venue or a date that decide what later ones are)."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.known: Known | None = None
+        self.seen: set[str] = set()
+
+    def ahead(self, papers: Iterable[PaperFields]) -> None:
+        """Read what ``papers`` may be; the library must hold every paper before them."""
+        self.known, self.seen = known_for(self.library, papers), set()
+
+    def find(self, paper: PaperFields, marks: set[str], key: str | None = None) -> int | None:
+        """``find_same`` for the next description, whose ``identity`` is ``marks``."""
+        known = None if marks & self.seen else self.known
+        self.seen |= marks
+        return find_same(self.library, paper, key, known)
+
+    def merged(self) -> None:
+        """A paper was completed: the chunk's other descriptions ask the library."""
+        self.known = None
 
 
 def identity(paper: PaperFields) -> set[str]:

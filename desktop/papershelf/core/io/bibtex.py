@@ -33,7 +33,7 @@ from papershelf.core.io.bibtex_split import FastEntry, FastField
 from papershelf.core.io.paper_merge import add_all, merge
 from papershelf.core.io.seed_import import ImportReport
 from papershelf.core.plural import plural
-from papershelf.core.same_paper import find_same, identity
+from papershelf.core.same_paper import ImportLookups, identity
 from papershelf.core.store.bulk import bulk_adding
 from papershelf.core.store.library import LARGE_IMPORT, Library
 
@@ -364,37 +364,33 @@ def apply_bibtex(
         batch.clear()
         batch_ids.clear()
 
+    lookups = ImportLookups(library)
     with bulk_adding(library, total):
         for name, entries in parsed:
             skipped: list[tuple[int, str]] = []
-            for entry in entries:
-                paper = interpret(entry)
-                if isinstance(paper, str):
-                    skipped.append((entry.line, f"entry {entry.key!r}: {paper}"))
-                    report.skipped += 1
-                else:
-                    marks = identity(paper.fields)
-                    if marks & batch_ids:
-                        flush()
-                    existing = find_same(library, paper.fields, paper.key)
-                    if existing is None:
-                        batch.append(paper)
-                        batch_ids.update(marks)
-                        report.added += 1
-                        if len(batch) >= _BATCH:
-                            flush()
-                    elif merge(library, existing, paper):
-                        report.merged += 1
-                        if len(report.merges) < MAX_PROBLEMS:
-                            into = library.keys_of([existing])[existing]
-                            report.merges.append(
-                                f"entry {paper.key!r} ({paper.where}) merged into {into}"
-                            )
+            for start in range(0, len(entries), _BATCH):
+                chunk = [(entry, interpret(entry)) for entry in entries[start : start + _BATCH]]
+                flush()
+                lookups.ahead(paper.fields for _, paper in chunk if not isinstance(paper, str))
+                for entry, paper in chunk:
+                    if isinstance(paper, str):
+                        skipped.append((entry.line, f"entry {entry.key!r}: {paper}"))
+                        report.skipped += 1
                     else:
-                        report.unchanged += 1
-                done += 1
-                if progress is not None and progress(done, total) is False:
-                    raise ImportCancelled("import cancelled; the library was not changed")
+                        marks = identity(paper.fields)
+                        if marks & batch_ids:
+                            flush()
+                        existing = lookups.find(paper.fields, marks, paper.key)
+                        if existing is None:
+                            batch.append(paper)
+                            batch_ids.update(marks)
+                            report.added += 1
+                        else:
+                            lookups.merged()
+                            _merge(library, existing, paper, report)
+                    done += 1
+                    if progress is not None and progress(done, total) is False:
+                        raise ImportCancelled("import cancelled; the library was not changed")
             _add_problems(report, name, skipped)
         flush()
         report.problems.extend(renamed[:MAX_PROBLEMS])
@@ -402,6 +398,16 @@ def apply_bibtex(
             report.problems.append(
                 f"{plural(len(renamed) - MAX_PROBLEMS, 'more entry', 'more entries')} got a new key"
             )
+
+
+def _merge(library: Library, existing: int, paper: BibPaper, report: ImportReport) -> None:
+    if merge(library, existing, paper):
+        report.merged += 1
+        if len(report.merges) < MAX_PROBLEMS:
+            into = library.keys_of([existing])[existing]
+            report.merges.append(f"entry {paper.key!r} ({paper.where}) merged into {into}")
+    else:
+        report.unchanged += 1
 
 
 def import_bibtex(

@@ -18,7 +18,7 @@ from papershelf.core.io.bibtex import MAX_BYTES, ImportCancelled, Progress, deco
 from papershelf.core.io.bibtex_fields import BibPaper
 from papershelf.core.io.paper_merge import add_all, merge, own_key
 from papershelf.core.io.seed_import import ImportReport
-from papershelf.core.same_paper import find_same, identity
+from papershelf.core.same_paper import ImportLookups, identity
 from papershelf.core.store.bulk import bulk_adding
 from papershelf.core.store.library import Library
 
@@ -117,22 +117,25 @@ def apply_papers(
         batch.clear()
         batch_ids.clear()
 
+    lookups = ImportLookups(library)
     with bulk_adding(library, total):
         for file in files:
             report.skipped += file.skipped
             _report_problems(report, file)
-            for paper in file.papers:
+            for number, paper in enumerate(file.papers):
+                if number % _BATCH == 0:
+                    flush()
+                    lookups.ahead(p.fields for p in file.papers[number : number + _BATCH])
                 marks = identity(paper.fields)
                 if marks & batch_ids:
                     flush()
-                existing = find_same(library, paper.fields, paper.key or None)
+                existing = lookups.find(paper.fields, marks, paper.key or None)
                 if existing is None:
                     batch.append((file, paper))
                     batch_ids.update(marks)
                     report.added += 1
-                    if len(batch) >= _BATCH:
-                        flush()
                 else:
+                    lookups.merged()
                     kept, why = own_key(paper.key)
                     if paper.key.strip() and kept is None:  # an alias must be a usable key
                         renamed.append(f"{file.name}: {_where(file, paper)}: {why}; not kept")
