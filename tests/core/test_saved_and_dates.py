@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -219,6 +219,37 @@ def test_saved_searches_cannot_use_themselves(library: Library) -> None:
     assert n == 10  # a chain past the depth limit is refused when saved, not when used
     assert library.compile("saved:L9").error is None
     assert "too many" in (library.compile("(saved:L9)").error or "")
+
+
+def test_saved_search_counts_are_kept_until_the_library_or_the_clock_moves(
+    library: Library, library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sidebar shows them with every filter typed: they are counted again only
+    after a change, here or by another process, or when a relative date moves."""
+    reading.save_search(library, "Read", "status:read")
+    reading.save_search(library, "Recent", "read:<7d")
+    ids = library.search("")
+
+    def counted() -> dict[str, int | None]:
+        return {search.name: count for search, count in saved.counts(library)}
+
+    assert counted() == {"Read": 0, "Recent": 0}
+    statements: list[str] = []
+    library.conn.set_trace_callback(statements.append)
+    assert counted() == {"Read": 0, "Recent": 0}
+    library.conn.set_trace_callback(None)
+    assert not [sql for sql in statements if "count(*)" in sql]  # nothing changed
+    library.set_status(ids[:3], "read")
+    assert counted() == {"Read": 3, "Recent": 3}
+    other = open_library(library_path)
+    try:
+        other.set_status(ids[3:5], "read")
+    finally:
+        other.close()
+    assert counted() == {"Read": 5, "Recent": 5}
+    later = Clock(datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=8))
+    monkeypatch.setattr(Clock, "now", classmethod(lambda cls: later))
+    assert counted() == {"Read": 5, "Recent": 0}  # read more than 7 days before "now"
 
 
 def test_saved_searches_rename_move_remove_undo(library: Library) -> None:

@@ -139,6 +139,11 @@ class LibraryFile:
         """Changes when another connection commits: the window polls it to refresh."""
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
 
+    def content_version(self) -> tuple[int, int]:
+        """Moves with this connection's own writes and with another's commits: what is
+        counted from the library may be kept until it does."""
+        return (self.conn.total_changes, self.data_version())
+
     # ------------------------------------------------------------- its own values
 
     def meta(self, key: str) -> str | None:

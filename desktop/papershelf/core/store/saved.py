@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass
 
 from papershelf.core.errors import LibraryError
@@ -147,14 +148,30 @@ def move(library: Library, name: str, place: int) -> None:
         )
 
 
+# Each library's saved searches' counts (by compiled filter) until it changes: the
+# sidebar shows them with every filter typed, and at a million papers one can take a
+# second. A relative date (``added:<7d``) compiles to other bounds as time passes.
+_COUNTED: weakref.WeakKeyDictionary[Library, tuple[tuple[int, int], dict[object, int]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def counts(library: Library) -> list[tuple[SavedSearch, int | None]]:
     """Each saved search with the number of papers it finds now (None: it no longer works)."""
+    version, kept = library.content_version(), _COUNTED.get(library)
+    if kept is None or kept[0] != version:
+        kept = (version, {})
+        _COUNTED[library] = kept
+    counted = kept[1]
     out: list[tuple[SavedSearch, int | None]] = []
     for search in all_searches(library):
         compiled = library.compile(search.query)
         if compiled.error:
             out.append((search, None))
             continue
-        sql = f"SELECT count(*) FROM papers p WHERE {compiled.where}"
-        out.append((search, int(library.conn.execute(sql, compiled.params).fetchone()[0])))
+        filter_ = (compiled.where, tuple(compiled.params))
+        if filter_ not in counted:
+            sql = f"SELECT count(*) FROM papers p WHERE {compiled.where}"
+            counted[filter_] = int(library.conn.execute(sql, compiled.params).fetchone()[0])
+        out.append((search, counted[filter_]))
     return out
