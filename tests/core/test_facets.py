@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -338,3 +339,14 @@ def test_the_first_authors_of_a_large_result_are_found_past_ties(library: Librar
     for limit in (1, 2, 3, 7, 500):
         everything = facet_counts(library, compile_query(""), author_limit=limit)["Authors"]
         assert everything == whole[:limit]
+
+
+@pytest.mark.parametrize("size", [0, 1, 9_999, 10_000, 10_001, 25_000])
+def test_a_result_s_ids_are_given_to_sqlite_as_one_json_list(size: int) -> None:
+    """Made in pieces (so that the window's thread is not held up), joined whole."""
+    from array import array
+
+    from papershelf.core.search.facets import _json_ids
+
+    ids = array("q", range(7, 7 + 3 * size, 3))
+    assert json.loads(_json_ids(ids)) == list(ids)
