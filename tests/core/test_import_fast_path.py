@@ -148,6 +148,9 @@ def snapshot(path: Path) -> dict[str, Any]:
                 "notes": "SELECT paper_id, body FROM notes ORDER BY paper_id",
                 "history": "SELECT paper_id, status FROM status_history ORDER BY id",
                 "fts": "SELECT rowid, * FROM papers_fts ORDER BY rowid",
+                # Restored after a bulk import (FTS5's defaults may then be written out).
+                "fts settings": "SELECT k, v FROM papers_fts_config WHERE (k, v) NOT IN "
+                "(VALUES ('automerge', 4), ('hashsize', 1048576)) ORDER BY k",
                 "schema": "SELECT type, name, tbl_name, sql FROM sqlite_master "
                 "WHERE name NOT LIKE 'sqlite_%' ORDER BY name",
                 "check": "PRAGMA integrity_check",
