@@ -110,8 +110,11 @@ def careful_path(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(Library, "deferred_search_index", lambda self: nullcontext())
     monkeypatch.setattr(Library, "_find_names", lambda self, table, wanted: None)
     monkeypatch.setattr(ImportLookups, "ahead", lambda self, papers: None)  # each asks
+    one_at_a_time = Library._keys_taken
     monkeypatch.setattr(
-        Library, "_keys_taken", lambda self, wanted: {k for k in wanted if self._key_taken(k)}
+        Library,
+        "_keys_taken",
+        lambda self, wanted: {k for k in wanted if one_at_a_time(self, [k])},
     )
     names.parts.cache_clear()
     bibtex_fields._structured.cache_clear()

@@ -9,13 +9,13 @@ from __future__ import annotations
 import heapq
 import json
 import string
-import weakref
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from papershelf.core.search.query import CompiledQuery
 from papershelf.core.store import queue, saved
+from papershelf.core.store.kept import KeptUntilChanged
 from papershelf.core.store.library import Library
 from papershelf.core.store.schema import STATUSES
 
@@ -98,15 +98,15 @@ def _counted(
         elif link is None:
             select = f"SELECT {number}, v{number}, sum(n) FROM own GROUP BY 2"
         else:
-            linked = f"FROM {link} l"
-            if not everything:
-                linked = f"FROM result r JOIN {link} l ON l.paper_id = r.id"
-            key = "t.id"
+            key, join = "t.id", "JOIN"
             if group == "Authors" and author_ids:
                 value, names, key = "l.author_id", "", "l.author_id"
                 # The result's links, not every link in author order each looked up in
                 # the result, which SQLite picks for this GROUP BY (85 s at 1M, not 1 s).
-                linked = linked.replace(" JOIN ", " CROSS JOIN ", 1)
+                join = "CROSS JOIN"
+            linked = f"FROM {link} l"
+            if not everything:
+                linked = f"FROM result r {join} {link} l ON l.paper_id = r.id"
             select = f"SELECT {number}, {value}, count(*) {linked} {names} GROUP BY {key}"
         if group == "Authors" and author_limit == 0:
             continue
@@ -145,31 +145,24 @@ def _most_first(found: Counted) -> Counted:
     return found
 
 
-Version = tuple[int, int]  # this connection's changes, others' commits
-# The whole library's counts but the authors', per library, until it changes.
-_WHOLE: weakref.WeakKeyDictionary[Library, tuple[Version, Counted]] = weakref.WeakKeyDictionary()
+# The whole library's counts but the authors'.
+_WHOLE: KeptUntilChanged[Counted] = KeptUntilChanged()
 # The whole library's authors by id, most papers first, with their papers' counts: a
 # million papers may have as many authors, so ids and counts only (16 bytes an author).
-_AUTHOR_ORDER: weakref.WeakKeyDictionary[Library, tuple[Version, array[int], array[int]]] = (
-    weakref.WeakKeyDictionary()
-)
+_AUTHOR_ORDER: KeptUntilChanged[tuple[array[int], array[int]]] = KeptUntilChanged()
 _EVERYTHING = CompiledQuery("1", (), ())
 
 
 def _whole_library(library: Library) -> Counted:
     """The whole library's counts (no authors), counted again only after a change."""
-    version, kept = library.content_version(), _WHOLE.get(library)
-    if kept is None or kept[0] != version:
-        kept = (version, _counted(library, _EVERYTHING, 0))
-        _WHOLE[library] = kept
-    return kept[1]
+    return _WHOLE.get(library, lambda: _counted(library, _EVERYTHING, 0))
 
 
 def _author_order(library: Library) -> tuple[array[int], array[int]]:
     """Author ids most papers first and their counts, read again only after a change
     (sorting eight million links by author took 0.6-1.3 s of every count at 1M)."""
-    version, kept = library.content_version(), _AUTHOR_ORDER.get(library)
-    if kept is None or kept[0] != version:
+
+    def read() -> tuple[array[int], array[int]]:
         ids, counts = array("q"), array("q")
         rows = library.conn.execute(
             "SELECT o.author_id, o.n FROM (SELECT author_id, count(*) AS n FROM paper_authors "
@@ -179,9 +172,9 @@ def _author_order(library: Library) -> tuple[array[int], array[int]]:
         for author, count in rows:
             ids.append(author)
             counts.append(count)
-        kept = (version, ids, counts)
-        _AUTHOR_ORDER[library] = kept
-    return kept[1], kept[2]
+        return ids, counts
+
+    return _AUTHOR_ORDER.get(library, read)
 
 
 def _library_first_authors(library: Library, limit: int) -> list[tuple[str, int]]:

@@ -43,14 +43,10 @@ class PaperWrites(People, SearchIndex):
 
     def _key_taken(self, key: str) -> bool:
         """Whether a paper has ``key`` as its key or as another of its keys."""
-        sql = (
-            "SELECT 1 FROM papers WHERE key = ? COLLATE NOCASE "
-            "UNION ALL SELECT 1 FROM aliases WHERE key = ? COLLATE NOCASE"
-        )
-        return self.conn.execute(sql, (key, key)).fetchone() is not None
+        return bool(self._keys_taken([key]))
 
     def _keys_taken(self, wanted: Iterable[str]) -> set[str]:
-        """Which of ``wanted`` ``_key_taken`` would say are taken, in one statement."""
+        """Which of ``wanted`` a paper has as its key or as another of its keys."""
         sql = (
             "SELECT j.value FROM json_each(?) j WHERE EXISTS (SELECT 1 FROM papers "
             "WHERE key = j.value COLLATE NOCASE) OR EXISTS (SELECT 1 FROM aliases "

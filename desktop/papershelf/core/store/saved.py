@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-import weakref
 from dataclasses import dataclass
 
 from papershelf.core.errors import LibraryError
 from papershelf.core.search.query import compile_query
+from papershelf.core.store.kept import KeptUntilChanged
 from papershelf.core.store.library import Library
 from papershelf.core.store.queue import between
 from papershelf.core.text import fold
@@ -151,18 +151,12 @@ def move(library: Library, name: str, place: int) -> None:
 # Each library's saved searches' counts (by compiled filter) until it changes: the
 # sidebar shows them with every filter typed, and at a million papers one can take a
 # second. A relative date (``added:<7d``) compiles to other bounds as time passes.
-_COUNTED: weakref.WeakKeyDictionary[Library, tuple[tuple[int, int], dict[object, int]]] = (
-    weakref.WeakKeyDictionary()
-)
+_COUNTED: KeptUntilChanged[dict[object, int]] = KeptUntilChanged()
 
 
 def counts(library: Library) -> list[tuple[SavedSearch, int | None]]:
     """Each saved search with the number of papers it finds now (None: it no longer works)."""
-    version, kept = library.content_version(), _COUNTED.get(library)
-    if kept is None or kept[0] != version:
-        kept = (version, {})
-        _COUNTED[library] = kept
-    counted = kept[1]
+    counted = _COUNTED.get(library, dict)
     out: list[tuple[SavedSearch, int | None]] = []
     for search in all_searches(library):
         compiled = library.compile(search.query)

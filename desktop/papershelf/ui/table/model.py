@@ -36,7 +36,7 @@ from papershelf.core.search.first_page import Page, Vocabulary, first_page
 from papershelf.core.search.query import CompiledQuery, compile_query
 from papershelf.core.store.library import SUMMARY_FIELDS, Library
 from papershelf.core.text import latex_to_text
-from papershelf.ui.table.result_rows import positions, row_in
+from papershelf.ui.table.result_rows import first_row, positions, row_in
 from papershelf.ui.tasks import BACKGROUND, FIRST, QUERY, TaskContext, TaskManager
 
 _F = {name: i for i, name in enumerate(SUMMARY_FIELDS)}
@@ -476,12 +476,7 @@ class PaperTableModel(QAbstractTableModel):
 
     def first_row_of(self, ids: Sequence[int]) -> int:
         """The row of the first of ``ids``, in their order, that is in the result; -1 if none."""
-        for paper_id in ids[:16]:  # usually the first: the paper after the one that left
-            row = self.row_of(paper_id)
-            if row >= 0:
-                return row
-        where = positions(self._ids, set(ids[16:]))
-        return next((where[i] for i in ids[16:] if i in where), -1)
+        return first_row(self._ids, ids)
 
     def rows_of(self, ids: Sequence[int]) -> list[int]:
         """The rows showing ``ids`` (those in the result), in table order."""

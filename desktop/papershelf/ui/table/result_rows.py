@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from collections.abc import Sequence
 
 
 def row_in(ids: array[int], paper_id: int) -> int:
@@ -36,3 +37,14 @@ def positions(ids: array[int], wanted: set[int]) -> dict[int, int]:
         rows = {paper_id: row_in(ids, paper_id) for paper_id in wanted}
         return {paper_id: row for paper_id, row in rows.items() if row >= 0}
     return {paper_id: row for row, paper_id in enumerate(ids) if paper_id in wanted}
+
+
+def first_row(ids: array[int], candidates: Sequence[int]) -> int:
+    """The row of the first of ``candidates``, in their order, that is in ``ids``; -1 if
+    none. Usually the first is (the paper after one that left): scanned for alone."""
+    for paper_id in candidates[:16]:
+        row = row_in(ids, paper_id)
+        if row >= 0:
+            return row
+    where = positions(ids, set(candidates[16:]))
+    return next((where[i] for i in candidates[16:] if i in where), -1)
