@@ -32,9 +32,11 @@ from plan import build_plan  # noqa: E402
 from report import budgets, markdown, ratios  # noqa: E402
 from stats import REPO, machine, write_json  # noqa: E402
 
+from papershelf.core.safety import backup  # noqa: E402
 from papershelf.core.store.opening import open_library  # noqa: E402
 
 WORKER_TIMEOUT_S = 3 * 3600
+BACKUP_TIMEOUT_S = 1800
 
 
 def _spawn(script: str, *args: object, timeout: float = WORKER_TIMEOUT_S) -> str:
@@ -101,6 +103,32 @@ def cold_starts(library: Path, runs: int, tmp: Path) -> dict[str, Any]:
     }
 
 
+def _backups(library: Path) -> set[Path]:
+    return {b.path for b in backup.list_backups(backup.default_backup_folder(library), library)}
+
+
+def backup_after_quit(library: Path, kept: set[Path], quit: dict[str, Any]) -> dict[str, Any]:
+    """How long after the window closed the backup it started at quit was made.
+
+    Waited for, so that it does not run under the next measurements, then deleted
+    (it is the benchmark's, and a million papers' backup is 6 GB): the next run
+    measures the same quit.
+    """
+    if not quit["backup_started"]:
+        return {"backup_s": None}
+    print("waiting for the backup started at quit ...", file=sys.stderr, flush=True)
+    deadline = time.monotonic() + BACKUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        made = _backups(library) - kept
+        if made:
+            done_s = time.time() - quit["closing_at"]  # a backup's name appears when verified
+            for path in made:
+                path.unlink()
+            return {"backup_s": round(done_s, 1)}
+        time.sleep(0.2)
+    raise SystemExit(f"the backup started at quit was not made within {BACKUP_TIMEOUT_S} s")
+
+
 def replay(plan: dict[str, Any], window: dict[str, Any]) -> list[dict[str, Any]]:
     """The plan for the naive run: each facet click becomes the text it produced."""
     done = {r["index"]: r for r in window["steps"]}
@@ -136,11 +164,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         print(f"cold start x{args.cold_runs} ...", file=sys.stderr, flush=True)
         cold = cold_starts(library, args.cold_runs, tmp)
         print(f"window: {plan['keystrokes']} keystrokes ...", file=sys.stderr, flush=True)
+        kept = _backups(library)
         _spawn(
             "window_worker.py", library, tmp / "plan.json", tmp / "window.json",
             tmp / "window-settings", args.pause_ms, args.current_row,
         )  # fmt: skip
+        gone_at = time.time()
         window = json.loads((tmp / "window.json").read_text(encoding="utf-8"))
+        window["quit"].update(
+            gone_s=round(gone_at - window["quit"]["closing_at"], 3),
+            **backup_after_quit(library, kept, window["quit"]),
+        )
         write_json(tmp / "replay.json", replay(plan, window))
         naive: dict[str, Any] = {"skipped": "--no-naive"}
         if args.naive:

@@ -60,12 +60,19 @@ def test_harness_measures_every_section(tmp_path: Path) -> None:
         assert _positive(section["peak_rss_mb"]), name
     for name in ("papershelf", "naive"):
         assert _positive(result[name]["stall"]["max_ms"]), name
+    assert ours["sidebar_ms"] and all(_positive(ms) for ms in ours["sidebar_ms"])
+    # Quit with a result being found: the backup it started was waited for and removed.
+    quit = ours["quit"]
+    assert quit["backup_started"] and _positive(quit["backup_s"])
+    assert 0 < quit["window_closed_ms"] / 1000 < quit["gone_s"] < quit["backup_s"]
+    assert not list((tmp_path / "backups").glob("bench-*.sqlite"))
     for ratios in result["ratios"].values():
         assert all(r is None or r > 0 for r in ratios.values())
     assert result["ratios"]["filter_p95_ms"]["naive"] is not None
     assert result["ratios"]["filter_p95_ms"]["sql"] is not None
     markdown = table.read_text(encoding="utf-8")
     assert "| peak RSS |" in markdown and markdown in proc.stdout
+    assert "| quit, a result still being found" in markdown
 
 
 def test_bibtex_import_benchmark_imports_every_paper(tmp_path: Path) -> None:

@@ -5,14 +5,17 @@
 Plays the plan's typing session into ``filterEdit`` while a 5 ms timer watches for
 stalls, then sorts by every visible column, jumps to the last row and reports the
 peak RSS. Writes the filter text after every step, which the naive and SQL runs
-replay. With ROW (not -1), the paper in that row is current while it types, as a
-reader's chosen paper is: each result looks for its row, and the panes follow it.
+replay. Then quits as a reader does who types a common word and closes the window at
+once, its result and counts still being found, with the backup at quit started as the
+app's window starts it: the JSON says when the window was closed, and the process ends
+as the app's does (no shortcut), so ``run.py`` times the quit to the process gone.
+With ROW (not -1), the paper in that row is current while it types, as a reader's
+chosen paper is: each result looks for its row, and the panes follow it.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import sys
 import time
@@ -170,10 +173,22 @@ def main() -> None:
         },
         "model_has_busy": hasattr(model, "busy"),
     }
+    result["quit"] = quit_busy(window, plan["words"]["common"][0])
     write_json(out, result)
+
+
+def quit_busy(window: Any, word: str) -> dict[str, Any]:
+    """Type ``word`` and close the window before its result and counts are in."""
+    window.backups.running = True  # as in the app, whose window schedules backups
+    window.filter_edit.setText(word)
+    closing_at = time.time()
     window.close()
-    sys.stdout.flush()
-    os._exit(0)  # skip interpreter teardown of Qt objects: nothing is left to measure
+    return {
+        "closing_at": closing_at,
+        "window_closed_ms": round((time.time() - closing_at) * 1000, 2),
+        "backup_started": window.backups.process is not None,
+        "text": word,
+    }
 
 
 if __name__ == "__main__":
