@@ -246,11 +246,14 @@ def markdown(result: dict[str, Any]) -> str:
         )
     stalls = "; ".join(f"{s['ms']:.0f} ms in {s['step']}" for s in ours["stall"]["worst"][:3])
     quit = ours["quit"]
+    slowest = ours.get("sidebar_slowest", [])
     lines += [
         "",
         f"Longest stalls while typing: {stalls or 'none over 20 ms'}.  ",
         f"Sidebar counts: {len(ours.get('sidebar_ms') or [])} counts, each timed from the "
-        "result shown to the counts shown (includes the 120 ms debounce).  ",
+        "result shown to the counts shown (includes the 120 ms debounce); the slowest: "
+        + "; ".join(f"{_num(c['ms'], 'ms')} for `{c['text']}`" for c in slowest)
+        + ".  ",
         f"Quit: `{quit['text']}` typed and the window closed at once; the window was gone "
         f"after {_num(quit['window_closed_ms'], 'ms')}, the process after "
         f"{_num(quit['gone_s'], 's')}; "

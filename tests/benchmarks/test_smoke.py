@@ -61,6 +61,7 @@ def test_harness_measures_every_section(tmp_path: Path) -> None:
     for name in ("papershelf", "naive"):
         assert _positive(result[name]["stall"]["max_ms"]), name
     assert ours["sidebar_ms"] and all(_positive(ms) for ms in ours["sidebar_ms"])
+    assert ours["sidebar_slowest"][0]["ms"] == max(ours["sidebar_ms"])
     # Quit with a result being found: the backup it started was waited for and removed.
     quit = ours["quit"]
     assert quit["backup_started"] and _positive(quit["backup_s"])

@@ -55,6 +55,7 @@ class Sidebar:
         self.fresh = False
         self.changed_at = time.perf_counter()
         self.delays_ms: list[float] = []
+        self.counted: list[dict[str, Any]] = []  # each count's delay and filter, in order
         self._waiter = Waiter()
         model = window.model
         for signal in (model.modelReset, model.rowsInserted, model.layoutChanged):
@@ -69,7 +70,9 @@ class Sidebar:
     def _counted(self, *_: Any) -> None:
         if not self.fresh:
             self.fresh = True
-            self.delays_ms.append(round((time.perf_counter() - self.changed_at) * 1000, 2))
+            ms = round((time.perf_counter() - self.changed_at) * 1000, 2)
+            self.delays_ms.append(ms)
+            self.counted.append({"ms": ms, "text": self.window.filter_edit.text()})
             self._waiter.wake()
 
     def wait(self) -> bool:
@@ -163,6 +166,7 @@ def main() -> None:
         "stall": session_stall,
         "current_paper": current,
         "sidebar_ms": sorted(sidebar.delays_ms),
+        "sidebar_slowest": sorted(sidebar.counted, key=lambda c: -c["ms"])[:3],
         "sort": sorts,
         "jump_to_last": jump,
         "peak_rss_mb": peak_rss_mb(),
