@@ -65,7 +65,7 @@ def test_harness_measures_every_section(tmp_path: Path) -> None:
     # Quit with a result being found: the backup it started was waited for and removed.
     quit = ours["quit"]
     assert quit["backup_started"] and _positive(quit["backup_s"])
-    assert 0 < quit["window_closed_ms"] / 1000 < quit["gone_s"] < quit["backup_s"]
+    assert 0 < quit["window_closed_ms"] / 1000 < quit["gone_s"]
     assert not list((tmp_path / "backups").glob("bench-*.sqlite"))
     for ratios in result["ratios"].values():
         assert all(r is None or r > 0 for r in ratios.values())
