@@ -220,13 +220,15 @@ def markdown(result: dict[str, Any]) -> str:
         )
     lines += [
         "",
-        "| slowest steps | filter text after | ms | first paint | rows |",
-        "|---|---|---:|---:|---:|",
+        "| slowest steps | filter text after | ms | first paint | rows | lanes (ms from the key) |",
+        "|---|---|---:|---:|---:|---|",
     ]
     for s in filt["slowest"]:
+        lanes = "; ".join(f"{t[0]} {t[3]:.0f}-{t[4]:.0f}" for t in s.get("tasks") or [])
         lines.append(
             f"| #{s['index']} {s['kind']} {s.get('key') or ''!r} | `{s['text']}` | "
-            f"{_num(s['ms'], 'ms')} | {_num(s['first_paint_ms'], 'ms')} | {s['rows']:,} |"
+            f"{_num(s['ms'], 'ms')} | {_num(s['first_paint_ms'], 'ms')} | {s['rows']:,} "
+            f"| {lanes or NONE} |"
         )
     phases = filt["phases"]
     lines += [

@@ -66,7 +66,10 @@ def filter_summary(records: list[dict[str, Any]]) -> dict[str, Any]:
         "complete": distribution([r.get("complete_ms", r["ms"]) for r in timed]),
         "by_band": {band: distribution(values) for band, values in sorted(by_band.items())},
         "slowest": [
-            {k: r.get(k) for k in ("index", "kind", "key", "text", "ms", "first_paint_ms", "rows")}
+            {
+                k: r.get(k)
+                for k in ("index", "kind", "key", "text", "ms", "first_paint_ms", "rows", "tasks")
+            }
             for r in slowest
         ],
         "async_steps": sum(1 for r in timed if r.get("async")),

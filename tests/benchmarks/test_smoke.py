@@ -62,6 +62,11 @@ def test_harness_measures_every_section(tmp_path: Path) -> None:
         assert _positive(result[name]["stall"]["max_ms"]), name
     assert ours["sidebar_ms"] and all(_positive(ms) for ms in ours["sidebar_ms"])
     assert ours["sidebar_slowest"][0]["ms"] == max(ours["sidebar_ms"])
+    # What the lanes did in each step: the first key's first page, then its complete list.
+    first_key = next(r for r in ours["steps"] if r["kind"] == "key")
+    kinds = [task[0] for task in first_key["tasks"]]
+    assert kinds[0] == "first" and "ids" in kinds, kinds
+    assert all(0 <= t[2] <= t[3] <= t[4] for t in first_key["tasks"])
     # Quit with a result being found: the backup it started was waited for and removed.
     quit = ours["quit"]
     assert quit["backup_started"] and _positive(quit["backup_s"])

@@ -93,6 +93,43 @@ class Sidebar:
         return None
 
 
+class TaskLog:
+    """When each of the window's lane tasks was queued, started and ended: what the
+    lanes did during each step (the first page, the page, the complete list, counts)."""
+
+    def __init__(self, tasks: Any) -> None:
+        self.entries: list[tuple[str, str, float, float, float]] = []
+        run = tasks.run
+
+        def logged(kind: str, work: Any, **options: Any) -> Any:
+            queued = time.perf_counter()
+
+            def timed(context: Any) -> Any:
+                started = time.perf_counter()
+                try:
+                    return work(context)
+                finally:
+                    lane = str(options.get("lane", "background"))
+                    self.entries.append((kind, lane, queued, started, time.perf_counter()))
+
+            return run(kind, timed, **options)
+
+        tasks.run = logged
+
+    def attach(self, records: list[dict[str, Any]]) -> None:
+        """Give each timed step the tasks queued from its start to the next step's, as
+        [kind, lane, queued, started, ended] in ms from the step's start."""
+        timed = [r for r in records if "at_s" in r]
+        ends = [r["at_s"] for r in timed[1:]] + [float("inf")]
+        for record, end in zip(timed, ends, strict=True):
+            t0 = record.pop("at_s")
+            record["tasks"] = [
+                [kind, lane, *(round((t - t0) * 1000, 1) for t in (queued, started, ended))]
+                for kind, lane, queued, started, ended in list(self.entries)
+                if t0 <= queued < end
+            ]
+
+
 def _busy(model: Any) -> bool:
     return bool(getattr(model, "busy", False))
 
@@ -140,7 +177,9 @@ def main() -> None:
         settle(window, sidebar)
         chosen = window.model.paper_id(current_row)
     stall = StallMeter()
+    lanes = TaskLog(window.tasks)
     records = run_session(timer, plan["steps"], stall, pause_ms)
+    lanes.attach(records)
     for record in records:  # what the sidebar click added, for the replays
         record["token"] = plan["steps"][record["index"]].get("token")
     session_stall = {"max_ms": stall.max_ms(), "worst": stall.worst()}
