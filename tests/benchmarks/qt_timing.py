@@ -245,7 +245,6 @@ class StepTimer:
             "table_updated": on_table,
             "timed_out": timed_out,
             "rows": self.subject.model.rowCount(),
-            "at_s": t0,  # when it began, to place what ran in the background
         }
 
 

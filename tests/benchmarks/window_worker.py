@@ -42,7 +42,7 @@ from qt_timing import (  # noqa: E402
 from papershelf.core.search.filter_text import has_term  # noqa: E402
 from papershelf.ui import open_main_window  # noqa: E402
 from papershelf.ui.panes.facet_tree import MORE_AUTHORS, TOKEN_ROLE  # noqa: E402
-from papershelf.ui.table.model import COLUMNS  # noqa: E402
+from papershelf.ui.table.columns import COLUMNS  # noqa: E402
 
 SETTLE_TIMEOUT_S = 180.0
 
@@ -97,9 +97,16 @@ class TaskLog:
     """When each of the window's lane tasks was queued, started and ended: what the
     lanes did during each step (the first page, the page, the complete list, counts)."""
 
-    def __init__(self, tasks: Any) -> None:
+    def __init__(self, tasks: Any, timer: StepTimer) -> None:
         self.entries: list[tuple[str, str, float, float, float]] = []
-        run = tasks.run
+        self.steps: list[tuple[dict[str, Any], float]] = []  # each step and its start
+        run, time_step = tasks.run, timer.time
+
+        def timed_step(action: Any, table_paint: bool | None = None) -> dict[str, Any]:
+            started = time.perf_counter()
+            record = time_step(action, table_paint)
+            self.steps.append((record, started))
+            return record
 
         def logged(kind: str, work: Any, **options: Any) -> Any:
             queued = time.perf_counter()
@@ -114,15 +121,13 @@ class TaskLog:
 
             return run(kind, timed, **options)
 
-        tasks.run = logged
+        tasks.run, timer.time = logged, timed_step
 
-    def attach(self, records: list[dict[str, Any]]) -> None:
+    def attach(self) -> None:
         """Give each timed step the tasks queued from its start to the next step's, as
         [kind, lane, queued, started, ended] in ms from the step's start."""
-        timed = [r for r in records if "at_s" in r]
-        ends = [r["at_s"] for r in timed[1:]] + [float("inf")]
-        for record, end in zip(timed, ends, strict=True):
-            t0 = record.pop("at_s")
+        ends = [started for _, started in self.steps[1:]] + [float("inf")]
+        for (record, t0), end in zip(self.steps, ends, strict=True):
             record["tasks"] = [
                 [kind, lane, *(round((t - t0) * 1000, 1) for t in (queued, started, ended))]
                 for kind, lane, queued, started, ended in list(self.entries)
@@ -177,9 +182,9 @@ def main() -> None:
         settle(window, sidebar)
         chosen = window.model.paper_id(current_row)
     stall = StallMeter()
-    lanes = TaskLog(window.tasks)
+    lanes = TaskLog(window.tasks, timer)
     records = run_session(timer, plan["steps"], stall, pause_ms)
-    lanes.attach(records)
+    lanes.attach()
     for record in records:  # what the sidebar click added, for the replays
         record["token"] = plan["steps"][record["index"]].get("token")
     session_stall = {"max_ms": stall.max_ms(), "worst": stall.worst()}

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from array import array
 from pathlib import Path
 
 import pytest
 
 from papershelf.core.fields import PaperFields
-from papershelf.core.search.facets import Facet, facet_counts, quote_value
+from papershelf.core.search.facets import Facet, _json_ids, facet_counts, quote_value
 from papershelf.core.search.filter_text import has_term, split_terms, toggle_term
 from papershelf.core.search.query import compile_query
 from papershelf.core.store.library import Library
@@ -344,9 +345,5 @@ def test_the_first_authors_of_a_large_result_are_found_past_ties(library: Librar
 @pytest.mark.parametrize("size", [0, 1, 9_999, 10_000, 10_001, 25_000])
 def test_a_result_s_ids_are_given_to_sqlite_as_one_json_list(size: int) -> None:
     """Made in pieces (so that the window's thread is not held up), joined whole."""
-    from array import array
-
-    from papershelf.core.search.facets import _json_ids
-
     ids = array("q", range(7, 7 + 3 * size, 3))
     assert json.loads(_json_ids(ids)) == list(ids)

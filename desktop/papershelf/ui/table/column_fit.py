@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtWidgets import QTableView
 
-from papershelf.ui.table.model import COLUMNS
+from papershelf.ui.table.columns import COLUMNS
 
 PINNED_KEY = "table/pinnedColumns"
 _PADDING = 14  # the cell's margins and a little air

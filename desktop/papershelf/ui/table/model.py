@@ -12,7 +12,6 @@ import threading
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -30,16 +29,16 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 
 from papershelf.core.errors import LibraryError
-from papershelf.core.fields import FIELD, PRIORITIES, Field
+from papershelf.core.fields import PRIORITIES
 from papershelf.core.ops.changes import QUEUE, Changes
 from papershelf.core.search.first_page import Page, Vocabulary, first_page
 from papershelf.core.search.query import CompiledQuery, compile_query
-from papershelf.core.store.library import SUMMARY_FIELDS, Library
-from papershelf.core.text import latex_to_text
+from papershelf.core.store.library import Library
+from papershelf.ui.table.columns import COLUMN_INDEX, COLUMNS, Row
+from papershelf.ui.table.columns import ROW_FIELD as _F
 from papershelf.ui.table.result_rows import first_row, positions, row_in
 from papershelf.ui.tasks import BACKGROUND, FIRST, QUERY, TaskContext, TaskManager
 
-_F = {name: i for i, name in enumerate(SUMMARY_FIELDS)}
 # Rows shown at once: a maximised window on a 4K display shows about 90. Finding
 # them costs one full-text test per row for a common word, so no more than needed.
 FIRST_PAGE = 120
@@ -61,34 +60,12 @@ _CACHE_ROWS = 4096
 _MAX_BLOCKS = 64  # changed rows in more runs than this are redrawn as one span
 _LAYOUT_SIGNATURE = ("QList<QPersistentModelIndex>", "QAbstractItemModel::LayoutChangeHint")
 
-Row = tuple[Any, ...]
 AnyIndex = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 
 
-# A compact marker per priority (none, low, medium, high), read at a glance like a mail flag.
-_PRIORITY_MARKS = ("", "!", "!!", "!!!")
 # What a drag of rows carries: the dragged papers' ids, for reordering the queue.
 PAPERS_MIME = "application/x-papershelf-paper-ids"
-
-
-def _authors(row: Row) -> str:
-    text = str(row[_F["authors_text"]] or "")
-    first, _, rest = text.partition(", ")
-    return f"{first} et al." if rest or row[_F["authors_truncated"]] else first
-
-
-def _score(row: Row) -> str:
-    score = row[_F["score"]]
-    return "" if score is None else f"{score:g}"
-
-
-def _day(field: str) -> Callable[[Row], str]:
-    return lambda row: str(row[_F[field]] or "")[:10]
-
-
-def _plain(field: str) -> Callable[[Row], str]:
-    return lambda row: str(row[_F[field]] or "")
 
 
 @lru_cache(maxsize=1)
@@ -98,59 +75,6 @@ def _italic() -> QFont:
     return font
 
 
-@dataclass(frozen=True)
-class Column:
-    """One table column: the field it shows (from the registry) and how a row shows it."""
-
-    field: Field
-    display: Callable[[Row], str]
-
-    @property
-    def name(self) -> str:
-        return self.field.sort or self.field.name
-
-    @property
-    def header(self) -> str:
-        return self.field.label
-
-    @property
-    def sort(self) -> str:
-        return self.field.sort or self.field.name
-
-    @property
-    def width(self) -> int:
-        return self.field.width
-
-    @property
-    def hidden_by_default(self) -> bool:
-        return self.field.hidden
-
-
-# The table's columns in their order; header, width, sort and visibility are the
-# registry's (core/fields.py). New columns go at the end: the reader's saved layout
-# refers to columns by their place.
-_SHOWN: tuple[tuple[str, Callable[[Row], str]], ...] = (
-    ("title", lambda r: latex_to_text(str(r[_F["title"]]))),
-    ("authors", _authors),
-    ("published", _plain("published")),
-    ("category", _plain("category")),
-    ("status", _plain("status")),
-    ("tags", _plain("tags_text")),
-    ("has_code", lambda r: "Code" if r[_F["has_code"]] else ""),
-    ("score", _score),
-    ("key", _plain("key")),
-    ("added", _day("added")),
-    ("read_at", _day("read_at")),
-    ("venue", lambda r: latex_to_text(str(r[_F["venue"]] or ""))),
-    ("entry_type", _plain("entry_type")),
-    ("priority", lambda r: _PRIORITY_MARKS[r[_F["priority"]] or 0]),
-    (
-        "queue_position",
-        lambda r: "" if r[_F["queue_position"]] is None else str(r[_F["queue_position"]]),
-    ),
-)
-COLUMNS: tuple[Column, ...] = tuple(Column(FIELD[name], show) for name, show in _SHOWN)
-COLUMN_INDEX = {c.name: i for i, c in enumerate(COLUMNS)}
 PAPER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
 _ROLES = frozenset(

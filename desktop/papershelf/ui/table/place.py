@@ -20,7 +20,8 @@ from pathlib import Path
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QSettings
 from PySide6.QtWidgets import QTableView
 
-from papershelf.ui.table.model import COLUMNS, PaperTableModel
+from papershelf.ui.table.columns import COLUMNS
+from papershelf.ui.table.model import PaperTableModel
 
 SUCCESSORS = 256  # papers after (and before) the current one that may take its place
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 
 from papershelf.ui.appearance import THEME_ACTIONS, Appearance, ThemeActions, appearance
-from papershelf.ui.table.model import COLUMN_INDEX
+from papershelf.ui.table.columns import COLUMN_INDEX
 from papershelf.ui.theme import Theme
 from papershelf.ui.window.window_state import settings
 

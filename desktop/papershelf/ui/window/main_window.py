@@ -56,7 +56,8 @@ from papershelf.ui.panes.note_editor import NotePanel
 from papershelf.ui.panes.triage import TriageView
 from papershelf.ui.single_instance import InstanceServer
 from papershelf.ui.table.column_fit import ColumnFitter
-from papershelf.ui.table.model import COLUMN_INDEX, COLUMNS, PaperTableModel
+from papershelf.ui.table.columns import COLUMN_INDEX, COLUMNS
+from papershelf.ui.table.model import PaperTableModel
 from papershelf.ui.table.place import TablePlace
 from papershelf.ui.table.status_delegate import StatusDelegate
 from papershelf.ui.tasks import TaskManager, fail_fast_writes

@@ -21,7 +21,7 @@ from papershelf.ui.actions.plan_actions import PRIORITY_ACTIONS
 from papershelf.ui.actions.registry import SPECS, STATUS_ACTIONS, Actions, Scope
 from papershelf.ui.mnemonics import for_data
 from papershelf.ui.panes.facet_tree import TOKEN_ROLE, FacetTree
-from papershelf.ui.table.model import COLUMNS
+from papershelf.ui.table.columns import COLUMNS
 from papershelf.ui.window import libraries
 from papershelf.ui.window.sort_menu import fill_sort_menu
 

@@ -22,7 +22,8 @@ from papershelf.core.store.library import Library
 from papershelf.ui.actions import plan_actions
 from papershelf.ui.actions.context import PaperContext
 from papershelf.ui.panes.facet_tree import FacetTree
-from papershelf.ui.table.model import COLUMN_INDEX, PaperTableModel
+from papershelf.ui.table.columns import COLUMN_INDEX
+from papershelf.ui.table.model import PaperTableModel
 
 UP_NEXT_FILTER = "status:to-read"
 

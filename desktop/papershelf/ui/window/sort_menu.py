@@ -11,7 +11,7 @@ from PySide6.QtGui import QActionGroup
 from PySide6.QtWidgets import QMenu, QTableView
 
 from papershelf.ui.mnemonics import with_mnemonics
-from papershelf.ui.table.model import COLUMNS
+from papershelf.ui.table.columns import COLUMNS
 
 _ORDERS = (("Ascending", Qt.SortOrder.AscendingOrder), ("Descending", Qt.SortOrder.DescendingOrder))
 
