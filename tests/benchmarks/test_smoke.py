@@ -62,6 +62,9 @@ def test_harness_measures_every_section(tmp_path: Path) -> None:
         assert _positive(result[name]["stall"]["max_ms"]), name
     assert ours["sidebar_ms"] and all(_positive(ms) for ms in ours["sidebar_ms"])
     assert ours["sidebar_slowest"][0]["ms"] == max(ours["sidebar_ms"])
+    # A small library is never estimated: its first counts are its exact ones.
+    assert not any(c["estimated"] for c in ours["sidebar_counted"])
+    assert ours["sidebar_first_ms"] == ours["sidebar_ms"]
     # What the lanes did in each step: the first key's first page, then its complete list.
     first_key = next(r for r in ours["steps"] if r["kind"] == "key")
     kinds = [task[0] for task in first_key["tasks"]]

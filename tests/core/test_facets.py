@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 from papershelf.core.fields import PaperFields
-from papershelf.core.search.facets import Facet, _json_ids, facet_counts, quote_value
+from papershelf.core.search.facets import (
+    Facet,
+    _json_ids,
+    _two_figures,
+    estimated_facet_counts,
+    facet_counts,
+    quote_value,
+    worth_estimating,
+)
 from papershelf.core.search.filter_text import has_term, split_terms, toggle_term
 from papershelf.core.search.query import compile_query
 from papershelf.core.store.library import Library
@@ -347,3 +355,67 @@ def test_a_result_s_ids_are_given_to_sqlite_as_one_json_list(size: int) -> None:
     """Made in pieces (so that the window's thread is not held up), joined whole."""
     ids = array("q", range(7, 7 + 3 * size, 3))
     assert json.loads(_json_ids(ids)) == list(ids)
+
+
+# --- estimates, shown first when exact counts take a second -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(0.2, 1), (7, 7), (87.4, 87), (99.6, 100), (123, 120), (12_345, 12_000), (987_654, 990_000)],
+)
+def test_an_estimate_keeps_two_figures(value: float, shown: int) -> None:
+    assert _two_figures(value) == shown
+
+
+def test_estimates_from_every_paper_of_the_result_are_its_counts_marked_estimated(
+    library: Library,
+) -> None:
+    library.add_tags(library.search("")[:12], ["theory"])
+    compiled = compile_query("year:>=2019")
+    result = library.search(compiled, sort="published", descending=True)
+    exact = facet_counts(library, compiled, result=result)
+    estimated = estimated_facet_counts(library, compiled, result, sample=len(result))
+    for group in ("Status", "Tags", "Category", "Year", "Authors", "Affiliations"):
+        assert [(f.label, f.count, f.token) for f in estimated[group]] == [
+            (f.label, _two_figures(f.count) if f.count else 0, f.token) for f in exact[group]
+        ], group
+        assert all(f.estimated for f in estimated[group]) and not any(
+            f.estimated for f in exact[group]
+        )
+    # The queue and saved searches do not depend on the result: exact either way.
+    assert estimated["Up next"] == exact["Up next"]
+    assert estimated["Saved searches"] == exact["Saved searches"]
+
+
+def test_estimates_scale_an_even_spread_of_the_result(library: Library) -> None:
+    """Every 5th paper of 50, each counted for five: a category held by every paper is
+    estimated right, one held by a paper outside the spread is not listed."""
+    compiled = compile_query("-zzqxwv")
+    result = library.search(compiled, sort="published", descending=True)
+    spread = result[::5]
+    by_category: dict[str, int] = {}
+    for paper_id in spread:
+        category = library.paper(paper_id).category
+        by_category[category] = by_category.get(category, 0) + 1
+    estimated = estimated_facet_counts(library, compiled, result, sample=10)
+    assert counts(estimated["Category"]) == {c: 5 * n for c, n in by_category.items()}
+    assert sum(f.count for f in estimated["Status"]) == len(result)
+
+
+@pytest.mark.parametrize(
+    ("query", "found", "papers", "worth"),
+    [
+        ("learning", 150_000, 1_000_000, True),  # counted directly: 150,000 papers
+        ("learning", 950_000, 1_000_000, False),  # by complement: 50,000 left out
+        ("learning", 500_000, 1_000_000, True),
+        ("learning", 100_000, 1_000_000, False),  # exactly the limit: counted at once
+        ("learning", 100_001, 1_000_000, True),
+        ("learning", 60_000, 100_000, False),  # a library of 100,000: never
+        ("", 1_000_000, 1_000_000, False),  # everything: the tables' indexes, kept
+    ],
+)
+def test_an_estimate_comes_first_only_when_exact_counts_read_many_papers(
+    query: str, found: int, papers: int, worth: bool
+) -> None:
+    assert worth_estimating(compile_query(query), found, papers) is worth

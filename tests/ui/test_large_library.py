@@ -18,7 +18,7 @@ from papershelf.ui import open_main_window
 from papershelf.ui.table import model as table_model_module
 from papershelf.ui.table.model import FIRST_PAGE, SCREENFUL
 from papershelf.ui.theme import search_mark
-from papershelf.ui.window import filtering
+from papershelf.ui.window import filtering, following
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from synthetic import generate
@@ -310,3 +310,42 @@ def test_a_write_while_a_result_is_coming_shows_the_written_row(qtbot, big_windo
     assert row >= 0
     status = win.model.index(row, 0).data(table_model_module.STATUS_ROLE)
     assert status == "skipped"
+
+
+def test_a_result_slow_to_count_shows_estimates_until_the_exact_counts(
+    qtbot, big_window, monkeypatch
+) -> None:
+    """At a million papers exact counts of a large result take seconds: estimates from a
+    sample come first, shown as such ("≈"), then the exact counts replace them."""
+    monkeypatch.setattr(facets_module, "ESTIMATE_ABOVE", 100)
+    monkeypatch.setattr(facets_module, "ESTIMATE_SAMPLE", 50)
+    release = threading.Event()
+    exact_counts = following.facet_counts
+
+    def held(*args, **options):  # type: ignore[no-untyped-def]
+        release.wait(10)
+        return exact_counts(*args, **options)
+
+    monkeypatch.setattr(following, "facet_counts", held)
+    text = "cat:LG"
+    ids = expected_ids(big_window.library.path, text)
+    assert 100 < len(ids) < 1900  # many papers to count either way
+    with open_library(big_window.library.path, seed=False) as library:
+        compiled = library.compile(text)
+        estimated = facets_module.estimated_facet_counts(library, compiled, ids, sample=50)
+        exact = facets_module.facet_counts(library, compiled)
+    big_window.findChild(QLineEdit, "filterEdit").setText(text)
+
+    def shown(expected: dict, mark: str) -> None:  # type: ignore[type-arg]
+        for facet in expected["Year"] + expected["Category"]:
+            item = big_window.facets.item_for(facet.token)
+            assert item is not None and item.text(1) == f"{mark}{facet.count:,}"
+
+    qtbot.waitUntil(lambda: shown(estimated, "≈"), timeout=5000)
+    assert big_window.facets.estimated
+    item = big_window.facets.item_for("cat:LG")
+    assert item is not None and "exact count" in item.toolTip(1)
+    release.set()
+    qtbot.waitUntil(lambda: shown(exact, ""), timeout=5000)
+    assert not big_window.facets.estimated
+    assert big_window.facets.item_for("cat:LG").toolTip(1) == ""

@@ -18,6 +18,7 @@ from papershelf.core.search.filter_text import has_term
 
 TOKEN_ROLE = Qt.ItemDataRole.UserRole + 1
 MORE_AUTHORS = "\x00more-authors"
+_ESTIMATED = "Estimated from a sample of the result: the exact count is on its way"
 GROUPS = ("Following", "Status", "Tags", "Category", "Year", "Authors", "Affiliations")
 
 
@@ -44,6 +45,7 @@ class FacetTree(QTreeWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self._collapsed: set[str] = {"Authors", "Affiliations"}
+        self.estimated = False  # the counts shown are estimates; the exact ones follow
         # From the click itself: the global modifier state can be stale.
         self._modifiers = Qt.KeyboardModifier.NoModifier
         self.itemClicked.connect(self._clicked)
@@ -101,6 +103,7 @@ class FacetTree(QTreeWidget):
     ) -> None:
         """Rebuild the tree, keeping which groups the reader folded and the scroll position."""
         scroll = self.verticalScrollBar().value()
+        self.estimated = any(f.estimated for facets in groups.values() for f in facets)
         self.setUpdatesEnabled(False)
         self.clear()
         bold = QFont(self.font())
@@ -116,7 +119,8 @@ class FacetTree(QTreeWidget):
             self.addTopLevelItem(top)
             for facet in facets:
                 label = f"{facet.label}  ⚠" if facet.failing else facet.label
-                child = QTreeWidgetItem([label, f"{facet.count:,}"])
+                count = f"≈{facet.count:,}" if facet.estimated else f"{facet.count:,}"
+                child = QTreeWidgetItem([label, count])
                 child.setData(0, TOKEN_ROLE, facet.token)
                 child.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
                 active = has_term(filter_text, facet.token)
@@ -127,6 +131,8 @@ class FacetTree(QTreeWidget):
                     child.setToolTip(0, f"Click to filter by {facet.token}; Ctrl-click to exclude")
                 if facet.note:
                     child.setToolTip(0, f"{facet.note}\n{child.toolTip(0)}")
+                if facet.estimated:
+                    child.setToolTip(1, _ESTIMATED)
                 if facet.failing:
                     child.setForeground(0, QBrush(QColor("#c62828")))
                 elif facet.count == 0 and not active:

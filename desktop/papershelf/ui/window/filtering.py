@@ -9,6 +9,7 @@ author links only edit it.
 from __future__ import annotations
 
 import sqlite3
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
@@ -16,7 +17,7 @@ from PySide6.QtGui import QKeyEvent
 
 from papershelf.core.errors import LibraryError
 from papershelf.core.plural import plural
-from papershelf.core.search.facets import Facet
+from papershelf.core.search.facets import Facet, worth_estimating
 from papershelf.core.search.filter_text import toggle_term
 from papershelf.core.store import sources
 from papershelf.ui.tasks import COUNTS
@@ -108,6 +109,7 @@ class Filtering(_Window):
             return
         current = self.place.current_paper_id()
         self._facet_timer.stop()  # counts for a result the reader has moved past are wasted
+        self.tasks.cancel("facet_estimate")
         self.tasks.cancel("facets")
         self.place.new_filter(current)
         try:
@@ -142,7 +144,9 @@ class Filtering(_Window):
 
     def _count_facets(self) -> None:
         """Small libraries count at once; large ones in the counts lane, which a
-        keystroke's query never waits behind."""
+        keystroke's query never waits behind. A result whose exact counts take a second
+        or more (at a million papers) is first counted from a sample: estimates, shown
+        as such, until the exact counts arrive."""
         if self._total <= _SYNC_FACETS_LIMIT:
             self.refresh_facets()
             return
@@ -153,10 +157,21 @@ class Filtering(_Window):
             if not isinstance(error, LibraryError):  # the sidebar keeps its last counts
                 self.tasks.report(error)
 
+        def exact(groups: dict[str, list[Facet]]) -> None:
+            self.tasks.cancel("facet_estimate")  # here first, somehow: no use now
+            self._populate_facets(groups)
+
+        if result is not None and worth_estimating(query, len(result), self._total):
+            estimated = partial(sidebar_counts, query=query, limit=limit, result=result)
+            self.tasks.run(
+                "facet_estimate", lambda context: estimated(context.library, estimate=True),
+                lane=COUNTS, interrupt=True, priority=0, title="Counting the sidebar",
+                on_done=self._populate_facets, on_error=keep_old_counts,
+            )  # fmt: skip
         self.tasks.run(
             "facets", lambda context: sidebar_counts(context.library, query, limit, result),
-            lane=COUNTS, interrupt=True, title="Counting the sidebar",
-            on_done=self._populate_facets, on_error=keep_old_counts,
+            lane=COUNTS, interrupt=True, priority=1, title="Counting the sidebar",
+            on_done=exact, on_error=keep_old_counts,
         )  # fmt: skip
 
     def refresh_facets(self) -> None:

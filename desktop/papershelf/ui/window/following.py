@@ -29,7 +29,12 @@ from PySide6.QtWidgets import (
 from papershelf.core.errors import LibraryError
 from papershelf.core.ops import follow as follow_ops
 from papershelf.core.ops.changes import Changes
-from papershelf.core.search.facets import Facet, facet_counts, following_facets
+from papershelf.core.search.facets import (
+    Facet,
+    estimated_facet_counts,
+    facet_counts,
+    following_facets,
+)
 from papershelf.core.search.query import CompiledQuery
 from papershelf.core.store import follows, sources
 from papershelf.core.store.library import Library
@@ -68,11 +73,19 @@ class Window(Protocol):
 
 
 def sidebar_counts(
-    library: Library, query: CompiledQuery, limit: int, result: Sequence[int] | None = None
+    library: Library,
+    query: CompiledQuery,
+    limit: int,
+    result: Sequence[int] | None = None,
+    *,
+    estimate: bool = False,
 ) -> dict[str, list[Facet]]:
-    """The facets of the result (its ids, when known), and the inbox and followed
-    sources (whole library)."""
-    groups = facet_counts(library, query, author_limit=limit, result=result)
+    """The facets of the result (its ids, when known; ``estimate``: from a sample of
+    them), and the inbox and followed sources (whole library)."""
+    if estimate and result is not None:
+        groups = estimated_facet_counts(library, query, result, author_limit=limit)
+    else:
+        groups = facet_counts(library, query, author_limit=limit, result=result)
     groups["Following"] = following_facets(library)
     return groups
 
