@@ -137,6 +137,55 @@ def test_each_band_of_words_has_its_plan_first(planned_library: Path) -> None:
         assert both[0] == "own, tested" and len(both) == 4
 
 
+def test_before_the_list_only_a_plan_expected_sooner_is_tried(
+    planned_library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The query thread lists the whole result after the page: a page expected no
+    sooner than that list is left to it (None), one expected sooner is the same page."""
+    ran: list[str] = []
+    with open_library(planned_library, seed=False) as library:
+        vocabulary = Vocabulary.load(library)
+        real = first_page_module._plans
+
+        def kinds(*args, **options):  # type: ignore[no-untyped-def]
+            plans = real(*args, **options)
+            ran.append(" / ".join(_kind(plan) for plan in plans))
+            return plans
+
+        monkeypatch.setattr(first_page_module, "_plans", kinds)
+        for text, found in (("learning", True), ("vision", True), ("stores zeroth", False)):
+            query = compile_query(text)
+            expected = library.search(query, sort="published", descending=True, limit=PAGE)
+            assert first_page(library, query, "published", True, PAGE, vocabulary, 60) == Page(
+                expected, cut=False
+            )
+            before = first_page(
+                library, query, "published", True, PAGE, vocabulary, 60, before_the_list=True
+            )
+            assert before == (Page(expected, cut=False) if found else None), text
+        assert ran[-1].startswith("match-driven")  # the list itself is the quickest
+        # Without an estimate of the list (no full-text match), SQLite's plan with a
+        # limit still beats listing everything.
+        query = compile_query("status:new")
+        expected = library.search(query, sort="title", limit=PAGE)
+        page = first_page(
+            library, query, "title", False, PAGE, vocabulary, 60, before_the_list=True
+        )
+        assert page == Page(expected, cut=False)
+
+
+def test_before_the_list_the_deadline_is_when_the_list_is_expected() -> None:
+    budget = _Budget(time.perf_counter() + 30)
+    plans = [
+        _Plan("walk", [], 0.01, walk=True),
+        _Plan("list", [], 0.2, lists=True),
+        _Plan("slow walk", [], 0.5, walk=True),
+    ]
+    kept = first_page_module._sooner_than_the_list(plans, budget)
+    assert [plan.where for plan in kept] == ["walk"]
+    assert budget.deadline <= time.perf_counter() + 0.2
+
+
 def test_a_slow_sample_leaves_the_page_to_the_listed_matches(
     synthetic_library: Path, vocabulary: Vocabulary, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -243,8 +243,10 @@ def test_a_screenful_found_in_time_shows_then_grows_to_the_page_and_the_list(
 ) -> None:
     real = table_model_module.first_page
 
-    def short_of_time(conn, query, sort, descending, page, vocabulary, deadline_s, at_least=0):
-        found = real(conn, query, sort, descending, page, vocabulary, deadline_s, at_least)
+    def short_of_time(
+        conn, query, sort, descending, page, vocabulary, deadline_s, at_least=0, **kw
+    ):
+        found = real(conn, query, sort, descending, page, vocabulary, deadline_s, at_least, **kw)
         if at_least and found is not None:  # the main thread's call: time ran out midway
             return Page(found.ids[:at_least], cut=True)
         return found

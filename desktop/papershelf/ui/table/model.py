@@ -145,16 +145,19 @@ class PaperTableModel(QAbstractTableModel):
         self.query = query
         self.reload()
 
-    def _page_finder(self) -> Callable[[Library, float, int], Page | None]:
+    def _page_finder(self) -> Callable[[Library, float, int, bool], Page | None]:
         """Finds the first page of the current query and sort (as they are now)."""
         query, vocabulary = self.query, self._vocabulary
         sort = COLUMNS[self.sort_column].sort
         descending = self.sort_order == Qt.SortOrder.DescendingOrder
 
-        def find(library: Library, deadline_s: float, at_least: int) -> Page | None:
+        def find(
+            library: Library, deadline_s: float, at_least: int, before_list: bool
+        ) -> Page | None:
             return first_page(
-                library, query, sort, descending, FIRST_PAGE + 1, vocabulary, deadline_s, at_least
-            )
+                library, query, sort, descending, FIRST_PAGE + 1, vocabulary, deadline_s,
+                at_least, before_the_list=before_list,
+            )  # fmt: skip
 
         return find
 
@@ -182,7 +185,7 @@ class PaperTableModel(QAbstractTableModel):
 
         def work(context: TaskContext) -> Page | None:
             try:
-                found.append(find(context.library, FIRST_PAGE_DEADLINE_S, SCREENFUL))
+                found.append(find(context.library, FIRST_PAGE_DEADLINE_S, SCREENFUL, False))
                 return found[0]
             finally:
                 done.set()
@@ -203,7 +206,7 @@ class PaperTableModel(QAbstractTableModel):
             self.busy = self.stale = True  # the last filter's rows, until it answers
 
     def _first_found(
-        self, find: Callable[[Library, float, int], Page | None], first: Page | None
+        self, find: Callable[[Library, float, int, bool], Page | None], first: Page | None
     ) -> None:
         """Show the first page found, and have the query lane bring what it lacks."""
         if first is not None and not first.cut and len(first.ids) <= FIRST_PAGE:
@@ -217,7 +220,7 @@ class PaperTableModel(QAbstractTableModel):
             self._show(array("q", first.ids[:FIRST_PAGE]))
         if first is None or first.cut:  # the lane finds the page, then the whole list
             self.tasks.run(
-                "page", lambda context: find(context.library, THREAD_PAGE_DEADLINE_S, 0),
+                "page", lambda context: find(context.library, THREAD_PAGE_DEADLINE_S, 0, True),
                 lane=QUERY, priority=0, interrupt=True,
                 title="Running the filter", on_done=self._page_found, on_error=lambda _: None,
             )  # fmt: skip
@@ -298,7 +301,7 @@ class PaperTableModel(QAbstractTableModel):
         self._forget_rows(changed)
         self.tasks.cancel("page")
         if len(self._ids) <= FIRST_PAGE:
-            first = self._page_finder()(self.library, FIRST_PAGE_DEADLINE_S, 0)
+            first = self._page_finder()(self.library, FIRST_PAGE_DEADLINE_S, 0, False)
             if first is not None and not first.cut and len(first.ids) <= FIRST_PAGE:
                 self.tasks.cancel("ids")
                 self._refreshed(array("q", first.ids))
