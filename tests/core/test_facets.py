@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from papershelf.core.fields import PaperFields
+from papershelf.core.search import facets as facets_module
 from papershelf.core.search.facets import (
     Facet,
     _json_ids,
@@ -369,8 +370,9 @@ def test_an_estimate_keeps_two_figures(value: float, shown: int) -> None:
 
 
 def test_estimates_from_every_paper_of_the_result_are_its_counts_marked_estimated(
-    library: Library,
+    library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(facets_module, "ESTIMATE_SEEN", 1)
     library.add_tags(library.search("")[:12], ["theory"])
     compiled = compile_query("year:>=2019")
     result = library.search(compiled, sort="published", descending=True)
@@ -388,9 +390,12 @@ def test_estimates_from_every_paper_of_the_result_are_its_counts_marked_estimate
     assert estimated["Saved searches"] == exact["Saved searches"]
 
 
-def test_estimates_scale_an_even_spread_of_the_result(library: Library) -> None:
+def test_estimates_scale_an_even_spread_of_the_result(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Every 5th paper of 50, each counted for five: a category held by every paper is
     estimated right, one held by a paper outside the spread is not listed."""
+    monkeypatch.setattr(facets_module, "ESTIMATE_SEEN", 1)
     compiled = compile_query("-zzqxwv")
     result = library.search(compiled, sort="published", descending=True)
     spread = result[::5]
@@ -406,12 +411,17 @@ def test_estimates_scale_an_even_spread_of_the_result(library: Library) -> None:
 @pytest.mark.parametrize(
     ("query", "found", "papers", "worth"),
     [
-        ("learning", 150_000, 1_000_000, True),  # counted directly: 150,000 papers
-        ("learning", 950_000, 1_000_000, False),  # by complement: 50,000 left out
-        ("learning", 500_000, 1_000_000, True),
-        ("learning", 100_000, 1_000_000, False),  # exactly the limit: counted at once
-        ("learning", 100_001, 1_000_000, True),
-        ("learning", 60_000, 100_000, False),  # a library of 100,000: never
+        ("neural", 36_000, 100_000, True),  # 36,000 papers counted: 0.4 s
+        ("vision", 10_000, 100_000, False),
+        ("learning", 20_000, 1_000_000, False),  # exactly the limit: counted at once
+        ("learning", 20_001, 1_000_000, True),
+        # More than half: every paper tested (16 in the time one is counted), those left
+        # out counted.
+        ("model", 99_700, 100_000, False),  # 6,250 + 300
+        ("model", 997_000, 1_000_000, True),  # 62,500 + 3,000: 1.1-1.3 s
+        ("learning", 192_500, 200_000, False),  # 12,500 + 7,500: at the limit
+        ("learning", 192_499, 200_000, True),
+        ("-zzqxwv", 5_000, 5_000, False),
         ("", 1_000_000, 1_000_000, False),  # everything: the tables' indexes, kept
     ],
 )
@@ -419,3 +429,23 @@ def test_an_estimate_comes_first_only_when_exact_counts_read_many_papers(
     query: str, found: int, papers: int, worth: bool
 ) -> None:
     assert worth_estimating(compile_query(query), found, papers) is worth
+
+
+def test_an_estimate_leaves_out_values_too_few_papers_of_the_spread_have(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scaled from a paper or two, a value's estimate is noise: it waits for the exact
+    count. Every status is listed all the same (the group is always whole)."""
+    monkeypatch.setattr(facets_module, "ESTIMATE_SEEN", 5)
+    compiled = compile_query("-zzqxwv")
+    result = library.search(compiled)
+    exact = facet_counts(library, compiled, result=result, author_limit=500)
+    estimated = estimated_facet_counts(
+        library, compiled, result, sample=len(result), author_limit=500
+    )
+    for group in ("Category", "Year", "Authors"):
+        assert counts(estimated[group]) == {
+            f.label: f.count for f in exact[group] if f.count >= 5
+        }, group
+    assert 0 < len(estimated["Authors"]) < len(exact["Authors"])
+    assert [f.label for f in estimated["Status"]] == list(STATUSES)

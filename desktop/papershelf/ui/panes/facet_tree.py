@@ -18,7 +18,8 @@ from papershelf.core.search.filter_text import has_term
 
 TOKEN_ROLE = Qt.ItemDataRole.UserRole + 1
 MORE_AUTHORS = "\x00more-authors"
-_ESTIMATED = "Estimated from a sample of the result: the exact count is on its way"
+_ESTIMATED = "Estimated from a sample of the result: the exact counts are on their way"
+_EXACT_GROUPS = ("Following", "Status")  # estimates list every status; following: exact
 GROUPS = ("Following", "Status", "Tags", "Category", "Year", "Authors", "Affiliations")
 
 
@@ -142,7 +143,12 @@ class FacetTree(QTreeWidget):
                 more = QTreeWidgetItem(["more...", ""])
                 more.setData(0, TOKEN_ROLE, MORE_AUTHORS)
                 top.addChild(more)
-            if not facets:
+            if self.estimated and name not in _EXACT_GROUPS:  # more values may come
+                counting = QTreeWidgetItem(["counting…", ""])
+                counting.setFlags(Qt.ItemFlag.NoItemFlags)
+                counting.setToolTip(0, _ESTIMATED)
+                top.addChild(counting)
+            elif not facets:
                 empty = QTreeWidgetItem(["(none)", ""])
                 empty.setFlags(Qt.ItemFlag.NoItemFlags)
                 top.addChild(empty)
