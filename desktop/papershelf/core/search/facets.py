@@ -184,17 +184,6 @@ def _author_order(library: Library) -> tuple[array[int], array[int]]:
     return _AUTHOR_ORDER.get(library, read)
 
 
-def _library_first_authors(library: Library, limit: int) -> list[tuple[str, int]]:
-    """The ``limit`` authors with most papers in the whole library (SQLite's sort keeps
-    the first few only: 0.5 s -> 0.1 s at 100,000)."""
-    rows = library.conn.execute(
-        "SELECT t.name, count(*) FROM paper_authors l JOIN authors t ON t.id = l.author_id "
-        "WHERE t.name <> '' GROUP BY t.id ORDER BY 2 DESC, 1 COLLATE NOCASE LIMIT ?",
-        (limit,),
-    )
-    return [(str(name), int(count)) for name, count in rows]
-
-
 def _first_authors(library: Library, left_out: dict[int, int], limit: int) -> list[tuple[str, int]]:
     """The ``limit`` authors with most papers in a result, from the whole library's
     authors, most papers first, less their papers ``left_out`` of it (by author id). The
@@ -263,7 +252,8 @@ def facet_counts(
     same counts.
     """
     if _everything(query):
-        authors = _library_first_authors(library, author_limit)
+        # From the kept author order: counting eight million links took 0.6-1.6 s at 1M.
+        authors = _first_authors(library, {}, author_limit)
         counted = {**_whole_library(library), "Authors": authors}
     elif result is not None and 2 * len(result) > library.count():
         counted = _by_complement(library, query, author_limit)

@@ -61,7 +61,7 @@ class DelegatedCommands(_Window):
 
     if TYPE_CHECKING:  # the window's (ui/window/filtering.py); a stub here would hide it
 
-        def _count_facets(self) -> None: ...
+        def recount_facets(self) -> None: ...
 
     def undo(self) -> None:
         """Edit > Undo."""
@@ -168,7 +168,7 @@ class DelegatedCommands(_Window):
         self.appearance.restore(settings())
         themes = {t: self.named_actions[name] for t, name in THEME_ACTIONS.items()}
         self.theme_actions = ThemeActions(self.appearance, themes, self)
-        self.appearance.changed.connect(self._count_facets)  # greyed counts: new colours
+        self.appearance.changed.connect(self.recount_facets)  # greyed counts: new colours
         self._follows_appearance = True
 
     def set_theme(self, theme: str) -> None:

@@ -9,7 +9,6 @@ author links only edit it.
 from __future__ import annotations
 
 import sqlite3
-from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
@@ -30,7 +29,7 @@ if TYPE_CHECKING:
     from papershelf.ui.panes.facet_tree import FacetTree
     from papershelf.ui.table.model import PaperTableModel
     from papershelf.ui.table.place import TablePlace
-    from papershelf.ui.tasks import TaskManager
+    from papershelf.ui.tasks import TaskContext, TaskManager
 
     _Window = QMainWindow
 else:
@@ -142,11 +141,11 @@ class Filtering(_Window):
             f"{self.model.rowCount():,}{more} of {plural(self._total, 'paper')}"
         )
 
-    def _count_facets(self) -> None:
-        """Small libraries count at once; large ones in the counts lane, which a
-        keystroke's query never waits behind. A result whose exact counts take a second
-        or more (at a million papers) is first counted from a sample: estimates, shown
-        as such, until the exact counts arrive."""
+    def recount_facets(self) -> None:
+        """Count the sidebar for the current result: a small library at once, a large one
+        in the counts lane, which neither typing nor the main thread waits for. A result
+        whose exact counts read many papers (seconds at a million) is first counted from
+        a sample: estimates, shown as such, until the exact counts arrive."""
         if self._total <= _SYNC_FACETS_LIMIT:
             self.refresh_facets()
             return
@@ -157,14 +156,16 @@ class Filtering(_Window):
             if not isinstance(error, LibraryError):  # the sidebar keeps its last counts
                 self.tasks.report(error)
 
+        def estimate(context: TaskContext) -> dict[str, list[Facet]]:
+            return sidebar_counts(context.library, query, limit, result, estimate=True)
+
         def exact(groups: dict[str, list[Facet]]) -> None:
-            self.tasks.cancel("facet_estimate")  # here first, somehow: no use now
+            self.tasks.cancel("facet_estimate")  # should it still be to come: no use now
             self._populate_facets(groups)
 
         if result is not None and worth_estimating(query, len(result), self._total):
-            estimated = partial(sidebar_counts, query=query, limit=limit, result=result)
             self.tasks.run(
-                "facet_estimate", lambda context: estimated(context.library, estimate=True),
+                "facet_estimate", estimate,
                 lane=COUNTS, interrupt=True, priority=0, title="Counting the sidebar",
                 on_done=self._populate_facets, on_error=keep_old_counts,
             )  # fmt: skip
@@ -175,7 +176,8 @@ class Filtering(_Window):
         )  # fmt: skip
 
     def refresh_facets(self) -> None:
-        """Recount the sidebar for the current result, now."""
+        """Recount the sidebar for the current result, now, on this thread (a screenshot,
+        a check): the window itself recounts with ``recount_facets``."""
         limit = self._author_limit + 1
         self._populate_facets(sidebar_counts(self.library, self.model.query, limit))
 
@@ -193,4 +195,4 @@ class Filtering(_Window):
 
     def _more_authors(self) -> None:
         self._author_limit += 200
-        self.refresh_facets()
+        self.recount_facets()

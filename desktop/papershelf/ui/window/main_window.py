@@ -124,7 +124,7 @@ class MainWindow(DelegatedCommands, Filtering, WindowState, QMainWindow):
         self.setAcceptDrops(True)  # drop .bib files or seed documents to import them
         self._restore_state()
         self._facet_timer = QTimer(self, singleShot=True, interval=_FACET_DELAY_MS)
-        self._facet_timer.timeout.connect(self._count_facets)
+        self._facet_timer.timeout.connect(self.recount_facets)
         # Not at every key: the paper drawn again costs 2-3 ms, and the pane flickers.
         self._facet_timer.timeout.connect(lambda: self.details.mark_words(self.model.query.words))
         self.model.resultApplied.connect(self._result_applied)
@@ -142,7 +142,7 @@ class MainWindow(DelegatedCommands, Filtering, WindowState, QMainWindow):
         if self.model.rowCount():
             self.table.selectRow(0)  # open on a paper to read, not an empty pane
         self.place.remember_at_start(settings(), library.path)
-        self._count_facets()
+        self.recount_facets()
         # Another process (the command line, a second window) may write the library:
         # data_version moves only for their commits, so polling it is nearly free.
         self._data_version = library.data_version()
@@ -466,7 +466,7 @@ class MainWindow(DelegatedCommands, Filtering, WindowState, QMainWindow):
         """Let go of every connection to the file (restoring needs it to ourselves)."""
         self.notes.detach()
         if self._follows_appearance:  # released once: a restore, then the close
-            self.appearance.changed.disconnect(self._count_facets)
+            self.appearance.changed.disconnect(self.recount_facets)
             self._follows_appearance = False
         self.following.stop()
         self._watch_timer.stop()
