@@ -178,6 +178,7 @@ def test_before_the_list_the_deadline_is_when_the_list_is_expected() -> None:
     budget = _Budget(time.perf_counter() + 30)
     plans = [
         _Plan("walk", [], 0.01, walk=True),
+        _Plan("walk a little sooner", [], 0.15, walk=True),  # would only delay the list
         _Plan("list", [], 0.2, lists=True),
         _Plan("slow walk", [], 0.5, walk=True),
     ]
