@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from papershelf.core.search import facets as facets_module
 from papershelf.core.search.first_page import Page
 from papershelf.core.store.opening import open_library
 from papershelf.ui import open_main_window
+from papershelf.ui.panes.facet_tree import estimate_text
 from papershelf.ui.table import model as table_model_module
 from papershelf.ui.table.model import FIRST_PAGE, SCREENFUL
 from papershelf.ui.theme import search_mark
@@ -339,31 +341,51 @@ def test_a_result_slow_to_count_shows_estimates_until_the_exact_counts(
         exact = facets_module.facet_counts(library, compiled)
     big_window.findChild(QLineEdit, "filterEdit").setText(text)
 
-    def shown(expected: dict, mark: str) -> None:  # type: ignore[type-arg]
+    def shown(expected: dict, text: Callable[[int], str]) -> None:  # type: ignore[type-arg]
         for facet in expected["Year"] + expected["Category"]:
             item = big_window.facets.item_for(facet.token)
-            assert item is not None and item.text(1) == f"{mark}{facet.count:,}"
+            assert item is not None and item.text(1) == text(facet.count)
 
-    qtbot.waitUntil(lambda: shown(estimated, "≈"), timeout=5000)
+    qtbot.waitUntil(lambda: shown(estimated, estimate_text), timeout=5000)
     assert big_window.facets.estimated
     item = big_window.facets.item_for("cat:LG")
     assert item is not None and "exact counts" in item.toolTip(1)
     assert "counting…" in rows_of(big_window.facets, "Year")  # values may yet appear
     assert "counting…" not in rows_of(big_window.facets, "Status")  # every status is there
     release.set()
-    qtbot.waitUntil(lambda: shown(exact, ""), timeout=5000)
+    qtbot.waitUntil(lambda: shown(exact, lambda count: f"{count:,}"), timeout=5000)
     assert not big_window.facets.estimated
     assert big_window.facets.item_for("cat:LG").toolTip(1) == ""
     assert "counting…" not in rows_of(big_window.facets, "Year")
 
 
+@pytest.mark.parametrize(
+    ("count", "text"),
+    [
+        (0, "≈0"),
+        (7, "≈7"),
+        (999, "≈999"),
+        (1_000, "≈1k"),
+        (3_700, "≈3.7k"),
+        (29_000, "≈29k"),
+        (990_000, "≈990k"),
+        (1_000_000, "≈1M"),
+        (1_200_000, "≈1.2M"),
+    ],
+)
+def test_an_estimate_is_shown_in_as_few_characters_as_its_two_figures(
+    count: int, text: str
+) -> None:
+    assert estimate_text(count) == text
+
+
 def rows_of(tree, group: str) -> list[str]:  # type: ignore[no-untyped-def]
-    top = next(
-        tree.topLevelItem(i)
-        for i in range(tree.topLevelItemCount())
-        if tree.topLevelItem(i).text(0) == group
-    )
-    return [top.child(c).text(0) for c in range(top.childCount())]
+    """The rows under ``group`` (none while the tree has not been filled yet)."""
+    for i in range(tree.topLevelItemCount()):
+        top = tree.topLevelItem(i)
+        if top.text(0) == group:
+            return [top.child(c).text(0) for c in range(top.childCount())]
+    return []
 
 
 def test_more_authors_are_counted_off_the_main_thread(qtbot, big_window) -> None:

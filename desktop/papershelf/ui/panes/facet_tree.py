@@ -23,6 +23,15 @@ _EXACT_GROUPS = ("Following", "Status")  # estimates list every status; followin
 GROUPS = ("Following", "Status", "Tags", "Category", "Year", "Authors", "Affiliations")
 
 
+def estimate_text(count: int) -> str:
+    """An estimated count as few characters as its two figures need ("≈3.7k"): the
+    sidebar is narrow, and an estimate has no more figures to show."""
+    for unit, letter in ((1_000_000, "M"), (1_000, "k")):
+        if count >= unit:
+            return f"≈{count / unit:.1f}".removesuffix(".0") + letter
+    return f"≈{count}"
+
+
 def _fmt(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
@@ -120,7 +129,7 @@ class FacetTree(QTreeWidget):
             self.addTopLevelItem(top)
             for facet in facets:
                 label = f"{facet.label}  ⚠" if facet.failing else facet.label
-                count = f"≈{facet.count:,}" if facet.estimated else f"{facet.count:,}"
+                count = estimate_text(facet.count) if facet.estimated else f"{facet.count:,}"
                 child = QTreeWidgetItem([label, count])
                 child.setData(0, TOKEN_ROLE, facet.token)
                 child.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
