@@ -1,7 +1,8 @@
 """Facet counts for the sidebar: how the current result splits by status, tag, year...
 
 Each count is computed in SQL over the papers matching the current query, so the
-sidebar never loads papers into Python.
+sidebar never loads papers into Python. A large result can be estimated first from an
+even spread of its papers (``estimated_facet_counts``), while its exact counts run.
 """
 
 from __future__ import annotations
