@@ -94,7 +94,7 @@ def _counted(
     ids ``query`` matches when known, spares running the filter again (1 s at 1M for
     ``learning -ablation year:2020..2022``; its 72,000 ids are read in 3 ms).
     """
-    everything = _everything(query) and result is None  # a spread of all: counted as given
+    everything = _everything(query)
     selects: list[str] = []
     params: list[object] = [] if everything else list(query.params)
     found_by = f"SELECT p.id FROM papers p WHERE {query.where}"
@@ -269,12 +269,9 @@ def worth_estimating(query: CompiledQuery, found: int, papers: int) -> bool:
     papers, or (more than half the library) tests every paper against the filter and
     reads those it leaves out: at a million papers 2 s for 81,000 papers, 1.3 s for a
     word in nearly all."""
-    if _everything(query):  # every paper and link read once, then kept until a change
-        read = papers
-    elif 2 * found > papers:
-        read = papers // _TESTS_PER_COUNT + papers - found
-    else:
-        read = found
+    if _everything(query):
+        return False  # from the tables' indexes, kept until the library changes
+    read = papers // _TESTS_PER_COUNT + papers - found if 2 * found > papers else found
     return read > ESTIMATE_ABOVE
 
 
@@ -291,10 +288,7 @@ def estimated_facet_counts(
     spreads it over the years), each count scaled to the result's size and rounded to
     two figures; marked ``estimated``. Only values at least ``ESTIMATE_SEEN`` papers of
     the spread have are listed (every status is): scaled from one or two papers, an
-    author of 350 papers in a million was estimated at 1,300. The whole library's counts,
-    when kept from before, are given exact (not marked): they cost nothing."""
-    if _everything(query) and _WHOLE.fresh(library) and _AUTHOR_ORDER.fresh(library):
-        return facet_counts(library, query, author_limit=author_limit)
+    author of 350 papers in a million was estimated at 1,300."""
     spread = result[:: max(len(result) // (sample or ESTIMATE_SAMPLE), 1)]
     scale = len(result) / max(len(spread), 1)
     counted = _counted(library, query, author_limit, result=spread)

@@ -20,11 +20,6 @@ class KeptUntilChanged(Generic[T]):
             weakref.WeakKeyDictionary()
         )
 
-    def fresh(self, library: Library) -> bool:
-        """Whether a value is kept for ``library`` as it is now."""
-        kept = self._kept.get(library)
-        return kept is not None and kept[0] == library.content_version()
-
     def get(self, library: Library, make: Callable[[], T]) -> T:
         version, kept = library.content_version(), self._kept.get(library)
         if kept is None or kept[0] != version:

@@ -159,11 +159,6 @@ class Filtering(_Window):
         def estimate(context: TaskContext) -> dict[str, list[Facet]]:
             return sidebar_counts(context.library, query, limit, result, estimate=True)
 
-        def estimated(groups: dict[str, list[Facet]]) -> None:
-            if not any(facet.estimated for facets in groups.values() for facet in facets):
-                self.tasks.cancel("facets")  # the whole library's, kept: already exact
-            self._populate_facets(groups)
-
         def exact(groups: dict[str, list[Facet]]) -> None:
             self.tasks.cancel("facet_estimate")  # should it still be to come: no use now
             self._populate_facets(groups)
@@ -172,7 +167,7 @@ class Filtering(_Window):
             self.tasks.run(
                 "facet_estimate", estimate,
                 lane=COUNTS, interrupt=True, priority=0, title="Counting the sidebar",
-                on_done=estimated, on_error=keep_old_counts,
+                on_done=self._populate_facets, on_error=keep_old_counts,
             )  # fmt: skip
         self.tasks.run(
             "facets", lambda context: sidebar_counts(context.library, query, limit, result),
