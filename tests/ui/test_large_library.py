@@ -401,3 +401,39 @@ def test_more_authors_are_counted_off_the_main_thread(qtbot, big_window) -> None
     shown = [row for row in rows_of(tree, "Authors") if row != "more..."]
     assert shown == [f.label for f in expected["Authors"]][: len(shown)]
     assert len(shown) == min(250, len(expected["Authors"]))
+
+
+def test_the_whole_library_s_counts_are_not_begun_again_for_the_same_library(
+    qtbot, big_window, monkeypatch
+) -> None:
+    """At start the counts begin before the complete result; when it comes, the whole
+    library's counts (which it does not change) go on instead of starting over."""
+    asked: list[str] = []
+    tasks = big_window.tasks
+    run = tasks.run
+
+    def counting(kind, work, **options):  # type: ignore[no-untyped-def]
+        asked.append(kind)
+        return run(kind, work, **options)
+
+    monkeypatch.setattr(tasks, "run", counting)
+
+    def counted() -> bool:
+        return not big_window.model.busy and not tasks.pending("facets")
+
+    qtbot.waitUntil(counted, timeout=5000)
+    asked.clear()
+    big_window.recount_facets()
+    big_window.recount_facets()  # the same counts, still to come: not asked again
+    assert asked.count("facets") == 1
+    qtbot.waitUntil(counted, timeout=5000)
+    with open_library(big_window.library.path, seed=False) as other:
+        other.set_status([other.search("")[0]], "read")
+    big_window.recount_facets()  # the library changed: counted again
+    assert asked.count("facets") == 2
+    big_window.findChild(QLineEdit, "filterEdit").setText("cat:LG")
+    qtbot.waitUntil(counted, timeout=5000)
+    asked.clear()
+    big_window.recount_facets()
+    big_window.recount_facets()  # another filter's counts use its ids: asked again
+    assert asked.count("facets") == 2

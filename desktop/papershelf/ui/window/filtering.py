@@ -16,7 +16,7 @@ from PySide6.QtGui import QKeyEvent
 
 from papershelf.core.errors import LibraryError
 from papershelf.core.plural import plural
-from papershelf.core.search.facets import Facet, worth_estimating
+from papershelf.core.search.facets import Facet, matches_everything, worth_estimating
 from papershelf.core.search.filter_text import toggle_term
 from papershelf.core.store import sources
 from papershelf.ui.tasks import COUNTS
@@ -52,6 +52,9 @@ class Filtering(_Window):
     _facet_timer: QTimer
     _total: int
     _author_limit: int
+    # What the last counts were asked for: the whole library's, begun at start before the
+    # result is complete, go on when it comes (begun again, they took 1 s more at 1M).
+    _facets_for: tuple[object, ...] | None = None
 
     if TYPE_CHECKING:
         table: QTableView
@@ -151,6 +154,11 @@ class Filtering(_Window):
             return
         query, limit = self.model.query, self._author_limit + 1
         result = None if self.model.busy else self.model.result_ids()  # complete: exact
+        counting = (query.where, query.params, limit, self.library.content_version())
+        same = matches_everything(query) and self._facets_for == counting
+        if same and self.tasks.pending("facets"):
+            return  # begun before the result came, which does not change these counts
+        self._facets_for = counting
 
         def keep_old_counts(error: BaseException) -> None:
             if not isinstance(error, LibraryError):  # the sidebar keeps its last counts
