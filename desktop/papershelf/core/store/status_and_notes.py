@@ -3,6 +3,8 @@ its place in the queue) and its Markdown note."""
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections.abc import Iterable
 
 from papershelf.core.errors import LibraryError
@@ -21,28 +23,49 @@ class StatusAndNotes(SearchIndex, PaperReads):
         if status not in STATUSES:
             raise LibraryError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
         when = at or now()
+        given = json.dumps(list(dict.fromkeys(ids)))
         with self.write() as conn:
-            for paper_id in ids:
-                row = conn.execute("SELECT status FROM papers WHERE id = ?", (paper_id,)).fetchone()
-                if row is None:
-                    raise LibraryError(f"no paper with id {paper_id}")
-                if row[0] == status:
-                    continue
-                # A paper is in the queue exactly while it is to-read.
-                place = None
-                if status == "to-read":
-                    rank = conn.execute("SELECT priority FROM papers WHERE id = ?", (paper_id,))
-                    place = queue.joining_position(conn, int(rank.fetchone()[0]))
-                conn.execute(
-                    "UPDATE papers SET status = ?, status_changed = ?, modified = ?, "
-                    "read_at = CASE WHEN ? = 'read' THEN ? ELSE read_at END, "
-                    "queue_position = ? WHERE id = ?",
-                    (status, when, when, status, when, place, paper_id),
-                )
-                conn.execute(
-                    "INSERT INTO status_history(paper_id, status, changed_at) VALUES (?, ?, ?)",
-                    (paper_id, status, when),
-                )
+            missing = conn.execute(
+                "SELECT value FROM json_each(?) WHERE value NOT IN (SELECT id FROM papers)",
+                (given,),
+            ).fetchone()
+            if missing is not None:
+                raise LibraryError(f"no paper with id {missing[0]}")
+            if status == "to-read":
+                self._queue(conn, json.loads(given), when)
+                return
+            # All at once: a statement per paper took twice as long at 30,000 papers
+            # (the counts' triggers and the history's run per row either way).
+            conn.execute(
+                "INSERT INTO status_history(paper_id, status, changed_at) SELECT p.id, ?, ? "
+                "FROM json_each(?) j JOIN papers p ON p.id = j.value WHERE p.status IS NOT ? "
+                "ORDER BY j.key",
+                (status, when, given, status),
+            )
+            conn.execute(
+                "UPDATE papers SET status = ?, status_changed = ?, modified = ?, "
+                "read_at = CASE WHEN ? = 'read' THEN ? ELSE read_at END, queue_position = NULL "
+                "WHERE id IN (SELECT value FROM json_each(?)) AND status IS NOT ?",
+                (status, when, when, status, when, given, status),
+            )
+
+    def _queue(self, conn: sqlite3.Connection, ids: list[int], when: str) -> None:
+        """Papers become to-read one by one: each joins the queue where it should."""
+        for paper_id in ids:
+            row = conn.execute(
+                "SELECT status, priority FROM papers WHERE id = ?", (paper_id,)
+            ).fetchone()
+            if row[0] == "to-read":
+                continue
+            conn.execute(
+                "UPDATE papers SET status = 'to-read', status_changed = ?, modified = ?, "
+                "queue_position = ? WHERE id = ?",
+                (when, when, queue.joining_position(conn, int(row[1])), paper_id),
+            )
+            conn.execute(
+                "INSERT INTO status_history(paper_id, status, changed_at) VALUES (?, 'to-read', ?)",
+                (paper_id, when),
+            )
 
     def set_note(self, paper_id: int, body: str) -> None:
         """Replace the paper's Markdown note (an empty body removes it)."""
