@@ -150,6 +150,8 @@ def snapshot(path: Path) -> dict[str, Any]:
                 "aliases": "SELECT key, paper_id FROM aliases ORDER BY key",
                 "notes": "SELECT paper_id, body FROM notes ORDER BY paper_id",
                 "history": "SELECT paper_id, status FROM status_history ORDER BY id",
+                # Counted once after a bulk import, by triggers row by row otherwise.
+                "whole counts": "SELECT * FROM whole_counts ORDER BY facet, value",
                 "fts": "SELECT rowid, * FROM papers_fts ORDER BY rowid",
                 # Restored after a bulk import (FTS5's defaults may then be written out).
                 "fts settings": "SELECT k, v FROM papers_fts_config WHERE (k, v) NOT IN "

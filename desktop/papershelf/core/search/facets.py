@@ -10,13 +10,11 @@ from __future__ import annotations
 import heapq
 import json
 import string
-from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from papershelf.core.search.query import CompiledQuery
-from papershelf.core.store import queue, saved
-from papershelf.core.store.kept import KeptUntilChanged
+from papershelf.core.store import queue, saved, whole_counts
 from papershelf.core.store.library import Library
 from papershelf.core.store.schema import STATUSES
 
@@ -88,23 +86,19 @@ def _counted(
 
     The result is found once (SQLite materialises a CTE used more than once) and joined
     by every group; a statement per group ran the filter six times (1.5 s -> 0.9 s for a
-    word in most papers at 100,000). The whole library needs no result: its counts come
-    from the tables and their indexes alone (2.1 s -> 0.1 s at 100,000). ``author_limit``
-    None counts every author, 0 none; ``author_ids`` gives authors by id, not name
-    (two people may share a name, and the names' table is not read). ``result``, the
-    ids ``query`` matches when known, spares running the filter again (1 s at 1M for
-    ``learning -ablation year:2020..2022``; its 72,000 ids are read in 3 ms).
+    word in most papers at 100,000). ``author_limit`` None counts every author;
+    ``author_ids`` gives authors by id, not name (two people may share a name, and the
+    names' table is not read). ``result``, the ids ``query`` matches when known, spares
+    running the filter again (1 s at 1M for ``learning -ablation year:2020..2022``; its
+    72,000 ids are read in 3 ms).
     """
-    everything = matches_everything(query)
     selects: list[str] = []
-    params: list[object] = [] if everything else list(query.params)
+    params: list[object] = list(query.params)
     found_by = f"SELECT p.id FROM papers p WHERE {query.where}"
-    if result is not None and not everything:
+    if result is not None:
         params, found_by = [_json_ids(result)], "SELECT value AS id FROM json_each(?)"
     for number, (group, value, link, names, _field) in enumerate(_GROUPS):
-        if link is None and everything:  # each from its own index
-            select = f"SELECT {number}, {value}, count(*) FROM papers p GROUP BY 2"
-        elif link is None:
+        if link is None:
             select = f"SELECT {number}, v{number}, sum(n) FROM own GROUP BY 2"
         else:
             key, join = "t.id", "JOIN"
@@ -113,27 +107,22 @@ def _counted(
                 # The result's links, not every link in author order each looked up in
                 # the result, which SQLite picks for this GROUP BY (85 s at 1M, not 1 s).
                 join = "CROSS JOIN"
-            linked = f"FROM {link} l"
-            if not everything:
-                linked = f"FROM result r {join} {link} l ON l.paper_id = r.id"
+            linked = f"FROM result r {join} {link} l ON l.paper_id = r.id"
             select = f"SELECT {number}, {value}, count(*) {linked} {names} GROUP BY {key}"
-        if group == "Authors" and author_limit == 0:
-            continue
         if group == "Authors" and author_limit is not None:  # the most frequent few only
             select = f"SELECT * FROM ({select} ORDER BY 3 DESC, 2 COLLATE NOCASE LIMIT ?)"
             params.append(author_limit)
         selects.append(select)
-    sql = " UNION ALL ".join(selects)
-    if not everything:
-        # The result's papers are read once for all their own columns (a join each for
-        # status, category and year: 0.7 s for 100,000 papers of 1M; one: 0.4 s).
-        own = [f"{value} AS v{n}" for n, (_, value, link, *_) in enumerate(_GROUPS) if not link]
-        keys = ", ".join(str(place) for place in range(1, len(own) + 1))
-        sql = (
-            f"WITH result AS ({found_by}), "
-            f"own AS MATERIALIZED (SELECT {', '.join(own)}, count(*) AS n "
-            f"FROM result r JOIN papers p ON p.id = r.id GROUP BY {keys}) {sql}"
-        )
+    # The result's papers are read once for all their own columns (a join each for
+    # status, category and year: 0.7 s for 100,000 papers of 1M; one: 0.4 s).
+    own = [f"{value} AS v{n}" for n, (_, value, link, *_) in enumerate(_GROUPS) if not link]
+    keys = ", ".join(str(place) for place in range(1, len(own) + 1))
+    sql = (
+        f"WITH result AS ({found_by}), "
+        f"own AS MATERIALIZED (SELECT {', '.join(own)}, count(*) AS n "
+        f"FROM result r JOIN papers p ON p.id = r.id GROUP BY {keys}) "
+        + " UNION ALL ".join(selects)
+    )
     found: Counted = {group: [] for group, *_ in _GROUPS}
     for number, value, count in library.conn.execute(sql, params):
         if value not in (None, ""):
@@ -154,36 +143,20 @@ def _most_first(found: Counted) -> Counted:
     return found
 
 
-# The whole library's counts but the authors'.
-_WHOLE: KeptUntilChanged[Counted] = KeptUntilChanged()
-# The whole library's authors by id, most papers first, with their papers' counts: a
-# million papers may have as many authors, so ids and counts only (16 bytes an author).
-_AUTHOR_ORDER: KeptUntilChanged[tuple[array[int], array[int]]] = KeptUntilChanged()
-_EVERYTHING = CompiledQuery("1", (), ())
+# Each group's facet in the kept counts and the table that names its ids, if any.
+_KEPT: dict[str, tuple[str, str | None]] = {
+    "Status": ("status", None),
+    "Tags": ("tag", "tags"),
+    "Category": ("category", None),
+    "Year": ("year", None),
+    "Affiliations": ("affiliation", "affiliations"),
+}
 
 
 def _whole_library(library: Library) -> Counted:
-    """The whole library's counts (no authors), counted again only after a change."""
-    return _WHOLE.get(library, lambda: _counted(library, _EVERYTHING, 0))
-
-
-def _author_order(library: Library) -> tuple[array[int], array[int]]:
-    """Author ids most papers first and their counts, read again only after a change
-    (sorting eight million links by author took 0.6-1.3 s of every count at 1M)."""
-
-    def read() -> tuple[array[int], array[int]]:
-        ids, counts = array("q"), array("q")
-        rows = library.conn.execute(
-            "SELECT o.author_id, o.n FROM (SELECT author_id, count(*) AS n FROM paper_authors "
-            "GROUP BY author_id) o JOIN authors t ON t.id = o.author_id WHERE t.name <> '' "
-            "ORDER BY o.n DESC"
-        )
-        for author, count in rows:
-            ids.append(author)
-            counts.append(count)
-        return ids, counts
-
-    return _AUTHOR_ORDER.get(library, read)
+    """The whole library's counts but the authors', from the kept counts."""
+    found = {group: whole_counts.counts(library.conn, *kept) for group, kept in _KEPT.items()}
+    return _most_first({**found, "Authors": []})
 
 
 def _first_authors(library: Library, left_out: dict[int, int], limit: int) -> list[tuple[str, int]]:
@@ -192,10 +165,9 @@ def _first_authors(library: Library, left_out: dict[int, int], limit: int) -> li
     reading stops at an author with fewer papers in the whole library than the last of
     the first ``limit`` found has in the result: neither they nor anyone after can be
     shown. Only the names of those that can be shown are read, to order equal counts."""
-    ids, counts = _author_order(library)
     found: list[tuple[int, int]] = []
     least: list[int] = []  # a heap of the ``limit`` largest counts in the result so far
-    for author, whole in zip(ids, counts, strict=True):
+    for author, whole in whole_counts.most_first(library.conn, "author", "authors"):
         if len(least) == limit and whole < least[0]:
             break
         count = whole - left_out.get(author, 0)
@@ -220,7 +192,7 @@ def _first_authors(library: Library, left_out: dict[int, int], limit: int) -> li
 def _by_complement(library: Library, query: CompiledQuery, author_limit: int) -> Counted:
     """A large result's counts as the whole library's less those of the papers it leaves
     out: at 1,000,000 papers, a word in nine of ten counted directly took 9 s, the tenth
-    left out 2 s (and the whole library, kept, 1 s once). ``IS NOT TRUE``: a paper whose
+    left out 2 s (the whole library's are kept). ``IS NOT TRUE``: a paper whose
     filter is NULL (no year for ``year:>2020``) is left out of the result."""
     left_out = _counted(
         library,
@@ -254,7 +226,7 @@ def facet_counts(
     same counts.
     """
     if matches_everything(query):
-        # From the kept author order: counting eight million links took 0.6-1.6 s at 1M.
+        # Kept by the library: counting eight million links took 1.3-2.4 s at 1M.
         authors = _first_authors(library, {}, author_limit)
         counted = {**_whole_library(library), "Authors": authors}
     elif result is not None and 2 * len(result) > library.count():
@@ -271,7 +243,7 @@ def worth_estimating(query: CompiledQuery, found: int, papers: int) -> bool:
     reads those it leaves out: at a million papers 2 s for 81,000 papers, 1.3 s for a
     word in nearly all."""
     if matches_everything(query):
-        return False  # from the tables' indexes, kept until the library changes
+        return False  # kept by the library
     read = papers // _TESTS_PER_COUNT + papers - found if 2 * found > papers else found
     return read > ESTIMATE_ABOVE
 
@@ -335,9 +307,7 @@ def _facets(library: Library, counted: Counted, estimated: bool = False) -> dict
 def following_facets(library: Library) -> list[Facet]:
     """The inbox and each followed source with its untriaged (``new``) papers in the
     whole library, not the result: what is left to triage does not depend on a filter."""
-    inbox = int(
-        library.conn.execute("SELECT count(*) FROM papers WHERE status = 'new'").fetchone()[0]
-    )
+    inbox = dict(whole_counts.counts(library.conn, "status")).get("new", 0)
     found = [Facet("Inbox", inbox, "status:new", "Papers still to triage, newest first")]
     rows = library.conn.execute(
         "SELECT f.name, f.spec, f.last_error, f.failures, (SELECT count(*) FROM paper_follows pf "

@@ -7,7 +7,8 @@ the library, dropping those indexes and making them again at the end (one sort e
 costs a fraction of that; the full-text index is given a larger in-memory buffer, so
 that it writes a few large segments instead of a hundred small ones it would keep
 merging, and its rows are written once, after all the papers. The trigger that gives
-a UUID to a paper added without one is paused too (the import gives each one).
+a UUID to a paper added without one is paused too (the import gives each one), and
+those that keep the whole library's counts, counted once at the end.
 Everything happens inside the import's transaction: a crash or a cancel rolls it all
 back, and the library keeps its old indexes. The indexes an import looks papers up by
 (DOI, arXiv id, normalised title, citation key) always stay; the index of
@@ -20,6 +21,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from papershelf.core.store import whole_counts
 from papershelf.core.store.library import Library
 from papershelf.core.store.schema import SORT_INDEXES
 
@@ -44,14 +46,16 @@ def _rebuilt(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
     }
     rows = conn.execute(
         "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
-        "AND tbl_name IN ('papers', 'paper_authors') "
-        "AND sql IS NOT NULL ORDER BY name"
+        "AND (tbl_name IN ('papers', 'paper_authors') OR name LIKE ?) "
+        "AND sql IS NOT NULL ORDER BY name",
+        (whole_counts.TRIGGER_PREFIX + "%",),
     ).fetchall()
     return [
         (str(kind), str(name), str(sql))
         for kind, name, sql in rows
         if name in wanted
         or name in _PAUSED_TRIGGERS
+        or str(name).startswith(whole_counts.TRIGGER_PREFIX)
         or (str(name).endswith("_published") and name not in _LOOKUPS)
     ]
 
@@ -91,6 +95,7 @@ def bulk_adding(library: Library, expected: int) -> Iterator[None]:
                 yield
             for _, _, sql in dropped:
                 conn.execute(sql)
+            whole_counts.recount(conn)
             _set_search_buffer(conn, buffer)
         finally:
             conn.execute(f"PRAGMA cache_size = {cache}")  # not part of the transaction

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from papershelf.core.errors import BugError, LibraryError, from_sqlite
+from papershelf.core.store import whole_counts
 from papershelf.core.store.library import Library, chunks, marks
 
 T = TypeVar("T")
@@ -41,8 +42,9 @@ _NEWEST = 2**63 - 1
 # rebuilds the index rows of their papers, and only of those.
 _INDEXED = {"papers": ("title", "authors_text", "abstract", "tags_text"), "notes": None}
 # The library's bookkeeping, not the reader's data: which files Papershelf copied into
-# its files folder stays true whatever is undone (``store.attachments``).
-_BOOKKEEPING = frozenset({"stored_files"})
+# its files folder stays true whatever is undone (``store.attachments``); the whole
+# library's counts follow the rows a replay writes (``store.whole_counts``).
+_BOOKKEEPING = frozenset({"stored_files", whole_counts.TABLE})
 
 
 @dataclass(frozen=True)

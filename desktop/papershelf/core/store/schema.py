@@ -11,6 +11,8 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from papershelf.core.store import whole_counts
+
 if TYPE_CHECKING:  # imported when a migration runs: it costs a quarter second at start
     import sqlite_utils
 
@@ -495,6 +497,13 @@ def _doi_any_case(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_papers_doi_lower ON papers(lower(doi))")
 
 
+def _whole_counts(db: sqlite_utils.Database) -> None:
+    """The whole library's counts per status, category, year, tag, author and
+    affiliation, kept by triggers (``whole_counts``): counting them from the papers
+    took 1.3-2.4 s at a million papers, at start and after every write."""
+    whole_counts.create(db.conn)
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v1,
     _cascade_triggers,
@@ -510,6 +519,7 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _attachments,
     _reading_record,
     _doi_any_case,
+    _whole_counts,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
