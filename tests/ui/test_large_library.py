@@ -24,6 +24,7 @@ from papershelf.ui.window import filtering, following
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from synthetic import generate
+from window_probe import cut_labels
 
 
 @pytest.fixture(scope="module")
@@ -437,3 +438,17 @@ def test_the_whole_library_s_counts_are_not_begun_again_for_the_same_library(
     big_window.recount_facets()
     big_window.recount_facets()  # another filter's counts use its ids: asked again
     assert asked.count("facets") == 2
+
+
+def test_counts_that_come_after_the_panes_were_sized_leave_the_labels_whole(
+    qtbot, big_window
+) -> None:
+    """At 1024x700 the sidebar is at its minimum; the counts came from the lane after
+    it was sized, and a wider count column ("2,000") cut the labels ("to-r…")."""
+    big_window.resize(1024, 700)
+    qtbot.waitUntil(lambda: big_window.splitter.sizes()[0] == big_window.splitter.minimums()[0])
+    big_window.filter_edit.setText("the")
+    qtbot.waitUntil(lambda: not big_window.model.busy, timeout=5000)
+    qtbot.waitUntil(lambda: not big_window.tasks.pending("facets"), timeout=5000)
+    qtbot.wait(50)  # the count column takes its width from the counts shown
+    assert cut_labels(big_window.facets) == []

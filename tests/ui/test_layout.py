@@ -84,6 +84,7 @@ def test_1024x700_shows_every_column_without_scrolling(tmp_path: Path, library_p
     assert seen["window"][2:] == [1024, 700]
     assert_table_gets_the_width(seen)
     assert seen["splitter"][0] > 0  # the sidebar is still there, at its minimum or more
+    assert seen["cut_labels"] == []  # "to-read", not "to-r…"
     assert seen["scroll"] == 0
     assert sum(seen["columns"].values()) <= seen["viewport"]
     assert set(seen["columns"]) >= {"title", "authors", "published", "status", "has_code", "score"}

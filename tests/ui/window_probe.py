@@ -13,10 +13,25 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QTreeWidget
 
 from papershelf.ui.app import open_main_window
 from papershelf.ui.table.model import COLUMNS
 from papershelf.ui.tasks import wait_until
+
+
+def cut_labels(tree: QTreeWidget) -> list[str]:
+    """The sidebar's labels on screen that do not fit their column (drawn elided)."""
+    cut = []
+    metrics = tree.fontMetrics()
+    for top in range(tree.topLevelItemCount()):
+        group = tree.topLevelItem(top)
+        items = [group] + [group.child(i) for i in range(group.childCount())]
+        for item in items:
+            rect = tree.visualRect(tree.indexFromItem(item, 0))
+            if rect.isValid() and metrics.horizontalAdvance(item.text(0)) + 6 > rect.width():
+                cut.append(item.text(0))
+    return cut
 
 
 def main(args: list[str]) -> None:
@@ -45,6 +60,7 @@ def main(args: list[str]) -> None:
                 "scroll": window.table.horizontalScrollBar().maximum(),
                 "columns": {COLUMNS[i].field.name: header.sectionSize(i) for i in shown},
                 "char": window.table.fontMetrics().averageCharWidth(),
+                "cut_labels": cut_labels(window.facets),
             }
         )
     )

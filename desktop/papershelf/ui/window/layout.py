@@ -27,6 +27,7 @@ DETAILS_MIN_CHARS = 30
 DETAILS_SHARE = 0.55  # of the height beside the table, what the details get first
 NOTE_MIN_LINES = 8  # the tags row, the note's title bar and a few lines of note
 SIDEBAR_LABEL_CHARS = 11  # "Affiliations", "Listing of"
+SIDEBAR_COUNT_WIDEST = "000,000"
 
 
 def _screen_for(window: QWidget) -> QScreen | None:
@@ -170,10 +171,15 @@ class MainSplitter(BalancedSplitter):
         sidebar = self.widget(0)
         if isinstance(sidebar, QTreeView) and sidebar.header().count() > 1:
             # A label column and a count column: the counts ("50 of 118 listed") are
-            # shown whole, so the labels need room beside them, not just a minimum.
+            # shown whole, so the labels need room beside them, not just a minimum. The
+            # column is as wide as the counts shown now; room for six figures ("79,960",
+            # "≈2.8k") is kept whatever they are, or the counts that came after the
+            # panes were sized cut the labels ("to-r…").
             labels = sidebar.indentation() * 2 + SIDEBAR_LABEL_CHARS * char
             scroll = sidebar.verticalScrollBar().sizeHint().width()
-            mins[0] = max(mins[0], labels + sidebar.header().sectionSize(1) + scroll)
+            figures = sidebar.fontMetrics().horizontalAdvance(SIDEBAR_COUNT_WIDEST) + 2 * char
+            counts = max(sidebar.header().sectionSize(1), figures)
+            mins[0] = max(mins[0], labels + counts + scroll)
         return mins
 
     def foldable(self) -> tuple[int, ...]:
