@@ -35,7 +35,8 @@ class StatusAndNotes(SearchIndex, PaperReads):
                 self._queue(conn, json.loads(given), when)
                 return
             # All at once: a statement per paper took twice as long at 30,000 papers
-            # (the counts' triggers and the history's run per row either way).
+            # (the counts' triggers and the history's run per row either way). A paper
+            # is in the queue exactly while it is to-read.
             conn.execute(
                 "INSERT INTO status_history(paper_id, status, changed_at) SELECT p.id, ?, ? "
                 "FROM json_each(?) j JOIN papers p ON p.id = j.value WHERE p.status IS NOT ? "
