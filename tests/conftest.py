@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,12 +22,24 @@ if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
     screen = REPO / "tests" / "desktop_screen.json"
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen}"
 SEEDS = REPO / "seeds"
+# What the app caches (the search terms) never goes to the developer's cache folder, also
+# from fixtures made once per module; each test then gets a folder of its own.
+os.environ["PAPERSHELF_CACHE"] = tempfile.mkdtemp(prefix="papershelf-test-cache-")
 
 
 @pytest.fixture(autouse=True)
 def _no_library_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """A developer's PAPERSHELF_LIBRARY must never be what a test reads or writes."""
     monkeypatch.delenv("PAPERSHELF_LIBRARY", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the app caches (the search terms) goes to a folder of the test's own, apart
+    from ``tmp_path`` (whose contents tests check)."""
+    monkeypatch.setenv("PAPERSHELF_CACHE", str(tmp_path_factory.mktemp("cache")))
 
 
 @pytest.fixture(autouse=True)

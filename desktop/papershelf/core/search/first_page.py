@@ -32,7 +32,6 @@ the full result, which never uses the snapshot, replaces it a moment later.
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import re
 import sqlite3
@@ -43,6 +42,7 @@ from typing import NamedTuple
 from papershelf.core.errors import QueryCancelled, is_cancelled
 from papershelf.core.search.query import CompiledQuery
 from papershelf.core.search.query_tree import MATCH_SUBQUERY
+from papershelf.core.search.vocabulary import Vocabulary
 from papershelf.core.store.library import Library
 from papershelf.core.store.schema import SORT_COLUMNS, SORT_INDEXES
 
@@ -73,34 +73,6 @@ _SAMPLE_S = 0.005  # the most the density sample may take
 _SLACK_S = 0.002  # on top of twice the expected time, before a plan gives way
 _HOPELESS = 1.5  # expected to take this many times the time left: not tried
 _SAMPLE = 128
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """Every term of the full-text index with the number of papers holding it, sorted."""
-
-    terms: tuple[str, ...]
-    papers: tuple[int, ...]
-
-    @classmethod
-    def load(cls, library: Library) -> Vocabulary:
-        """Read the index's terms (seconds at a million papers: call it off the main thread)."""
-        conn = library.conn
-        conn.execute(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.papers_fts_terms "
-            "USING fts5vocab(main, papers_fts, row)"
-        )
-        rows = conn.execute("SELECT term, doc FROM temp.papers_fts_terms").fetchall()
-        return cls(tuple(r[0] for r in rows), tuple(int(r[1]) for r in rows))
-
-    def starting_with(self, prefix: str) -> list[str]:
-        """The terms that begin with ``prefix``, the most widely used first."""
-        start = bisect.bisect_left(self.terms, prefix)
-        end = start
-        while end < len(self.terms) and self.terms[end].startswith(prefix):
-            end += 1
-        found = sorted(range(start, end), key=lambda i: -self.papers[i])
-        return [self.terms[i] for i in found]
 
 
 def _quote(term: str) -> str:

@@ -31,8 +31,9 @@ from PySide6.QtGui import QFont
 from papershelf.core.errors import LibraryError
 from papershelf.core.fields import PRIORITIES
 from papershelf.core.ops.changes import QUEUE, Changes
-from papershelf.core.search.first_page import Page, Vocabulary, first_page
+from papershelf.core.search.first_page import Page, first_page
 from papershelf.core.search.query import CompiledQuery, compile_query
+from papershelf.core.search.vocabulary import Vocabulary
 from papershelf.core.store.library import Library
 from papershelf.ui.table.columns import COLUMN_INDEX, COLUMNS, Row
 from papershelf.ui.table.columns import ROW_FIELD as _F
