@@ -16,6 +16,7 @@ filter still being typed that gives an error message) is timed to the filter box
 
 from __future__ import annotations
 
+import bisect
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -70,15 +71,14 @@ def idle(ms: int) -> None:
 
 
 class PaintClock(QObject):
-    """Records when watched widgets paint; ``wait_paint`` waits for the end of the next one."""
+    """Records when watched widgets' paints start and end; ``paint_after`` waits for the
+    end of a widget's first paint that started after a given time."""
 
     def __init__(self, widgets: list[QWidget]) -> None:
         super().__init__()
         self._widgets = widgets
         self.starts: list[list[float]] = [[] for _ in widgets]
-        self._armed: int | None = None
-        self._token = 0
-        self.end: float | None = None
+        self.ends: list[list[float]] = [[] for _ in widgets]
         self._waiter = Waiter()
         for widget in widgets:
             widget.installEventFilter(self)
@@ -88,30 +88,28 @@ class PaintClock(QObject):
             for i, widget in enumerate(self._widgets):
                 if watched is widget:
                     self.starts[i].append(time.perf_counter())
-                    if self._armed == i:
-                        self._armed = None
-                        token = self._token
-                        # Runs once this paint (and the flush it belongs to) is over.
-                        QTimer.singleShot(0, lambda token=token: self._painted(token))
+                    # Runs once this paint (and the flush it belongs to) is over.
+                    QTimer.singleShot(0, lambda i=i: self._painted(i))
         return False
 
-    def _painted(self, token: int) -> None:
-        if token == self._token:
-            self.end = time.perf_counter()
-            self._waiter.wake()
+    def _painted(self, widget: int) -> None:
+        self.ends[widget].append(time.perf_counter())
+        self._waiter.wake()
 
-    def arm(self, widget: int) -> None:
-        """Count only paints of ``widgets[widget]`` from now on."""
-        self._token += 1
-        self._armed = widget
-        self.end = None
-        self._waiter.reset()
-
-    def wait_paint(self, timeout_s: float) -> float | None:
-        """End time of the armed widget's next paint, or None on timeout."""
-        self._waiter.wait(timeout_s)
-        self._armed = None
-        return self.end
+    def paint_after(self, widget: int, after: float, timeout_s: float) -> float | None:
+        """End time of ``widgets[widget]``'s first paint that started at ``after`` or
+        later (it may be over already: a result applied while its step waited for it is
+        painted in that wait), or None on timeout."""
+        deadline = time.perf_counter() + timeout_s
+        while True:
+            self._waiter.reset()
+            starts, ends = self.starts[widget], self.ends[widget]
+            first = bisect.bisect_left(starts, after)
+            if first < len(ends):
+                return ends[first]
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0 or not self._waiter.wait(remaining):
+                return None
 
 
 class StallMeter(QObject):
@@ -226,8 +224,8 @@ class StepTimer:
         shown = self._wait_applied(lambda: not stale(), deadline) if was_stale else returned
         timed_out = shown is None
         on_table = self._changed if table_paint is None else table_paint
-        self.clock.arm(0 if on_table else 1)
-        end = None if timed_out else self.clock.wait_paint(STEP_TIMEOUT_S)
+        widget = 0 if on_table else 1
+        end = None if timed_out else self.clock.paint_after(widget, shown, STEP_TIMEOUT_S)
         timed_out = timed_out or end is None
         complete = end
         if not timed_out and busy():

@@ -22,7 +22,7 @@ def isolated_settings(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(autouse=True)
 def no_wall_clock_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The first page's deadline (60 ms) and the main thread's wait for it (40 ms) are
+    """The first page's deadline (60 ms) and the main thread's wait for it (10 ms) are
     for the benchmarks, not the tests.
 
     Under load it passes for any query, and a test would see the thread's path instead

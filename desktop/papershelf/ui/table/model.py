@@ -46,8 +46,10 @@ FIRST_PAGE = 120
 # Past this the query thread finds the first page, so typing never stalls for long.
 FIRST_PAGE_DEADLINE_S = 0.06
 # A keystroke's first page is found on a thread of its own while the main thread waits
-# this long at most, then goes on; the thread's answer is shown when it comes.
-FIRST_PAGE_WAIT_S = 0.04
+# this long at most, then goes on; the thread's answer is shown when it comes. Most
+# pages take a few ms; a longer wait (40 ms) held the main thread for the slow ones and
+# then painted, 60-77 ms without an event handled (10 ms: 40-44 ms at 100k).
+FIRST_PAGE_WAIT_S = 0.01
 THREAD_PAGE_DEADLINE_S = 30.0
 # Past the deadline, this many rows found are shown at once (a full-HD screenful).
 SCREENFUL = 50
@@ -198,13 +200,13 @@ class PaperTableModel(QAbstractTableModel):
             "first", work, lane=FIRST, interrupt=True, title="Running the filter",
             on_done=lambda page: self._first_found(find, page), on_error=self._query_failed,
         )  # fmt: skip
-        if done.wait(FIRST_PAGE_WAIT_S) and found:
+        arrived = done.wait(FIRST_PAGE_WAIT_S)  # not is_set() after: it may come between
+        if arrived and found:
             self.tasks.cancel("first")  # here already: what it delivers is not needed
             self._first_found(find, found[0])
-        elif done.is_set():
-            return  # it failed: its delivery says how
-        else:
+        elif not arrived:
             self.busy = self.stale = True  # the last filter's rows, until it answers
+        # else it failed: its delivery says how
 
     def _first_found(
         self, find: Callable[[Library, float, int, bool], Page | None], first: Page | None

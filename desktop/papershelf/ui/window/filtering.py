@@ -36,6 +36,9 @@ else:
     _Window = object
 
 _SYNC_FACETS_LIMIT = 5_000  # above this, counting would stall typing: use a thread
+# The count says "Searching" only for a result this late: most come within a few ms of
+# the key, and saying so at every key made the count flicker.
+SEARCHING_AFTER_MS = 150
 
 
 class Filtering(_Window):
@@ -50,6 +53,7 @@ class Filtering(_Window):
     filter_error: QLabel
     count_label: QLabel
     _facet_timer: QTimer
+    _searching_timer: QTimer
     _total: int
     _author_limit: int
     # What the last counts were asked for: the whole library's, begun at start before the
@@ -136,13 +140,19 @@ class Filtering(_Window):
         self.filter_error.show()
 
     def _update_count(self) -> None:
-        if self.model.stale:  # the rows are the last filter's: their count would mislead
-            self.count_label.setText(f"Searching {plural(self._total, 'paper')}…")
+        if self.model.stale:  # the last filter's rows, with their count, a moment longer
+            if not self._searching_timer.isActive():  # not put off by every key typed
+                self._searching_timer.start(SEARCHING_AFTER_MS)
             return
+        self._searching_timer.stop()
         more = "+" if self.model.busy else ""
         self.count_label.setText(
             f"{self.model.rowCount():,}{more} of {plural(self._total, 'paper')}"
         )
+
+    def _say_searching(self) -> None:
+        if self.model.stale:  # the rows are the last filter's: their count would mislead
+            self.count_label.setText(f"Searching {plural(self._total, 'paper')}…")
 
     def recount_facets(self) -> None:
         """Count the sidebar for the current result: a small library at once, a large one

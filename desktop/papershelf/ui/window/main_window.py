@@ -125,6 +125,8 @@ class MainWindow(DelegatedCommands, Filtering, WindowState, QMainWindow):
         self._restore_state()
         self._facet_timer = QTimer(self, singleShot=True, interval=_FACET_DELAY_MS)
         self._facet_timer.timeout.connect(self.recount_facets)
+        self._searching_timer = QTimer(self, singleShot=True)
+        self._searching_timer.timeout.connect(self._say_searching)
         # Not at every key: the paper drawn again costs 2-3 ms, and the pane flickers.
         self._facet_timer.timeout.connect(lambda: self.details.mark_words(self.model.query.words))
         self.model.resultApplied.connect(self._result_applied)
