@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from papershelf.core.fields import PaperFields
-from papershelf.core.search.vocabulary import CACHE_ENV, Vocabulary
+from papershelf.core.paths import CACHE_ENV
+from papershelf.core.search.vocabulary import Vocabulary
 from papershelf.core.store.library import Library
 from papershelf.core.store.opening import open_library
 

@@ -14,6 +14,7 @@ import platformdirs
 
 APP_NAME = "Papershelf"
 LIBRARY_ENV = "PAPERSHELF_LIBRARY"
+CACHE_ENV = "PAPERSHELF_CACHE"  # another folder for what is cached (tests set their own)
 
 
 def _data_roots() -> list[Path]:
@@ -52,3 +53,11 @@ def default_library_path() -> Path:
 def log_dir() -> Path:
     """Platform log folder, for the frozen app that has no terminal."""
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
+def cache_dir() -> Path:
+    """What can be made again (the search terms): the environment or the user cache dir."""
+    from_env = os.environ.get(CACHE_ENV)
+    if from_env:
+        return Path(from_env).expanduser()
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))

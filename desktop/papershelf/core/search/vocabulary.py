@@ -15,18 +15,14 @@ import bisect
 import contextlib
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 from papershelf.core.errors import LibraryError
-from papershelf.core.paths import APP_NAME
+from papershelf.core.paths import cache_dir
 from papershelf.core.safety.safe_files import atomic_write
 from papershelf.core.store.library import Library
 
-CACHE_ENV = "PAPERSHELF_CACHE"  # another folder for the cache (tests set their own)
 _STRUCTURE_ROWID = 10  # where FTS5 keeps its index's structure record
 
 
@@ -74,9 +70,8 @@ def _index_version(library: Library) -> str:
 
 
 def _cache_file(library: Library) -> Path:
-    folder = os.environ.get(CACHE_ENV) or platformdirs.user_cache_dir(APP_NAME, appauthor=False)
     name = hashlib.sha256(str(Path(library.path).resolve()).encode()).hexdigest()[:32]
-    return Path(folder) / "terms" / f"{name}.json"
+    return cache_dir() / "terms" / f"{name}.json"
 
 
 def _read(cache: Path, version: str) -> Vocabulary | None:
