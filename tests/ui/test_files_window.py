@@ -19,7 +19,10 @@ from pdfs import make_pdf
 
 from capture_fixtures import SCALING, Services
 from papershelf.core.files.folder import files_folder
+from papershelf.core.io import pdf
+from papershelf.core.ops import files as file_ops
 from papershelf.core.ops import papers as paper_ops
+from papershelf.ui import own_process
 from papershelf.ui.table.model import PAPER_ID_ROLE
 from papershelf.ui.window.main_window import MainWindow
 
@@ -86,6 +89,51 @@ def test_dropping_a_pdf_on_a_row_attaches_it_and_its_text_becomes_searchable(
     window.named_actions["actionUndo"].trigger()
     assert window.library.paper(paper_id).attachments == []
     qtbot.waitUntil(lambda: window.model.rowCount() == 0, timeout=5000)
+
+
+def test_a_pdfs_text_is_read_in_a_process_of_its_own(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    """pypdf is Python: read on one of the window's threads, it held the main thread for
+    seconds while typing (``ui/own_process``). Here it cannot even run in this process."""
+
+    def not_here(*_args: object, **_kwargs: object) -> str:
+        raise AssertionError("a PDF's text was read in the window's process")
+
+    monkeypatch.setattr(pdf, "full_text", not_here)
+    made = make_pdf(tmp_path / "x.pdf", [["Quokkas in the margin"]])
+    attached = file_ops.attach(window.library, 1, made)
+    window.files.read_text(attached.attachment_id)
+    qtbot.waitUntil(lambda: window.library.search("text:quokkas") == [1], timeout=30_000)
+
+
+def test_pdfs_queued_while_one_process_reads_are_read_by_the_next_together(
+    qtbot, window: MainWindow, tmp_path: Path, monkeypatch
+) -> None:
+    started: list[list[str]] = []
+    start = own_process.start
+
+    def recorded(command: list[str], **options: bool) -> object:
+        started.append(command)
+        return start(command, **options)
+
+    monkeypatch.setattr(own_process, "start", recorded)
+    words = ["quokkas", "numbats", "wombats", "bilbies"]
+    numbers = [
+        file_ops.attach(window.library, i + 1, make_pdf(tmp_path / f"{w}.pdf", [[w]])).attachment_id
+        for i, w in enumerate(words)
+    ]
+    for number in numbers:
+        window.files.read_text(number)
+
+    def every_text_found() -> bool:
+        return all(window.library.search(f"text:{w}") == [i] for i, w in enumerate(words, 1))
+
+    qtbot.waitUntil(every_text_found, timeout=30_000)
+    assert [c[c.index("read-text") + 1 :] for c in started] == [
+        [f"--attachment={numbers[0]}"],
+        [f"--attachment={n}" for n in numbers[1:]],
+    ]
 
 
 def test_dropping_a_pdf_below_the_rows_looks_it_up_and_adds_a_paper(

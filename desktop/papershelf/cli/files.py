@@ -1,11 +1,14 @@
-"""Commands on attached files: ``attach ID FILE [--link]``, ``open ID [--no-mark]`` and
-``fetch-pdf [QUERY]``.
+"""Commands on attached files: ``attach ID FILE [--link]``, ``open ID [--no-mark]``,
+``fetch-pdf [QUERY]`` and ``read-text [--attachment N]``.
 
 ``attach`` reads a PDF's text into the ``text:`` index at once (the window does it
 on a thread). ``open`` hands the PDF or the paper's page to the system, or to the
 command named by ``PAPERSHELF_OPENER`` (tests: a script that records the URL).
 ``fetch-pdf`` prints ``fetched KEY (1.2 MB)`` on stdout or ``error KEY: reason`` on
 stderr for each paper, attaching each PDF as it arrives, so Ctrl-C keeps what finished.
+``read-text`` reads the text of PDFs attached but never read (or of the attachments
+named), printing ``indexed PATH`` or ``PATH: why not`` for each: the window runs it in
+a process of its own for each PDF, so pypdf's Python never shares the window's.
 """
 
 from __future__ import annotations
@@ -21,9 +24,10 @@ from papershelf.core.net.http import MB, PoliteClient
 from papershelf.core.ops import downloads
 from papershelf.core.ops import files as ops
 from papershelf.core.plural import plural
+from papershelf.core.store import attachments
 from papershelf.core.store.library import Library
 
-COMMANDS = ("attach", "open", "fetch-pdf")
+COMMANDS = ("attach", "open", "fetch-pdf", "read-text")
 
 
 def _megabytes(text: str) -> float:
@@ -75,16 +79,32 @@ def add_commands(commands: Any) -> None:
         help="refuse a PDF larger than this (default: %(default)g MB)",
     )
 
+    read = commands.add_parser(
+        "read-text",
+        help="read the text of attached PDFs never read, for text: searches",
+        description="Read the text of every attached PDF whose text was never read (the "
+        "window reads each one after it is attached), or of the attachments numbered "
+        "with --attachment again. Prints 'indexed PATH' or 'PATH: why not' for each.",
+    )
+    read.add_argument(
+        "--attachment",
+        metavar="N",
+        type=int,
+        action="append",
+        help="read this attachment (its number in the library) again; may be repeated",
+    )
+
 
 def run(args: argparse.Namespace, library: Library) -> int:
     """Run one of this module's commands."""
     if args.command == "fetch-pdf":
         return run_fetch(args, library)
+    if args.command == "read-text":
+        return run_read_text(args.attachment, library)
     paper_id = library.resolve(args.paper)
     if args.command == "attach":
         done = ops.attach(library, paper_id, args.file, link=args.link)
-        where = done.path if args.link else f"files/{done.path}"
-        print(f"attached {where}")
+        print(f"attached {done.path if args.link else f'files/{done.path}'}")
         if done.kind == "pdf":
             state = ops.index_text(library, done.attachment_id)
             if state != "indexed":
@@ -97,6 +117,26 @@ def run(args: argparse.Namespace, library: Library) -> int:
     if marked is not None:
         print("marked reading")
     return 0
+
+
+def run_read_text(numbers: list[int] | None, library: Library) -> int:
+    """``read-text``: 1 when an attachment named is not a PDF of this library."""
+    if numbers is None:
+        found = attachments.unread_pdfs(library, limit=-1)
+    else:
+        named = (attachments.get(library, n) for n in dict.fromkeys(numbers))
+        found = [a for a in named if a is not None and a.kind == attachments.PDF]
+    missing = sorted(set(numbers or ()) - {a.id for a in found})
+    for attachment in found:
+        state = ops.index_text(library, attachment.id)
+        where = attachment.path if attachment.linked else f"files/{attachment.path}"
+        if state == "indexed":
+            print(f"indexed {where}")
+        else:
+            print(f"{where}: {state}", file=sys.stderr)
+    for number in missing:
+        print(f"papershelf: no PDF attachment {number}", file=sys.stderr)
+    return 1 if missing else 0
 
 
 def run_fetch(args: argparse.Namespace, library: Library) -> int:

@@ -11,39 +11,28 @@ from __future__ import annotations
 
 import logging
 import subprocess
-import sys
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from papershelf.core.errors import LibraryError
 from papershelf.core.safety import backup
+from papershelf.ui import own_process
 from papershelf.ui.tasks import BACKUP, Task, TaskContext, TaskManager
 
 log = logging.getLogger(__name__)
 INTERVAL_MS = 30 * 60 * 1000
-_POLL_S = 0.2  # how soon a backup being watched notices the window closing
 
 
 def backup_command(library_path: Path) -> list[str]:
     """The command line that backs ``library_path`` up: this program's own ``backup``."""
-    if getattr(sys, "frozen", False):  # the bundled app is its own command line
-        return [sys.executable, "--library", str(library_path), "backup"]
-    return [sys.executable, "-m", "papershelf", "--library", str(library_path), "backup"]
+    return own_process.own_command(library_path, "backup")
 
 
 def start_backup(library_path: Path, *, watched: bool) -> subprocess.Popen[str]:
     """Start a backup in a process of its own that outlives this one; a ``watched`` one
     tells the window how it went."""
-    out = subprocess.PIPE if watched else subprocess.DEVNULL
-    return subprocess.Popen(
-        backup_command(library_path),
-        stdin=subprocess.DEVNULL,
-        stdout=out,
-        stderr=out,
-        text=True,
-        start_new_session=True,  # not stopped with the window's process group (Ctrl+C)
-    )
+    return own_process.start(backup_command(library_path), watched=watched)
 
 
 class BackupScheduler(QObject):
@@ -83,17 +72,11 @@ class BackupScheduler(QObject):
         if not backup.needs_backup(self.library_path, self.folder):
             return None
         process = self.process = start_backup(self.library_path, watched=True)
-        while True:
-            try:
-                out, err = process.communicate(timeout=_POLL_S)
-            except subprocess.TimeoutExpired:
-                if context.cancelled:  # the window is closing: the backup goes on alone
-                    return None
-                continue
-            if process.returncode != 0:
-                lines = err.strip().splitlines()
-                raise backup.BackupError(lines[-1] if lines else "the backup process failed")
-            return Path(out.strip().splitlines()[-1])
+        # The window closing stops the watching: the backup goes on alone.
+        out = own_process.wait(
+            process, lambda: context.cancelled, kill=False, what="the backup process"
+        )
+        return None if out is None else Path(out.strip().splitlines()[-1])
 
     def _made(self, made: Path | None) -> None:
         if made is not None:

@@ -1,0 +1,75 @@
+"""Work the window hands to this program's own command line, in a process of its own.
+
+Python busy on one of the window's threads starves the main thread: each time the main
+thread calls into Qt it lets go of the interpreter lock, the busy thread takes it, and
+the main thread waits up to the switch interval (5 ms) to get it back, so a keystroke's
+few hundred such calls took seconds. Measured on 100,000 papers while pypdf read 20
+PDFs on a thread (``/tmp/probe/bgstall.py``): stalls of 0.6-3.8 s against 28 ms typing
+alone. So work that is mostly Python (a PDF's text) and the backups' minutes of copying
+run as ``papershelf ...`` instead; a lane's thread only waits for the process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from papershelf.core.errors import LibraryError
+
+_POLL_S = 0.2  # how soon a watched process notices the window closing
+BACKGROUND_NICENESS = 10  # the processes' scheduling priority below the window's
+
+
+def own_command(library_path: Path, *args: str) -> list[str]:
+    """The command line of ``papershelf --library LIBRARY ARGS``: this program's own."""
+    if getattr(sys, "frozen", False):  # the bundled app is its own command line
+        return [sys.executable, "--library", str(library_path), *args]
+    return [sys.executable, "-m", "papershelf", "--library", str(library_path), *args]
+
+
+def start(command: list[str], *, watched: bool) -> subprocess.Popen[str]:
+    """Start ``command`` in a session of its own (Ctrl+C in the terminal that started the
+    window does not stop it); a ``watched`` one tells how it went on its pipes."""
+    out = subprocess.PIPE if watched else subprocess.DEVNULL
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=out,
+        stderr=out,
+        text=True,
+        encoding="utf-8",
+        start_new_session=True,
+    )
+    if hasattr(os, "setpriority"):  # not on Windows
+        # Two cores are the window's main thread and its query thread while one types:
+        # the process gets what they leave.
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, process.pid, BACKGROUND_NICENESS)
+    return process
+
+
+def wait(
+    process: subprocess.Popen[str], cancelled: Callable[[], bool], *, kill: bool, what: str
+) -> str | None:
+    """What a watched process printed, once it ends; None when ``cancelled()`` came
+    first (the process is killed when ``kill``, else left to finish alone). A process
+    that fails raises LibraryError with the last line it wrote on stderr, or says that
+    ``what`` failed."""
+    while True:
+        try:
+            out, err = process.communicate(timeout=_POLL_S)
+        except subprocess.TimeoutExpired:
+            if cancelled():
+                if kill:
+                    process.kill()
+                    process.communicate()
+                return None
+            continue
+        if process.returncode != 0:
+            lines = err.strip().splitlines()
+            raise LibraryError(lines[-1] if lines else f"{what} failed")
+        return out

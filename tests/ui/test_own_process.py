@@ -1,0 +1,50 @@
+"""Work run as this program's own command in a process of its own (``ui/own_process``):
+what it printed, one line when it failed, and what the window closing does to it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from papershelf.core.errors import LibraryError
+from papershelf.ui import own_process
+
+
+def python(code: str) -> list[str]:
+    return [sys.executable, "-c", code]
+
+
+def test_the_command_is_this_programs_own(tmp_path: Path) -> None:
+    command = own_process.own_command(tmp_path / "l.sqlite", "read-text", "--attachment", "3")
+    assert command == [
+        sys.executable, "-m", "papershelf", "--library", str(tmp_path / "l.sqlite"),
+        "read-text", "--attachment", "3",
+    ]  # fmt: skip
+
+
+def test_what_it_printed_comes_back() -> None:
+    process = own_process.start(python("print('made x')"), watched=True)
+    assert own_process.wait(process, lambda: False, kill=True, what="x") == "made x\n"
+
+
+def test_a_failure_is_its_last_line_on_stderr_or_says_what_failed() -> None:
+    failing = python("import sys; print('working', file=sys.stderr); sys.exit('disk full')")
+    with pytest.raises(LibraryError, match=r"^disk full$"):
+        own_process.wait(own_process.start(failing, watched=True), lambda: False,
+                         kill=True, what="x")  # fmt: skip
+    silent = own_process.start(python("raise SystemExit(3)"), watched=True)
+    with pytest.raises(LibraryError, match=r"^reading the PDF failed$"):
+        own_process.wait(silent, lambda: False, kill=True, what="reading the PDF")
+
+
+@pytest.mark.parametrize("kill", [True, False])
+def test_cancelled_it_is_killed_or_left_to_finish(kill: bool) -> None:
+    process = own_process.start(python("import time; time.sleep(60)"), watched=True)
+    try:
+        assert own_process.wait(process, lambda: True, kill=kill, what="x") is None
+        assert (process.poll() is not None) == kill
+    finally:
+        process.kill()
+        process.wait()
