@@ -309,3 +309,29 @@ def test_clear_skipped_keeps_notes_and_tags_and_undoes(
     changes.undo()
     assert library.count() == count
     assert {p.status for p in library.papers(ids)} == {"skipped"}
+
+
+def test_refresh_as_json_says_what_each_source_did_and_due_waits_out_a_backoff(
+    capsys: pytest.CaptureFixture[str], library_path: Path, fixture_server: FixtureServer
+) -> None:
+    """The window runs ``refresh --format json [--due]`` in a process of its own."""
+    fixture_server.route("/blog.xml", Reply(200, rss([Item("A post", guid="p1")]), RSS))
+    fixture_server.route("/gone", Reply(404, "gone"))
+    lib = ["--library", library_path]
+    assert run(capsys, *lib, "follow", "add", "Blog", fixture_server.url + "/blog.xml")[0] == 0
+    assert run(capsys, *lib, "follow", "add", "Gone", fixture_server.url + "/gone")[0] == 0
+    code, out, err = run(capsys, *lib, "refresh", "--format", "json")
+    assert (code, err) == (0, "")  # a failing source is in the answer, not the exit code
+    done = RefreshRun.from_record(json.loads(out))
+    assert not done.offline
+    blog, gone = done.reports
+    (post,) = _papers(capsys, library_path, '"A post"')
+    assert (blog.name, blog.added, blog.added_ids, blog.error) == ("Blog", 1, [post["id"]], None)
+    assert gone.name == "Gone" and gone.error is not None and "404" in gone.error
+    assert RefreshRun.from_record(done.record()) == done
+    # Backing off after its failure, Gone is left for later by --due; asked for, it is not.
+    code, out, _ = run(capsys, *lib, "refresh", "--format", "json", "--due")
+    assert [r["name"] for r in json.loads(out)["reports"]] == ["Blog"]
+    code, out, _ = run(capsys, *lib, "refresh", "--format", "json", "--", "Gone")
+    assert [r["name"] for r in json.loads(out)["reports"]] == ["Gone"]
+    assert len(fixture_server.requests_to("/gone")) == 2

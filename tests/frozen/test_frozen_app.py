@@ -85,6 +85,25 @@ def test_the_windows_backup_command_makes_a_good_backup(tmp_path: Path) -> None:
     assert made.is_file() and backup.backup_problem(made) is None
 
 
+def test_the_windows_pdf_and_feed_commands_work_in_the_bundle(tmp_path: Path) -> None:
+    """The window reads PDFs' text and refreshes feeds by running the bundled app as
+    ``read-text --attachment=N`` and ``refresh --format json`` (ui/own_process.py)."""
+    sys.path.insert(0, str(REPO / "tests" / "core"))
+    from pdfs import make_pdf
+
+    library = str(tmp_path / "x.sqlite")
+    made = make_pdf(tmp_path / "q.pdf", [["Quokkas in the margin"]])
+    attached = _run("--library", library, "attach", "1", str(made), "--link", home=tmp_path)
+    assert attached.returncode == 0, attached.stderr
+    run = _run("--library", library, "read-text", "--attachment=1", home=tmp_path)
+    assert (run.returncode, run.stdout) == (0, f"indexed {made}\n"), run.stderr
+    found = _run("--library", library, "list", "text:quokkas", "--format", "json", home=tmp_path)
+    assert [p["id"] for p in json.loads(found.stdout)] == [1]
+    run = _run("--library", library, "refresh", "--format", "json", home=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == {"offline": False, "reports": []}
+
+
 def test_errors_stay_one_line(tmp_path: Path) -> None:
     library = str(tmp_path / "x.sqlite")
     run = _run("--library", library, "status", "nosuchpaper", "read", home=tmp_path)

@@ -179,6 +179,30 @@ def test_follow_refresh_and_the_following_group(
     qtbot.waitUntil(lambda: window.model.rowCount() == 1)
 
 
+def test_a_refresh_runs_in_a_process_of_its_own(
+    qtbot, window: MainWindow, fixture_server: FixtureServer, monkeypatch
+) -> None:
+    """feedparser is Python: a 10,000-entry feed read on one of the window's threads held
+    its main thread for seconds (``ui/own_process``). Here it cannot even run in this
+    process, and the sidebar, the count and the status still follow the refresh."""
+    from papershelf.core.net import refresh
+
+    def not_here(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a feed was read in the window's process")
+
+    monkeypatch.setattr(refresh, "refresh", not_here)
+    monkeypatch.setattr(refresh, "parse_feed", not_here)
+    posts = [Item(f"Post {i}", guid=f"p{i}") for i in range(3)]
+    fixture_server.route("/blog.xml", Reply(200, rss(posts), RSS))
+    follow_ops.add_follow(window.library, "Blog", fixture_server.url + "/blog.xml")
+    before = window.library.count()
+    window.named_actions["actionRefreshFeeds"].trigger()
+    qtbot.waitUntil(lambda: "Feeds refreshed" in window.following.state.text(), timeout=30_000)
+    assert window.following.state.text() == "Feeds refreshed: 3 new papers"
+    assert window.library.count() == before + 3
+    qtbot.waitUntil(lambda: window.model.rowCount() == before + 3, timeout=10_000)
+
+
 def test_offline_is_a_quiet_status(qtbot, window: MainWindow, monkeypatch) -> None:
     _no_dialogs(monkeypatch)
     follow_ops.add_follow(window.library, "Away", "http://127.0.0.1:9/feed.xml")

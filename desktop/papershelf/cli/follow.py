@@ -1,5 +1,9 @@
 """Following authors and topics: ``follow add|list|remove|rename``, ``refresh [NAME]``,
-``clear-skipped``."""
+``clear-skipped``.
+
+The window refreshes as ``papershelf refresh --format json`` in a process of its own:
+feedparser's Python on one of its threads held its main thread for seconds.
+"""
 
 from __future__ import annotations
 
@@ -34,6 +38,19 @@ def add_commands(commands: Any) -> None:
 
     refresh = commands.add_parser("refresh", help="bring new papers from followed sources")
     refresh.add_argument("names", metavar="NAME", nargs="*", help="default: every source")
+    refresh.add_argument(
+        "--due",
+        action="store_true",
+        help="leave a source still backing off after failures for later (as the window's "
+        "automatic refreshes do)",
+    )
+    refresh.add_argument(
+        "--format",
+        choices=("lines", "json"),
+        default="lines",
+        help="json: {offline, reports: [{name, added, ..., error}]} for programs, exit "
+        "code 0 however the sources did (the window runs this)",
+    )
 
     clear = commands.add_parser(
         "clear-skipped",
@@ -47,7 +64,7 @@ def add_commands(commands: Any) -> None:
 def run(args: argparse.Namespace, library: Library) -> int:
     """Run one of this module's commands."""
     if args.command == "refresh":
-        return _refresh(library, args.names)
+        return _refresh(library, args.names, due=args.due, form=args.format)
     if args.command == "clear-skipped":
         changes = ops.clear_skipped(library, args.older_than)
         print(f"deleted {len(changes.deleted)} skipped papers")
@@ -86,12 +103,15 @@ def _list(library: Library, form: str) -> None:
         print(f"{f.name}\t{f.spec}\t{counts.get(f.id, 0)} new\t{state}")
 
 
-def _refresh(library: Library, names: list[str]) -> int:
+def _refresh(library: Library, names: list[str], *, due: bool, form: str) -> int:
     from papershelf.core.net.http import PoliteClient  # httpx: only when refreshing
     from papershelf.core.net.refresh import polite_get, refresh
 
     with PoliteClient() as client:
-        done = refresh(library, polite_get(client), names)
+        done = refresh(library, polite_get(client), names, automatic=due)
+    if form == "json":
+        write_json(done.record())
+        return 0
     if not done.reports and not done.offline:
         print("no followed sources: papershelf follow add NAME SPEC")
     for report in done.reports:

@@ -9,9 +9,9 @@ from 127.0.0.1. Nothing here holds a transaction while it waits for the network.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
 
@@ -72,6 +72,15 @@ class RefreshRun:
     @property
     def failed(self) -> list[RefreshReport]:
         return [r for r in self.reports if r.error]
+
+    def record(self) -> dict[str, Any]:
+        """As JSON (``papershelf refresh --format json``, which the window runs)."""
+        return {"offline": self.offline, "reports": [asdict(r) for r in self.reports]}
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> RefreshRun:
+        reports = [RefreshReport(**r) for r in record["reports"]]
+        return cls(reports, offline=bool(record["offline"]))
 
 
 def backoff(failures: int) -> timedelta:
