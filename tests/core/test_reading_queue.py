@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -83,10 +84,13 @@ def test_moving_one_paper_writes_one_row_however_long_the_queue(tmp_path: Path) 
     assert len(order(library)) == 3000
 
     def rows_written(write: object) -> int:
+        """Papers rows written: each also counts once in ``meta.queue_version``."""
         with library.write() as conn:
-            before = conn.total_changes
+            before, moved = conn.total_changes, int(queue.version(conn))
             write(conn)  # type: ignore[operator]
-            return conn.total_changes - before
+            counted = int(queue.version(conn)) - moved
+            assert conn.total_changes - before == 2 * counted
+            return counted
 
     assert rows_written(lambda conn: queue.place_at(conn, ids[2500], 10)) == 1
     assert rows_written(lambda conn: queue.place_at(conn, ids[0], 3000)) == 1
@@ -238,4 +242,55 @@ def test_priority_comes_back_from_a_bibtex_file(tmp_path: Path) -> None:
     assert by_key["a1"]["queue_position"] == 1
     assert by_key["b1"]["priority"] == "low"
     assert by_key["c1"]["priority"] == "none"
+    library.close()
+
+
+def test_the_queue_version_counts_its_changes_and_nothing_else(tmp_path: Path) -> None:
+    library = open_library(tmp_path / "q.sqlite", seed=False)
+    ids = library.add_papers([PaperFields(title=f"Paper {i}") for i in range(6)])
+    seen = [queue.version(library.conn)]
+
+    def moved(write: object) -> bool:
+        write()  # type: ignore[operator]
+        seen.append(queue.version(library.conn))
+        return seen[-1] != seen[-2]
+
+    assert moved(lambda: library.set_status(ids[:3], "to-read"))  # join
+    assert moved(lambda: reading.move_to(library, ids[2], 1))
+    assert moved(lambda: library.set_status([ids[0]], "read"))  # leave
+    assert moved(lambda: paper_ops.delete_papers(library, [ids[1]]))  # a queued one
+    assert not moved(lambda: paper_ops.tag(library, [ids[2]], ["x"]))  # queued, not moved
+    assert not moved(lambda: library.set_status([ids[4]], "reading"))  # never queued
+    assert not moved(lambda: paper_ops.delete_papers(library, [ids[5]]))
+    with sqlite3.connect(library.path) as other:  # another program, through the file
+        other.execute("UPDATE papers SET queue_position = 99 WHERE id = ?", (ids[2],))
+    assert moved(lambda: None)
+    library.close()
+
+
+def test_the_tables_places_are_walked_again_only_when_the_queue_moved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = open_library(tmp_path / "q.sqlite", seed=False)
+    ids = library.add_papers([PaperFields(title=f"Paper {i}") for i in range(5)])
+    library.set_status(ids[:3], "to-read")
+    walks: list[int] = []
+    walk = queue.places
+    monkeypatch.setattr(queue, "places", lambda conn: walks.append(1) or walk(conn))
+
+    def places() -> list[int | None]:
+        return [row[-1] for row in library.summary_rows(ids).values()]
+
+    assert places() == [1, 2, 3, None, None]
+    paper_ops.tag(library, ids, ["x"])  # a write, in this process
+    with sqlite3.connect(library.path) as other:  # and another program's, not the queue's
+        other.execute("UPDATE papers SET title = 'Renamed' WHERE id = ?", (ids[0],))
+    assert places() == [1, 2, 3, None, None]
+    assert len(walks) == 1
+    with sqlite3.connect(library.path) as other:  # another program moves the first last
+        other.execute("UPDATE papers SET queue_position = 99 WHERE id = ?", (ids[0],))
+    assert places() == [3, 1, 2, None, None]
+    reading.move_to(library, ids[0], 1)
+    assert places() == [1, 2, 3, None, None]
+    assert len(walks) == 3
     library.close()

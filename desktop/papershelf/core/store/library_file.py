@@ -45,8 +45,8 @@ class LibraryFile:
         # Search-index rows to write when ``deferred_search_index`` ends, by paper: the
         # row itself, or None to read it from the paper then.
         self._index_later: dict[int, tuple[Any, ...] | None] | None = None
-        # The queue's places and the (changes, data version) they were read at.
-        self._queue_cache: tuple[tuple[int, int], dict[int, int]] | None = None
+        # The queue's places, the (changes, data version) and queue version they were read at.
+        self._queue_cache: tuple[tuple[int, int], str, dict[int, int]] | None = None
 
     def close(self) -> None:
         """Close the connection; the WAL is checkpointed by SQLite on the last close."""

@@ -22,6 +22,13 @@ JOIN_SETTING = "queue_join"
 JOIN_CHOICES = ("end", "priority")
 _IN_QUEUE = "queue_position IS NOT NULL"
 _ORDER = "ORDER BY queue_position, id"
+# The meta key counting changes to the queue, kept by triggers in the file (every writer,
+# another process too): the table's places are walked again only when it moved.
+VERSION_KEY = "queue_version"
+_BUMP = (
+    f"INSERT INTO meta(key, value) VALUES ('{VERSION_KEY}', 1) "
+    "ON CONFLICT(key) DO UPDATE SET value = value + 1"
+)
 
 
 def between(low: float | None, high: float | None) -> float | None:
@@ -106,6 +113,23 @@ def queue_ids(conn: sqlite3.Connection) -> list[int]:
 def length(conn: sqlite3.Connection) -> int:
     """How many papers are queued."""
     return int(conn.execute(f"SELECT count(*) FROM papers WHERE {_IN_QUEUE}").fetchone()[0])
+
+
+def create_version_triggers(conn: sqlite3.Connection) -> None:
+    """Triggers that count every change to the queue in ``meta`` (``version``)."""
+    for name, when in (
+        ("insert AFTER INSERT ON papers", "new.queue_position IS NOT NULL"),
+        ("update AFTER UPDATE OF queue_position ON papers",
+         "old.queue_position IS NOT new.queue_position"),
+        ("delete AFTER DELETE ON papers", "old.queue_position IS NOT NULL"),
+    ):  # fmt: skip
+        conn.execute(f"CREATE TRIGGER queue_version_{name} WHEN {when} BEGIN {_BUMP}; END")
+
+
+def version(conn: sqlite3.Connection) -> str:
+    """Changes when the queue does (a paper joins, leaves or moves), not otherwise."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (VERSION_KEY,)).fetchone()
+    return "0" if row is None else str(row[0])
 
 
 def places(conn: sqlite3.Connection) -> dict[int, int]:
