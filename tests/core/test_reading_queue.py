@@ -117,6 +117,24 @@ def test_a_gap_that_runs_out_renumbers_and_keeps_the_order(library: Library) -> 
     assert positions == list(range(1, 7))
 
 
+def test_renumbering_a_long_queue_keeps_its_order_ties_by_id(tmp_path: Path) -> None:
+    library = open_library(tmp_path / "long.sqlite", seed=False)
+    ids = library.add_papers([PaperFields(title=f"Paper {i}") for i in range(3000)])
+    keys = [float((i * 7919) % 1000) / 3 for i in range(3000)]  # scrambled, with ties
+    with library.write() as conn:
+        conn.executemany(
+            "UPDATE papers SET queue_position = ? WHERE id = ?", list(zip(keys, ids, strict=True))
+        )
+        queue.renumber(conn)
+    expected = [i for _, i in sorted(zip(keys, ids, strict=True))]
+    assert order(library) == expected
+    numbered = library.conn.execute("SELECT id, queue_position FROM papers ORDER BY 2")
+    assert [(i, float(n)) for i, n in numbered] == [
+        (i, float(n)) for n, i in enumerate(expected, 1)
+    ]
+    library.close()
+
+
 def queue_conn_place(library: Library, paper_id: int, place: int) -> None:
     with library.write() as conn:
         queue.place_at(conn, paper_id, place)

@@ -98,10 +98,12 @@ def joining_position(conn: sqlite3.Connection, priority: int) -> float:
 
 def renumber(conn: sqlite3.Connection) -> None:
     """Number the whole queue 1, 2, 3... in its order (when a gap has run out)."""
+    # The numbering is made once, then joined: as a subquery per row it was made again
+    # for each queued paper (38,000 queued: 4.5 minutes).
     conn.execute(
-        "UPDATE papers SET queue_position = (SELECT n FROM (SELECT id, row_number() OVER "
-        f"({_ORDER}) AS n FROM papers WHERE {_IN_QUEUE}) q WHERE q.id = papers.id) "
-        f"WHERE {_IN_QUEUE}"
+        f"WITH q(id, n) AS MATERIALIZED (SELECT id, row_number() OVER ({_ORDER}) "
+        f"FROM papers WHERE {_IN_QUEUE}) "
+        "UPDATE papers SET queue_position = q.n FROM q WHERE papers.id = q.id"
     )
 
 
