@@ -48,3 +48,10 @@ def test_cancelled_it_is_killed_or_left_to_finish(kill: bool) -> None:
     finally:
         process.kill()
         process.wait()
+
+
+def test_what_it_prints_comes_back_whole_whatever_the_locale(monkeypatch) -> None:
+    """A feed's name or a PDF's path may be in any script: the answer is UTF-8 both ways."""
+    monkeypatch.setenv("PYTHONIOENCODING", "latin-1")  # what this process would pass on
+    process = own_process.start(python("print('Müller ✓ 量子')"), watched=True)
+    assert own_process.wait(process, lambda: False, kill=True, what="x") == "Müller ✓ 量子\n"

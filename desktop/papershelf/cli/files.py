@@ -1,14 +1,15 @@
 """Commands on attached files: ``attach ID FILE [--link]``, ``open ID [--no-mark]``,
 ``fetch-pdf [QUERY]`` and ``read-text [--attachment N]``.
 
-``attach`` reads a PDF's text into the ``text:`` index at once (the window does it
-on a thread). ``open`` hands the PDF or the paper's page to the system, or to the
-command named by ``PAPERSHELF_OPENER`` (tests: a script that records the URL).
+``attach`` reads a PDF's text into the ``text:`` index at once. ``open`` hands the PDF
+or the paper's page to the system, or to the command named by ``PAPERSHELF_OPENER``
+(tests: a script that records the URL).
 ``fetch-pdf`` prints ``fetched KEY (1.2 MB)`` on stdout or ``error KEY: reason`` on
 stderr for each paper, attaching each PDF as it arrives, so Ctrl-C keeps what finished.
 ``read-text`` reads the text of PDFs attached but never read (or of the attachments
 named), printing ``indexed PATH`` or ``PATH: why not`` for each: the window runs it in
-a process of its own for each PDF, so pypdf's Python never shares the window's.
+a process of its own for the PDFs it has to read, so pypdf's Python never shares the
+window's interpreter.
 """
 
 from __future__ import annotations

@@ -3,10 +3,12 @@
 Python busy on one of the window's threads starves the main thread: each time the main
 thread calls into Qt it lets go of the interpreter lock, the busy thread takes it, and
 the main thread waits up to the switch interval (5 ms) to get it back, so a keystroke's
-few hundred such calls took seconds. Measured on 100,000 papers while pypdf read 20
-PDFs on a thread (``/tmp/probe/bgstall.py``): stalls of 0.6-3.8 s against 28 ms typing
-alone. So work that is mostly Python (a PDF's text) and the backups' minutes of copying
-run as ``papershelf ...`` instead; a lane's thread only waits for the process.
+few hundred such calls took seconds. Measured on 100,000 papers by
+``tests/benchmarks/background.py``: stalls of 0.9-1.3 s while pypdf read 20 PDFs on a
+thread and up to 0.95 s while feedparser read a 10,000-entry feed, against 28-38 ms
+typing alone. So work that is mostly Python (a PDF's text, a feed) and the backups'
+minutes of copying run as ``papershelf ...`` instead; a lane's thread only waits for
+the process, which writes its answer as UTF-8 whatever the system's locale.
 """
 
 from __future__ import annotations
@@ -40,8 +42,10 @@ def start(command: list[str], *, watched: bool) -> subprocess.Popen[str]:
         stdin=subprocess.DEVNULL,
         stdout=out,
         stderr=out,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
         text=True,
         encoding="utf-8",
+        errors="replace",
         start_new_session=True,
     )
     if hasattr(os, "setpriority"):  # not on Windows

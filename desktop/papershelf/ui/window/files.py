@@ -6,8 +6,9 @@ click and ``actionOpenPaper`` open the current paper (its PDF, else its DOI or a
 page, else its code); opening a new or to-read paper marks it reading unless the
 reader turned that off (``actionMarkReadingOnOpen``, kept in the window's settings).
 
-A PDF's text is read on the task service's background lane after it is attached,
-and at start for any PDF whose text was never read. The files nothing can bring back
+A PDF's text is read after it is attached, and at start for any PDF whose text was
+never read, by ``papershelf read-text`` in a process of its own, watched from the task
+service's background lane. The files nothing can bring back
 any more (``folder.clean_up``) are deleted when the window starts and when it closes:
 while it is open, its undo history may still restore a deleted paper's file.
 """

@@ -1,8 +1,9 @@
 """The window's side of following: the Follow dialog, refreshes in the background (at
 start and every few hours), the inbox, triage mode and clearing skipped papers.
 
-Refreshes run in a lane of their own ("network") with its own connection, so a slow
-feed never holds up a query, an import or the main thread. Their outcome is a line in
+Refreshes run as ``papershelf refresh --format json`` in a process of their own,
+watched from a lane of their own ("network"), so a slow feed never holds up a query or
+an import, and feedparser's Python never holds up the main thread. Their outcome is a line in
 the status bar: a failing source is marked in the sidebar and offline is a quiet
 state, never a dialog.
 """
