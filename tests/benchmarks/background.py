@@ -1,15 +1,16 @@
 """Typing while the window works in the background: issue 20's stall budget (50 ms)
-while PDFs are read, a backup runs and a feed brings 10,000 papers.
+while PDFs are read, a backup runs, a feed brings 10,000 papers and a .bib as many.
 
     uv run python tests/benchmarks/background.py --library /tmp/b100k.sqlite
 
-The window opens on a copy of ``--library`` (the PDFs and the feed's papers are added
-to it) and types the first ``--steps`` steps of the benchmark's session (``plan.py``)
-five times, timing each keystroke to the table's repaint as ``run.py`` does while a
+The window opens on a copy of ``--library`` (the PDFs and the new papers are added to
+it) and types the first ``--steps`` steps of the benchmark's session (``plan.py``) six
+times, timing each keystroke to the table's repaint as ``run.py`` does while a
 5 ms timer watches the main thread: alone; while it reads the text of ``--pdfs`` PDFs
 of 40 pages each (attached just before, each read as the window reads one); while a
 backup of the library runs (started as the window starts one); while a followed feed
-of 10,000 new entries is refreshed (a real HTTP server on 127.0.0.1); then alone again.
+of 10,000 new entries is refreshed (a real HTTP server on 127.0.0.1); while a .bib of
+10,000 new entries is imported (File > Import); then alone again.
 For each: keystroke p50/p95/max, the longest main-thread gap and what ran in it, and
 how much of the work was done while typing. ``--json`` writes the whole record.
 """
@@ -55,6 +56,7 @@ from papershelf.ui.window.following import REFRESH_HOURS_KEY  # noqa: E402
 
 STALL_BUDGET_MS = 50.0
 FEED_ENTRIES = 10_000
+IMPORT_ENTRIES = 10_000
 PAGES = 40
 _WORDS = ["learning", "neural", "network", "model", "data", "training", "results", "method"]
 
@@ -77,6 +79,17 @@ def _read(window: Any, ids: list[int]) -> int:
         (found := attachments.get(window.library, i)) is not None and found.text_state is not None
         for i in ids
     )
+
+
+def _bibliography(count: int) -> str:
+    """``count`` BibTeX entries of new papers (the feed's generator's words and names)."""
+    entries = [
+        f"@article{{bg{n},\n  title = {{{item.title}}},\n"
+        f"  author = {{{' and '.join(item.authors)}}},\n  year = {{2024}},\n"
+        f"  journal = {{Background Letters}},\n  abstract = {{{item.abstract}}},\n}}\n"
+        for n, item in enumerate(Papers(seed=20).items(count, "import"))
+    ]
+    return "\n".join(entries)
 
 
 class Session:
@@ -189,6 +202,15 @@ def measure(library: Path, steps: int, pdfs: int, pause_ms: int) -> dict[str, An
             phases["feed"] = session.type(following.refresh)
             phases["feed"]["work_done"] = "refreshed" if refreshed else "still refreshing"
             while not refreshed:
+                idle(200)
+
+            bib = work / "import.bib"
+            bib.write_text(_bibliography(IMPORT_ENTRIES), encoding="utf-8")
+            told: list[str] = []  # the import's summary, not a dialog waiting for a click
+            window.exchange._tell = lambda _title, summary, _details: told.append(summary)
+            phases["import"] = session.type(lambda: window.exchange.import_paths([bib]))
+            phases["import"]["work_done"] = "imported" if told else "still importing"
+            while not told:
                 idle(200)
             phases["alone again"] = session.type()
             window.close()
