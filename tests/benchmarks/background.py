@@ -55,8 +55,6 @@ from papershelf.ui.window.backups import start_backup  # noqa: E402
 from papershelf.ui.window.following import REFRESH_HOURS_KEY  # noqa: E402
 
 STALL_BUDGET_MS = 50.0
-FEED_ENTRIES = 10_000
-IMPORT_ENTRIES = 10_000
 PAGES = 40
 _WORDS = ["learning", "neural", "network", "model", "data", "training", "results", "method"]
 
@@ -155,7 +153,7 @@ class Session:
         }
 
 
-def measure(library: Path, steps: int, pdfs: int, pause_ms: int) -> dict[str, Any]:
+def measure(library: Path, steps: int, pdfs: int, pause_ms: int, entries: int) -> dict[str, Any]:
     plan = build_plan(library)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -168,7 +166,7 @@ def measure(library: Path, steps: int, pdfs: int, pause_ms: int) -> dict[str, An
         state.setValue(REFRESH_HOURS_KEY, 0)  # the refresh measured, none at start
         state.sync()
         with FixtureServer() as server:
-            server.route("/big.xml", Reply(200, rss(Papers().items(FEED_ENTRIES, "bg")), RSS))
+            server.route("/big.xml", Reply(200, rss(Papers().items(entries, "bg")), RSS))
             window = open_main_window(copy)
             follow_ops.add_follow(window.library, "Big", f"{server.url}/big.xml")
             session = Session(window, plan["steps"][:steps], pause_ms)
@@ -205,7 +203,7 @@ def measure(library: Path, steps: int, pdfs: int, pause_ms: int) -> dict[str, An
                 idle(200)
 
             bib = work / "import.bib"
-            bib.write_text(_bibliography(IMPORT_ENTRIES), encoding="utf-8")
+            bib.write_text(_bibliography(entries), encoding="utf-8")
             told: list[str] = []  # the import's summary, not a dialog waiting for a click
             window.exchange._tell = lambda _title, summary, _details: told.append(summary)
             phases["import"] = session.type(lambda: window.exchange.import_paths([bib]))
@@ -214,7 +212,10 @@ def measure(library: Path, steps: int, pdfs: int, pause_ms: int) -> dict[str, An
                 idle(200)
             phases["alone again"] = session.type()
             window.close()
-    return {"library": str(library), "steps": steps, "pdfs": pdfs, "phases": phases}
+    return {
+        "library": str(library), "steps": steps, "pdfs": pdfs, "entries": entries,
+        "phases": phases,
+    }  # fmt: skip
 
 
 def markdown(result: dict[str, Any]) -> str:
@@ -237,9 +238,10 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=60, help="steps of the plan typed")
     parser.add_argument("--pdfs", type=int, default=20)
     parser.add_argument("--pause-ms", type=int, default=300)
+    parser.add_argument("--entries", type=int, default=10_000, help="the feed's and the .bib's")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    result = measure(args.library, args.steps, args.pdfs, args.pause_ms)
+    result = measure(args.library, args.steps, args.pdfs, args.pause_ms, args.entries)
     result["machine"] = machine()
     print(markdown(result))
     if args.json:

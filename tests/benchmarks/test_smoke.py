@@ -95,3 +95,19 @@ def test_bibtex_import_benchmark_imports_every_paper(tmp_path: Path) -> None:
     for phase in ("parse_s", "add_s", "indexes_s"):
         assert 0 <= figures[phase] <= figures["total_s"], phase
     assert "per 100k" in proc.stdout
+
+
+def test_typing_while_the_window_works_in_the_background_is_measured(tmp_path: Path) -> None:
+    library = _synthetic(tmp_path, 1000)
+    out = tmp_path / "background.json"
+    command = [
+        sys.executable, str(HERE / "background.py"), "--library", str(library), "--steps", "8",
+        "--pdfs", "2", "--entries", "50", "--pause-ms", "50", "--json", str(out),
+    ]  # fmt: skip
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=240)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    phases = json.loads(out.read_text(encoding="utf-8"))["phases"]
+    assert list(phases) == ["alone", "pdf", "backup", "feed", "import", "alone again"]
+    for name, phase in phases.items():
+        assert phase["keys"] >= 5 and _positive(phase["stall_ms"]), name
+    assert "| import |" in proc.stdout
