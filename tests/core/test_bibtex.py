@@ -17,9 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from papershelf.core import names
+from papershelf.core.errors import ImportCancelled
 from papershelf.core.fields import Paper, PaperFields
 from papershelf.core.io import bibtex_fields, bibtex_text
-from papershelf.core.io.bibtex import ImportCancelled, import_bibtex, parse_bibtex
+from papershelf.core.io.bibtex import import_bibtex, parse_bibtex
 from papershelf.core.io.bibtex_fields import parse_names
 from papershelf.core.io.importer import detect_kind, import_files
 from papershelf.core.io.interchange import (

@@ -178,6 +178,44 @@ def test_import_reports_problems_and_fails_only_when_nothing_imported(
     assert "added 0" in out
 
 
+def test_import_as_json_with_progress_for_programs(
+    capsys: pytest.CaptureFixture[str], library_path: Path, tmp_path: Path
+) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        "@article{new1, title = {Über Quanten}, author = {Müller, Jürgen}, year = 2024}\n"
+        "@article{new2, title = {Zwei}, author = {Doe, Jane}, year = 2024}\n"
+        "@article{new3, title = {Drei}, author = {Roe, Jim}, year = 2024}\n"
+        "@article{bad, title = {never closed\n",
+        encoding="utf-8",
+    )
+    out, err = ok(capsys, "--library", library_path, "import", "--format", "json",
+                  "--progress", bib)  # fmt: skip
+    assert json.loads(out) == {
+        "added": 3, "merged": 0, "unchanged": 0, "skipped": 1,
+        "problems": [
+            "refs.bib:4: malformed entry '@article{bad' skipped: Unexpectedly reached end of file."
+        ],
+        "merges": [],
+    }  # fmt: skip
+    # The first line while the file is read, then the entries: every stage's first and last.
+    lines = err.splitlines()
+    assert lines[:2] == ["progress 0 0", "progress 1 3"] and lines[-1] == "progress 3 3"
+    # Nothing imported: the report still says why, and a program gets exit code 0.
+    junk = tmp_path / "junk.bin"
+    junk.write_bytes(bytes(range(256)) * 100)
+    out, err = ok(capsys, "--library", library_path, "import", "--format", "json", junk)
+    assert json.loads(out)["added"] == 0 and json.loads(out)["problems"]
+    assert err == ""  # no progress unless asked for
+
+
+def test_the_windows_undo_record_is_not_offered_to_people(
+    capsys: pytest.CaptureFixture[str], library_path: Path
+) -> None:
+    out, _ = ok(capsys, "--library", library_path, "import", "--help")
+    assert "--progress" in out and "--undo-record" not in out
+
+
 def test_real_process_prints_no_traceback_on_hostile_input(tmp_path: Path) -> None:
     hostile = tmp_path / "deep.bib"
     hostile.write_bytes(b"@article{k, title = {" + b"{" * 100_000 + b"\n" * 1000)

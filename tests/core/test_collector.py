@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from papershelf.core import collector
-from papershelf.core.io.bibtex import ImportCancelled, import_bibtex
+from papershelf.core.errors import ImportCancelled
+from papershelf.core.io.bibtex import import_bibtex
 from papershelf.core.io.importer import import_files
 from papershelf.core.store.opening import open_library
 

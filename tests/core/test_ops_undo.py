@@ -15,9 +15,8 @@ from typing import Any
 import pytest
 from kept_counts import assert_counts_kept
 
-from papershelf.core.errors import BugError, LibraryError
+from papershelf.core.errors import BugError, ImportCancelled, LibraryError
 from papershelf.core.fields import PaperFields
-from papershelf.core.io.bibtex import ImportCancelled
 from papershelf.core.ops import imports, papers, tags
 from papershelf.core.ops.changes import FIELDS, NOTE, PAPERS, STATUS, TAGS, Changes
 from papershelf.core.store import journal, queue
@@ -344,15 +343,20 @@ def test_an_import_keeps_no_copy_of_the_papers_it_adds(
     assert max(shelf.search("")) == highest
 
 
-def test_an_import_on_one_connection_is_undone_on_another(
+def test_an_import_on_one_connection_is_undone_on_another_from_its_record(
     shelf: Library, library_path: Path, tmp_path: Path
 ) -> None:
     path = tmp_path / "refs.bib"
     path.write_text(BIB, encoding="utf-8")
     before = dump(shelf)
-    with open_library(library_path) as worker:  # as a thread's own connection would be
-        _, changes = imports.import_files(worker, [path], undo_on=shelf)
+    record = tmp_path / "undo"
+    with open_library(library_path) as worker:  # as the window's import process does
+        report = imports.import_files_recorded(worker, [path], record, progress=None)
         after = dump(worker)
+    assert (report.added, report.merged) == (2, 1)
+    changes = imports.recorded_changes(record, shelf)
+    assert changes.label == "Import refs.bib"
+    assert len(changes.papers) == 3
     assert changes.undo is not None
     redo = changes.undo()
     assert differences(dump(shelf), before) == {}

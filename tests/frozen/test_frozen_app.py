@@ -104,6 +104,29 @@ def test_the_windows_pdf_and_feed_commands_work_in_the_bundle(tmp_path: Path) ->
     assert json.loads(run.stdout) == {"offline": False, "reports": []}
 
 
+def test_the_windows_import_command_works_in_the_bundle(tmp_path: Path) -> None:
+    """The window imports by running the bundled app as ``import --format json
+    --progress --undo-record R`` (ui/window/exchange.py); R is read back with pickle."""
+    from papershelf.core.ops.imports import recorded_changes
+    from papershelf.core.store.opening import open_library
+
+    library = tmp_path / "x.sqlite"
+    bib = tmp_path / "q.bib"
+    bib.write_text("@article{q1, title={Quokkas}, author={Ng, Ann}, year={2024}}\n")
+    record = tmp_path / "undo"
+    run = _run("--library", str(library), "import", "--format", "json", "--progress",
+               "--undo-record", str(record), str(bib), home=tmp_path)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["added"] == 1
+    assert run.stderr.splitlines()[-1] == "progress 1 1"
+    with open_library(library, seed=False) as shelf:
+        count = shelf.count()
+        changes = recorded_changes(record, shelf)
+        assert changes.undo is not None
+        changes.undo()
+        assert shelf.count() == count - 1
+
+
 def test_errors_stay_one_line(tmp_path: Path) -> None:
     library = str(tmp_path / "x.sqlite")
     run = _run("--library", library, "status", "nosuchpaper", "read", home=tmp_path)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sqlite3
-import threading
+import sys
+import time
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -14,7 +16,6 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QRadioButton
 
 from papershelf.core.errors import LibraryError
-from papershelf.core.io import importer
 from papershelf.ui.tasks import MAIN_THREAD_BUSY_TIMEOUT_MS
 from papershelf.ui.window.exchange import ExportNotesDialog
 from papershelf.ui.window.main_window import MainWindow
@@ -152,7 +153,6 @@ def test_export_notes_into_a_linked_folder(
 
 
 BIG = 2000
-GATE = 1000  # the import stops here, inside its transaction, until the test lets it go
 
 
 def big_bib(folder: Path) -> Path:
@@ -168,25 +168,33 @@ def big_bib(folder: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def gated_import(monkeypatch) -> SimpleNamespace:
-    """The real import_files, held at entry GATE (inside its transaction) until opened."""
-    real = importer.import_files
-    state = SimpleNamespace(reached=threading.Event(), opened=threading.Event(), thread=None)
+def _stopped(pid: int) -> bool:
+    state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    return state in ("T", "t")
 
-    def gated(library, paths, *, progress=None):
-        state.thread = threading.current_thread()
 
-        def step(done: int, total: int) -> bool:
-            if done == GATE:
-                state.reached.set()
-                assert state.opened.wait(30)
-            return progress is None or progress(done, total)
-
-        return real(library, paths, progress=step)
-
-    monkeypatch.setattr(importer, "import_files", gated)
-    return state
+def stop_inside_its_transaction(qtbot, window: MainWindow, library_path: Path) -> int:
+    """Stop the window's import process while it holds the library's write lock (it
+    is adding papers); its pid. Stopped and looked at again and again until caught so."""
+    qtbot.waitUntil(lambda: window.exchange.import_process is not None, timeout=30_000)
+    process = window.exchange.import_process
+    probe = sqlite3.connect(library_path, timeout=0, isolation_level=None)
+    try:
+        while process.poll() is None:
+            os.kill(process.pid, signal.SIGSTOP)
+            while not _stopped(process.pid):
+                time.sleep(0.0005)
+            try:
+                probe.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                assert "locked" in str(exc)
+                return process.pid  # it holds the lock: caught inside its transaction
+            probe.execute("ROLLBACK")
+            os.kill(process.pid, signal.SIGCONT)
+            time.sleep(0.002)
+    finally:
+        probe.close()
+    pytest.fail("the import ended before it could be stopped inside its transaction")
 
 
 def dump(path: Path) -> list[str]:
@@ -197,8 +205,9 @@ def dump(path: Path) -> list[str]:
         conn.close()
 
 
-def test_a_large_import_runs_off_the_main_thread_which_keeps_working(
-    qtbot, window: MainWindow, tmp_path: Path, gated_import, summaries
+@pytest.mark.skipif(sys.platform != "linux", reason="stops the process through /proc")
+def test_a_large_import_runs_in_a_process_while_the_window_keeps_working(
+    qtbot, window: MainWindow, tmp_path: Path, library_path: Path, summaries
 ) -> None:
     paper_id = window.current_paper_id()
     assert paper_id is not None
@@ -208,8 +217,8 @@ def test_a_large_import_runs_off_the_main_thread_which_keeps_working(
     timer.start()
     window.exchange.import_paths([big_bib(tmp_path)])
     assert window.exchange.running()  # it returned at once: the import is in the background
-    qtbot.waitUntil(gated_import.reached.is_set, timeout=30_000)
-    assert gated_import.thread is not threading.main_thread()
+    pid = stop_inside_its_transaction(qtbot, window, library_path)
+    assert pid != os.getpid()
 
     # Halfway through the import's transaction the main thread runs its timers...
     seen = len(ticks)
@@ -224,7 +233,7 @@ def test_a_large_import_runs_off_the_main_thread_which_keeps_working(
     window.notes.editor.setPlainText("typed during the import")  # kept, retried
     qtbot.waitUntil(lambda: window.notes.state.text() == "Not saved", timeout=30_000)
 
-    gated_import.opened.set()
+    os.kill(pid, signal.SIGCONT)
     finish(qtbot, window)
     timer.stop()
     qtbot.waitUntil(lambda: not window.model.refreshing, timeout=30_000)  # 2,050 rows: a lane
@@ -234,21 +243,21 @@ def test_a_large_import_runs_off_the_main_thread_which_keeps_working(
     assert window.library.note(paper_id) == "typed during the import"
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="stops the process through /proc")
 def test_cancel_during_an_import_leaves_the_library_unchanged(
-    qtbot, window: MainWindow, tmp_path: Path, library_path: Path, gated_import, summaries
+    qtbot, window: MainWindow, tmp_path: Path, library_path: Path, summaries
 ) -> None:
     bib = big_bib(tmp_path)
     before = dump(library_path)
     window.exchange.import_paths([bib])
-    qtbot.waitUntil(gated_import.reached.is_set, timeout=30_000)
+    stop_inside_its_transaction(qtbot, window, library_path)
     progress = window.exchange.progress
     assert progress is not None
     qtbot.waitUntil(progress.isVisible, timeout=30_000)  # a long import shows its progress
-    assert progress.bar.maximum() == BIG
     progress.cancel_button.click()
     assert progress.label.text() == "Cancelling…"
-    gated_import.opened.set()
-    finish(qtbot, window)
+    finish(qtbot, window)  # the stopped process was killed: its transaction never ends
+    assert window.exchange.import_process.returncode == -signal.SIGKILL
     assert window.exchange.progress is None  # the dialog went with the import
     assert summaries == []  # no "Imported" summary
     assert window.statusBar().currentMessage() == "Import cancelled: nothing was changed."
@@ -256,18 +265,81 @@ def test_cancel_during_an_import_leaves_the_library_unchanged(
     assert window.count_label.text() == "50 of 50 papers"
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="stops the process through /proc")
 def test_a_second_import_waits_for_the_first(
-    qtbot, window: MainWindow, tmp_path: Path, gated_import, monkeypatch, summaries
+    qtbot, window: MainWindow, tmp_path: Path, library_path: Path, monkeypatch, summaries
 ) -> None:
     told: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: told.append(text))
     window.exchange.import_paths([big_bib(tmp_path)])
-    qtbot.waitUntil(gated_import.reached.is_set, timeout=30_000)
+    pid = stop_inside_its_transaction(qtbot, window, library_path)
     window.exchange.import_paths([big_bib(tmp_path)])
     assert told and "still running" in told[0]
-    gated_import.opened.set()
+    os.kill(pid, signal.SIGCONT)
     finish(qtbot, window)
     assert window.library.count() == 50 + BIG
+
+
+def stop_once_saved(qtbot, window: MainWindow) -> tuple[int, Path]:
+    """Stop the window's import process once it has saved the import and written its
+    undo record, before it says so; its pid and the record."""
+    qtbot.waitUntil(lambda: window.exchange.import_process is not None, timeout=30_000)
+    process = window.exchange.import_process
+    arguments = process.args
+    record = Path(arguments[arguments.index("--undo-record") + 1])
+    while process.poll() is None:
+        os.kill(process.pid, signal.SIGSTOP)
+        while not _stopped(process.pid):
+            time.sleep(0.0005)
+        if record.exists():
+            return process.pid, record
+        os.kill(process.pid, signal.SIGCONT)
+        time.sleep(0.001)
+    pytest.fail("the import ended before it could be stopped after saving")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="stops the process through /proc")
+@pytest.mark.parametrize("record_kept", [True, False], ids=["undoable", "record-lost"])
+def test_cancel_after_the_import_was_saved_says_so_and_shows_it(
+    qtbot, window: MainWindow, tmp_path: Path, summaries, record_kept: bool
+) -> None:
+    before = window.library.records(window.library.search(""))
+    window.exchange.import_paths([big_bib(tmp_path)])
+    _, record = stop_once_saved(qtbot, window)
+    if not record_kept:
+        record.unlink()
+    window.exchange.progress.cancel_button.click()
+    finish(qtbot, window)
+    shown = f"{50 + BIG:,} of {50 + BIG:,} papers"
+    qtbot.waitUntil(lambda: window.count_label.text() == shown, timeout=30_000)  # a lane's
+    assert summaries[-1].startswith("Imported big.bib: it was saved, then stopped before it said")
+    assert ("cannot be undone" in summaries[-1]) is not record_kept
+    undo = window.named_actions["actionUndo"]
+    assert undo.isEnabled() is record_kept
+    if record_kept:
+        assert undo.text().endswith("Import big.bib")
+        undo.trigger()
+        qtbot.waitUntil(lambda: window.count_label.text() == "50 of 50 papers")
+        assert window.library.records(window.library.search("")) == before
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="stops the process through /proc")
+def test_an_import_that_fails_after_saving_is_shown_not_called_a_failure(
+    qtbot, window: MainWindow, tmp_path: Path, library_path: Path, summaries
+) -> None:
+    window.exchange.import_paths([big_bib(tmp_path)])
+    pid = stop_inside_its_transaction(qtbot, window, library_path)
+    arguments = window.exchange.import_process.args
+    record = Path(arguments[arguments.index("--undo-record") + 1])
+    record.with_name(record.name + ".part").mkdir()  # its record cannot be written
+    os.kill(pid, signal.SIGCONT)
+    finish(qtbot, window)
+    assert window.exchange.import_process.returncode != 0
+    shown = f"{50 + BIG:,} of {50 + BIG:,} papers"
+    qtbot.waitUntil(lambda: window.count_label.text() == shown, timeout=30_000)
+    assert summaries[-1].startswith("Imported big.bib: it was saved, then stopped before it said")
+    assert "cannot be undone" in summaries[-1]
+    assert not window.named_actions["actionUndo"].isEnabled()
 
 
 def test_an_import_in_the_window_is_one_undo_step(

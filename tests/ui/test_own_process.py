@@ -55,3 +55,45 @@ def test_what_it_prints_comes_back_whole_whatever_the_locale(monkeypatch) -> Non
     monkeypatch.setenv("PYTHONIOENCODING", "latin-1")  # what this process would pass on
     process = own_process.start(python("print('Müller ✓ 量子')"), watched=True)
     assert own_process.wait(process, lambda: False, kill=True, what="x") == "Müller ✓ 量子\n"
+
+
+def test_progress_lines_are_followed_and_not_taken_for_the_error() -> None:
+    code = (
+        "import sys, time\n"
+        "for done in range(4):\n"
+        "    print(f'progress {done} 3', file=sys.stderr, flush=True)\n"
+        "    time.sleep(0.3)\n"
+        "print('done')\n"
+    )
+    seen: list[tuple[int, int]] = []
+
+    def follow(done: int, total: int) -> bool:
+        seen.append((done, total))
+        return True
+
+    process = own_process.start(python(code), watched=True)
+    out = own_process.wait(process, lambda: False, kill=True, what="x", progress=follow)
+    assert out == "done\n"
+    assert seen and seen == sorted(seen) and all(total == 3 for _, total in seen)
+    assert seen[-1][0] >= 2
+    # Not the last line of a failure: "progress 1 3", "progress 1 3 extra" is not one.
+    failing = "import sys; print('progress 1 3', file=sys.stderr); sys.exit(2)"
+    with pytest.raises(LibraryError, match=r"^x failed$"):
+        own_process.wait(own_process.start(python(failing), watched=True), lambda: False,
+                         kill=True, what="x")  # fmt: skip
+    near = "import sys; print('progress 1 3 extra', file=sys.stderr); sys.exit(2)"
+    with pytest.raises(LibraryError, match=r"^progress 1 3 extra$"):
+        own_process.wait(own_process.start(python(near), watched=True), lambda: False,
+                         kill=True, what="x")  # fmt: skip
+
+
+def test_progress_saying_stop_kills_it() -> None:
+    code = "import sys, time; print('progress 0 0', file=sys.stderr, flush=True); time.sleep(60)"
+    process = own_process.start(python(code), watched=True)
+    try:
+        assert own_process.wait(process, lambda: False, kill=True, what="x",
+                                progress=lambda done, total: False) is None  # fmt: skip
+        assert process.poll() is not None
+    finally:
+        process.kill()
+        process.wait()

@@ -7,7 +7,10 @@ They only parse arguments and print; the work is in ``core.importer``,
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +82,21 @@ def add_import_command(commands: Any) -> None:
         "already in the library (same DOI, arXiv id, or title and first author) are "
         "merged, not doubled. Reports added / merged / unchanged / skipped.",
     )
+    importer.add_argument(
+        "--format",
+        choices=("lines", "json"),
+        default="lines",
+        help="json: {added, merged, unchanged, skipped, problems, merges} for programs, "
+        "exit code 0 whenever it is printed",
+    )
+    importer.add_argument(
+        "--progress",
+        action="store_true",
+        help='print "progress DONE TOTAL" lines on stderr as entries are added '
+        "(0 0 while the files are read)",
+    )
+    # The window's undo step of an import it runs in a process (ops.imports).
+    importer.add_argument("--undo-record", type=Path, help=argparse.SUPPRESS)
     importer.add_argument("files", metavar="FILE", nargs="+", type=Path)
 
 
@@ -118,17 +136,25 @@ def add_export_command(commands: Any) -> None:
 
 
 def run_import(args: argparse.Namespace, library: Library) -> int:
-    from papershelf.core.ops.imports import import_files  # bibtexparser: only when needed
+    # bibtexparser: only when needed
+    from papershelf.core.ops.imports import import_files, import_files_recorded
 
+    progress = _ProgressLines() if args.progress else None
     before = _last_write(library)
     try:
-        report, _ = import_files(library, args.files)
+        if args.undo_record is not None:
+            report = import_files_recorded(library, args.files, args.undo_record, progress=progress)
+        else:
+            report, _ = import_files(library, args.files, progress=progress)
     except KeyboardInterrupt:
         # One transaction: rolled back unless Ctrl-C came after its commit. Look, not assume.
         if _last_write(library) == before:
             message = "interrupted: nothing was imported; the library was left unchanged"
             raise Interrupted(message) from None
         raise Interrupted("interrupted after the import was saved") from None
+    if args.format == "json":  # the report says how it went: the window runs this
+        print(json.dumps(dataclasses.asdict(report), ensure_ascii=False))
+        return 0
     for problem in report.problems:
         print(problem, file=sys.stderr)
     for merge in report.merges:
@@ -137,6 +163,22 @@ def run_import(args: argparse.Namespace, library: Library) -> int:
         print(f"... and {report.merged - len(report.merges)} more merged")
     print(report.summary())
     return 0 if report.added + report.merged + report.unchanged or not report.problems else 1
+
+
+class _ProgressLines:
+    """``progress DONE TOTAL`` on stderr, ten times a second at most (it is called for
+    every entry), and always the first and last of each stage."""
+
+    def __init__(self) -> None:
+        self._next = 0.0
+        self._total = -1
+
+    def __call__(self, done: int, total: int) -> bool:
+        now = time.monotonic()
+        if now >= self._next or done >= total or total != self._total:
+            self._next, self._total = now + 0.1, total
+            print(f"progress {done} {total}", file=sys.stderr, flush=True)
+        return True
 
 
 def _last_write(library: Library) -> object:

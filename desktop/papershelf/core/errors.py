@@ -28,6 +28,10 @@ class LibraryError(Exception):
     """A problem the reader can understand and act on; the message says what and where."""
 
 
+class ImportCancelled(LibraryError):
+    """The reader cancelled an import; its transaction was rolled back."""
+
+
 class QueryCancelled(Exception):
     """A query stopped because a newer one replaced it (or the window is closing)."""
 

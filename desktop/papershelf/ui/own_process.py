@@ -17,8 +17,10 @@ import contextlib
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 from papershelf.core.errors import LibraryError
 
@@ -57,23 +59,68 @@ def start(command: list[str], *, watched: bool) -> subprocess.Popen[str]:
 
 
 def wait(
-    process: subprocess.Popen[str], cancelled: Callable[[], bool], *, kill: bool, what: str
+    process: subprocess.Popen[str],
+    cancelled: Callable[[], bool],
+    *,
+    kill: bool,
+    what: str,
+    progress: Callable[[int, int], bool] | None = None,
 ) -> str | None:
     """What a watched process printed, once it ends; None when ``cancelled()`` came
     first (the process is killed when ``kill``, else left to finish alone). A process
     that fails raises LibraryError with the last line it wrote on stderr, or says that
-    ``what`` failed."""
+    ``what`` failed. ``progress`` is given the process's ``progress DONE TOTAL`` lines
+    (``papershelf import --progress``); its False cancels too."""
+    out: list[str] = []
+    err: list[str] = []
+    assert process.stdout is not None and process.stderr is not None  # watched
+    readers = [_drain(process.stdout, out), _drain(process.stderr, err)]
     while True:
         try:
-            out, err = process.communicate(timeout=_POLL_S)
+            process.wait(timeout=_POLL_S)
+            break
         except subprocess.TimeoutExpired:
-            if cancelled():
+            stop = cancelled()
+            if progress is not None and (latest := _latest_progress(err)) is not None:
+                stop = not progress(*latest) or stop
+            if stop:
                 if kill:
                     process.kill()
-                    process.communicate()
+                    process.wait()
                 return None
-            continue
-        if process.returncode != 0:
-            lines = err.strip().splitlines()
-            raise LibraryError(lines[-1] if lines else f"{what} failed")
-        return out
+    for reader in readers:
+        reader.join()
+    if process.returncode != 0:
+        lines = [line for line in "".join(err).splitlines() if line.strip()]
+        lines = [line for line in lines if _progress(line) is None]
+        raise LibraryError(lines[-1].strip() if lines else f"{what} failed")
+    return "".join(out)
+
+
+def _drain(pipe: IO[str], lines: list[str]) -> threading.Thread:
+    """Read ``pipe`` to its end on a thread of its own (a full pipe would stop the
+    process), keeping its lines."""
+
+    def read() -> None:
+        with pipe:
+            for line in pipe:
+                lines.append(line)
+
+    reader = threading.Thread(target=read, name="own-process-pipe", daemon=True)
+    reader.start()
+    return reader
+
+
+def _latest_progress(lines: list[str]) -> tuple[int, int] | None:
+    for line in reversed(lines[-20:]):  # another thread appends: look at a copy's end
+        found = _progress(line)
+        if found is not None:
+            return found
+    return None
+
+
+def _progress(line: str) -> tuple[int, int] | None:
+    parts = line.split()
+    if len(parts) == 3 and parts[0] == "progress" and parts[1].isdigit() and parts[2].isdigit():
+        return int(parts[1]), int(parts[2])
+    return None

@@ -25,7 +25,7 @@ from typing import NamedTuple
 from bibtexparser import model
 
 from papershelf.core import collector
-from papershelf.core.errors import LibraryError
+from papershelf.core.errors import ImportCancelled
 from papershelf.core.io import bibtex_crossref, bibtex_split
 from papershelf.core.io.bibtex_fields import BibEntry, BibPaper, interpret
 from papershelf.core.io.bibtex_macros import Expansion, Macros
@@ -50,10 +50,6 @@ Progress = Callable[[int, int], object]
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # we report problems ourselves
 
 _BATCH = 1000  # papers added per statement batch
-
-
-class ImportCancelled(LibraryError):
-    """The reader cancelled an import; its transaction was rolled back."""
 
 
 @dataclass

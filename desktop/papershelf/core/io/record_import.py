@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from papershelf.core.io.bibtex import MAX_BYTES, ImportCancelled, Progress, decode_bytes
+from papershelf.core.errors import ImportCancelled
+from papershelf.core.io.bibtex import MAX_BYTES, Progress, decode_bytes
 from papershelf.core.io.bibtex_fields import BibPaper
 from papershelf.core.io.paper_merge import add_all, merge, own_key
 from papershelf.core.io.seed_import import ImportReport

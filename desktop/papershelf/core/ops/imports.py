@@ -10,16 +10,18 @@ snapshotted just before it merges (``store.snapshots``), when it says it is abou
 
 from __future__ import annotations
 
+import pickle
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from papershelf.core.errors import BugError
+from papershelf.core.errors import BugError, LibraryError
 from papershelf.core.ops.changes import Changes
 from papershelf.core.ops.undoable import aspects_of, run
 from papershelf.core.plural import plural
+from papershelf.core.safety.safe_files import describe_os_error
 from papershelf.core.store.library import Library
 from papershelf.core.store.snapshots import ImportSnapshots, ImportUndo
 
@@ -66,23 +68,50 @@ def import_files(
     paths: Sequence[Path | str],
     *,
     progress: Progress | None = None,
-    undo_on: Library | None = None,
 ) -> tuple[ImportReport, Changes]:
     """Import BibTeX files and seed documents in one transaction (``importer.import_files``).
 
-    ``undo_on``: the library to undo through, when the import ran on another connection
-    to the same file (a thread's own). Raises ImportCancelled, with nothing changed,
-    when ``progress`` returns False.
+    Raises ImportCancelled, with nothing changed, when ``progress`` returns False.
     """
+    report, label, found = _import(library, paths, progress)
+    return report, Changes(label) if found is None else _changes(label, found, library)
+
+
+def import_files_recorded(
+    library: Library, paths: Sequence[Path | str], record: Path, *, progress: Progress | None
+) -> ImportReport:
+    """``import_files`` for another process, the window's: what undoes the import is
+    written to ``record`` for ``recorded_changes`` to read there."""
+    report, label, found = _import(library, paths, progress)
+    # pickle: the record goes from this program to itself, through a folder the window
+    # made for it alone; rows keep their SQLite types (bytes, floats) exactly.
+    # Whole or not at all: a window that finds it reads all of it.
+    unfinished = record.with_name(record.name + ".part")
+    try:
+        unfinished.write_bytes(pickle.dumps((label, found)))
+        unfinished.replace(record)
+    except OSError as exc:
+        reason = describe_os_error(exc)
+        raise LibraryError(f"the import was saved; its undo record {record}: {reason}") from exc
+    return report
+
+
+def recorded_changes(record: Path, library: Library) -> Changes:
+    """The undo step of an import another process ran with ``import_files_recorded``."""
+    label, found = pickle.loads(record.read_bytes())
+    return Changes(label) if found is None else _changes(label, found, library)
+
+
+def _import(
+    library: Library, paths: Sequence[Path | str], progress: Progress | None
+) -> tuple[ImportReport, str, ImportUndo | None]:
     from papershelf.core.io import importer  # bibtexparser: only when importing
 
     names = [Path(p).name for p in paths]
     label = f"Import {names[0]}" if len(names) == 1 else f"Import {plural(len(names), 'file')}"
     watched = _Watched(library)
     report = importer.import_files(cast(Library, watched), paths, progress=progress)
-    if watched.found is None:
-        return report, Changes(label)
-    return report, _changes(label, watched.found, undo_on or library)
+    return report, label, watched.found
 
 
 def _changes(label: str, found: ImportUndo, library: Library) -> Changes:

@@ -1,15 +1,20 @@
 """Import and export from the window: dialogs, progress and result summaries.
 
 The work itself is core's (export_notes, importer, interchange); this module asks the
-reader what to do, runs it in the task manager's background lane with its own
-connection to the library (the window stays responsive; an import writes in one
-transaction there while the window reads), shows progress with Cancel for large jobs,
-and says what happened. A cancelled import changes nothing.
+reader what to do, runs it in the task manager's background lane, shows progress with
+Cancel for large jobs, and says what happened. Exports run on the lane's own connection
+to the library; an import runs as ``papershelf import`` in a process of its own,
+watched from the lane, and writes in one transaction there while the window reads. A
+cancelled import changes nothing.
 """
 
 from __future__ import annotations
 
+import json
+import subprocess
+import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -32,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from papershelf.core.errors import LibraryError, QueryCancelled
+from papershelf.core.errors import ImportCancelled, LibraryError, QueryCancelled
 from papershelf.core.fields import Paper
 from papershelf.core.io.export_notes import JOURNAL_NAME, export_notes
 from papershelf.core.io.interchange import (
@@ -42,10 +47,14 @@ from papershelf.core.io.interchange import (
     export_csv,
     export_ris,
 )
+from papershelf.core.io.seed_import import ImportReport
+from papershelf.core.ops.changes import Changes
+from papershelf.core.ops.imports import recorded_changes
 from papershelf.core.plural import plural
 from papershelf.core.safety.safe_files import describe_os_error, write_output
 from papershelf.core.search.query import CompiledQuery
 from papershelf.core.store.library import Library
+from papershelf.ui import own_process
 from papershelf.ui.mnemonics import with_mnemonics
 from papershelf.ui.panes.note_editor import NotePanel
 from papershelf.ui.table.model import PaperTableModel
@@ -164,6 +173,7 @@ class Exchange(ProgressJob):
         self.last_folder = QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.DocumentsLocation
         )
+        self.import_process: subprocess.Popen[str] | None = None  # the latest import's
 
     # ------------------------------------------------------------ helpers
 
@@ -347,33 +357,61 @@ class Exchange(ProgressJob):
             self.import_paths([Path(f) for f in files])
 
     def import_paths(self, paths: Sequence[Path]) -> None:
-        """Import files (also from a drop) in one transaction in the background, then report.
+        """Import files (also from a drop) in one transaction, then report.
 
-        The import writes through its own connection; the window keeps reading (WAL),
-        and its own writes meanwhile fail fast as "busy" (a note is kept and retried).
+        The import is ``papershelf import`` in a process of its own, watched from the
+        background lane: bibtexparser's and the import's Python on a thread here held the
+        main thread for 66-284 ms at a time (``ui/own_process``). The window keeps
+        reading (WAL); its own writes meanwhile fail fast as "busy" (a note is kept and
+        retried). The process leaves what undoes the import in a folder made for it, for
+        the window's Edit > Undo.
         """
         if self._busy("Import"):
             return
-        # bibtexparser is imported here, not at start-up: most sessions import nothing.
-        from papershelf.core.io.bibtex import ImportCancelled
-        from papershelf.core.ops.imports import import_files
-
         library = self.window.library
         self.window.notes.save()
         paths = list(paths)
 
-        def work(context: TaskContext) -> Any:
-            # Written on the lane's connection, undone on the window's (Edit > Undo).
-            return import_files(context.library, paths, progress=context.progress, undo_on=library)
+        def work(context: TaskContext) -> _Imported:
+            with tempfile.TemporaryDirectory(prefix="papershelf-import-") as folder:
+                record = Path(folder) / "undo"
+                command = own_process.own_command(
+                    library.path, "--no-seed", "import", "--format", "json", "--progress",
+                    "--undo-record", str(record), "--", *map(str, paths),
+                )  # fmt: skip
+                before = context.library.meta("last_write")
+                process = self.import_process = own_process.start(command, watched=True)
+                try:
+                    out = own_process.wait(
+                        process, lambda: context.cancelled, kill=True, what="the import",
+                        progress=context.progress,
+                    )  # fmt: skip
+                except LibraryError:
+                    if context.library.meta("last_write") == before:
+                        raise
+                    out = None  # it failed after the import was saved
+                if out is None and context.library.meta("last_write") == before:
+                    raise ImportCancelled("import cancelled; the library was not changed")
+                # Stopped after it saved (Cancel came too late), or failed after saving:
+                # undoable if it left its record.
+                report = ImportReport(**json.loads(out)) if out is not None else None
+                changes = recorded_changes(record, library) if record.exists() else None
+                return _Imported(report, changes)
 
-        def done(result: Any) -> None:
-            report, changes = result
-            self.window.undo_stack.push(changes)  # announces the changes: the table follows
-            self._tell(
-                "Import",
-                f"Imported {', '.join(p.name for p in paths)}: {report.summary()}.",
-                [*report.problems, *report.merges],
-            )
+        def done(result: _Imported) -> None:
+            if result.changes is not None:
+                self.window.undo_stack.push(result.changes)  # announces them: the table follows
+            else:
+                self.window.library_changed()
+            names = ", ".join(p.name for p in paths)
+            if result.report is not None:
+                summary = f"Imported {names}: {result.report.summary()}."
+                self._tell("Import", summary, [*result.report.problems, *result.report.merges])
+                return
+            summary = f"Imported {names}: it was saved, then stopped before it said what it did."
+            if result.changes is None:
+                summary += " It cannot be undone from here."
+            self._tell("Import", summary, [])
 
         def cancelled() -> None:
             self.window.statusBar().showMessage("Import cancelled: nothing was changed.", 8000)
@@ -382,3 +420,12 @@ class Exchange(ProgressJob):
             "import", "Importing…", "Import", work, done, failed="Nothing was imported",
             on_cancelled=cancelled, cancelled_by=(ImportCancelled,),
         )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Imported:
+    """What an import in its process did: None for what it could not say (stopped or
+    failed after it saved)."""
+
+    report: ImportReport | None
+    changes: Changes | None
