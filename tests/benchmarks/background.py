@@ -5,7 +5,8 @@ while PDFs are read, a backup runs, a feed brings 10,000 papers and a .bib as ma
 
 The window opens on a copy of ``--library`` (the PDFs and the new papers are added to
 it) and types the first ``--steps`` steps of the benchmark's session (``plan.py``) six
-times, timing each keystroke to the table's repaint as ``run.py`` does while a
+times (each again, up to four times, until its work is done: its result arriving is
+typed through), timing each keystroke to the table's repaint as ``run.py`` does while a
 5 ms timer watches the main thread: alone; while it reads the text of ``--pdfs`` PDFs
 of 40 pages each (attached just before, each read as the window reads one); while a
 backup of the library runs (started as the window starts one); while a followed feed
@@ -55,6 +56,7 @@ from papershelf.ui.window.backups import start_backup  # noqa: E402
 from papershelf.ui.window.following import REFRESH_HOURS_KEY  # noqa: E402
 
 STALL_BUDGET_MS = 50.0
+ROUNDS = 4  # the steps typed at most this many times while the work goes on
 PAGES = 40
 _WORDS = ["learning", "neural", "network", "model", "data", "training", "results", "method"]
 
@@ -128,25 +130,41 @@ class Session:
         token = self.sidebar.token(step["group"], step.get("index", 0))
         return None if token is None else lambda: self.window.toggle_filter_term(token, False)
 
-    def type(self, start: Callable[[], object] = lambda: None) -> dict[str, Any]:
-        """Type the steps, the window settled first, ``start``ing the work just before."""
+    def type(
+        self,
+        start: Callable[[], object] = lambda: None,
+        done: Callable[[], bool] = lambda: True,
+    ) -> dict[str, Any]:
+        """Type the steps, the window settled first, ``start``ing the work just before;
+        again (up to ``ROUNDS`` times) until the work is ``done``, so that its result
+        arriving is typed through too."""
         settle(self.window, self.sidebar)
         start()
         self.outside_writes = 0
         self.tasks.clear()
         stall = StallMeter()
+        records: list[dict[str, Any]] = []
+        gaps: list[tuple[float, str]] = []
+        largest = 0.0
         started = time.perf_counter()
-        records = run_session(self.timer, self.steps, stall, self.pause_ms)
+        for rounds in range(1, ROUNDS + 1):
+            records += run_session(self.timer, self.steps, stall, self.pause_ms)
+            gaps += stall.gaps
+            largest = max(largest, stall.max_ms())
+            self.window.filter_edit.clear()
+            if done():
+                break
         typed_s = time.perf_counter() - started
-        self.window.filter_edit.clear()
         keys = sorted(r["ms"] for r in records if "ms" in r and r["kind"] in ("key", "backspace"))
+        worst = sorted(gaps, key=lambda g: -g[0])[:3]
         return {
             "keys": len(keys),
             "p50_ms": round(statistics.median(keys), 1),
             "p95_ms": round(keys[int(len(keys) * 0.95)], 1),
             "max_ms": round(keys[-1], 1),
-            "stall_ms": round(stall.max_ms(), 1),
-            "worst": stall.worst(3),
+            "stall_ms": round(largest, 1),
+            "worst": [{"ms": round(g * 1000, 2), "step": label} for g, label in worst],
+            "rounds": rounds,
             "typed_s": round(typed_s, 1),
             "outside_writes": self.outside_writes,
             "lane_tasks": dict(self.tasks),
@@ -180,7 +198,7 @@ def measure(library: Path, steps: int, pdfs: int, pause_ms: int, entries: int) -
                 for attachment_id in ids:
                     window.files.read_text(attachment_id)
 
-            phases["pdf"] = session.type(read_pdfs)
+            phases["pdf"] = session.type(read_pdfs, lambda: _read(window, ids) == len(ids))
             read = _read(window, ids)
             phases["pdf"]["work_done"] = f"{read} of {len(ids)} PDFs read while typing"
             while _read(window, ids) < len(ids):  # the next phase's work alone
@@ -188,7 +206,7 @@ def measure(library: Path, steps: int, pdfs: int, pause_ms: int, entries: int) -
 
             backups: list[Any] = []
             back_up = lambda: backups.append(start_backup(copy, watched=False))  # noqa: E731
-            phases["backup"] = session.type(back_up)
+            phases["backup"] = session.type(back_up, lambda: backups[0].poll() is not None)
             running = backups[0].poll() is None
             phases["backup"]["work_done"] = "still running" if running else "done"
             backups[0].wait()
@@ -197,7 +215,7 @@ def measure(library: Path, steps: int, pdfs: int, pause_ms: int, entries: int) -
             following = window.following
             original = following._refreshed
             following._refreshed = lambda run: (original(run), refreshed.append(time.time()))
-            phases["feed"] = session.type(following.refresh)
+            phases["feed"] = session.type(following.refresh, lambda: bool(refreshed))
             phases["feed"]["work_done"] = "refreshed" if refreshed else "still refreshing"
             while not refreshed:
                 idle(200)
@@ -206,7 +224,9 @@ def measure(library: Path, steps: int, pdfs: int, pause_ms: int, entries: int) -
             bib.write_text(_bibliography(entries), encoding="utf-8")
             told: list[str] = []  # the import's summary, not a dialog waiting for a click
             window.exchange._tell = lambda _title, summary, _details: told.append(summary)
-            phases["import"] = session.type(lambda: window.exchange.import_paths([bib]))
+            phases["import"] = session.type(
+                lambda: window.exchange.import_paths([bib]), lambda: bool(told)
+            )
             phases["import"]["work_done"] = "imported" if told else "still importing"
             while not told:
                 idle(200)
