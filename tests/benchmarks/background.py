@@ -147,13 +147,13 @@ class Session:
         gaps: list[tuple[float, str]] = []
         largest = 0.0
         started = time.perf_counter()
-        for rounds in range(1, ROUNDS + 1):
+        rounds = 0
+        while rounds < ROUNDS and (rounds == 0 or not done()):
             records += run_session(self.timer, self.steps, stall, self.pause_ms)
             gaps += stall.gaps
             largest = max(largest, stall.max_ms())
             self.window.filter_edit.clear()
-            if done():
-                break
+            rounds += 1
         typed_s = time.perf_counter() - started
         keys = sorted(r["ms"] for r in records if "ms" in r and r["kind"] in ("key", "backspace"))
         worst = sorted(gaps, key=lambda g: -g[0])[:3]

@@ -312,3 +312,51 @@ def test_the_tables_places_are_walked_again_only_when_the_queue_moved(
     assert places() == [1, 2, 3, None, None]
     assert len(walks) == 3
     library.close()
+
+
+def test_an_undo_moves_the_queue_version_on_so_its_places_are_walked_again(
+    tmp_path: Path,
+) -> None:
+    """The version is a count, never set back by an undo: the places of the state an
+    undo brought back are not taken for the places seen after the move it undid."""
+    library = open_library(tmp_path / "q.sqlite", seed=False)
+    ids = library.add_papers([PaperFields(title=f"Paper {i}") for i in range(4)])
+    library.set_status(ids[:3], "to-read")
+
+    def places() -> list[int | None]:
+        return [row[-1] for row in library.summary_rows(ids).values()]
+
+    versions = [queue.version(library.conn)]
+    assert places() == [1, 2, 3, None]
+    moved = reading.move_to(library, ids[2], 1)
+    versions.append(queue.version(library.conn))
+    assert places() == [2, 3, 1, None]
+    assert moved.undo is not None
+    redo = moved.undo()
+    versions.append(queue.version(library.conn))
+    assert places() == [1, 2, 3, None]
+    assert redo.undo is not None
+    redo.undo()
+    versions.append(queue.version(library.conn))
+    assert places() == [2, 3, 1, None]
+    assert [int(v) for v in versions] == sorted({int(v) for v in versions})  # forward only
+    library.close()
+
+
+def test_an_imports_undo_moves_the_queue_version_on(tmp_path: Path) -> None:
+    library = open_library(tmp_path / "q.sqlite", seed=False)
+    bib = tmp_path / "q.bib"
+    bib.write_text(
+        "@article{a1, title={Queued One}, author={Ng, Ann}, year={2020}, readstatus={to-read}}\n"
+        "@article{a2, title={Queued Two}, author={Ng, Bo}, year={2021}, readstatus={to-read}}\n",
+        encoding="utf-8",
+    )
+    start = int(queue.version(library.conn))
+    _, changes = imports.import_files(library, [bib])
+    imported = int(queue.version(library.conn))
+    assert imported > start and len(order(library)) == 2
+    assert changes.undo is not None
+    changes.undo()
+    assert order(library) == []
+    assert int(queue.version(library.conn)) > imported
+    library.close()

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from papershelf.core.errors import BugError, LibraryError, from_sqlite
-from papershelf.core.store import whole_counts
+from papershelf.core.store import queue, whole_counts
 from papershelf.core.store.library import Library, chunks, marks
 
 T = TypeVar("T")
@@ -45,6 +45,10 @@ _INDEXED = {"papers": ("title", "authors_text", "abstract", "tags_text"), "notes
 # its files folder stays true whatever is undone (``store.attachments``); the whole
 # library's counts follow the rows a replay writes (``store.whole_counts``).
 _BOOKKEEPING = frozenset({"stored_files", whole_counts.TABLE})
+# Meta rows that count changes: they only ever move forward, or a reader that keyed
+# what it worked out on one (the window's places in the queue, a backup's "changed
+# since") would take the state an undo brought back for the state it had seen.
+COUNTERS = frozenset({"last_write", queue.VERSION_KEY})
 
 
 @dataclass(frozen=True)
@@ -154,14 +158,21 @@ def _triggers(table: Table, log: int) -> list[str]:
     # Of an update, only the values of the columns that changed are kept.
     kept_old = ", ".join(f"CASE WHEN {d} THEN old.{c} END" for d, c in pairs)
     kept_new = ", ".join(f"CASE WHEN {d} THEN new.{c} END" for d, c in pairs)
+    # A counter in meta (see COUNTERS) is left out: an undo must not set it back.
+    counters = ", ".join(repr(k) for k in sorted(COUNTERS))
+    kept = {
+        row: f"{row}.key NOT IN ({counters})" if table.name == "meta" else "1"
+        for row in ("new", "old")
+    }
     return [
-        f"{create('i')} AFTER INSERT ON {target} BEGIN "
+        f"{create('i')} AFTER INSERT ON {target} WHEN {kept['new']} BEGIN "
         f"{head}) VALUES ({log}, {label}, 'I', new.rowid, {pid('new')}); END",
-        f"{create('d')} AFTER DELETE ON {target} BEGIN {head}, {olds}) VALUES "
-        f"({log}, {label}, 'D', old.rowid, {pid('old')}, {', '.join(f'old.{c}' for c in cols)}); "
-        "END",
+        f"{create('d')} AFTER DELETE ON {target} WHEN {kept['old']} BEGIN {head}, {olds}) "
+        f"VALUES ({log}, {label}, 'D', old.rowid, {pid('old')}, "
+        f"{', '.join(f'old.{c}' for c in cols)}); END",
         # An update that changed nothing (a refresh writing the same value) is not kept.
-        f"{create('u')} AFTER UPDATE ON {target} WHEN {' OR '.join(differs)} BEGIN "
+        f"{create('u')} AFTER UPDATE ON {target} WHEN {kept['new']} AND "
+        f"({' OR '.join(differs)}) BEGIN "
         f"{head}, changed, {olds}, {news}) VALUES ({log}, {label}, 'U', new.rowid, "
         f"{pid('new')}, {mask}, {kept_old}, {kept_new}); END",
     ]

@@ -22,14 +22,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from papershelf.core.store.journal import Table, data_tables, quote
+from papershelf.core.store.journal import COUNTERS, Table, data_tables, quote
 from papershelf.core.store.library import Library, chunks, marks
 
 Row = tuple[Any, ...]  # (rowid, *columns)
 Rows = frozenset[Row]
-
-# Written by every transaction: the backup's change token is nobody's to undo.
-_TOKEN = ("meta", "last_write")
 
 
 @dataclass(frozen=True)
@@ -160,7 +157,9 @@ class ImportSnapshots:
 
     def _all_rows(self, table: Table) -> Rows:
         rows = self.library.conn.execute(f"SELECT rowid, * FROM {quote(table.name)}")
-        return frozenset(r for r in rows if (table.name, r[1]) != _TOKEN)
+        if table.name != "meta":
+            return frozenset(rows)
+        return frozenset(r for r in rows if r[1] not in COUNTERS)  # nobody's to undo
 
     def _rows_sql(self, count: int) -> str:
         """One query for every row of ``count`` papers in every table that has papers:
