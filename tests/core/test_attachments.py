@@ -278,3 +278,27 @@ def test_undo_of_add_pdf_leaves_a_file_that_clean_up_deletes(
     assert stored.exists()  # a redo may still need it
     clean_up(library)
     assert not stored.exists()  # Papershelf still knows it wrote it, whatever was undone
+
+
+def test_writes_of_a_pdfs_text_alone_leave_the_shown_writes_count(
+    library: Library, article: Path
+) -> None:
+    """The window takes in another process's writes without running its filter again
+    when this count stayed (``LibraryFile.shown_writes``)."""
+    paper_id, _ = first(library)
+    counts = [library.shown_writes()]
+
+    def counted(write: object) -> str | None:
+        write()  # type: ignore[operator]
+        counts.append(library.shown_writes())
+        return counts[-1]
+
+    attached = ops.attach(library, paper_id, article)
+    seen = library.shown_writes()
+    assert seen != counts[0]  # attaching shows: the paper has a file
+    assert counted(lambda: ops.index_text(library, attached.attachment_id)) == seen
+    assert library.search("text:zebrafish") == [paper_id]
+    assert counted(lambda: attachments.set_text(library, attached.attachment_id, None, "x")) == seen
+    assert counted(lambda: library.set_status([paper_id], "read")) != seen
+    moved = counts[-1]
+    assert counted(lambda: library.set_note(paper_id, "a note")) != moved

@@ -16,7 +16,7 @@ from papershelf.core.errors import NetCancelled
 from papershelf.core.net.http import MB, PoliteClient
 from papershelf.core.ops import capture
 from papershelf.core.ops.papers import edit_paper, set_note, set_status, tag
-from papershelf.core.store import queue
+from papershelf.core.store import journal
 from papershelf.core.store.library import Library
 
 
@@ -24,7 +24,7 @@ def dump(path: Path, *, token: bool = True) -> list[tuple[object, ...]]:
     """Every row of every table but the search index: what undo must restore.
 
     ``token``: with the counters of writes (the backup's change token
-    ``meta.last_write``, ``meta.queue_version``), which a write changes (so a fault must
+    ``meta``'s counters: ``journal.COUNTERS``), which a write changes (so a fault must
     leave them alone) and an undo too (a write of its own).
     """
     conn = sqlite3.connect(path)
@@ -37,8 +37,7 @@ def dump(path: Path, *, token: bool = True) -> list[tuple[object, ...]]:
             )
         ]
         rows = [(t, *row) for t in tables for row in conn.execute(f"SELECT * FROM {t}")]
-        counters = {("meta", "last_write"), ("meta", queue.VERSION_KEY)}
-        return [r for r in rows if token or r[:2] not in counters]
+        return [r for r in rows if token or r[0] != "meta" or r[1] not in journal.COUNTERS]
     finally:
         conn.close()
 

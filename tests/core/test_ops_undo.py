@@ -2,7 +2,8 @@
 
 "The library" is every row of every table (rowids too), the full-text index's content
 and its integrity; only the counters of writes in ``meta`` are left out (the backup's
-change token ``last_write``, the queue's ``queue_version``): an undo is a write too.
+change token ``last_write``, the queue's ``queue_version``, ``shown_writes``: the
+journal's COUNTERS): an undo is a write too.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from papershelf.core.errors import BugError, ImportCancelled, LibraryError
 from papershelf.core.fields import PaperFields
 from papershelf.core.ops import imports, papers, tags
 from papershelf.core.ops.changes import FIELDS, NOTE, PAPERS, STATUS, TAGS, Changes
-from papershelf.core.store import journal, queue
+from papershelf.core.store import journal
 from papershelf.core.store.library import Library
 from papershelf.core.store.opening import open_library
 from papershelf.core.store.snapshots import ImportSnapshots
@@ -50,7 +51,7 @@ def dump(library: Library) -> Dump:
         else:
             rows = conn.execute(f"SELECT rowid, * FROM main.{name} ORDER BY rowid").fetchall()
         if name == "meta":
-            rows = [r for r in rows if r[1] not in ("last_write", queue.VERSION_KEY)]
+            rows = [r for r in rows if r[1] not in journal.COUNTERS]
         out[name] = rows
     out["papers_fts"] = conn.execute("SELECT rowid, * FROM papers_fts ORDER BY rowid").fetchall()
     out["attachments_text"] = conn.execute(

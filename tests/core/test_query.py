@@ -366,3 +366,23 @@ def test_marker_travels_as_a_parameter(db: sqlite3.Connection) -> None:
     assert any("zq'x;drop" in str(param) for param in compiled.params)
     assert "zq" not in compiled.where
     assert _run(db, compiled) == set()
+
+
+@pytest.mark.parametrize(
+    ("typed", "reads"),
+    [
+        ("text:quokka", True),
+        ('-text:"two words" learning', True),
+        ("learning OR text:q", True),
+        ("saved:pdfs", True),  # a saved search that reads the text
+        ("text", False),  # a word, not the field
+        ("text quokka", False),
+        ("title:text", False),
+        ('"text:quokka"', False),  # a phrase that spells it
+        ("has:file", False),
+    ],
+)
+def test_which_filters_read_the_text_of_pdfs(typed: str, reads: bool) -> None:
+    compiled = compile_query(typed, saved=(("pdfs", "text:quokka"),))
+    assert compiled.error is None
+    assert compiled.reads_pdf_text is reads

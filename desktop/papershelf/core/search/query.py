@@ -125,6 +125,12 @@ class CompiledQuery:
     words: tuple[str, ...]
     error: str | None = None
 
+    @property
+    def reads_pdf_text(self) -> bool:
+        """True when it looks in the text of attached PDFs (``text:``, also through a
+        saved search)."""
+        return "attachments_text" in self.where
+
 
 class _QueryError(Exception):
     """A message for the user: the text is malformed or not finished yet."""

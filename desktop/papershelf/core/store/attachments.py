@@ -139,7 +139,7 @@ def set_text(library: Library, attachment_id: int, text: str | None, state: str)
     Not an operation: the text is derived from the file, and undo of the attach takes
     the attachment row away, which is what ``text:`` joins on.
     """
-    with library.write() as conn:
+    with library.write(pdf_text_only=True) as conn:
         conn.execute("DELETE FROM attachments_text WHERE rowid = ?", (attachment_id,))
         if text is not None:
             conn.execute(

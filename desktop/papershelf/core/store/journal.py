@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 from papershelf.core.errors import BugError, LibraryError, from_sqlite
 from papershelf.core.store import queue, whole_counts
 from papershelf.core.store.library import Library, chunks, marks
+from papershelf.core.store.library_file import SHOWN_WRITES_KEY
 
 T = TypeVar("T")
 
@@ -48,7 +49,7 @@ _BOOKKEEPING = frozenset({"stored_files", whole_counts.TABLE})
 # Meta rows that count changes: they only ever move forward, or a reader that keyed
 # what it worked out on one (the window's places in the queue, a backup's "changed
 # since") would take the state an undo brought back for the state it had seen.
-COUNTERS = frozenset({"last_write", queue.VERSION_KEY})
+COUNTERS = frozenset({"last_write", queue.VERSION_KEY, SHOWN_WRITES_KEY})
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,16 @@ from typing import Any, Self
 
 from papershelf.core.errors import LibraryError, primary_code
 
+# The meta key counting the writes that change what the window shows: every write but
+# one of a PDF's text alone (``write(pdf_text_only=True)``). While another process
+# indexes PDFs, the window sees the file change and this count stay, and need not run
+# its filter again unless the filter reads that text (``text:``).
+SHOWN_WRITES_KEY = "shown_writes"
+_COUNT_SHOWN_WRITE = (
+    f"INSERT INTO meta(key, value) VALUES ('{SHOWN_WRITES_KEY}', 1) "
+    "ON CONFLICT(key) DO UPDATE SET value = value + 1"
+)
+
 
 def _write_problem(exc: sqlite3.Error) -> str:
     code = primary_code(exc)
@@ -59,8 +69,9 @@ class LibraryFile:
         self.close()
 
     @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """One transaction around a write; nested calls join the outer transaction."""
+    def write(self, *, pdf_text_only: bool = False) -> Iterator[sqlite3.Connection]:
+        """One transaction around a write; nested calls join the outer transaction.
+        ``pdf_text_only``: it writes the text of PDFs and nothing else (see above)."""
         if self._depth:
             self._depth += 1
             try:
@@ -86,6 +97,8 @@ class LibraryFile:
                     "INSERT OR REPLACE INTO meta(key, value) VALUES ('last_write', "
                     "strftime('%Y-%m-%dT%H:%M:%SZ', 'now') || ' ' || lower(hex(randomblob(6))))"
                 )
+                if not pdf_text_only:
+                    self.conn.execute(_COUNT_SHOWN_WRITE)
             self.conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
             # A full disk or a read-only file: SQLite may have rolled back already.
@@ -143,6 +156,10 @@ class LibraryFile:
         """Moves with this connection's own writes and with another's commits: what is
         counted from the library may be kept until it does."""
         return (self.conn.total_changes, self.data_version())
+
+    def shown_writes(self) -> str | None:
+        """Moves with every write but those of PDFs' text alone (``SHOWN_WRITES_KEY``)."""
+        return self.meta(SHOWN_WRITES_KEY)
 
     # ------------------------------------------------------------- its own values
 
