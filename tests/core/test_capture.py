@@ -23,9 +23,9 @@ from papershelf.core.store.library import Library
 def dump(path: Path, *, token: bool = True) -> list[tuple[object, ...]]:
     """Every row of every table but the search index: what undo must restore.
 
-    ``token``: with the counters of writes (the backup's change token
-    ``meta``'s counters: ``journal.COUNTERS``), which a write changes (so a fault must
-    leave them alone) and an undo too (a write of its own).
+    ``token``: with the rows of ``meta`` that count writes (``journal.NEVER_UNDONE``),
+    which a write changes (so a fault must leave them alone) and an undo too (a write
+    of its own).
     """
     conn = sqlite3.connect(path)
     try:
@@ -37,7 +37,7 @@ def dump(path: Path, *, token: bool = True) -> list[tuple[object, ...]]:
             )
         ]
         rows = [(t, *row) for t in tables for row in conn.execute(f"SELECT * FROM {t}")]
-        return [r for r in rows if token or r[0] != "meta" or r[1] not in journal.COUNTERS]
+        return [r for r in rows if token or r[0] != "meta" or r[1] not in journal.NEVER_UNDONE]
     finally:
         conn.close()
 

@@ -1,9 +1,9 @@
 """Every operation undoes to the library it found and redoes to the one it made, without Qt.
 
 "The library" is every row of every table (rowids too), the full-text index's content
-and its integrity; only the counters of writes in ``meta`` are left out (the backup's
-change token ``last_write``, the queue's ``queue_version``, ``shown_writes``: the
-journal's COUNTERS): an undo is a write too.
+and its integrity; only the rows of ``meta`` an undo never sets back are left out (the
+counts of writes and the last import's mark: ``journal.NEVER_UNDONE``): an undo is a
+write too.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def dump(library: Library) -> Dump:
         else:
             rows = conn.execute(f"SELECT rowid, * FROM main.{name} ORDER BY rowid").fetchall()
         if name == "meta":
-            rows = [r for r in rows if r[1] not in journal.COUNTERS]
+            rows = [r for r in rows if r[1] not in journal.NEVER_UNDONE]
         out[name] = rows
     out["papers_fts"] = conn.execute("SELECT rowid, * FROM papers_fts ORDER BY rowid").fetchall()
     out["attachments_text"] = conn.execute(

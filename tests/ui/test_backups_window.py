@@ -70,7 +70,7 @@ def test_a_failed_backup_says_why_in_one_line(qtbot, library_path: Path, monkeyp
     qtbot.addWidget(win)
     with qtbot.waitSignal(win.backups.finished, timeout=60_000) as told:
         win.backups.start()
-    assert told.args[0] == "Backup failed: papershelf: the disk is full"
+    assert told.args[0] == "Backup failed: the disk is full"
     win.close()
 
 

@@ -7,6 +7,7 @@ import signal
 import sqlite3
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QRadioButton
 
 from papershelf.core.errors import LibraryError
-from papershelf.ui.tasks import MAIN_THREAD_BUSY_TIMEOUT_MS
+from papershelf.ui.tasks import MAIN_THREAD_BUSY_TIMEOUT_MS, ProgressDialog
 from papershelf.ui.window.exchange import ExportNotesDialog
 from papershelf.ui.window.main_window import MainWindow
 
@@ -168,33 +169,58 @@ def big_bib(folder: Path) -> Path:
     return path
 
 
-def _stopped(pid: int) -> bool:
-    state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    return state in ("T", "t")
+def _state(pid: int) -> str:
+    """The process's state letter (T: stopped, Z: ended, unreaped), "" once it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return ""
 
 
-def stop_inside_its_transaction(qtbot, window: MainWindow, library_path: Path) -> int:
-    """Stop the window's import process while it holds the library's write lock (it
-    is adding papers); its pid. Stopped and looked at again and again until caught so."""
+def stop_the_import_when(
+    qtbot, window: MainWindow, library_path: Path, caught: Callable[[sqlite3.Connection], bool]
+) -> int:
+    """Stop the window's import process at a moment ``caught`` sees in the library (its
+    own connection, the process stopped meanwhile); its pid. It is stopped and looked at
+    again and again until caught so."""
     qtbot.waitUntil(lambda: window.exchange.import_process is not None, timeout=30_000)
     process = window.exchange.import_process
     probe = sqlite3.connect(library_path, timeout=0, isolation_level=None)
     try:
         while process.poll() is None:
-            os.kill(process.pid, signal.SIGSTOP)
-            while not _stopped(process.pid):
-                time.sleep(0.0005)
             try:
-                probe.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                assert "locked" in str(exc)
-                return process.pid  # it holds the lock: caught inside its transaction
-            probe.execute("ROLLBACK")
+                os.kill(process.pid, signal.SIGSTOP)
+            except ProcessLookupError:
+                break
+            while _state(process.pid) not in ("T", "t", "Z", ""):
+                time.sleep(0.0005)
+            if _state(process.pid) in ("T", "t") and caught(probe):
+                return process.pid
             os.kill(process.pid, signal.SIGCONT)
-            time.sleep(0.002)
+            time.sleep(0.0005)
     finally:
         probe.close()
-    pytest.fail("the import ended before it could be stopped inside its transaction")
+    pytest.fail("the import ended before the moment it was to be stopped at")
+
+
+def holding_the_write_lock(probe: sqlite3.Connection) -> bool:
+    """Inside its transaction: nobody else can begin to write."""
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        assert "locked" in str(exc)
+        return True
+    probe.execute("ROLLBACK")
+    return False
+
+
+def stop_inside_its_transaction(qtbot, window: MainWindow, library_path: Path) -> int:
+    return stop_the_import_when(qtbot, window, library_path, holding_the_write_lock)
+
+
+def its_record(window: MainWindow) -> Path:
+    arguments = window.exchange.import_process.args
+    return Path(arguments[arguments.index("--undo-record") + 1])
 
 
 def dump(path: Path) -> list[str]:
@@ -207,8 +233,13 @@ def dump(path: Path) -> list[str]:
 
 @pytest.mark.skipif(sys.platform != "linux", reason="stops the process through /proc")
 def test_a_large_import_runs_in_a_process_while_the_window_keeps_working(
-    qtbot, window: MainWindow, tmp_path: Path, library_path: Path, summaries
+    qtbot, window: MainWindow, tmp_path: Path, library_path: Path, monkeypatch, summaries
 ) -> None:
+    shown_progress: list[tuple[int, int]] = []
+    step = ProgressDialog.step
+    monkeypatch.setattr(
+        ProgressDialog, "step", lambda self, d, t: (shown_progress.append((d, t)), step(self, d, t))
+    )
     paper_id = window.current_paper_id()
     assert paper_id is not None
     ticks: list[int] = []
@@ -239,6 +270,8 @@ def test_a_large_import_runs_in_a_process_while_the_window_keeps_working(
     qtbot.waitUntil(lambda: not window.model.refreshing, timeout=30_000)  # 2,050 rows: a lane
     assert window.count_label.text() == f"{50 + BIG:,} of {50 + BIG:,} papers"
     assert f"added {BIG}" in summaries[-1]
+    # The process's progress reached the dialog: reading, then its entries to the last.
+    assert shown_progress[0] == (0, 0) and shown_progress[-1] == (BIG, BIG)
     qtbot.waitUntil(lambda: window.notes.state.text() == "Saved", timeout=30_000)
     assert window.library.note(paper_id) == "typed during the import"
 
@@ -280,65 +313,51 @@ def test_a_second_import_waits_for_the_first(
     assert window.library.count() == 50 + BIG
 
 
-def stop_once_saved(qtbot, window: MainWindow) -> tuple[int, Path]:
-    """Stop the window's import process once it has saved the import and written its
-    undo record, before it says so; its pid and the record."""
-    qtbot.waitUntil(lambda: window.exchange.import_process is not None, timeout=30_000)
-    process = window.exchange.import_process
-    arguments = process.args
-    record = Path(arguments[arguments.index("--undo-record") + 1])
-    while process.poll() is None:
-        os.kill(process.pid, signal.SIGSTOP)
-        while not _stopped(process.pid):
-            time.sleep(0.0005)
-        if record.exists():
-            return process.pid, record
-        os.kill(process.pid, signal.SIGCONT)
-        time.sleep(0.001)
-    pytest.fail("the import ended before it could be stopped after saving")
-
-
 @pytest.mark.skipif(sys.platform != "linux", reason="stops the process through /proc")
-@pytest.mark.parametrize("record_kept", [True, False], ids=["undoable", "record-lost"])
-def test_cancel_after_the_import_was_saved_says_so_and_shows_it(
-    qtbot, window: MainWindow, tmp_path: Path, summaries, record_kept: bool
+def test_cancel_after_the_import_was_saved_says_so_and_keeps_its_undo(
+    qtbot, window: MainWindow, tmp_path: Path, library_path: Path, summaries
 ) -> None:
     before = window.library.records(window.library.search(""))
     window.exchange.import_paths([big_bib(tmp_path)])
-    _, record = stop_once_saved(qtbot, window)
-    if not record_kept:
-        record.unlink()
+    qtbot.waitUntil(lambda: window.exchange.import_process is not None, timeout=30_000)
+    mark = str(its_record(window))
+
+    def saved(probe: sqlite3.Connection) -> bool:
+        row = probe.execute("SELECT value FROM meta WHERE key = 'last_import'").fetchone()
+        return row is not None and row[0] == mark
+
+    stop_the_import_when(qtbot, window, library_path, saved)  # committed, not yet ended
     window.exchange.progress.cancel_button.click()
     finish(qtbot, window)
     shown = f"{50 + BIG:,} of {50 + BIG:,} papers"
     qtbot.waitUntil(lambda: window.count_label.text() == shown, timeout=30_000)  # a lane's
     assert summaries[-1].startswith("Imported big.bib: it was saved, then stopped before it said")
-    assert ("cannot be undone" in summaries[-1]) is not record_kept
     undo = window.named_actions["actionUndo"]
-    assert undo.isEnabled() is record_kept
-    if record_kept:
-        assert undo.text().endswith("Import big.bib")
-        undo.trigger()
-        qtbot.waitUntil(lambda: window.count_label.text() == "50 of 50 papers")
-        assert window.library.records(window.library.search("")) == before
+    assert undo.isEnabled() and undo.text().endswith("Import big.bib")
+    undo.trigger()
+    qtbot.waitUntil(lambda: window.count_label.text() == "50 of 50 papers")
+    assert window.library.records(window.library.search("")) == before
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="stops the process through /proc")
-def test_an_import_that_fails_after_saving_is_shown_not_called_a_failure(
-    qtbot, window: MainWindow, tmp_path: Path, library_path: Path, summaries
+def test_an_import_whose_undo_record_cannot_be_written_changes_nothing(
+    qtbot, window: MainWindow, tmp_path: Path, library_path: Path, monkeypatch, summaries
 ) -> None:
+    failures: list[str] = []
+    monkeypatch.setattr(window.tasks, "report", lambda exc, _title: failures.append(str(exc)))
+    before = dump(library_path)
     window.exchange.import_paths([big_bib(tmp_path)])
     pid = stop_inside_its_transaction(qtbot, window, library_path)
-    arguments = window.exchange.import_process.args
-    record = Path(arguments[arguments.index("--undo-record") + 1])
-    record.with_name(record.name + ".part").mkdir()  # its record cannot be written
+    record = its_record(window)
+    record.with_name(record.name + ".part").mkdir()  # where it writes the record first
     os.kill(pid, signal.SIGCONT)
     finish(qtbot, window)
-    assert window.exchange.import_process.returncode != 0
-    shown = f"{50 + BIG:,} of {50 + BIG:,} papers"
-    qtbot.waitUntil(lambda: window.count_label.text() == shown, timeout=30_000)
-    assert summaries[-1].startswith("Imported big.bib: it was saved, then stopped before it said")
-    assert "cannot be undone" in summaries[-1]
+    assert window.exchange.import_process.returncode == 1
+    assert failures == [
+        f"Nothing was imported: its undo record {record} could not be written: Is a directory"
+    ]
+    assert summaries == []
+    assert dump(library_path) == before
     assert not window.named_actions["actionUndo"].isEnabled()
 
 

@@ -22,7 +22,7 @@ from papershelf.core.files.folder import files_folder
 from papershelf.core.io import pdf
 from papershelf.core.ops import files as file_ops
 from papershelf.core.ops import papers as paper_ops
-from papershelf.core.store import attachments
+from papershelf.core.store import attachments, saved
 from papershelf.core.store.opening import open_library
 from papershelf.ui import own_process
 from papershelf.ui.table.model import PAPER_ID_ROLE
@@ -116,7 +116,7 @@ def test_pdf_text_written_elsewhere_runs_the_filter_again_only_when_it_reads_tex
     nothing the table shows unless the filter has ``text:``: the window takes them in
     without running its filter again (72 ms of main thread a PDF at a million papers)."""
     number = file_ops.attach(window.library, 1, make_pdf(tmp_path / "x.pdf", [["x"]]))
-    window.library_changed()
+    window._check_outside_changes()  # a look while nobody else wrote: its own write counted
     took_in: list[int] = []
     taking_in = window.library_changed
     window.library_changed = lambda: (took_in.append(1), taking_in())  # type: ignore[method-assign]
@@ -137,6 +137,12 @@ def test_pdf_text_written_elsewhere_runs_the_filter_again_only_when_it_reads_tex
         other.set_status([2], "read")  # any other write is taken in
         window._check_outside_changes()
         assert took_in == [1, 1]
+        # A saved search that reads the text is counted in the sidebar: run again too.
+        saved.save(window.library, "pdfs", "text:wombats")
+        window._check_outside_changes()
+        attachments.set_text(other, number.attachment_id, "numbats", "indexed")
+        window._check_outside_changes()
+        assert took_in == [1, 1, 1]
     finally:
         other.close()
 

@@ -30,7 +30,9 @@ def test_what_it_printed_comes_back() -> None:
 
 
 def test_a_failure_is_its_last_line_on_stderr_or_says_what_failed() -> None:
-    failing = python("import sys; print('working', file=sys.stderr); sys.exit('disk full')")
+    failing = python(
+        "import sys; print('working', file=sys.stderr); sys.exit('papershelf: disk full')"
+    )
     with pytest.raises(LibraryError, match=r"^disk full$"):
         own_process.wait(own_process.start(failing, watched=True), lambda: False,
                          kill=True, what="x")  # fmt: skip

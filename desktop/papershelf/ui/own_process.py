@@ -75,25 +75,33 @@ def wait(
     err: list[str] = []
     assert process.stdout is not None and process.stderr is not None  # watched
     readers = [_drain(process.stdout, out), _drain(process.stderr, err)]
-    while True:
-        try:
-            process.wait(timeout=_POLL_S)
-            break
-        except subprocess.TimeoutExpired:
-            stop = cancelled()
-            if progress is not None and (latest := _latest_progress(err)) is not None:
-                stop = not progress(*latest) or stop
-            if stop:
-                if kill:
-                    process.kill()
-                    process.wait()
-                return None
+    try:
+        while True:
+            try:
+                process.wait(timeout=_POLL_S)
+                break
+            except subprocess.TimeoutExpired:
+                stop = cancelled()
+                if progress is not None and (latest := _latest_progress(err)) is not None:
+                    stop = not progress(*latest) or stop
+                if stop:
+                    if kill:
+                        process.kill()
+                        process.wait()
+                    return None
+    except BaseException:  # the watcher itself failed: the process is not left unwatched
+        process.kill()
+        process.wait()
+        raise
     for reader in readers:
         reader.join()
     if process.returncode != 0:
         lines = [line for line in "".join(err).splitlines() if line.strip()]
         lines = [line for line in lines if _progress(line) is None]
-        raise LibraryError(lines[-1].strip() if lines else f"{what} failed")
+        # The command line's one line names the program: the window's message need not.
+        raise LibraryError(
+            lines[-1].strip().removeprefix("papershelf: ") if lines else f"{what} failed"
+        )
     return "".join(out)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pickle
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -23,6 +23,7 @@ from papershelf.core.ops.undoable import aspects_of, run
 from papershelf.core.plural import plural
 from papershelf.core.safety.safe_files import describe_os_error
 from papershelf.core.store.library import Library
+from papershelf.core.store.library_file import IMPORT_MARK_KEY
 from papershelf.core.store.snapshots import ImportSnapshots, ImportUndo
 
 if TYPE_CHECKING:
@@ -35,10 +36,11 @@ class _Watched:
     when it begins and compares at its end; a paper it is about to merge into is
     snapshotted first. Everything else is the library itself."""
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, found: Callable[[ImportUndo], None] | None = None) -> None:
         self._library = library
         self._snapshots: ImportSnapshots | None = None
         self._depth = 0
+        self._on_found = found  # told inside the transaction, before it commits
         self.found: ImportUndo | None = None
 
     @contextmanager
@@ -54,6 +56,8 @@ class _Watched:
                 yield conn
                 if self._depth == 1 and self._snapshots is not None:
                     self.found = self._snapshots.finish()
+                    if self._on_found is not None:
+                        self._on_found(self.found)
             finally:
                 if self._depth == 1:
                     self._library.merge_watcher = None
@@ -73,49 +77,56 @@ def import_files(
 
     Raises ImportCancelled, with nothing changed, when ``progress`` returns False.
     """
-    report, label, found = _import(library, paths, progress)
-    return report, Changes(label) if found is None else _changes(label, found, library)
+    label = _label(paths)
+    watched = _Watched(library)
+    report = _run(watched, paths, progress)
+    return report, _changes(label, watched.found, library)
 
 
 def import_files_recorded(
     library: Library, paths: Sequence[Path | str], record: Path, *, progress: Progress | None
 ) -> ImportReport:
-    """``import_files`` for another process, the window's: what undoes the import is
-    written to ``record`` for ``recorded_changes`` to read there."""
-    report, label, found = _import(library, paths, progress)
-    # pickle: the record goes from this program to itself, through a folder the window
-    # made for it alone; rows keep their SQLite types (bytes, floats) exactly.
-    # Whole or not at all: a window that finds it reads all of it.
-    unfinished = record.with_name(record.name + ".part")
-    try:
-        unfinished.write_bytes(pickle.dumps((label, found)))
-        unfinished.replace(record)
-    except OSError as exc:
-        reason = describe_os_error(exc)
-        raise LibraryError(f"the import was saved; its undo record {record}: {reason}") from exc
-    return report
+    """``import_files`` for another process, the window's. Inside the import's
+    transaction, what undoes it is written to ``record`` (for ``recorded_changes`` to
+    read there) and the library is marked with the record's path (``IMPORT_MARK_KEY``):
+    whatever else writes meanwhile, the mark says whether the import was saved, and
+    when it was, the record is there."""
+    label = _label(paths)
+
+    def keep(found: ImportUndo) -> None:
+        # pickle: the record goes from this program to itself, through a folder the
+        # window made for it alone; rows keep their SQLite types (bytes, floats) exactly.
+        unfinished = record.with_name(record.name + ".part")
+        try:
+            unfinished.write_bytes(pickle.dumps((label, found)))
+            unfinished.replace(record)
+        except OSError as exc:
+            reason = describe_os_error(exc)
+            raise LibraryError(f"its undo record {record} could not be written: {reason}") from exc
+        library.set_meta(IMPORT_MARK_KEY, str(record))  # joins the import's transaction
+
+    return _run(_Watched(library, keep), paths, progress)
 
 
 def recorded_changes(record: Path, library: Library) -> Changes:
     """The undo step of an import another process ran with ``import_files_recorded``."""
-    label, found = pickle.loads(record.read_bytes())
-    return Changes(label) if found is None else _changes(label, found, library)
+    label, found = pickle.loads(record.read_bytes())  # our own record: see above
+    return _changes(label, found, library)
 
 
-def _import(
-    library: Library, paths: Sequence[Path | str], progress: Progress | None
-) -> tuple[ImportReport, str, ImportUndo | None]:
+def _label(paths: Sequence[Path | str]) -> str:
+    names = [Path(p).name for p in paths]
+    return f"Import {names[0]}" if len(names) == 1 else f"Import {plural(len(names), 'file')}"
+
+
+def _run(watched: _Watched, paths: Sequence[Path | str], progress: Progress | None) -> ImportReport:
     from papershelf.core.io import importer  # bibtexparser: only when importing
 
-    names = [Path(p).name for p in paths]
-    label = f"Import {names[0]}" if len(names) == 1 else f"Import {plural(len(names), 'file')}"
-    watched = _Watched(library)
-    report = importer.import_files(cast(Library, watched), paths, progress=progress)
-    return report, label, watched.found
+    return importer.import_files(cast(Library, watched), paths, progress=progress)
 
 
-def _changes(label: str, found: ImportUndo, library: Library) -> Changes:
-    if found.empty:
+def _changes(label: str, found: ImportUndo | None, library: Library) -> Changes:
+    if found is None or found.empty:
         return Changes(label)
     used: list[bool] = []
 

@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 from papershelf.core.errors import BugError, LibraryError, from_sqlite
 from papershelf.core.store import queue, whole_counts
 from papershelf.core.store.library import Library, chunks, marks
-from papershelf.core.store.library_file import SHOWN_WRITES_KEY
+from papershelf.core.store.library_file import IMPORT_MARK_KEY, SHOWN_WRITES_KEY
 
 T = TypeVar("T")
 
@@ -46,10 +46,11 @@ _INDEXED = {"papers": ("title", "authors_text", "abstract", "tags_text"), "notes
 # its files folder stays true whatever is undone (``store.attachments``); the whole
 # library's counts follow the rows a replay writes (``store.whole_counts``).
 _BOOKKEEPING = frozenset({"stored_files", whole_counts.TABLE})
-# Meta rows that count changes: they only ever move forward, or a reader that keyed
-# what it worked out on one (the window's places in the queue, a backup's "changed
-# since") would take the state an undo brought back for the state it had seen.
-COUNTERS = frozenset({"last_write", queue.VERSION_KEY, SHOWN_WRITES_KEY})
+# Meta rows an undo never sets back: counts of changes only ever move forward, or a
+# reader that keyed what it worked out on one (the window's places in the queue, a
+# backup's "changed since") would take the state an undo brought back for the state it
+# had seen; the mark of the last import says that it was saved, not what it did.
+NEVER_UNDONE = frozenset({"last_write", queue.VERSION_KEY, SHOWN_WRITES_KEY, IMPORT_MARK_KEY})
 
 
 @dataclass(frozen=True)
@@ -159,10 +160,10 @@ def _triggers(table: Table, log: int) -> list[str]:
     # Of an update, only the values of the columns that changed are kept.
     kept_old = ", ".join(f"CASE WHEN {d} THEN old.{c} END" for d, c in pairs)
     kept_new = ", ".join(f"CASE WHEN {d} THEN new.{c} END" for d, c in pairs)
-    # A counter in meta (see COUNTERS) is left out: an undo must not set it back.
-    counters = ", ".join(repr(k) for k in sorted(COUNTERS))
+    # A meta row in NEVER_UNDONE is left out: an undo must not set it back.
+    never = ", ".join("'" + key.replace("'", "''") + "'" for key in sorted(NEVER_UNDONE))
     kept = {
-        row: f"{row}.key NOT IN ({counters})" if table.name == "meta" else "1"
+        row: f"{row}.key NOT IN ({never})" if table.name == "meta" else "1"
         for row in ("new", "old")
     }
     return [

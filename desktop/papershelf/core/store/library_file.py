@@ -21,6 +21,9 @@ from papershelf.core.errors import LibraryError, primary_code
 # indexes PDFs, the window sees the file change and this count stay, and need not run
 # its filter again unless the filter reads that text (``text:``).
 SHOWN_WRITES_KEY = "shown_writes"
+# The meta key an import run for the window marks the library with, in its transaction
+# (``ops.imports.import_files_recorded``): the window tells by it whether it was saved.
+IMPORT_MARK_KEY = "last_import"
 _COUNT_SHOWN_WRITE = (
     f"INSERT INTO meta(key, value) VALUES ('{SHOWN_WRITES_KEY}', 1) "
     "ON CONFLICT(key) DO UPDATE SET value = value + 1"

@@ -27,6 +27,11 @@ def all_searches(library: Library) -> list[SavedSearch]:
     return [SavedSearch(str(n), str(q)) for n, q in rows]
 
 
+def any_reads_pdf_text(library: Library) -> bool:
+    """True when a saved search looks in the text of attached PDFs (``text:``)."""
+    return any(library.compile(s.query).reads_pdf_text for s in all_searches(library))
+
+
 def find(library: Library, name: str) -> SavedSearch | None:
     """The saved search of that name, in any case."""
     row = library.conn.execute(

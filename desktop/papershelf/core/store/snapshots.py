@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from papershelf.core.store.journal import COUNTERS, Table, data_tables, quote
+from papershelf.core.store.journal import NEVER_UNDONE, Table, data_tables, quote
 from papershelf.core.store.library import Library, chunks, marks
 
 Row = tuple[Any, ...]  # (rowid, *columns)
@@ -159,7 +159,7 @@ class ImportSnapshots:
         rows = self.library.conn.execute(f"SELECT rowid, * FROM {quote(table.name)}")
         if table.name != "meta":
             return frozenset(rows)
-        return frozenset(r for r in rows if r[1] not in COUNTERS)  # nobody's to undo
+        return frozenset(r for r in rows if r[1] not in NEVER_UNDONE)
 
     def _rows_sql(self, count: int) -> str:
         """One query for every row of ``count`` papers in every table that has papers:

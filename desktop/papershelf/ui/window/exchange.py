@@ -54,6 +54,7 @@ from papershelf.core.plural import plural
 from papershelf.core.safety.safe_files import describe_os_error, write_output
 from papershelf.core.search.query import CompiledQuery
 from papershelf.core.store.library import Library
+from papershelf.core.store.library_file import IMPORT_MARK_KEY
 from papershelf.ui import own_process
 from papershelf.ui.mnemonics import with_mnemonics
 from papershelf.ui.panes.note_editor import NotePanel
@@ -373,29 +374,34 @@ class Exchange(ProgressJob):
         paths = list(paths)
 
         def work(context: TaskContext) -> _Imported:
-            with tempfile.TemporaryDirectory(prefix="papershelf-import-") as folder:
-                record = Path(folder) / "undo"
+            folder = tempfile.TemporaryDirectory(
+                prefix="papershelf-import-", ignore_cleanup_errors=True
+            )
+            with folder:
+                record = Path(folder.name) / "undo"
                 command = own_process.own_command(
                     library.path, "--no-seed", "import", "--format", "json", "--progress",
                     "--undo-record", str(record), "--", *map(str, paths),
                 )  # fmt: skip
-                before = context.library.meta("last_write")
                 process = self.import_process = own_process.start(command, watched=True)
                 try:
                     out = own_process.wait(
                         process, lambda: context.cancelled, kill=True, what="the import",
                         progress=context.progress,
                     )  # fmt: skip
-                except LibraryError:
-                    if context.library.meta("last_write") == before:
-                        raise
-                    out = None  # it failed after the import was saved
-                if out is None and context.library.meta("last_write") == before:
-                    raise ImportCancelled("import cancelled; the library was not changed")
-                # Stopped after it saved (Cancel came too late), or failed after saving:
-                # undoable if it left its record.
+                    failure = None
+                except LibraryError as exc:
+                    out, failure = None, exc
+                # Its transaction marks the library with the record's path: whatever else
+                # wrote meanwhile, that says whether it was saved (Cancel may come late).
+                saved = context.library.meta(IMPORT_MARK_KEY) == str(record)
+                if not saved:
+                    if failure is not None:
+                        raise failure
+                    if out is None:
+                        raise ImportCancelled("import cancelled; the library was not changed")
                 report = ImportReport(**json.loads(out)) if out is not None else None
-                changes = recorded_changes(record, library) if record.exists() else None
+                changes = recorded_changes(record, library) if saved else None
                 return _Imported(report, changes)
 
         def done(result: _Imported) -> None:
@@ -409,8 +415,6 @@ class Exchange(ProgressJob):
                 self._tell("Import", summary, [*result.report.problems, *result.report.merges])
                 return
             summary = f"Imported {names}: it was saved, then stopped before it said what it did."
-            if result.changes is None:
-                summary += " It cannot be undone from here."
             self._tell("Import", summary, [])
 
         def cancelled() -> None:
@@ -424,8 +428,8 @@ class Exchange(ProgressJob):
 
 @dataclass(frozen=True)
 class _Imported:
-    """What an import in its process did: None for what it could not say (stopped or
-    failed after it saved)."""
+    """What an import in its process did: no report when it was stopped (or failed)
+    after it saved; no undo step when it wrote nothing."""
 
     report: ImportReport | None
     changes: Changes | None

@@ -46,6 +46,7 @@ from papershelf.core.errors import LibraryError
 from papershelf.core.ops.changes import PAPERS, Changes
 from papershelf.core.safety import backup
 from papershelf.core.search.facets import quote_value
+from papershelf.core.store import saved
 from papershelf.core.store.library import Library
 from papershelf.core.store.opening import open_library
 from papershelf.ui.actions import registry
@@ -492,13 +493,18 @@ class MainWindow(DelegatedCommands, Filtering, WindowState, QMainWindow):
     def _check_outside_changes(self) -> None:
         version = self.library.data_version()
         if version == self._data_version:
+            # Nobody else committed: the count of shown writes moved by this window's own.
+            shown = self.library.shown_writes()
+            if self.library.data_version() == version:  # nor while it was read
+                self._shown_writes = shown
             return
         if self.library.shown_writes() == self._shown_writes and not (
-            self.model.query.reads_pdf_text
+            self.model.query.reads_pdf_text or saved.any_reads_pdf_text(self.library)
         ):
             # Only PDFs' text was written (by this window's read-text, as a rule), and
-            # nothing shown reads it: at a million papers, running the filter again
-            # after each PDF held the main thread 72 ms.
+            # nothing shown reads it (the filter, the saved searches' counts): at a
+            # million papers, running the filter again after each PDF held the main
+            # thread 72 ms.
             self._data_version = version
             return
         self.library_changed()
