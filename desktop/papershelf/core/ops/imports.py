@@ -36,11 +36,13 @@ class _Watched:
     when it begins and compares at its end; a paper it is about to merge into is
     snapshotted first. Everything else is the library itself."""
 
-    def __init__(self, library: Library, found: Callable[[ImportUndo], None] | None = None) -> None:
+    def __init__(
+        self, library: Library, on_found: Callable[[ImportUndo], None] | None = None
+    ) -> None:
         self._library = library
         self._snapshots: ImportSnapshots | None = None
         self._depth = 0
-        self._on_found = found  # told inside the transaction, before it commits
+        self._on_found = on_found  # told inside the transaction, before it commits
         self.found: ImportUndo | None = None
 
     @contextmanager
