@@ -374,11 +374,11 @@ class Exchange(ProgressJob):
         paths = list(paths)
 
         def work(context: TaskContext) -> _Imported:
-            folder = tempfile.TemporaryDirectory(
-                prefix="papershelf-import-", ignore_cleanup_errors=True
+            made = tempfile.TemporaryDirectory(
+                prefix="papershelf-import", ignore_cleanup_errors=True
             )
-            with folder:
-                record = Path(folder.name) / "undo"
+            with made as folder:
+                record = Path(folder) / "undo"
                 command = own_process.own_command(
                     library.path, "--no-seed", "import", "--format", "json", "--progress",
                     "--undo-record", str(record), "--", *map(str, paths),

@@ -77,6 +77,7 @@ from papershelf.ui.window.layout import (
     ReadingSplitter,
 )
 from papershelf.ui.window.menus import WindowMenus
+from papershelf.ui.window.outside_writes import OutsideWrites
 from papershelf.ui.window.reading_plan import ReadingPlan
 from papershelf.ui.window.statistics import StatisticsWindow
 from papershelf.ui.window.window_state import WindowState, settings
@@ -146,10 +147,8 @@ class MainWindow(DelegatedCommands, Filtering, WindowState, QMainWindow):
             self.table.selectRow(0)  # open on a paper to read, not an empty pane
         self.place.remember_at_start(settings(), library.path)
         self.recount_facets()
-        # Another process (the command line, a second window) may write the library:
-        # data_version moves only for their commits, so polling it is nearly free.
-        self._data_version = library.data_version()
-        self._shown_writes = library.shown_writes()
+        # Another process (the command line, a second window) may write the library.
+        self.outside_writes = OutsideWrites(library)
         self._watch_timer = QTimer(self, interval=_WATCH_MS)
         self._watch_timer.timeout.connect(self._check_outside_changes)
         self._watch_timer.start()
@@ -407,8 +406,7 @@ class MainWindow(DelegatedCommands, Filtering, WindowState, QMainWindow):
         """After a write this window did not describe (another process, an import):
         the same as ``apply_changes``, with every paper possibly changed."""
         # This covers every write so far, another process's too: the watcher need not.
-        self._data_version = self.library.data_version()
-        self._shown_writes = self.library.shown_writes()
+        self.outside_writes.seen()
         self._refresh(None)
         self.notes.reload_if_unchanged()
         self.plan.show_join_setting(self.named_actions["actionQueueByPriority"])  # the CLI's
@@ -491,23 +489,12 @@ class MainWindow(DelegatedCommands, Filtering, WindowState, QMainWindow):
         self.activateWindow()
 
     def _check_outside_changes(self) -> None:
-        version = self.library.data_version()
-        if version == self._data_version:
-            # Nobody else committed: the count of shown writes moved by this window's own.
-            shown = self.library.shown_writes()
-            if self.library.data_version() == version:  # nor while it was read
-                self._shown_writes = shown
-            return
-        if self.library.shown_writes() == self._shown_writes and not (
-            self.model.query.reads_pdf_text or saved.any_reads_pdf_text(self.library)
-        ):
-            # Only PDFs' text was written (by this window's read-text, as a rule), and
-            # nothing shown reads it (the filter, the saved searches' counts): at a
-            # million papers, running the filter again after each PDF held the main
-            # thread 72 ms.
-            self._data_version = version
-            return
-        self.library_changed()
+        if self.outside_writes.to_take_in(self._reads_pdf_text):
+            self.library_changed()
+
+    def _reads_pdf_text(self) -> bool:
+        """The filter, or a saved search counted in the sidebar, looks in PDFs' text."""
+        return self.model.query.reads_pdf_text or saved.any_reads_pdf_text(self.library)
 
     def focus_tag_edit(self) -> None:
         """Ctrl+T: type tags for the selection."""
