@@ -17,6 +17,7 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QRadioButton
 
 from papershelf.core.errors import LibraryError
+from papershelf.core.store.opening import open_library
 from papershelf.ui.tasks import MAIN_THREAD_BUSY_TIMEOUT_MS, ProgressDialog
 from papershelf.ui.window.exchange import ExportNotesDialog
 from papershelf.ui.window.main_window import MainWindow
@@ -314,7 +315,7 @@ def test_a_second_import_waits_for_the_first(
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="stops the process through /proc")
-def test_cancel_after_the_import_was_saved_says_so_and_keeps_its_undo(
+def test_cancel_after_the_import_was_saved_lets_it_finish_and_keeps_its_undo(
     qtbot, window: MainWindow, tmp_path: Path, library_path: Path, summaries
 ) -> None:
     before = window.library.records(window.library.search(""))
@@ -326,17 +327,42 @@ def test_cancel_after_the_import_was_saved_says_so_and_keeps_its_undo(
         row = probe.execute("SELECT value FROM meta WHERE key = 'last_import'").fetchone()
         return row is not None and row[0] == mark
 
-    stop_the_import_when(qtbot, window, library_path, saved)  # committed, not yet ended
+    pid = stop_the_import_when(qtbot, window, library_path, saved)  # committed, not ended
     window.exchange.progress.cancel_button.click()
+    qtbot.wait(1000)  # five looks of the lane at Cancel: the saved import is not killed
+    assert window.exchange.import_process.poll() is None
+    os.kill(pid, signal.SIGCONT)
     finish(qtbot, window)
+    assert window.exchange.import_process.returncode == 0
     shown = f"{50 + BIG:,} of {50 + BIG:,} papers"
     qtbot.waitUntil(lambda: window.count_label.text() == shown, timeout=30_000)  # a lane's
-    assert summaries[-1].startswith("Imported big.bib: it was saved, then stopped before it said")
+    assert summaries[-1].startswith(
+        f"Imported big.bib (saved before Cancel reached it): added {BIG}, merged 0"
+    )
     undo = window.named_actions["actionUndo"]
     assert undo.isEnabled() and undo.text().endswith("Import big.bib")
     undo.trigger()
     qtbot.waitUntil(lambda: window.count_label.text() == "50 of 50 papers")
     assert window.library.records(window.library.search("")) == before
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="stops the process through /proc")
+def test_closing_the_window_does_not_wait_for_a_saved_import(
+    qtbot, window: MainWindow, tmp_path: Path, library_path: Path
+) -> None:
+    window.exchange.import_paths([big_bib(tmp_path)])
+    qtbot.waitUntil(lambda: window.exchange.import_process is not None, timeout=30_000)
+    mark = str(its_record(window))
+
+    def saved(probe: sqlite3.Connection) -> bool:
+        row = probe.execute("SELECT value FROM meta WHERE key = 'last_import'").fetchone()
+        return row is not None and row[0] == mark
+
+    stop_the_import_when(qtbot, window, library_path, saved)
+    window.tasks.stop(timeout=30)  # as closing does: the lanes are asked to end
+    assert window.exchange.import_process.returncode == -signal.SIGKILL
+    with open_library(library_path, seed=False) as shelf:
+        assert shelf.count() == 50 + BIG  # saved before it was stopped: kept
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="stops the process through /proc")

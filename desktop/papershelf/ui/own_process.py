@@ -64,13 +64,13 @@ def wait(
     *,
     kill: bool,
     what: str,
-    progress: Callable[[int, int], bool] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> str | None:
     """What a watched process printed, once it ends; None when ``cancelled()`` came
     first (the process is killed when ``kill``, else left to finish alone). A process
     that fails raises LibraryError with the last line it wrote on stderr, or says that
     ``what`` failed. ``progress`` is given the process's ``progress DONE TOTAL`` lines
-    (``papershelf import --progress``); its False cancels too."""
+    (``papershelf import --progress``)."""
     out: list[str] = []
     err: list[str] = []
     assert process.stdout is not None and process.stderr is not None  # watched
@@ -81,10 +81,9 @@ def wait(
                 process.wait(timeout=_POLL_S)
                 break
             except subprocess.TimeoutExpired:
-                stop = cancelled()
                 if progress is not None and (latest := _latest_progress(err)) is not None:
-                    stop = not progress(*latest) or stop
-                if stop:
+                    progress(*latest)
+                if cancelled():
                     if kill:
                         process.kill()
                         process.wait()

@@ -170,6 +170,11 @@ class TaskContext:
     def cancelled(self) -> bool:
         return self._task.cancel_requested
 
+    @property
+    def closing(self) -> bool:
+        """The window is closing (not a reader's Cancel): the work must end now."""
+        return self._lane.stopped
+
     def progress(self, done: int, total: int) -> bool:
         """Report progress; False when the task was cancelled and should stop."""
         task = self._task
@@ -201,6 +206,11 @@ class _Lane:
         self._library: Library | None = None
         self._thread: threading.Thread | None = None
         self._stopped = False
+
+    @property
+    def stopped(self) -> bool:
+        """``stop`` was called: the window is closing."""
+        return self._stopped
 
     def submit(self, task: Task) -> None:
         with self._cond:

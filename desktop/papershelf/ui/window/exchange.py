@@ -384,38 +384,49 @@ class Exchange(ProgressJob):
                     "--undo-record", str(record), "--", *map(str, paths),
                 )  # fmt: skip
                 process = self.import_process = own_process.start(command, watched=True)
+
+                def saved() -> bool:
+                    # Its transaction marks the library with the record's path: whatever
+                    # else wrote meanwhile, that says whether the import was saved.
+                    return context.library.meta(IMPORT_MARK_KEY) == str(record)
+
+                def stop() -> bool:
+                    # A Cancel after the commit (a large import then merges its search
+                    # index for seconds) would only lose the report: it finishes. Quit
+                    # never waits: the import is saved, the index merged next time.
+                    return context.closing or (context.cancelled and not saved())
+
+                def shown(done: int, total: int) -> None:
+                    context.progress(done, total)
+
                 try:
                     out = own_process.wait(
-                        process, lambda: context.cancelled, kill=True, what="the import",
-                        progress=context.progress,
-                    )  # fmt: skip
+                        process, stop, kill=True, what="the import", progress=shown
+                    )
                     failure = None
                 except LibraryError as exc:
                     out, failure = None, exc
-                # Its transaction marks the library with the record's path: whatever else
-                # wrote meanwhile, that says whether it was saved (Cancel may come late).
-                saved = context.library.meta(IMPORT_MARK_KEY) == str(record)
-                if not saved:
+                if not saved():
                     if failure is not None:
                         raise failure
                     if out is None:
                         raise ImportCancelled("import cancelled; the library was not changed")
                 report = ImportReport(**json.loads(out)) if out is not None else None
-                changes = recorded_changes(record, library) if saved else None
-                return _Imported(report, changes)
+                late = context.cancelled and report is not None
+                return _Imported(report, recorded_changes(record, library), late)
 
         def done(result: _Imported) -> None:
-            if result.changes is not None:
-                self.window.undo_stack.push(result.changes)  # announces them: the table follows
-            else:
-                self.window.library_changed()
+            self.window.undo_stack.push(result.changes)  # announces them: the table follows
             names = ", ".join(p.name for p in paths)
-            if result.report is not None:
-                summary = f"Imported {names}: {result.report.summary()}."
-                self._tell("Import", summary, [*result.report.problems, *result.report.merges])
+            if result.report is None:
+                summary = (
+                    f"Imported {names}: it was saved, then stopped before it said what it did."
+                )
+                self._tell("Import", summary, [])
                 return
-            summary = f"Imported {names}: it was saved, then stopped before it said what it did."
-            self._tell("Import", summary, [])
+            when = " (saved before Cancel reached it)" if result.late_cancel else ""
+            summary = f"Imported {names}{when}: {result.report.summary()}."
+            self._tell("Import", summary, [*result.report.problems, *result.report.merges])
 
         def cancelled() -> None:
             self.window.statusBar().showMessage("Import cancelled: nothing was changed.", 8000)
@@ -429,7 +440,8 @@ class Exchange(ProgressJob):
 @dataclass(frozen=True)
 class _Imported:
     """What an import in its process did: no report when it was stopped (or failed)
-    after it saved; no undo step when it wrote nothing."""
+    after it saved; ``late_cancel`` when Cancel came after it saved."""
 
     report: ImportReport | None
-    changes: Changes | None
+    changes: Changes
+    late_cancel: bool = False
