@@ -32,12 +32,13 @@ from test_bibtex_lines import BIBDESK
 from test_fast_names import careful as careful_name
 
 from papershelf.core import names
+from papershelf.core.errors import LibraryError
 from papershelf.core.fields import Paper
-from papershelf.core.io import bibtex_fields, bibtex_split
+from papershelf.core.io import bibtex, bibtex_fields, bibtex_split
 from papershelf.core.io.bibtex import _normalized, import_bibtex
 from papershelf.core.io.interchange import export_bibtex
 from papershelf.core.same_paper import ImportLookups
-from papershelf.core.store import bulk
+from papershelf.core.store import bulk, index_alongside
 from papershelf.core.store.library import Library
 from papershelf.core.store.opening import open_library
 
@@ -89,6 +90,9 @@ TRICKY = [
     "@misc{doi1, title = {Same DOI}, doi = {10.1/ABC}}\n@misc{doi2, title = {Same DOI again}, "
     "doi = {10.1/abc}}\n",
     "@misc{again, title = {Attention Is All You Need}, author = {Vaswani, Ashish}}\n",
+    # Merged into a paper far above it: its search-index row, written already, changes.
+    "@misc{again2, title = {Attention Is All You Need}, author = {Vaswani, Ashish}, "
+    "keywords = {late tag}, annote = {Quokkas attend}}\n",
 ]
 
 
@@ -137,7 +141,8 @@ def snapshot(path: Path) -> dict[str, Any]:
         searches = {
             q: [library.keys_of([i])[i] for i in library.search(q, sort="key")]
             for q in ("volume", "müller", "mull*", "author:waals", "tag:a", "note", "par*",
-                      "\"all you need\"", "sum", "ivanov", "key:old1", "barnes", "l∞", "x*")
+                      "\"all you need\"", "sum", "ivanov", "key:old1", "barnes", "l∞", "x*",
+                      "tag:late", "quokkas")
         }  # fmt: skip
     conn = sqlite3.connect(path)
     try:
@@ -170,6 +175,8 @@ def snapshot(path: Path) -> dict[str, Any]:
 def import_into(path: Path, files: list[Path]) -> Any:
     with open_library(path, seed=False) as library:
         report = import_bibtex(library, files)
+        # Nothing left behind on the connection (the search index's staging table).
+        assert library.conn.execute("SELECT name FROM sqlite_temp_master").fetchall() == []
     return report
 
 
@@ -181,6 +188,9 @@ def test_fast_and_careful_paths_make_the_same_library(
     first.write_text(text, encoding="utf-8")
     second.write_text(TRICKY[0] + "@misc{late, title = {Uses acm}, publisher = acm}\n")
     monkeypatch.setattr(bulk, "BULK_MIN", 1)  # the bulk path, on a small file
+    # The search index written on a thread every few entries, while the next are read;
+    # merges and tags then change rows already written there.
+    monkeypatch.setattr(bibtex, "_AHEAD", 7)
     fast_report = import_into(tmp_path / "fast.sqlite", [first, second])
     with careful_path(monkeypatch):
         careful_report = import_into(tmp_path / "careful.sqlite", [first, second])
@@ -210,6 +220,7 @@ def test_a_second_import_into_a_library_matches_too(
         encoding="utf-8",
     )
     monkeypatch.setattr(bulk, "BULK_MIN", 50)
+    monkeypatch.setattr(bibtex, "_AHEAD", 11)
     for name in ("fast", "careful"):
         with careful_path(monkeypatch) if name == "careful" else nullcontext():
             import_into(tmp_path / f"{name}.sqlite", [path])
@@ -219,8 +230,12 @@ def test_a_second_import_into_a_library_matches_too(
         assert fast[part] == careful[part], part
 
 
-def test_a_cancelled_bulk_import_leaves_the_library_and_its_indexes(tmp_path: Path) -> None:
-    """The indexes are dropped inside the import's transaction: a cancel rolls back."""
+def test_a_cancelled_bulk_import_leaves_the_library_and_its_indexes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The indexes are dropped inside the import's transaction: a cancel rolls back,
+    also the search-index rows written on a thread meanwhile."""
+    monkeypatch.setattr(bibtex, "_AHEAD", 1000)
     path = tmp_path / "many.bib"
     path.write_text(
         "".join(f"@misc{{m{i}, title = {{Paper {i}}}}}\n" for i in range(bulk.BULK_MIN + 10)),
@@ -232,6 +247,27 @@ def test_a_cancelled_bulk_import_leaves_the_library_and_its_indexes(tmp_path: Pa
         with pytest.raises(Exception, match="cancelled"):
             import_bibtex(library, [path], progress=lambda done, total: done < bulk.BULK_MIN)
         assert library.count() == 0
+    assert snapshot(library_path) == before
+
+
+def test_a_failure_writing_the_search_index_on_its_thread_saves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What stops the thread that writes the search index stops the import, in one line,
+    and nothing of it is saved; the staging table goes too."""
+    monkeypatch.setattr(bibtex, "_AHEAD", 1000)
+    monkeypatch.setattr(index_alongside, "_COPY", "INSERT INTO papers_fts(nothing) VALUES (1)")
+    path = tmp_path / "many.bib"
+    path.write_text(
+        "".join(f"@misc{{m{i}, title = {{Paper {i}}}}}\n" for i in range(bulk.BULK_MIN + 10)),
+        encoding="utf-8",
+    )
+    library_path = tmp_path / "lib.sqlite"
+    before = snapshot(library_path)
+    with open_library(library_path, seed=False) as library:
+        with pytest.raises(LibraryError, match=r"could not write the library .* not saved"):
+            import_bibtex(library, [path])
+        assert library.conn.execute("SELECT name FROM sqlite_temp_master").fetchall() == []
     assert snapshot(library_path) == before
 
 

@@ -50,6 +50,7 @@ Progress = Callable[[int, int], object]
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)  # we report problems ourselves
 
 _BATCH = 1000  # papers added per statement batch
+_AHEAD = 10_000  # entries interpreted at a time (the search index written meanwhile)
 
 
 @dataclass
@@ -360,33 +361,42 @@ def apply_bibtex(
         batch.clear()
         batch_ids.clear()
 
+    def take(paper: BibPaper) -> None:
+        marks = identity(paper.fields)
+        if marks & batch_ids:
+            flush()
+        existing = lookups.find(paper.fields, marks, paper.key)
+        if existing is None:
+            batch.append(paper)
+            batch_ids.update(marks)
+            report.added += 1
+        else:
+            lookups.merged()
+            _merge(library, existing, paper, report)
+
     lookups = ImportLookups(library)
     with bulk_adding(library, total):
         for name, entries in parsed:
             skipped: list[tuple[int, str]] = []
-            for start in range(0, len(entries), _BATCH):
-                chunk = [(entry, interpret(entry)) for entry in entries[start : start + _BATCH]]
+            for ahead in range(0, len(entries), _AHEAD):
+                # Making sense of these entries is Python alone: meanwhile the search
+                # index takes in the papers added so far, on a thread of its own.
                 flush()
-                lookups.ahead(paper.fields for _, paper in chunk if not isinstance(paper, str))
-                for entry, paper in chunk:
-                    if isinstance(paper, str):
-                        skipped.append((entry.line, f"entry {entry.key!r}: {paper}"))
-                        report.skipped += 1
-                    else:
-                        marks = identity(paper.fields)
-                        if marks & batch_ids:
-                            flush()
-                        existing = lookups.find(paper.fields, marks, paper.key)
-                        if existing is None:
-                            batch.append(paper)
-                            batch_ids.update(marks)
-                            report.added += 1
+                library.index_alongside()
+                meant = [(entry, interpret(entry)) for entry in entries[ahead : ahead + _AHEAD]]
+                for start in range(0, len(meant), _BATCH):
+                    chunk = meant[start : start + _BATCH]
+                    flush()
+                    lookups.ahead(p.fields for _, p in chunk if not isinstance(p, str))
+                    for entry, paper in chunk:
+                        if isinstance(paper, str):
+                            skipped.append((entry.line, f"entry {entry.key!r}: {paper}"))
+                            report.skipped += 1
                         else:
-                            lookups.merged()
-                            _merge(library, existing, paper, report)
-                    done += 1
-                    if progress is not None and progress(done, total) is False:
-                        raise ImportCancelled("import cancelled; the library was not changed")
+                            take(paper)
+                        done += 1
+                        if progress is not None and progress(done, total) is False:
+                            raise ImportCancelled("import cancelled; the library was not changed")
             _add_problems(report, name, skipped)
         flush()
         report.problems.extend(renamed[:MAX_PROBLEMS])

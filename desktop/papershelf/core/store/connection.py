@@ -62,8 +62,12 @@ def connect_reader(path: Path, *, timeout: float = 5.0) -> sqlite3.Connection:
 
 
 def connect_writer(path: Path, *, timeout: float = 5.0) -> sqlite3.Connection:
-    """A read-write connection in autocommit mode (transactions are explicit)."""
-    conn = sqlite3.connect(path, isolation_level=None, timeout=timeout)
+    """A read-write connection in autocommit mode (transactions are explicit).
+
+    An import's search index is written from a thread of its own while the import's
+    thread waits for it (``index_alongside``); SQLite's own lock serialises the two.
+    """
+    conn = sqlite3.connect(path, isolation_level=None, timeout=timeout, check_same_thread=False)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
     return conn

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from papershelf.core.errors import LibraryError, primary_code
+from papershelf.core.store.index_alongside import IndexAlongside
 
 # The meta key counting the writes that change what the window shows: every write but
 # one of a PDF's text alone (``write(pdf_text_only=True)``). While another process
@@ -58,6 +59,7 @@ class LibraryFile:
         # Search-index rows to write when ``deferred_search_index`` ends, by paper: the
         # row itself, or None to read it from the paper then.
         self._index_later: dict[int, tuple[Any, ...] | None] | None = None
+        self._alongside: IndexAlongside | None = None  # writes them on a thread, meanwhile
         # The queue's places, the (changes, data version) and queue version they were read at.
         self._queue_cache: tuple[tuple[int, int], str, dict[int, int]] | None = None
 

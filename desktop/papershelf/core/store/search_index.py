@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from papershelf.core.store.index_alongside import IndexAlongside
 from papershelf.core.store.library_file import LibraryFile
 from papershelf.core.store.statements import chunks, marks
 from papershelf.core.text import latex_to_text
@@ -29,20 +30,44 @@ class SearchIndex(LibraryFile):
             yield
             return
         later: dict[int, tuple[Any, ...] | None] = {}
-        self._index_later = later
+        alongside = IndexAlongside(self.conn)
+        self._index_later, self._alongside = later, alongside
         try:
             yield
+            alongside.wait()
+            self._write_index_rows(self._due_index_rows(later))
         finally:
-            self._index_later = None
+            self._index_later, self._alongside = None, None
+            alongside.close()
+
+    def index_alongside(self) -> None:
+        """Inside :meth:`deferred_search_index`: start writing the rows deferred so far
+        on a thread of their own, and return at once (see ``index_alongside``).
+
+        For an import about to spend a while in Python before it next writes; its next
+        statement waits for that writing to end. Outside a deferred block, nothing.
+        """
+        if self._index_later is not None and self._alongside is not None:
+            self._alongside.wait()  # its rows may be among those to delete
+            self._alongside.start(self._due_index_rows(self._index_later))
+
+    def _due_index_rows(self, later: dict[int, tuple[Any, ...] | None]) -> list[tuple[Any, ...]]:
+        """The rows deferred in ``later``, in id order, which is emptied: those only
+        marked stale are read from their papers, and their old rows deleted."""
         stale = sorted(i for i, row in later.items() if row is None)
         for chunk in chunks(stale):
             qmarks = marks(len(chunk))
             self.conn.execute(f"DELETE FROM papers_fts WHERE rowid IN ({qmarks})", list(chunk))
         read = {row[0]: row for row in self._index_rows(stale)}
+        due = [row for i in sorted(later) if (row := later[i] or read.get(i)) is not None]
+        later.clear()
+        return due
+
+    def _write_index_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
         self.conn.executemany(
             "INSERT INTO papers_fts(rowid, title, authors, abstract, tags, note) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            [row for i in sorted(later) if (row := later[i] or read.get(i)) is not None],
+            rows,
         )
 
     def _reindex(self, ids: Sequence[int]) -> None:
