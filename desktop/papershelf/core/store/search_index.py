@@ -35,7 +35,11 @@ class SearchIndex(LibraryFile):
         try:
             yield
             alongside.wait()
-            self._write_index_rows(self._due_index_rows(later))
+            self.conn.executemany(
+                "INSERT INTO papers_fts(rowid, title, authors, abstract, tags, note) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                self._due_index_rows(later),
+            )
         finally:
             self._index_later, self._alongside = None, None
             alongside.close()
@@ -62,13 +66,6 @@ class SearchIndex(LibraryFile):
         due = [row for i in sorted(later) if (row := later[i] or read.get(i)) is not None]
         later.clear()
         return due
-
-    def _write_index_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        self.conn.executemany(
-            "INSERT INTO papers_fts(rowid, title, authors, abstract, tags, note) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            rows,
-        )
 
     def _reindex(self, ids: Sequence[int]) -> None:
         """Rewrite the FTS rows of ``ids`` from the papers they index."""
