@@ -230,18 +230,23 @@ def test_a_second_import_into_a_library_matches_too(
         assert fast[part] == careful[part], part
 
 
+def a_bulk_import(tmp_path: Path) -> tuple[Path, Path]:
+    """A .bib large enough for the bulk path, and an empty library to import it into."""
+    path = tmp_path / "many.bib"
+    path.write_text(
+        "".join(f"@misc{{m{i}, title = {{Paper {i}}}}}\n" for i in range(bulk.BULK_MIN + 10)),
+        encoding="utf-8",
+    )
+    return path, tmp_path / "lib.sqlite"
+
+
 def test_a_cancelled_bulk_import_leaves_the_library_and_its_indexes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The indexes are dropped inside the import's transaction: a cancel rolls back,
     also the search-index rows written on a thread meanwhile."""
     monkeypatch.setattr(bibtex, "_AHEAD", 1000)
-    path = tmp_path / "many.bib"
-    path.write_text(
-        "".join(f"@misc{{m{i}, title = {{Paper {i}}}}}\n" for i in range(bulk.BULK_MIN + 10)),
-        encoding="utf-8",
-    )
-    library_path = tmp_path / "lib.sqlite"
+    path, library_path = a_bulk_import(tmp_path)
     before = snapshot(library_path)
     with open_library(library_path, seed=False) as library:
         with pytest.raises(Exception, match="cancelled"):
@@ -257,12 +262,7 @@ def test_a_failure_writing_the_search_index_on_its_thread_saves_nothing(
     and nothing of it is saved; the staging table goes too."""
     monkeypatch.setattr(bibtex, "_AHEAD", 1000)
     monkeypatch.setattr(index_alongside, "_COPY", "INSERT INTO papers_fts(nothing) VALUES (1)")
-    path = tmp_path / "many.bib"
-    path.write_text(
-        "".join(f"@misc{{m{i}, title = {{Paper {i}}}}}\n" for i in range(bulk.BULK_MIN + 10)),
-        encoding="utf-8",
-    )
-    library_path = tmp_path / "lib.sqlite"
+    path, library_path = a_bulk_import(tmp_path)
     before = snapshot(library_path)
     with open_library(library_path, seed=False) as library:
         with pytest.raises(LibraryError, match=r"could not write the library .* not saved"):
