@@ -121,3 +121,35 @@ def test_the_sidebar_reads_the_kept_counts(library: Library) -> None:
     library.conn.execute("UPDATE whole_counts SET n = 12345 WHERE facet = 'status'")
     assert set(sidebar(library, "Status").values()) == {0, 12345}  # 0: statuses nobody has
     assert kept(library.conn) != afresh(library.conn)
+
+
+def test_the_kept_number_of_papers_is_the_table_s(library_path: Path) -> None:
+    """What the window shows as the library's size, through writes of its own, another
+    program's, a bulk import's; a library without kept counts is counted."""
+    with open_library(library_path) as library:
+        before = library.count()
+        assert library.kept_count() == before > 0
+        library.add_papers([PaperFields(title=f"Added {i}") for i in range(3)])
+        library.delete_papers(library.search("", sort="key")[:2])
+        assert library.kept_count() == library.count() == before + 1
+    conn = sqlite3.connect(library_path, isolation_level=None)
+    try:
+        conn.execute("DELETE FROM papers WHERE id IN (SELECT id FROM papers LIMIT 4)")
+    finally:
+        conn.close()
+    with open_library(library_path) as library:
+        assert library.kept_count() == library.count() == before - 3
+        library.conn.execute("DROP TABLE whole_counts")
+        assert library.kept_count() == before - 3
+
+
+def test_the_kept_number_after_a_bulk_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bulk, "BULK_MIN", 1)
+    path = tmp_path / "refs.bib"
+    path.write_text(BIB, encoding="utf-8")
+    with open_library(tmp_path / "lib.sqlite", seed=False) as library:
+        assert library.kept_count() == 0
+        import_bibtex(library, [path])
+        assert library.kept_count() == library.count() == 60

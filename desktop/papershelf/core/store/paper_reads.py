@@ -10,7 +10,7 @@ from papershelf.core.errors import LibraryError
 from papershelf.core.fields import STORED, Paper, from_column
 from papershelf.core.search.dates import Clock
 from papershelf.core.search.query import CompiledQuery, compile_query
-from papershelf.core.store import queue
+from papershelf.core.store import queue, whole_counts
 from papershelf.core.store.attachment_rows import attachment_records
 from papershelf.core.store.library_file import LibraryFile
 from papershelf.core.store.schema import SORT_COLUMNS
@@ -31,6 +31,12 @@ class PaperReads(LibraryFile):
     def count(self) -> int:
         """Number of papers in the library."""
         return int(self.conn.execute("SELECT count(*) FROM papers").fetchone()[0])
+
+    def kept_count(self) -> int:
+        """``count`` as the library keeps it (``whole_counts.papers``): what the window
+        shows after each write, its own or another process's, without a scan."""
+        kept = whole_counts.papers(self.conn)
+        return self.count() if kept is None else kept
 
     def search(
         self,

@@ -97,6 +97,24 @@ def recount(conn: sqlite3.Connection) -> None:
         )
 
 
+def papers(conn: sqlite3.Connection) -> int | None:
+    """How many papers the library holds, as its kept counts say (each paper has one
+    status), or None in a library older than them (one opened read-only stays so).
+
+    Counting the table walks an index of every paper: at a million, 5 ms, and 38 ms on
+    the first read after another process wrote (SQLite then drops its cached pages);
+    this reads a few rows. Inside a bulk import (``store.bulk``) it is the count from
+    before the import until the import ends.
+    """
+    try:
+        row = conn.execute(f"SELECT sum(n) FROM {TABLE} WHERE facet = 'status'").fetchone()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return None
+        raise
+    return int(row[0] or 0)
+
+
 def counts(conn: sqlite3.Connection, facet: str, names: str | None = None) -> list[tuple[str, int]]:
     """Each value of ``facet`` and how many papers (links) have it, in no order. A tag,
     author or affiliation is counted by id and given by its name in the table ``names``;

@@ -116,7 +116,7 @@ class MainWindow(DelegatedCommands, Filtering, WindowState, QMainWindow):
         self.setWindowFilePath(str(library.path))
         self._author_limit = 50
         self.recovered: str | None = None  # set when the library came back from a backup
-        self._total = library.count()
+        self._total = library.kept_count()
         # All work off the main thread: queries, counts, terms, backups, imports, exports.
         self.tasks = TaskManager(library.path, self)
         fail_fast_writes(library)  # an import holds the write lock: never wait 5 s for it
@@ -414,7 +414,7 @@ class MainWindow(DelegatedCommands, Filtering, WindowState, QMainWindow):
     def _refresh(self, changes: Changes | None) -> None:
         self.statistics.library_changed()
         if changes is None or changes.deleted or PAPERS in changes.aspects:
-            self._total = self.library.count()
+            self._total = self.library.kept_count()
         self.place.before_write()
         if changes is None:
             self.model.library_changed()
