@@ -219,6 +219,19 @@ def stop_inside_its_transaction(qtbot, window: MainWindow, library_path: Path) -
     return stop_the_import_when(qtbot, window, library_path, holding_the_write_lock)
 
 
+def stop_once_saved(qtbot, window: MainWindow, library_path: Path) -> int:
+    """Stop the import just after its commit (the library marked with its record), before
+    it ends."""
+    qtbot.waitUntil(lambda: window.exchange.import_process is not None, timeout=30_000)
+    mark = str(its_record(window))
+
+    def saved(probe: sqlite3.Connection) -> bool:
+        row = probe.execute("SELECT value FROM meta WHERE key = 'last_import'").fetchone()
+        return row is not None and row[0] == mark
+
+    return stop_the_import_when(qtbot, window, library_path, saved)
+
+
 def its_record(window: MainWindow) -> Path:
     arguments = window.exchange.import_process.args
     return Path(arguments[arguments.index("--undo-record") + 1])
@@ -320,14 +333,7 @@ def test_cancel_after_the_import_was_saved_lets_it_finish_and_keeps_its_undo(
 ) -> None:
     before = window.library.records(window.library.search(""))
     window.exchange.import_paths([big_bib(tmp_path)])
-    qtbot.waitUntil(lambda: window.exchange.import_process is not None, timeout=30_000)
-    mark = str(its_record(window))
-
-    def saved(probe: sqlite3.Connection) -> bool:
-        row = probe.execute("SELECT value FROM meta WHERE key = 'last_import'").fetchone()
-        return row is not None and row[0] == mark
-
-    pid = stop_the_import_when(qtbot, window, library_path, saved)  # committed, not ended
+    pid = stop_once_saved(qtbot, window, library_path)
     window.exchange.progress.cancel_button.click()
     qtbot.wait(1000)  # five looks of the lane at Cancel: the saved import is not killed
     assert window.exchange.import_process.poll() is None
@@ -351,14 +357,7 @@ def test_closing_the_window_does_not_wait_for_a_saved_import(
     qtbot, window: MainWindow, tmp_path: Path, library_path: Path
 ) -> None:
     window.exchange.import_paths([big_bib(tmp_path)])
-    qtbot.waitUntil(lambda: window.exchange.import_process is not None, timeout=30_000)
-    mark = str(its_record(window))
-
-    def saved(probe: sqlite3.Connection) -> bool:
-        row = probe.execute("SELECT value FROM meta WHERE key = 'last_import'").fetchone()
-        return row is not None and row[0] == mark
-
-    stop_the_import_when(qtbot, window, library_path, saved)
+    stop_once_saved(qtbot, window, library_path)
     window.tasks.stop(timeout=30)  # as closing does: the lanes are asked to end
     assert window.exchange.import_process.returncode == -signal.SIGKILL
     with open_library(library_path, seed=False) as shelf:

@@ -20,7 +20,8 @@ from collections.abc import Sequence
 from contextlib import suppress
 from typing import Any
 
-_STAGED = "temp.search_rows_later"
+_TABLE = "search_rows_later"
+_STAGED = f"temp.{_TABLE}"
 _COPY = (
     "INSERT INTO papers_fts(rowid, title, authors, abstract, tags, note) "
     f"SELECT id, title, authors, abstract, tags, note FROM {_STAGED} ORDER BY id"
@@ -44,7 +45,7 @@ class IndexAlongside:
             return
         if not self._staged:
             self._conn.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {_STAGED.split('.')[1]}"
+                f"CREATE TEMP TABLE IF NOT EXISTS {_TABLE}"
                 "(id INTEGER PRIMARY KEY, title, authors, abstract, tags, note)"
             )
             self._staged = True
