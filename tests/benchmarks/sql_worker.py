@@ -80,7 +80,7 @@ def best_of(conn: sqlite3.Connection, sql: str, params: Any = ()) -> tuple[list[
 def sorts(conn: sqlite3.Connection, columns: dict[str, str | None]) -> dict[str, Any]:
     """Every id of the library in each column's order, both ways."""
     from papershelf.core.search.query import compile_query
-    from papershelf.core.store.schema import SORT_COLUMNS
+    from papershelf.core.store.orders import SORT_COLUMNS
 
     where = compile_query("").where
     out: dict[str, Any] = {}

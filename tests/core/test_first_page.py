@@ -27,7 +27,7 @@ from papershelf.core.search.first_page import (
 from papershelf.core.search.query import compile_query
 from papershelf.core.store.library import Library
 from papershelf.core.store.opening import open_library
-from papershelf.core.store.schema import SORT_COLUMNS, SORT_INDEXES
+from papershelf.core.store.orders import SORT_COLUMNS, SORT_INDEXES
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from synthetic import generate

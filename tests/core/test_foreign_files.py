@@ -19,7 +19,7 @@ from cli_runner import run
 from papershelf.core.errors import LibraryError
 from papershelf.core.safety.backup import default_backup_folder
 from papershelf.core.safety.recovery import open_or_recover
-from papershelf.core.store import schema
+from papershelf.core.store import migrations, schema
 from papershelf.core.store.opening import open_library
 
 
@@ -76,17 +76,17 @@ def test_a_library_carries_the_application_id(tmp_path: Path) -> None:
     path = tmp_path / "library.sqlite"
     open_library(path, seed=False).close()
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA application_id").fetchone()[0] == schema.APPLICATION_ID
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == migrations.APPLICATION_ID
     conn.close()
 
 
 def test_a_library_from_before_the_application_id_still_opens(tmp_path: Path) -> None:
     # The near miss: no id in the header, but every table a library has.
     path = tmp_path / "library.sqlite"
-    before = schema.MIGRATIONS.index(schema._application_id)
+    before = migrations.MIGRATIONS.index(migrations._application_id)
     conn = sqlite3.connect(path, isolation_level=None)
     db = sqlite_utils.Database(conn)
-    for migration in schema.MIGRATIONS[:before]:
+    for migration in migrations.MIGRATIONS[:before]:
         migration(db)
     conn.execute(f"PRAGMA user_version = {before}")
     conn.execute("INSERT INTO papers(id, key, title, status, added, modified) "
@@ -94,7 +94,7 @@ def test_a_library_from_before_the_application_id_still_opens(tmp_path: Path) ->
     conn.close()
     with open_library(path) as lib:
         assert [p.title for p in lib.papers([1])] == ["Kept"]
-        assert lib.conn.execute("PRAGMA application_id").fetchone()[0] == schema.APPLICATION_ID
+        assert lib.conn.execute("PRAGMA application_id").fetchone()[0] == migrations.APPLICATION_ID
 
 
 def test_a_library_that_lost_its_tables_is_restored_from_a_backup(tmp_path: Path) -> None:

@@ -16,7 +16,8 @@ from papershelf.core.fields import PaperFields
 from papershelf.core.store import schema
 from papershelf.core.store.library import Library
 from papershelf.core.store.opening import open_library
-from papershelf.core.store.schema import SORT_COLUMNS, STATUSES
+from papershelf.core.store.orders import SORT_COLUMNS
+from papershelf.core.store.schema import STATUSES
 
 T1 = "2024-01-01T10:00:00+00:00"
 T2 = "2024-01-02T10:00:00+00:00"

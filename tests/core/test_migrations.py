@@ -1,6 +1,6 @@
 """Every earlier schema version migrates to the current one with the reader's data intact.
 
-The versions come from ``schema.MIGRATIONS`` itself: a library is built by applying
+The versions come from ``migrations.MIGRATIONS`` itself: a library is built by applying
 the first ``k`` migrations, filled with rows valid at that version, then opened the
 way the app opens it. A new migration is covered without touching this file; one
 that adds a NOT NULL column without a default, or transforms data, adds the column
@@ -20,7 +20,7 @@ import sqlite_utils
 from papershelf.core.errors import LibraryError
 from papershelf.core.safety.backup import default_backup_folder, list_backups
 from papershelf.core.safety.recovery import open_or_recover
-from papershelf.core.store import schema
+from papershelf.core.store import migrations, schema
 from papershelf.core.store.opening import open_library
 
 EARLIER_VERSIONS = range(1, schema.SCHEMA_VERSION)
@@ -71,7 +71,7 @@ def build_library_at(path: Path, version: int) -> None:
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         db = sqlite_utils.Database(conn)
-        for migration in schema.MIGRATIONS[:version]:
+        for migration in migrations.MIGRATIONS[:version]:
             migration(db)
         conn.execute(f"PRAGMA user_version = {version}")
         conn.execute("PRAGMA journal_mode = WAL")  # as Library.open leaves every library
@@ -113,8 +113,8 @@ def sha(path: Path) -> str:
 
 
 def test_the_versions_under_test_are_every_earlier_one() -> None:
-    assert list(EARLIER_VERSIONS) == list(range(1, len(schema.MIGRATIONS)))
-    assert len(schema.MIGRATIONS) == schema.SCHEMA_VERSION
+    assert list(EARLIER_VERSIONS) == list(range(1, len(migrations.MIGRATIONS)))
+    assert len(migrations.MIGRATIONS) == schema.SCHEMA_VERSION
 
 
 @pytest.mark.parametrize("version", EARLIER_VERSIONS)

@@ -271,13 +271,13 @@ def test_a_library_from_before_the_statistics_gets_its_history_filled_in(
 
     import sqlite_utils
 
-    from papershelf.core.store import schema
+    from papershelf.core.store import migrations
 
     old = tmp_path / "old.sqlite"
-    version = schema.MIGRATIONS.index(schema._reading_record)  # the version before it
+    version = migrations.MIGRATIONS.index(migrations._reading_record)  # the version before it
     conn = sqlite3.connect(old, isolation_level=None)
     db = sqlite_utils.Database(conn)
-    for migration in schema.MIGRATIONS[:version]:
+    for migration in migrations.MIGRATIONS[:version]:
         migration(db)
     conn.execute(f"PRAGMA user_version = {version}")
     history = [  # paper, status, time (the forms imports left: Z, an offset, a bare date)

@@ -16,7 +16,8 @@ from papershelf.core.names import display
 from papershelf.core.ops import papers as ops
 from papershelf.core.plural import plural
 from papershelf.core.store.library import Library
-from papershelf.core.store.schema import SORT_COLUMNS, STATUSES
+from papershelf.core.store.orders import SORT_COLUMNS
+from papershelf.core.store.schema import STATUSES
 
 COMMANDS = ("list", "status", "tag", "untag", "note")
 

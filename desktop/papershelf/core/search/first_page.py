@@ -44,7 +44,7 @@ from papershelf.core.search.query import CompiledQuery
 from papershelf.core.search.query_tree import MATCH_SUBQUERY
 from papershelf.core.search.vocabulary import Vocabulary
 from papershelf.core.store.library import Library
-from papershelf.core.store.schema import SORT_COLUMNS, SORT_INDEXES
+from papershelf.core.store.orders import SORT_COLUMNS, SORT_INDEXES
 
 __all__ = ["Page", "Vocabulary", "expand_prefixes", "first_page"]
 

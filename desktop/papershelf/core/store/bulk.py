@@ -23,7 +23,7 @@ from contextlib import contextmanager
 
 from papershelf.core.store import whole_counts
 from papershelf.core.store.library import Library
-from papershelf.core.store.schema import SORT_INDEXES
+from papershelf.core.store.orders import SORT_INDEXES
 
 BULK_MIN = 5000  # papers an import must bring before its indexes are made in bulk
 _PAGE_CACHE_KIB = 131_072  # 128 MB of pages while a bulk import writes

@@ -13,7 +13,7 @@ from papershelf.core.search.query import CompiledQuery, compile_query
 from papershelf.core.store import queue, whole_counts
 from papershelf.core.store.attachment_rows import attachment_records
 from papershelf.core.store.library_file import LibraryFile
-from papershelf.core.store.schema import SORT_COLUMNS
+from papershelf.core.store.orders import SORT_COLUMNS
 from papershelf.core.store.statements import chunks, marks
 from papershelf.core.text import caseless_glob, fold
 

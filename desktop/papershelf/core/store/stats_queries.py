@@ -3,7 +3,7 @@
 Everything is counted from ``status_history``: one row per change of a paper's status.
 The schema keeps with each row its time as comparable UTC text (``at_utc``), the
 status the paper left (``previous``) and, for a read, when the paper became to-read
-(``queued_at``); see ``schema._reading_record``. The caller turns local weeks and
+(``queued_at``); see ``migrations._reading_record``. The caller turns local weeks and
 months into UTC bounds, so any time zone, with its summer time, buckets exactly.
 
 Each query is an aggregate over an index: per bucket, a range of ``(status, at_utc)``
