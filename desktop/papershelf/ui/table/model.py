@@ -86,6 +86,7 @@ _ROLES = frozenset(
         Qt.ItemDataRole.ToolTipRole,
         Qt.ItemDataRole.FontRole,
         STATUS_ROLE,
+        PAPER_ID_ROLE,
     }
 )
 # What QAbstractTableModel.flags gives a cell (and no index), made once.
@@ -433,13 +434,16 @@ class PaperTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
-            return None
-        if role == PAPER_ID_ROLE:
-            return int(self._ids[index.row()])
+        # Each painted cell is asked for about five roles, most of them not ours: those
+        # are turned away before any call back into Qt (a repaint makes 1,650 calls).
         if role not in _ROLES:
             return None
-        row = self._row(index.row())
+        at = index.row()
+        if not index.isValid() or not 0 <= at < len(self._ids):
+            return None
+        if role == PAPER_ID_ROLE:
+            return int(self._ids[at])
+        row = self._row(at)
         if row is None:  # deleted by another writer since the query ran
             return None
         if role == STATUS_ROLE:
