@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPointF, QRectF, Qt
-from PySide6.QtGui import QPainter, QPixmap
+from PySide6.QtGui import QFont, QPainter, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from papershelf.ui.table.model import STATUS_ROLE
@@ -20,6 +20,11 @@ class StatusDelegate(QStyledItemDelegate):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._badges: dict[tuple[str, str, float, int], QPixmap] = {}
+        # The font last painted with, its key and each status's width in it: asked of
+        # the font at every cell, they took a third of a badge's time.
+        self._font: QFont | None = None
+        self._font_key = ""
+        self._advances: dict[str, int] = {}
 
     def paint(
         self,
@@ -45,13 +50,19 @@ class StatusDelegate(QStyledItemDelegate):
         painter.drawPixmap(QPointF(option.rect.x() + 4, top), badge)
 
     def _badge(self, status: str, option: QStyleOptionViewItem, ratio: float) -> QPixmap:
-        metrics = option.fontMetrics
-        width = min(metrics.horizontalAdvance(status) + 14, max(option.rect.width() - 8, 1))
-        key = (status, option.font.key(), ratio, width)
+        font = option.font
+        if font != self._font:
+            # A copy: the option's own font goes with the option after this paint.
+            self._font, self._font_key, self._advances = QFont(font), font.key(), {}
+        advance = self._advances.get(status)
+        if advance is None:
+            advance = self._advances[status] = option.fontMetrics.horizontalAdvance(status)
+        width = min(advance + 14, max(option.rect.width() - 8, 1))
+        key = (status, self._font_key, ratio, width)
         badge = self._badges.get(key)
         if badge is not None:
             return badge
-        height = metrics.height() + 2
+        height = option.fontMetrics.height() + 2
         badge = QPixmap(int(width * ratio), int(height * ratio))
         badge.setDevicePixelRatio(ratio)
         badge.fill(Qt.GlobalColor.transparent)
