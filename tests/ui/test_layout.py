@@ -237,3 +237,28 @@ def test_restored_window_is_not_off_screen(qtbot, library_path: Path) -> None:
     assert area.contains(again.geometry()), (again.geometry(), area)
     assert again.windowState() != Qt.WindowState.WindowMinimized
     again.close()
+
+
+def test_larger_text_widens_the_sidebar_so_its_labels_stay_whole(qtbot, window: MainWindow) -> None:
+    tree = window.facets
+    sidebar = window.splitter.sizes()[0]
+
+    def cut_labels() -> list[str]:
+        """Top-level labels narrower on screen than their text in the current font."""
+        metrics = tree.fontMetrics()
+        cut = []
+        for i in range(tree.topLevelItemCount()):
+            item = tree.topLevelItem(i)
+            shown = tree.visualItemRect(item).width()
+            shown = min(shown, tree.header().sectionSize(0) - tree.indentation())
+            if shown < metrics.horizontalAdvance(item.text(0)):
+                cut.append(item.text(0))
+        return cut
+
+    assert cut_labels() == []
+    for _ in range(3):
+        window.named_actions["actionTextLarger"].trigger()
+    qtbot.waitUntil(lambda: window.splitter.sizes()[0] > sidebar)
+    assert cut_labels() == []
+    window.named_actions["actionTextReset"].trigger()  # and back to the reader's width
+    qtbot.waitUntil(lambda: window.splitter.sizes()[0] == sidebar)

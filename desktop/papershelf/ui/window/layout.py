@@ -117,6 +117,13 @@ class BalancedSplitter(QSplitter):
         if self._length(event.size()) != self._length(event.oldSize()):
             self.balance()
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            # Larger text: the minimums are counted in characters, so the panes widen
+            # with it (or the sidebar's labels are cut to "Listi…").
+            self.balance()
+
     def balance(self) -> None:
         """The reader's pane sizes when there is room, else less, down to the minimums."""
         if self.count() < 2:
