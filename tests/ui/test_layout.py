@@ -262,3 +262,16 @@ def test_larger_text_widens_the_sidebar_so_its_labels_stay_whole(qtbot, window: 
     assert cut_labels() == []
     window.named_actions["actionTextReset"].trigger()  # and back to the reader's width
     qtbot.waitUntil(lambda: window.splitter.sizes()[0] == sidebar)
+
+
+def test_in_a_small_window_larger_text_folds_the_sidebar_and_normal_brings_it_back(
+    qtbot, window: MainWindow
+) -> None:
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.splitter.sizes()[0] > 0)
+    sidebar = window.splitter.sizes()[0]
+    for _ in range(3):
+        window.named_actions["actionTextLarger"].trigger()
+    qtbot.waitUntil(lambda: window.splitter.sizes()[0] == 0)  # no room beside the table
+    window.named_actions["actionTextReset"].trigger()
+    qtbot.waitUntil(lambda: window.splitter.sizes()[0] == sidebar)
