@@ -143,14 +143,7 @@ class PaperWrites(People, SearchIndex):
                 "VALUES (?, ?, ?)",
                 affiliations,
             )
-            if self._index_later is not None:
-                self._index_later.update((row[0], row) for row in fts)
-            else:
-                conn.executemany(
-                    "INSERT INTO papers_fts(rowid, title, authors, abstract, tags, note) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    fts,
-                )
+            self._index_added(fts)
         return ids
 
     def update_paper(self, paper_id: int, fields: PaperFields) -> None:

@@ -35,11 +35,7 @@ class SearchIndex(LibraryFile):
         try:
             yield
             alongside.wait()
-            self.conn.executemany(
-                "INSERT INTO papers_fts(rowid, title, authors, abstract, tags, note) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                self._due_index_rows(later),
-            )
+            self._write_index_rows(self._due_index_rows(later))
         finally:
             self._index_later, self._alongside = None, None
             alongside.close()
@@ -67,6 +63,21 @@ class SearchIndex(LibraryFile):
         later.clear()
         return due
 
+    def _index_added(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        """The rows of papers just added: kept for the end of a deferred block (or a
+        thread's copy), else written at once."""
+        if self._index_later is not None:
+            self._index_later.update((row[0], row) for row in rows)
+        else:
+            self._write_index_rows(rows)
+
+    def _write_index_rows(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        self.conn.executemany(
+            "INSERT INTO papers_fts(rowid, title, authors, abstract, tags, note) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
     def _reindex(self, ids: Sequence[int]) -> None:
         """Rewrite the FTS rows of ``ids`` from the papers they index."""
         if self._index_later is not None:
@@ -75,11 +86,7 @@ class SearchIndex(LibraryFile):
         for chunk in chunks(ids):
             qmarks = marks(len(chunk))
             self.conn.execute(f"DELETE FROM papers_fts WHERE rowid IN ({qmarks})", list(chunk))
-            self.conn.executemany(
-                "INSERT INTO papers_fts(rowid, title, authors, abstract, tags, note) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                self._index_rows(chunk),
-            )
+            self._write_index_rows(self._index_rows(chunk))
 
     def _index_rows(self, ids: Sequence[int]) -> list[tuple[Any, ...]]:
         """The FTS rows of ``ids``, read from the papers they index."""
