@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -252,7 +253,7 @@ def test_out_of_time_the_rows_found_so_far_are_the_start_of_the_page(
 ) -> None:
     clock = [0.0]
 
-    def tick() -> float:  # every look at the clock costs 1 ms: deterministic time
+    def tick() -> float:  # every look at the clock (one a row found) costs 1 ms
         clock[0] += 0.001
         return clock[0]
 
@@ -261,7 +262,7 @@ def test_out_of_time_the_rows_found_so_far_are_the_start_of_the_page(
     with open_library(synthetic_library, seed=False) as library:
         expected = library.search(query, sort="title", limit=PAGE)
         outcomes = set()
-        for deadline in [ms / 1000 for ms in range(1, 40)]:
+        for deadline in [ms / 1000 for ms in range(1, 200, 3)]:
             found = first_page(library, query, "title", False, PAGE, vocabulary, deadline, 10)
             if found is None:
                 outcomes.add("none")
@@ -349,3 +350,71 @@ def test_a_cancel_is_not_taken_for_the_deadline(synthetic_library: Path) -> None
         assert found is not None and found.ids == library.search(
             "learning", sort="title", limit=PAGE
         )
+
+
+def test_a_plan_gives_way_when_the_rest_of_its_page_would_take_longer_than_the_next() -> None:
+    gives_way = first_page_module._gives_way
+    # 16 rows in 15 ms after the first: 1 ms a row, 34 ms for the other 34 of 50.
+    assert gives_way(16, 0.015, 50, 0.033)
+    assert not gives_way(16, 0.015, 50, 0.035)  # the next is no quicker
+    assert not gives_way(15, 0.014, 50, 0.001)  # too few rows to know their pace
+    assert not gives_way(16, 0.015, 50, float("inf"))  # the last plan never does
+    assert not gives_way(50, 0.049, 50, 0.001)  # the page is found
+
+
+def _timed_plans(monkeypatch: pytest.MonkeyPatch, next_s: float) -> None:
+    """The test walk first, then the set walk expected in ``next_s``; each look at the
+    clock costs 1 ms, so the walk finds about a row a millisecond."""
+    real = first_page_module._plans
+
+    def timed(*args, **options):  # type: ignore[no-untyped-def]
+        plans = {_kind(plan): plan for plan in real(*args, **options)}
+        walk = replace(plans["test walk"], expected_s=0.001, give_up_s=float("inf"))
+        return [walk, replace(plans["set walk"], expected_s=next_s, give_up_s=float("inf"))]
+
+    clock = [0.0]
+
+    def tick() -> float:
+        clock[0] += 0.001
+        return clock[0]
+
+    monkeypatch.setattr(first_page_module, "_plans", timed)
+    monkeypatch.setattr(first_page_module.time, "perf_counter", tick)
+
+
+@pytest.mark.parametrize(("next_s", "ran"), [(0.005, 2), (1.0, 1)])
+def test_a_walk_slower_than_its_estimate_gives_way_to_a_quicker_plan(
+    planned_library: Path, monkeypatch: pytest.MonkeyPatch, next_s: float, ran: int
+) -> None:
+    """Its rows' pace, not its estimate, says when: the rest of the page at that pace
+    (34 ms) against the set walk's expected time. The page is the same either way."""
+    query = compile_query("learning")
+    with open_library(planned_library, seed=False) as library:
+        vocabulary = Vocabulary.load(library)
+        expected = library.search(query, sort="published", descending=True, limit=PAGE)
+        _timed_plans(monkeypatch, next_s)
+        statements: list[str] = []
+        library.conn.set_trace_callback(statements.append)
+        found = first_page(library, query, "published", True, PAGE, vocabulary, 60)
+        library.conn.set_trace_callback(None)
+    assert found == Page(expected, cut=False)
+    walks = [s for s in statements if s.startswith("SELECT p.id FROM papers p INDEXED BY")]
+    assert len(walks) == ran
+    assert "EXISTS" in walks[0] and all("EXISTS" not in walk for walk in walks[1:])
+
+
+def test_a_plan_that_gives_way_with_a_screenful_found_shows_it_at_once(
+    planned_library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    query = compile_query("learning")
+    with open_library(planned_library, seed=False) as library:
+        vocabulary = Vocabulary.load(library)
+        expected = library.search(query, sort="published", descending=True, limit=PAGE)
+        _timed_plans(monkeypatch, 0.005)
+        statements: list[str] = []
+        library.conn.set_trace_callback(statements.append)
+        found = first_page(library, query, "published", True, PAGE, vocabulary, 60, 10)
+        library.conn.set_trace_callback(None)
+    # The walk gave way after 16 rows, 10 were asked for early: those, not the set walk.
+    assert found == Page(expected[:16], cut=True)
+    assert sum(s.startswith("SELECT p.id FROM papers p INDEXED BY") for s in statements) == 1

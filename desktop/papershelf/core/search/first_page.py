@@ -18,8 +18,11 @@ in the order their expected costs say, from a sample of the highest-numbered mat
   index that gives papers in order: each is tested against the match. Tried briefly.
 
 A plan that runs past twice its expected time (and the next one's) gives way to the
-next; one expected to take far longer than the deadline allows is not begun (the
-caller's thread has more time). SQLite hands rows over in their final order, so rows
+next, and so does one whose rows come so slowly that the rest of its page would take
+longer than the next plan is expected to take for all of it (its costs are estimates:
+a per-paper test costs several times more on some libraries than on others); one
+expected to take far longer than the deadline allows is not begun (the caller's
+thread has more time). SQLite hands rows over in their final order, so rows
 found when time runs out are the start of the page (``Page.cut``).
 
 FTS5 answers a prefix query (``"lear"*``) by merging the doclists of every term with
@@ -73,6 +76,7 @@ _SAMPLE_S = 0.005  # the most the density sample may take
 _SLACK_S = 0.002  # on top of twice the expected time, before a plan gives way
 _HOPELESS = 1.5  # expected to take this many times the time left: not tried
 _SAMPLE = 128
+_PACE_ROWS = 16  # rows found before their pace says how long the rest will take
 
 
 def _quote(term: str) -> str:
@@ -278,6 +282,16 @@ def _plans(
     return plans
 
 
+def _gives_way(found: int, since_first_s: float, page: int, next_s: float) -> bool:
+    """Whether a plan that found ``found`` rows in ``since_first_s`` since its first
+    would, at that pace, take longer for the rest of its page than the next plan is
+    expected to take for all of it. The first row's wait is left out: it is the
+    statement's fixed cost, not its pace."""
+    if found < _PACE_ROWS:
+        return False
+    return since_first_s / (found - 1) * (page - found) > next_s
+
+
 def _sooner_than_the_list(plans: list[_Plan], budget: _Budget) -> list[_Plan]:
     """The plans expected to find the page in half the time the complete list takes,
     with the deadline brought to when the list is expected: the list waits for the
@@ -369,7 +383,7 @@ def first_page(
         left = budget.deadline - time.perf_counter()
         if not plans or min(plan.expected_s for plan in plans) > _HOPELESS * left:
             return None  # leave it at once to a caller with more time
-        for plan in plans:
+        for plan, after in itertools.zip_longest(plans, plans[1:]):
             budget.limit(plan.give_up_s)
             # The index walk must follow the sort, not an index for another condition.
             table = f"papers p INDEXED BY {SORT_INDEXES[sort]}" if plan.walk else "papers p"
@@ -378,10 +392,18 @@ def first_page(
                 f"ORDER BY {order} {direction}, p.id {direction} LIMIT ?"
             )
             ids: list[int] = []
+            next_s = float("inf") if after is None else after.expected_s
             try:
-                for row in conn.execute(sql, [*plan.params, page]):
+                cursor = conn.execute(sql, [*plan.params, page])
+                for row in cursor:
                     ids.append(row[0])  # one by one: kept if time runs out midway
-                return Page(ids, cut=False)
+                    if len(ids) == 1:
+                        first_s = time.perf_counter()
+                    elif _gives_way(len(ids), time.perf_counter() - first_s, page, next_s):
+                        cursor.close()
+                        break
+                else:
+                    return Page(ids, cut=False)
             except sqlite3.OperationalError as exc:
                 if library.should_stop():
                     raise QueryCancelled("the first page") from exc
