@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -253,16 +254,18 @@ def test_out_of_time_the_rows_found_so_far_are_the_start_of_the_page(
 ) -> None:
     clock = [0.0]
 
-    def tick() -> float:  # every look at the clock (one a row found) costs 1 ms
-        clock[0] += 0.001
+    def tick() -> float:  # every look at the clock (one a row found) costs 0.1 ms
+        clock[0] += 0.0001
         return clock[0]
 
     monkeypatch.setattr(first_page_module.time, "perf_counter", tick)
+    # At a row a millisecond, plans would give way at their pace (tested below).
+    monkeypatch.setattr(first_page_module, "_PACE_ROWS", PAGE + 1)
     query = compile_query("learning")
     with open_library(synthetic_library, seed=False) as library:
         expected = library.search(query, sort="title", limit=PAGE)
         outcomes = set()
-        for deadline in [ms / 1000 for ms in range(1, 200, 3)]:
+        for deadline in [tenths / 10_000 for tenths in range(1, 400, 3)]:
             found = first_page(library, query, "title", False, PAGE, vocabulary, deadline, 10)
             if found is None:
                 outcomes.add("none")
@@ -362,15 +365,15 @@ def test_a_plan_gives_way_when_the_rest_of_its_page_would_take_longer_than_the_n
     assert not gives_way(50, 0.049, 50, 0.001)  # the page is found
 
 
-def _timed_plans(monkeypatch: pytest.MonkeyPatch, next_s: float) -> None:
-    """The test walk first, then the set walk expected in ``next_s``; each look at the
-    clock costs 1 ms, so the walk finds about a row a millisecond."""
+def _timed_plans(
+    monkeypatch: pytest.MonkeyPatch, choose: Callable[[dict[str, _Plan]], list[_Plan]]
+) -> None:
+    """``first_page`` runs the plans ``choose`` makes of the real ones (by kind); each
+    look at the clock costs 1 ms, so a plan finds about a row a millisecond."""
     real = first_page_module._plans
 
     def timed(*args, **options):  # type: ignore[no-untyped-def]
-        plans = {_kind(plan): plan for plan in real(*args, **options)}
-        walk = replace(plans["test walk"], expected_s=0.001, give_up_s=float("inf"))
-        return [walk, replace(plans["set walk"], expected_s=next_s, give_up_s=float("inf"))]
+        return choose({_kind(plan): plan for plan in real(*args, **options)})
 
     clock = [0.0]
 
@@ -380,6 +383,14 @@ def _timed_plans(monkeypatch: pytest.MonkeyPatch, next_s: float) -> None:
 
     monkeypatch.setattr(first_page_module, "_plans", timed)
     monkeypatch.setattr(first_page_module.time, "perf_counter", tick)
+
+
+def _walk_then_set_walk(next_s: float) -> Callable[[dict[str, _Plan]], list[_Plan]]:
+    def choose(plans: dict[str, _Plan]) -> list[_Plan]:
+        walk = replace(plans["test walk"], expected_s=0.001, give_up_s=float("inf"))
+        return [walk, replace(plans["set walk"], expected_s=next_s, give_up_s=float("inf"))]
+
+    return choose
 
 
 @pytest.mark.parametrize(("next_s", "ran"), [(0.005, 2), (1.0, 1)])
@@ -392,7 +403,7 @@ def test_a_walk_slower_than_its_estimate_gives_way_to_a_quicker_plan(
     with open_library(planned_library, seed=False) as library:
         vocabulary = Vocabulary.load(library)
         expected = library.search(query, sort="published", descending=True, limit=PAGE)
-        _timed_plans(monkeypatch, next_s)
+        _timed_plans(monkeypatch, _walk_then_set_walk(next_s))
         statements: list[str] = []
         library.conn.set_trace_callback(statements.append)
         found = first_page(library, query, "published", True, PAGE, vocabulary, 60)
@@ -410,7 +421,7 @@ def test_a_plan_that_gives_way_with_a_screenful_found_shows_it_at_once(
     with open_library(planned_library, seed=False) as library:
         vocabulary = Vocabulary.load(library)
         expected = library.search(query, sort="published", descending=True, limit=PAGE)
-        _timed_plans(monkeypatch, 0.005)
+        _timed_plans(monkeypatch, _walk_then_set_walk(0.005))
         statements: list[str] = []
         library.conn.set_trace_callback(statements.append)
         found = first_page(library, query, "published", True, PAGE, vocabulary, 60, 10)
@@ -418,3 +429,46 @@ def test_a_plan_that_gives_way_with_a_screenful_found_shows_it_at_once(
     # The walk gave way after 16 rows, 10 were asked for early: those, not the set walk.
     assert found == Page(expected[:16], cut=True)
     assert sum(s.startswith("SELECT p.id FROM papers p INDEXED BY") for s in statements) == 1
+
+
+def test_plans_testing_papers_as_one_that_gave_way_are_expected_as_much_slower() -> None:
+    tested = f"{first_page_module._MATCH_EXISTS} AND p.year = ?"
+    own = _Plan(tested, ["learning", 2020], 0.001)
+    walk = _Plan(tested, ["learning", 2020], 0.002, walk=True)
+    other_test = _Plan(tested, ["learning", 2021], 0.003, walk=True)
+    set_walk = _Plan("p.id IN (...)", ["learning", 2020], 0.010, walk=True)
+    plans = [walk, other_test, set_walk]
+    # The own plan's page would have taken 50 ms, 50 times its estimate: so would the
+    # walk's tests; not another match's, nor the set walk, which tests nothing.
+    slower = first_page_module._as_slow_as(plans, own, 0.05)
+    assert slower == [other_test, set_walk, replace(walk, expected_s=0.1)]
+    assert first_page_module._as_slow_as(plans, set_walk, 0.5) == plans
+    assert first_page_module._as_slow_as(plans, own, 0.0001) == plans  # never quicker
+
+
+def test_after_a_slow_per_paper_test_the_next_plan_is_one_without_it(
+    planned_library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's own plan gives way at the pace of its tests: the test walk, which
+    would test papers the same way, is passed over for the set walk."""
+    query = compile_query("learning year:2000..2030")
+
+    def choose(plans: dict[str, _Plan]) -> list[_Plan]:
+        expected = {"own, tested": 0.001, "test walk": 0.002, "set walk": 0.010}
+        return [
+            replace(plans[kind], expected_s=seconds, give_up_s=float("inf"))
+            for kind, seconds in expected.items()
+        ]
+
+    with open_library(planned_library, seed=False) as library:
+        vocabulary = Vocabulary.load(library)
+        expected = library.search(query, sort="published", descending=True, limit=PAGE)
+        _timed_plans(monkeypatch, choose)
+        statements: list[str] = []
+        library.conn.set_trace_callback(statements.append)
+        found = first_page(library, query, "published", True, PAGE, vocabulary, 60)
+        library.conn.set_trace_callback(None)
+    assert found == Page(expected, cut=False)
+    pages = [s for s in statements if s.startswith("SELECT p.id FROM papers p")]
+    assert ["INDEXED BY" in s for s in pages] == [False, True]
+    assert "EXISTS" in pages[0] and "EXISTS" not in pages[1]

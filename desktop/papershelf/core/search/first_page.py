@@ -292,6 +292,39 @@ def _gives_way(found: int, since_first_s: float, page: int, next_s: float) -> bo
     return since_first_s / (found - 1) * (page - found) > next_s
 
 
+def _collect(cursor: sqlite3.Cursor, ids: list[int], page: int, next_s: float) -> float | None:
+    """Adds the cursor's rows to ``ids`` one by one (kept if time runs out midway).
+
+    Returns None when they are all in, or, when their pace says the plan should give
+    way (``_gives_way``), the time the whole page would have taken at that pace.
+    """
+    start = first = time.perf_counter()
+    for row in cursor:
+        ids.append(row[0])
+        now = time.perf_counter()
+        if len(ids) == 1:
+            first = now
+        elif _gives_way(len(ids), now - first, page, next_s):
+            cursor.close()
+            return now - start + (now - first) / (len(ids) - 1) * (page - len(ids))
+    return None
+
+
+def _as_slow_as(plans: list[_Plan], slow: _Plan, page_s: float) -> list[_Plan]:
+    """The plans left, cheapest first, those testing each paper as ``slow`` did
+    expected to be as many times slower as it was: the test is what cost more."""
+    if _MATCH_EXISTS not in slow.where:
+        return plans
+    factor = max(page_s / max(slow.expected_s, 1e-9), 1.0)
+    slower = [
+        replace(plan, expected_s=plan.expected_s * factor)
+        if (plan.where, plan.params) == (slow.where, slow.params)
+        else plan
+        for plan in plans
+    ]
+    return sorted(slower, key=lambda plan: plan.expected_s)
+
+
 def _sooner_than_the_list(plans: list[_Plan], budget: _Budget) -> list[_Plan]:
     """The plans expected to find the page in half the time the complete list takes,
     with the deadline brought to when the list is expected: the list waits for the
@@ -383,7 +416,8 @@ def first_page(
         left = budget.deadline - time.perf_counter()
         if not plans or min(plan.expected_s for plan in plans) > _HOPELESS * left:
             return None  # leave it at once to a caller with more time
-        for plan, after in itertools.zip_longest(plans, plans[1:]):
+        while plans:
+            plan, plans = plans[0], plans[1:]
             budget.limit(plan.give_up_s)
             # The index walk must follow the sort, not an index for another condition.
             table = f"papers p INDEXED BY {SORT_INDEXES[sort]}" if plan.walk else "papers p"
@@ -392,18 +426,12 @@ def first_page(
                 f"ORDER BY {order} {direction}, p.id {direction} LIMIT ?"
             )
             ids: list[int] = []
-            next_s = float("inf") if after is None else after.expected_s
+            next_s = plans[0].expected_s if plans else float("inf")
             try:
-                cursor = conn.execute(sql, [*plan.params, page])
-                for row in cursor:
-                    ids.append(row[0])  # one by one: kept if time runs out midway
-                    if len(ids) == 1:
-                        first_s = time.perf_counter()
-                    elif _gives_way(len(ids), time.perf_counter() - first_s, page, next_s):
-                        cursor.close()
-                        break
-                else:
+                page_s = _collect(conn.execute(sql, [*plan.params, page]), ids, page, next_s)
+                if page_s is None:
                     return Page(ids, cut=False)
+                plans = _as_slow_as(plans, plan, page_s)
             except sqlite3.OperationalError as exc:
                 if library.should_stop():
                     raise QueryCancelled("the first page") from exc
