@@ -243,3 +243,29 @@ def test_context_menus_open_from_the_keyboard(qtbot, window: MainWindow) -> None
         QApplication.sendEvent(widget, event)
     assert shown[0] == ["Rename or Merge…", "Delete Tag…"]
     assert "Mark as R&ead" in shown[1]
+
+
+def test_home_and_end_go_to_the_first_and_last_paper(qtbot, window: MainWindow) -> None:
+    """As in a reference manager, not to the first or last column of the same row
+    (which whole-row selection hides); Shift selects up to there; Alt+End is still
+    Read Later, not a move."""
+    window.activateWindow()
+    pick_row(window, 3)
+    last = window.model.rowCount() - 1
+    assert last > 10
+    window.table.setFocus()
+    press(qtbot, Qt.Key.Key_End)
+    assert window.current_paper_id() == window.model.paper_id(last)
+    assert window.selected_paper_ids() == [window.model.paper_id(last)]
+    press(qtbot, Qt.Key.Key_Home)
+    assert window.current_paper_id() == window.model.paper_id(0)
+    pick_row(window, 3)
+    press(qtbot, Qt.Key.Key_Home, Qt.KeyboardModifier.ShiftModifier)
+    assert sorted(window.selected_paper_ids()) == sorted(window.model.paper_id(r) for r in range(4))
+    pick_row(window, 3)
+    press(qtbot, Qt.Key.Key_End, Qt.KeyboardModifier.ShiftModifier)
+    assert len(window.selected_paper_ids()) == last - 2
+    pick_row(window, 3)
+    paper = window.current_paper_id()
+    press(qtbot, Qt.Key.Key_End, Qt.KeyboardModifier.AltModifier)  # Read Later
+    assert window.current_paper_id() == paper

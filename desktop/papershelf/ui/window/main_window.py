@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -61,6 +60,7 @@ from papershelf.ui.table.columns import COLUMN_INDEX, COLUMNS
 from papershelf.ui.table.model import PaperTableModel
 from papershelf.ui.table.place import TablePlace
 from papershelf.ui.table.status_delegate import StatusDelegate
+from papershelf.ui.table.view import PaperTableView
 from papershelf.ui.tasks import TaskManager, fail_fast_writes
 from papershelf.ui.themed import error_label
 from papershelf.ui.undo import UndoStack
@@ -170,7 +170,7 @@ class MainWindow(DelegatedCommands, Filtering, WindowState, QMainWindow):
         self.filter_error.hide()
 
         self.model = PaperTableModel(self.library, self.tasks, self)
-        self.table = QTableView(objectName="paperTable")
+        self.table = PaperTableView(objectName="paperTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
