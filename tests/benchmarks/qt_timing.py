@@ -333,3 +333,33 @@ def time_sorts(
         "stall_max_ms": stall.max_ms(),
         "stalls": stall.worst(3),
     }
+
+
+def time_selecting(timer: StepTimer, stall: StallMeter, rows: int = 40) -> dict[str, Any]:
+    """Move the current paper as a reader does: down a row at a time, then a page at a
+    time, to the end and back to the top; each key timed to the table's paint, with
+    the stall meter watching (the details pane follows each move on the main thread).
+    Records the current row after each kind of move, so a key that moved nothing shows.
+    """
+    table = timer.subject.table
+    table.setFocus()
+    table.selectRow(0)
+    moves = [(Qt.Key.Key_Down, rows), (Qt.Key.Key_PageDown, 5), (Qt.Key.Key_End, 1)]
+    times: list[float] = []
+    reached: dict[str, int] = {}
+    stall.start()
+    for key, count in [*moves, (Qt.Key.Key_Home, 1)]:
+        stall.label = f"select {key.name}"
+        for _ in range(count):
+            times.append(timer.time(partial(QTest.keyClick, table, key), table_paint=True)["ms"])
+        reached[key.name.removeprefix("Key_")] = table.currentIndex().row()
+    stall.stop()
+    times.sort()
+    return {
+        "keys": len(times),
+        "rows_reached": reached,
+        "p50_ms": times[len(times) // 2],
+        "max_ms": times[-1],
+        "stall_max_ms": stall.max_ms(),
+        "stalls": stall.worst(3),
+    }

@@ -60,6 +60,13 @@ def test_harness_measures_every_section(tmp_path: Path) -> None:
         assert _positive(section["peak_rss_mb"]), name
     for name in ("papershelf", "naive"):
         assert _positive(result[name]["stall"]["max_ms"]), name
+    # Moving between papers: every key moved the current paper where a reader expects.
+    selecting = ours["selecting"]
+    assert selecting["keys"] == 47 and _positive(selecting["max_ms"])
+    assert _positive(selecting["stall_max_ms"]) and _positive(ours["sort"]["stall_max_ms"])
+    reached = selecting["rows_reached"]
+    assert reached["Down"] == 40 and 40 < reached["PageDown"] < 999
+    assert reached["End"] == 999 and reached["Home"] == 0, reached
     assert ours["sidebar_ms"] and all(_positive(ms) for ms in ours["sidebar_ms"])
     assert ours["sidebar_slowest"][0]["ms"] == max(ours["sidebar_ms"])
     # A small library is never estimated: its first counts are its exact ones.

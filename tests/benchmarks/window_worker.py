@@ -36,6 +36,7 @@ from qt_timing import (  # noqa: E402
     Waiter,
     idle,
     run_session,
+    time_selecting,
     time_sorts,
 )
 
@@ -209,6 +210,8 @@ def main() -> None:
         col = entry["column"]
         entry["sort_key"] = COLUMNS[col].sort if col < len(COLUMNS) else None
     settle(window, sidebar)
+    selecting = time_selecting(timer, stall)
+    settle(window, sidebar)
     jump = timer.time(window.table.scrollToBottom, table_paint=True)
     result = {
         "papers": model.rowCount(),
@@ -222,6 +225,7 @@ def main() -> None:
         "sidebar_counted": sidebar.counted,
         "sidebar_slowest": sorted(sidebar.counted, key=lambda c: -c["ms"])[:3],
         "sort": sorts,
+        "selecting": selecting,
         "jump_to_last": jump,
         "peak_rss_mb": peak_rss_mb(),
         "versions": {
