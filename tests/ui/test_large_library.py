@@ -14,6 +14,7 @@ from papershelf.core.fields import PaperFields
 from papershelf.core.ops import papers
 from papershelf.core.search import facets as facets_module
 from papershelf.core.search.first_page import Page
+from papershelf.core.store.library import Library
 from papershelf.core.store.opening import open_library
 from papershelf.ui import open_main_window
 from papershelf.ui.panes.facet_tree import estimate_text
@@ -189,6 +190,93 @@ def test_a_first_page_that_takes_long_never_holds_up_the_main_thread(
     ids = expected_ids(big_window.library.path, "cat:LG year:2020")
     assert len(ids) <= FIRST_PAGE and not model.busy
     assert [model.paper_id(r) for r in range(model.rowCount())] == ids
+
+
+@pytest.mark.parametrize("list_s", [0.05, 1.0])
+def test_a_late_first_page_whose_list_is_expected_soon_has_the_list_started_at_once(
+    qtbot, big_window, monkeypatch, list_s: float
+) -> None:
+    """Past the main thread's wait, a list expected within EARLY_LIST_S starts beside
+    the page still being looked for (and brings the rows while that page is held); a
+    longer one still waits for the page, which the query thread may find sooner."""
+    assert 0.05 < table_model_module.EARLY_LIST_S < 1.0
+    model = big_window.model
+    held, release = threading.Event(), threading.Event()
+    real = table_model_module.first_page
+
+    def late(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if threading.current_thread().name == "papershelf-first":
+            kwargs["list_expected"](list_s)  # planned: then a long FTS5 step
+            held.set()
+            release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(table_model_module, "first_page", late)
+    monkeypatch.setattr(table_model_module, "FIRST_PAGE_WAIT_S", 0.01)
+    ids = expected_ids(big_window.library.path, "learning")
+    assert len(ids) > FIRST_PAGE
+    big_window.findChild(QLineEdit, "filterEdit").setText("learning")
+    assert held.is_set() and model.busy and model.stale
+    if list_s < table_model_module.EARLY_LIST_S:
+        qtbot.waitUntil(lambda: not model.busy, timeout=5000)
+        assert not release.is_set()  # the page is still being looked for
+    else:
+        qtbot.wait(300)
+        assert model.busy and model.stale  # nothing else looked for it meanwhile
+    release.set()
+    qtbot.waitUntil(lambda: not model.busy, timeout=5000)
+    qtbot.wait(100)  # the first page's late answer, if any, changes nothing
+    assert [model.paper_id(r) for r in range(model.rowCount())] == ids
+    assert not model.stale and not model.busy
+
+
+def test_a_list_started_early_is_the_only_one(qtbot, big_window, monkeypatch) -> None:
+    """The late page that arrives while its early list runs is shown, and the list goes
+    on: no page task or second list is queued behind it on the query lane."""
+    model = big_window.model
+    page_held, list_started, list_held = threading.Event(), threading.Event(), threading.Event()
+    real_page, real_search = table_model_module.first_page, Library.search
+    lists: list[str] = []
+
+    def late(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if threading.current_thread().name == "papershelf-first":
+            kwargs["list_expected"](0.05)
+            page_held.set()
+            list_started.wait(10)
+        return real_page(*args, **kwargs)
+
+    def held_list(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if threading.current_thread().name == "papershelf-query":
+            lists.append(str(args[0]))
+            list_started.set()
+            list_held.wait(10)
+        return real_search(self, *args, **kwargs)
+
+    monkeypatch.setattr(table_model_module, "first_page", late)
+    monkeypatch.setattr(Library, "search", held_list)
+    monkeypatch.setattr(table_model_module, "FIRST_PAGE_WAIT_S", 0.01)
+    resets: list[int] = []
+    model.modelReset.connect(lambda: resets.append(model.rowCount()))
+    for text in ("learning", "trajectories"):  # more than a page; a page or less
+        ids = expected_ids(big_window.library.path, text)
+        for event in (page_held, list_started, list_held):
+            event.clear()
+        lists.clear()
+        resets.clear()
+        big_window.findChild(QLineEdit, "filterEdit").setText(text)
+        assert page_held.is_set()
+        qtbot.waitUntil(list_started.is_set, timeout=5000)
+        # The page, found while the list is held, is shown; the list is still to come.
+        qtbot.waitUntil(lambda: not model.stale, timeout=5000)
+        shown = [model.paper_id(r) for r in range(model.rowCount())]
+        assert shown == ids[:FIRST_PAGE] and model.busy == (len(ids) > FIRST_PAGE)
+        list_held.set()
+        qtbot.waitUntil(lambda: not model.busy, timeout=5000)
+        qtbot.wait(100)  # the held list's answer, had it been kept
+        assert [model.paper_id(r) for r in range(model.rowCount())] == ids
+        assert len(lists) == 1, text
+        if len(ids) <= FIRST_PAGE:  # the page was the whole result: the list is not applied
+            assert len(ids) > 0 and resets == [len(ids)]
 
 
 def test_a_common_word_shows_its_first_page_at_once_then_the_exact_count(qtbot, big_window) -> None:

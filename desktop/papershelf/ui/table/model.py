@@ -51,6 +51,11 @@ FIRST_PAGE_DEADLINE_S = 0.06
 # then painted, 60-77 ms without an event handled (10 ms: 40-44 ms at 100k).
 FIRST_PAGE_WAIT_S = 0.01
 THREAD_PAGE_DEADLINE_S = 30.0
+# A first page still not found after the wait, whose complete list is expected within
+# this, has that list started at once beside it: waiting for the page to fail first put
+# the two end to end (a phrase being typed at 1M: 60 ms, then its list in 115 ms). A
+# longer list waits, since the query thread may find the page well before it.
+EARLY_LIST_S = 0.15
 # Past the deadline, this many rows found are shown at once (a full-HD screenful).
 SCREENFUL = 50
 # The terms spell out long prefixes for the first page; until they are read a common
@@ -64,6 +69,8 @@ _MAX_BLOCKS = 64  # changed rows in more runs than this are redrawn as one span
 _LAYOUT_SIGNATURE = ("QList<QPersistentModelIndex>", "QAbstractItemModel::LayoutChangeHint")
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+# (library, deadline_s, at_least, before_the_list, list_expected) -> the first page
+PageFinder = Callable[[Library, float, int, bool, Callable[[float], None] | None], Page | None]
 _ROOT = QModelIndex()
 
 
@@ -133,6 +140,7 @@ class PaperTableModel(QAbstractTableModel):
         self.busy = False
         self.stale = False
         self.refreshing = False
+        self._listed_early = False  # the current result's list began before its page
         self._vocabulary: Vocabulary | None = None
         # Edits come in bursts (a tag on a hundred papers); read the terms once after.
         self._vocabulary_timer = QTimer(self, singleShot=True, interval=VOCABULARY_DELAY_MS)
@@ -149,18 +157,22 @@ class PaperTableModel(QAbstractTableModel):
         self.query = query
         self.reload()
 
-    def _page_finder(self) -> Callable[[Library, float, int, bool], Page | None]:
+    def _page_finder(self) -> PageFinder:
         """Finds the first page of the current query and sort (as they are now)."""
         query, vocabulary = self.query, self._vocabulary
         sort = COLUMNS[self.sort_column].sort
         descending = self.sort_order == Qt.SortOrder.DescendingOrder
 
         def find(
-            library: Library, deadline_s: float, at_least: int, before_list: bool
+            library: Library,
+            deadline_s: float,
+            at_least: int,
+            before_list: bool,
+            list_expected: Callable[[float], None] | None,
         ) -> Page | None:
             return first_page(
                 library, query, sort, descending, FIRST_PAGE + 1, vocabulary, deadline_s,
-                at_least, before_the_list=before_list,
+                at_least, before_the_list=before_list, list_expected=list_expected,
             )  # fmt: skip
 
         return find
@@ -183,14 +195,17 @@ class PaperTableModel(QAbstractTableModel):
         self.refreshing = False
         self.tasks.cancel("ids")  # a complete list of the last query is no use now
         self.tasks.cancel("page")
+        self._listed_early = False
         find = self._page_finder()
         done = threading.Event()
         found: list[Page | None] = []
+        list_s: list[float] = []
 
         def work(context: TaskContext) -> Page | None:
             try:
-                found.append(find(context.library, FIRST_PAGE_DEADLINE_S, SCREENFUL, False))
-                return found[0]
+                page = find(context.library, FIRST_PAGE_DEADLINE_S, SCREENFUL, False, list_s.append)
+                found.append(page)
+                return page
             finally:
                 done.set()
 
@@ -207,13 +222,15 @@ class PaperTableModel(QAbstractTableModel):
             self._first_found(find, found[0])
         elif not arrived:
             self.busy = self.stale = True  # the last filter's rows, until it answers
+            if list_s and list_s[0] <= EARLY_LIST_S:
+                self._listed_early = True
+                self._list_ids(self._ids_found)
         # else it failed: its delivery says how
 
-    def _first_found(
-        self, find: Callable[[Library, float, int, bool], Page | None], first: Page | None
-    ) -> None:
+    def _first_found(self, find: PageFinder, first: Page | None) -> None:
         """Show the first page found, and have the query lane bring what it lacks."""
         if first is not None and not first.cut and len(first.ids) <= FIRST_PAGE:
+            self.tasks.cancel("ids")  # the whole result: a list started early is no use
             self.busy = False
             self._show(array("q", first.ids))
             return
@@ -222,10 +239,15 @@ class PaperTableModel(QAbstractTableModel):
             self.stale = True
         else:
             self._show(array("q", first.ids[:FIRST_PAGE]))
+        if self._listed_early:
+            return  # the list brings the rest
         if first is None or first.cut:  # the lane finds the page, then the whole list
+
+            def page(context: TaskContext) -> Page | None:
+                return find(context.library, THREAD_PAGE_DEADLINE_S, 0, True, None)
+
             self.tasks.run(
-                "page", lambda context: find(context.library, THREAD_PAGE_DEADLINE_S, 0, True),
-                lane=QUERY, priority=0, interrupt=True,
+                "page", page, lane=QUERY, priority=0, interrupt=True,
                 title="Running the filter", on_done=self._page_found, on_error=lambda _: None,
             )  # fmt: skip
         self._list_ids(self._ids_found)
@@ -305,7 +327,7 @@ class PaperTableModel(QAbstractTableModel):
         self._forget_rows(changed)
         self.tasks.cancel("page")
         if len(self._ids) <= FIRST_PAGE:
-            first = self._page_finder()(self.library, FIRST_PAGE_DEADLINE_S, 0, False)
+            first = self._page_finder()(self.library, FIRST_PAGE_DEADLINE_S, 0, False, None)
             if first is not None and not first.cut and len(first.ids) <= FIRST_PAGE:
                 self.tasks.cancel("ids")
                 self._refreshed(array("q", first.ids))
