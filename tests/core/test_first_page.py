@@ -472,3 +472,24 @@ def test_after_a_slow_per_paper_test_the_next_plan_is_one_without_it(
     pages = [s for s in statements if s.startswith("SELECT p.id FROM papers p")]
     assert ["INDEXED BY" in s for s in pages] == [False, True]
     assert "EXISTS" in pages[0] and "EXISTS" not in pages[1]
+
+
+def test_the_caller_is_told_what_the_page_and_the_list_are_expected_to_take(
+    planned_library: Path,
+) -> None:
+    with open_library(planned_library, seed=False) as library:
+        vocabulary = Vocabulary.load(library)
+
+        def told(text: str) -> list[tuple[float, float]]:
+            heard: list[tuple[float, float]] = []
+            first_page(
+                library, compile_query(text), "published", True, PAGE, vocabulary, 60,
+                expected=lambda page_s, list_s: heard.append((page_s, list_s)),
+            )  # fmt: skip
+            return heard
+
+        [(page_s, list_s)] = told("learning")  # a walk finds its page long before the list
+        assert 0 < page_s < list_s / 4
+        [(page_s, list_s)] = told("stores zeroth")  # a handful: the list is the page's plan
+        assert page_s == list_s
+        assert told("status:read") == []  # no full-text match to estimate them by

@@ -192,21 +192,26 @@ def test_a_first_page_that_takes_long_never_holds_up_the_main_thread(
     assert [model.paper_id(r) for r in range(model.rowCount())] == ids
 
 
-@pytest.mark.parametrize("list_s", [0.05, 1.0])
+@pytest.mark.parametrize(("page_share", "list_s", "early"), [
+    (0.5, 0.05, True),  # a page expected to take half its deadline, a list expected soon
+    (1.0, 1.0, False),  # the list expected later: the query thread may find the page first
+    (0.4, 0.05, False),  # a page expected sooner, which the list would only slow down
+])  # fmt: skip
 def test_a_late_first_page_whose_list_is_expected_soon_has_the_list_started_at_once(
-    qtbot, big_window, monkeypatch, list_s: float
+    qtbot, big_window, monkeypatch, page_share: float, list_s: float, early: bool
 ) -> None:
-    """Past the main thread's wait, a list expected within EARLY_LIST_S starts beside
-    the page still being looked for (and brings the rows while that page is held); a
-    longer one still waits for the page, which the query thread may find sooner."""
+    """Past the main thread's wait, a page expected to take half its deadline or more,
+    whose list is expected within EARLY_LIST_S, has the list started beside it (which
+    brings the rows while that page is held); otherwise the list waits for the page."""
     assert 0.05 < table_model_module.EARLY_LIST_S < 1.0
+    page_s = page_share * table_model_module.FIRST_PAGE_DEADLINE_S
     model = big_window.model
     held, release = threading.Event(), threading.Event()
     real = table_model_module.first_page
 
     def late(*args, **kwargs):  # type: ignore[no-untyped-def]
         if threading.current_thread().name == "papershelf-first":
-            kwargs["list_expected"](list_s)  # planned: then a long FTS5 step
+            kwargs["expected"](page_s, list_s)  # planned: then a long FTS5 step
             held.set()
             release.wait(10)
         return real(*args, **kwargs)
@@ -217,7 +222,7 @@ def test_a_late_first_page_whose_list_is_expected_soon_has_the_list_started_at_o
     assert len(ids) > FIRST_PAGE
     big_window.findChild(QLineEdit, "filterEdit").setText("learning")
     assert held.is_set() and model.busy and model.stale
-    if list_s < table_model_module.EARLY_LIST_S:
+    if early:
         qtbot.waitUntil(lambda: not model.busy, timeout=5000)
         assert not release.is_set()  # the page is still being looked for
     else:
@@ -240,7 +245,7 @@ def test_a_list_started_early_is_the_only_one(qtbot, big_window, monkeypatch) ->
 
     def late(*args, **kwargs):  # type: ignore[no-untyped-def]
         if threading.current_thread().name == "papershelf-first":
-            kwargs["list_expected"](0.05)
+            kwargs["expected"](table_model_module.FIRST_PAGE_DEADLINE_S, 0.05)
             page_held.set()
             list_started.wait(10)
         return real_page(*args, **kwargs)

@@ -393,7 +393,7 @@ def first_page(
     deadline_s: float,
     at_least: int = 0,
     before_the_list: bool = False,
-    list_expected: Callable[[float], None] | None = None,
+    expected: Callable[[float, float], None] | None = None,
 ) -> Page | None:
     """The first ``page`` ids of ``query`` in ``sort`` order, or None past the deadline.
 
@@ -403,9 +403,9 @@ def first_page(
     they are returned, ``cut``: a screenful shown early beats a page shown late.
     ``before_the_list``: the caller lists the whole result next, so a page that is not
     expected sooner than that list is given up (None) once the list would have come.
-    ``list_expected`` is told, once the plans are made, how long listing the whole
-    result is expected to take (when there is a full-text match to estimate it by), so
-    a caller whose page is late can start that list at once.
+    ``expected`` is told, once the plans are made, how long the quickest plan for the
+    page and listing the whole result are expected to take (when there is a full-text
+    match to estimate them by), so a caller can start that list beside a slow page.
     Raises QueryCancelled when the library's own stop check (``Library.stop_when``)
     stopped it: that is the caller's cancel, not this deadline.
     """
@@ -417,8 +417,8 @@ def first_page(
     try:
         plans = _plans(conn, query, vocabulary, at_least or page, budget)
         listing = next((plan for plan in plans if plan.lists), None)
-        if list_expected is not None and listing is not None:
-            list_expected(listing.expected_s)
+        if expected is not None and listing is not None:
+            expected(min(plan.expected_s for plan in plans), listing.expected_s)
         if before_the_list:
             plans = _sooner_than_the_list(plans, budget)
         left = budget.deadline - time.perf_counter()
