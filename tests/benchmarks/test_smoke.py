@@ -118,3 +118,16 @@ def test_typing_while_the_window_works_in_the_background_is_measured(tmp_path: P
     for name, phase in phases.items():
         assert phase["keys"] >= 5 and _positive(phase["stall_ms"]), name
     assert "| import |" in proc.stdout
+
+
+def test_first_pages_are_timed_key_by_key(tmp_path: Path) -> None:
+    library = _synthetic(tmp_path, 300)
+    out = tmp_path / "first-pages.json"
+    command = [sys.executable, str(HERE / "first_pages.py"), "--library", str(library)]
+    proc = subprocess.run([*command, "--rounds", "2", "--json", str(out)], capture_output=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert len(figures["rounds"]) == 2
+    for summary in figures["rounds"]:
+        assert summary["keys"] >= 100 and 0 < summary["p50_ms"] <= summary["max_ms"]
+    assert figures["slowest"] and all(len(ms) >= 2 for ms in figures["slowest"].values())
