@@ -393,42 +393,51 @@ def _walk_then_set_walk(next_s: float) -> Callable[[dict[str, _Plan]], list[_Pla
     return choose
 
 
+def _run_timed(
+    path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    text: str,
+    choose: Callable[[dict[str, _Plan]], list[_Plan]],
+    at_least: int = 0,
+) -> tuple[Page | None, list[int], list[str]]:
+    """``first_page`` of ``text`` with the plans ``choose`` makes (``_timed_plans``):
+    what it found, the full result's first rows, and the page statements it ran."""
+    query = compile_query(text)
+    with open_library(path, seed=False) as library:
+        vocabulary = Vocabulary.load(library)
+        expected = library.search(query, sort="published", descending=True, limit=PAGE)
+        _timed_plans(monkeypatch, choose)
+        statements: list[str] = []
+        library.conn.set_trace_callback(statements.append)
+        found = first_page(library, query, "published", True, PAGE, vocabulary, 60, at_least)
+        library.conn.set_trace_callback(None)
+    pages = [s for s in statements if s.startswith("SELECT p.id FROM papers p")]
+    return found, expected, pages
+
+
 @pytest.mark.parametrize(("next_s", "ran"), [(0.005, 2), (1.0, 1)])
 def test_a_walk_slower_than_its_estimate_gives_way_to_a_quicker_plan(
     planned_library: Path, monkeypatch: pytest.MonkeyPatch, next_s: float, ran: int
 ) -> None:
     """Its rows' pace, not its estimate, says when: the rest of the page at that pace
     (34 ms) against the set walk's expected time. The page is the same either way."""
-    query = compile_query("learning")
-    with open_library(planned_library, seed=False) as library:
-        vocabulary = Vocabulary.load(library)
-        expected = library.search(query, sort="published", descending=True, limit=PAGE)
-        _timed_plans(monkeypatch, _walk_then_set_walk(next_s))
-        statements: list[str] = []
-        library.conn.set_trace_callback(statements.append)
-        found = first_page(library, query, "published", True, PAGE, vocabulary, 60)
-        library.conn.set_trace_callback(None)
+    found, expected, walks = _run_timed(
+        planned_library, monkeypatch, "learning", _walk_then_set_walk(next_s)
+    )
     assert found == Page(expected, cut=False)
-    walks = [s for s in statements if s.startswith("SELECT p.id FROM papers p INDEXED BY")]
-    assert len(walks) == ran
+    assert len(walks) == ran and all("INDEXED BY" in walk for walk in walks)
     assert "EXISTS" in walks[0] and all("EXISTS" not in walk for walk in walks[1:])
 
 
 def test_a_plan_that_gives_way_with_a_screenful_found_shows_it_at_once(
     planned_library: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    query = compile_query("learning")
-    with open_library(planned_library, seed=False) as library:
-        vocabulary = Vocabulary.load(library)
-        expected = library.search(query, sort="published", descending=True, limit=PAGE)
-        _timed_plans(monkeypatch, _walk_then_set_walk(0.005))
-        statements: list[str] = []
-        library.conn.set_trace_callback(statements.append)
-        found = first_page(library, query, "published", True, PAGE, vocabulary, 60, 10)
-        library.conn.set_trace_callback(None)
+    found, expected, walks = _run_timed(
+        planned_library, monkeypatch, "learning", _walk_then_set_walk(0.005), at_least=10
+    )
     # The walk gave way after 16 rows, 10 were asked for early: those, not the set walk.
     assert found == Page(expected[:16], cut=True)
-    assert sum(s.startswith("SELECT p.id FROM papers p INDEXED BY") for s in statements) == 1
+    assert len(walks) == 1
 
 
 def test_plans_testing_papers_as_one_that_gave_way_are_expected_as_much_slower() -> None:
@@ -451,7 +460,7 @@ def test_after_a_slow_per_paper_test_the_next_plan_is_one_without_it(
 ) -> None:
     """SQLite's own plan gives way at the pace of its tests: the test walk, which
     would test papers the same way, is passed over for the set walk."""
-    query = compile_query("learning year:2000..2030")
+    text = "learning year:2000..2030"
 
     def choose(plans: dict[str, _Plan]) -> list[_Plan]:
         expected = {"own, tested": 0.001, "test walk": 0.002, "set walk": 0.010}
@@ -460,16 +469,8 @@ def test_after_a_slow_per_paper_test_the_next_plan_is_one_without_it(
             for kind, seconds in expected.items()
         ]
 
-    with open_library(planned_library, seed=False) as library:
-        vocabulary = Vocabulary.load(library)
-        expected = library.search(query, sort="published", descending=True, limit=PAGE)
-        _timed_plans(monkeypatch, choose)
-        statements: list[str] = []
-        library.conn.set_trace_callback(statements.append)
-        found = first_page(library, query, "published", True, PAGE, vocabulary, 60)
-        library.conn.set_trace_callback(None)
+    found, expected, pages = _run_timed(planned_library, monkeypatch, text, choose)
     assert found == Page(expected, cut=False)
-    pages = [s for s in statements if s.startswith("SELECT p.id FROM papers p")]
     assert ["INDEXED BY" in s for s in pages] == [False, True]
     assert "EXISTS" in pages[0] and "EXISTS" not in pages[1]
 
