@@ -144,7 +144,6 @@ class PaperTableModel(QAbstractTableModel):
         self.busy = False
         self.stale = False
         self.refreshing = False
-        self._listed_early = False  # the current result's list began before its page
         self._vocabulary: Vocabulary | None = None
         # Edits come in bursts (a tag on a hundred papers); read the terms once after.
         self._vocabulary_timer = QTimer(self, singleShot=True, interval=VOCABULARY_DELAY_MS)
@@ -199,7 +198,6 @@ class PaperTableModel(QAbstractTableModel):
         self.refreshing = False
         self.tasks.cancel("ids")  # a complete list of the last query is no use now
         self.tasks.cancel("page")
-        self._listed_early = False
         find = self._page_finder()
         done = threading.Event()
         found: list[Page | None] = []
@@ -231,7 +229,6 @@ class PaperTableModel(QAbstractTableModel):
             self.busy = self.stale = True  # the last filter's rows, until it answers
             page_s, list_s = expected[0] if expected else (0.0, float("inf"))
             if page_s >= FIRST_PAGE_DEADLINE_S / 2 and list_s <= EARLY_LIST_S:
-                self._listed_early = True
                 self._list_ids(self._ids_found)
         # else it failed: its delivery says how
 
@@ -247,8 +244,8 @@ class PaperTableModel(QAbstractTableModel):
             self.stale = True
         else:
             self._show(array("q", first.ids[:FIRST_PAGE]))
-        if self._listed_early:
-            return  # the list brings the rest
+        if self.tasks.pending("ids"):
+            return  # the list started beside the page brings the rest
         if first is None or first.cut:  # the lane finds the page, then the whole list
 
             def page(context: TaskContext) -> Page | None:
