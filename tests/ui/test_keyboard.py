@@ -254,9 +254,12 @@ def test_home_and_end_go_to_the_first_and_last_paper(qtbot, window: MainWindow) 
     last = window.model.rowCount() - 1
     assert last > 10
     window.table.setFocus()
+    column = window.table.currentIndex().column()
     press(qtbot, Qt.Key.Key_End)
     assert window.current_paper_id() == window.model.paper_id(last)
     assert window.selected_paper_ids() == [window.model.paper_id(last)]
+    # In the same column: the last column would scroll a wide table away from titles.
+    assert window.table.currentIndex().column() == column
     press(qtbot, Qt.Key.Key_Home)
     assert window.current_paper_id() == window.model.paper_id(0)
     pick_row(window, 3)
